@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from measures.views import healthz
+
+urlpatterns = [
+    path("", include("measures.urls")),
+    path("healthz/", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

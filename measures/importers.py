@@ -1,0 +1,133 @@
+"""Load a plan from a TOML file (see measures/data/bielefeld.toml for the format)."""
+
+import re
+import tomllib
+from collections import Counter
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from .models import FieldOfAction, Measure, Plan, Status
+from .targets import Target
+
+BIELEFELD_PLAN = Path(__file__).resolve().parent / "data" / "bielefeld.toml"
+
+_UMLAUTS = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
+)
+_ROLLOUT = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
+
+
+class PlanFileError(Exception):
+    """The plan file cannot be loaded; the message says why (in German)."""
+
+
+def german_slugify(text: str) -> str:
+    """ "Gründung Medienlabor" -> "gruendung-medienlabor"."""
+    return slugify(text.translate(_UMLAUTS).replace(":", "-"))
+
+
+def _measure_values(entry: dict, field: FieldOfAction, position: int) -> dict:
+    title = entry["title"].strip()
+    values = {
+        "field": field,
+        "title": title,
+        "position": position,
+        "description": entry.get("description", "").strip(),
+        "work_items": "\n".join(item.strip() for item in entry.get("work_items", [])),
+        "status": Status.from_label(entry["status"]) if entry.get("status") else "",
+        "responsible": entry.get("responsible", "").strip(),
+        "rollout_done": None,
+        "rollout_total": None,
+    }
+    target = Target.parse(entry["target"]) if entry.get("target") else None
+    values.update(target_kind="", target_year=None, target_quarter=None)
+    if target:
+        values.update(
+            target_kind=target.kind, target_year=target.year, target_quarter=target.quarter
+        )
+    if entry.get("rollout"):
+        match = _ROLLOUT.match(entry["rollout"])
+        if not match:
+            raise ValueError(f"rollout {entry['rollout']!r} is not 'done/total'")
+        values.update(rollout_done=int(match[1]), rollout_total=int(match[2]))
+    return values
+
+
+def _update(obj, values: dict) -> bool:
+    """Set `values` on `obj`; save only what differs. Returns whether anything changed."""
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    for name in changed:
+        setattr(obj, name, values[name])
+    if changed:
+        obj.full_clean()
+        obj.save()
+    return bool(changed)
+
+
+@transaction.atomic
+def load_plan(data: dict) -> Counter:
+    """Create or update the plan in `data` so that it matches exactly; idempotent.
+
+    The plan is found by authority and title, fields by slug, measures by slug.
+    Fields and measures of that plan that `data` no longer lists are deleted.
+    """
+    stats: Counter = Counter()
+    try:
+        plan_data = data["plan"]
+        plan, created = Plan.objects.get_or_create(
+            authority=plan_data["authority"],
+            title=plan_data["title"],
+            defaults={
+                "period_start": plan_data["period_start"],
+                "period_end": plan_data["period_end"],
+                "as_of": plan_data["as_of"],
+            },
+        )
+        plan_values = {k: plan_data[k] for k in ("period_start", "period_end", "as_of")}
+        stats["changed"] += created or _update(plan, plan_values)
+
+        seen_fields, seen_measures = [], []
+        for field_position, field_data in enumerate(data["fields"], start=1):
+            slug = field_data.get("slug") or german_slugify(field_data["title"])
+            field, created = FieldOfAction.objects.get_or_create(
+                plan=plan,
+                slug=slug,
+                defaults={"title": field_data["title"], "position": field_position},
+            )
+            field_values = {"title": field_data["title"], "position": field_position}
+            stats["changed"] += created or _update(field, field_values)
+            seen_fields.append(field.pk)
+
+            for position, entry in enumerate(field_data.get("measures", []), start=1):
+                slug = entry.get("slug") or german_slugify(entry["title"])
+                values = _measure_values(entry, field, position)
+                measure = Measure.objects.filter(slug=slug).first()
+                if measure is None:
+                    measure = Measure(slug=slug, **values)
+                    measure.full_clean()
+                    measure.save()
+                    stats["changed"] += 1
+                else:
+                    stats["changed"] += _update(measure, values)
+                seen_measures.append(measure.pk)
+
+        removed_measures, _ = Measure.objects.for_plan(plan).exclude(pk__in=seen_measures).delete()
+        removed_fields, _ = plan.fields.exclude(pk__in=seen_fields).delete()
+        stats["changed"] += removed_measures + removed_fields
+    except (KeyError, TypeError, ValueError, ValidationError) as error:
+        raise PlanFileError(f"Die Plandatei ist fehlerhaft: {error}") from error
+    stats["fields"] = len(seen_fields)
+    stats["measures"] = len(seen_measures)
+    return stats
+
+
+def load_plan_file(path: Path) -> Counter:
+    try:
+        with open(path, "rb") as file:
+            data = tomllib.load(file)
+    except (OSError, ValueError) as error:  # TOMLDecodeError, UnicodeDecodeError
+        raise PlanFileError(f"Die Plandatei {path} kann nicht gelesen werden: {error}") from error
+    return load_plan(data)

@@ -1,0 +1,134 @@
+"""A measure's target ("Abschluss") as a structured value.
+
+The deck writes targets in five notations: "Q3 2023", "2026", "2024 ff.",
+"wird noch bekanntgegeben" and "Laufend". `Target` parses them, renders them
+back identically, sorts them chronologically and knows the deadline that makes
+a measure overdue.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TargetKind(models.TextChoices):
+    QUARTER = "quarter", _("Quartal")
+    YEAR = "year", _("Jahr")
+    YEAR_ONWARDS = "onwards", _("Ab Jahr (ff.)")
+    TBD = "tbd", _("Wird noch bekanntgegeben")
+    ONGOING = "ongoing", _("Laufend")
+
+
+MIN_YEAR = 2000
+MAX_YEAR = 2100
+
+_QUARTER = re.compile(r"^Q\s*([1-4])\s*/?\s*(\d{4})$", re.IGNORECASE)
+_YEAR = re.compile(r"^(\d{4})$")
+_ONWARDS = re.compile(r"^(\d{4})\s*ff\.?$", re.IGNORECASE)
+_TBD = {"wird noch bekanntgegeben", "tbd", "noch offen"}
+_ONGOING = {"laufend", "fortlaufend"}
+
+# Sort rank of the undated kinds, after every dated target.
+_OPEN_RANK = {TargetKind.ONGOING: 0, TargetKind.TBD: 1}
+
+
+@dataclass(frozen=True, order=False)
+class Target:
+    kind: str
+    year: int | None = None
+    quarter: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in TargetKind.values:
+            raise ValueError(f"unknown target kind {self.kind!r}")
+        needs_year = self.kind in (TargetKind.QUARTER, TargetKind.YEAR, TargetKind.YEAR_ONWARDS)
+        if needs_year != (self.year is not None):
+            raise ValueError(f"{self.kind} target needs a year: {needs_year}")
+        if (self.kind == TargetKind.QUARTER) != (self.quarter is not None):
+            raise ValueError("only a quarter target has a quarter")
+        if self.year is not None and not MIN_YEAR <= self.year <= MAX_YEAR:
+            raise ValueError(f"year {self.year} out of range")
+        if self.quarter is not None and not 1 <= self.quarter <= 4:
+            raise ValueError(f"quarter {self.quarter} out of range")
+
+    @classmethod
+    def parse(cls, text: str) -> "Target":
+        """Parse the deck's notation; raise ValidationError with a German message."""
+        value = " ".join(text.split())
+        try:
+            if match := _QUARTER.match(value):
+                return cls(TargetKind.QUARTER, int(match[2]), int(match[1]))
+            if match := _YEAR.match(value):
+                return cls(TargetKind.YEAR, int(match[1]))
+            if match := _ONWARDS.match(value):
+                return cls(TargetKind.YEAR_ONWARDS, int(match[1]))
+        except ValueError:
+            raise ValidationError(
+                _("Das Jahr muss zwischen %(min)s und %(max)s liegen."),
+                code="year_range",
+                params={"min": MIN_YEAR, "max": MAX_YEAR},
+            ) from None
+        if value.lower() in _TBD:
+            return cls(TargetKind.TBD)
+        if value.lower() in _ONGOING:
+            return cls(TargetKind.ONGOING)
+        raise ValidationError(
+            _(
+                "„%(value)s“ ist kein gültiger Abschluss. Erlaubt sind z. B. „Q3 2023“, "
+                "„2026“, „2024 ff.“, „wird noch bekanntgegeben“ oder „Laufend“."
+            ),
+            code="invalid_target",
+            params={"value": value},
+        )
+
+    def __str__(self) -> str:
+        """The deck's notation."""
+        match self.kind:
+            case TargetKind.QUARTER:
+                return f"Q{self.quarter} {self.year}"
+            case TargetKind.YEAR:
+                return str(self.year)
+            case TargetKind.YEAR_ONWARDS:
+                return f"{self.year} ff."
+            case TargetKind.TBD:
+                return "wird noch bekanntgegeben"
+            case _:
+                return "Laufend"
+
+    @property
+    def deadline(self) -> datetime.date | None:
+        """The last day on which the target is still met; None if it never expires."""
+        if self.kind == TargetKind.QUARTER:
+            first_of_next = (
+                datetime.date(self.year + 1, 1, 1)
+                if self.quarter == 4
+                else datetime.date(self.year, self.quarter * 3 + 1, 1)
+            )
+            return first_of_next - datetime.timedelta(days=1)
+        if self.kind == TargetKind.YEAR:
+            return datetime.date(self.year, 12, 31)
+        return None
+
+    def has_passed(self, today: datetime.date) -> bool:
+        return self.deadline is not None and today > self.deadline
+
+    def sort_key(self) -> tuple:
+        """Chronological order of the deck's targets.
+
+        Dated targets by deadline; "2024 ff." right after "2024" (it starts then
+        and its end is open); "Laufend" and "wird noch bekanntgegeben" last.
+        """
+        if self.kind == TargetKind.QUARTER:
+            return (0, self.deadline, 0)
+        if self.kind == TargetKind.YEAR:  # after "Q4 <year>", which ends the same day
+            return (0, self.deadline, 1)
+        if self.kind == TargetKind.YEAR_ONWARDS:
+            return (0, datetime.date(self.year, 12, 31), 2)
+        return (1, datetime.date.max, _OPEN_RANK[self.kind])
+
+    def __lt__(self, other: "Target") -> bool:
+        return self.sort_key() < other.sort_key()

@@ -1,0 +1,64 @@
+from django.db import DatabaseError, connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from .forms import ReportFilterForm
+from .models import Measure, Plan, ProgressReport
+
+
+def _current_plan() -> Plan:
+    plan = Plan.objects.current()
+    if plan is None:
+        raise Http404("Es ist noch kein Plan geladen.")
+    return plan
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def report(request: HttpRequest) -> HttpResponse:
+    """The public progress report; with HTMX only the filtered list."""
+    plan = _current_plan()
+    fields = list(plan.fields.all())
+    form = ReportFilterForm(request.GET or None, fields=fields)
+    measures = list(Measure.objects.for_plan(plan).for_report())
+    progress = ProgressReport.build(
+        plan, fields, measures, timezone.localdate(), criteria=form.criteria()
+    )
+    template = "measures/report.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#results"
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(request, template, {"report": progress, "form": form}, status=status)
+
+
+@require_GET
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        measure = Measure.objects.for_report().select_related("field__plan").get(slug=slug)
+    except Measure.DoesNotExist:
+        raise Http404("Diese Maßnahme gibt es nicht.") from None
+    rollouts = measure.school_rollouts.select_related("school").order_by(
+        "school__district", "school__name"
+    )
+    return render(
+        request,
+        "measures/detail.html",
+        {"measure": measure, "plan": measure.field.plan, "rollouts": rollouts},
+    )
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For the load balancer: 200 if the database answers, else 503."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

@@ -1,0 +1,38 @@
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls in
+# browser tests happen outside it, so Django's async guard is a false alarm here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests render templates without running collectstatic first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
+def _german(settings):
+    """Each test starts in German: a request in English leaves its language active."""
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
+@pytest.fixture
+def bielefeld(db):
+    """The Bielefeld plan as loaded by `manage.py load_bielefeld`."""
+    from django.core.management import call_command
+
+    from measures.models import Plan
+
+    call_command("load_bielefeld", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    return Plan.objects.get()

@@ -1,0 +1,49 @@
+"""Plain functions that make test objects with sensible defaults."""
+
+import datetime
+import itertools
+
+from measures.models import FieldOfAction, Measure, Plan
+from measures.targets import Target
+from schools.models import School
+
+_counter = itertools.count(1)
+
+
+def make_plan(**kwargs) -> Plan:
+    values = {
+        "authority": "Stadt Musterstadt",
+        "title": "Medienentwicklungsplan",
+        "period_start": 2023,
+        "period_end": 2027,
+        "as_of": datetime.date(2024, 1, 1),
+    }
+    values.update(kwargs)
+    return Plan.objects.create(**values)
+
+
+def make_field(plan: Plan | None = None, **kwargs) -> FieldOfAction:
+    n = next(_counter)
+    values = {"title": f"Handlungsfeld {n}", "slug": f"feld-{n}", "position": n}
+    values.update(kwargs)
+    return FieldOfAction.objects.create(plan=plan or make_plan(), **values)
+
+
+def make_measure(
+    field: FieldOfAction | None = None, target: str | None = None, **kwargs
+) -> Measure:
+    n = next(_counter)
+    values = {"title": f"Maßnahme {n}", "slug": f"massnahme-{n}", "position": n}
+    values.update(kwargs)
+    measure = Measure(field=field or make_field(), **values)
+    if target:
+        measure.target = Target.parse(target)
+    measure.save()
+    return measure
+
+
+def make_school(**kwargs) -> School:
+    n = next(_counter)
+    values = {"school_number": f"{100000 + n}", "name": f"Schule {n}", "school_form": "02"}
+    values.update(kwargs)
+    return School.objects.create(**values)
