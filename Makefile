@@ -1,0 +1,138 @@
+# Schuldigital-Monitor: developer entry points (see README.md).
+#
+#   make run     serve http://127.0.0.1:8000 (SQLite, Bielefeld plan loaded)
+#   make test    lint, checks and the test suite against PostgreSQL
+#   make bench   wrk benchmark of `/` against a bare Django view
+#
+# Stamps under .make/ keep repeated runs fast; `make clean` forgets them.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.13
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMPS := .make
+KERN_DIR := static/vendor/kern
+
+# `make test` uses this PostgreSQL database (started and created if needed),
+# unless DATABASE_URL is already set in the environment.
+LOCAL_PG_URL := postgres://bielefeld:bielefeld@127.0.0.1:5432/bielefeld_digital
+TEST_DATABASE_URL := $(or $(DATABASE_URL),$(LOCAL_PG_URL))
+PYTEST_ARGS ?=
+
+PIP_COMPILE := $(STAMPS)/pip-tools/bin/pip-compile
+PIP_COMPILE_FLAGS := --allow-unsafe --generate-hashes --no-emit-find-links \
+	--no-emit-index-url --strip-extras $(if $(UPGRADE),--upgrade)
+
+.PHONY: help venv assets run test chromium postgres bench requirements clean distclean FORCE
+
+# A stamp is also rebuilt when what it stands for was deleted behind its back.
+VENV_MISSING := $(if $(wildcard $(PY)),,FORCE)
+ASSETS_MISSING := $(if $(wildcard $(KERN_DIR)/kern.min.css),,FORCE)
+FORCE:
+
+help:
+	@echo "make run           serve http://127.0.0.1:8000 with SQLite and the Bielefeld plan"
+	@echo "make test          ruff, migration/deploy checks, pytest against PostgreSQL"
+	@echo "make bench         gunicorn + wrk: '/' against a bare view (PostgreSQL)"
+	@echo "make venv          .venv from requirements/dev.txt (hashed)"
+	@echo "make assets        KERN UX css and fonts into $(KERN_DIR)/"
+	@echo "make requirements  recompile requirements/*.txt (UPGRADE=1 to upgrade pins)"
+	@echo "make clean         remove generated files (distclean: also .venv and db.sqlite3)"
+
+# --- Python environment -----------------------------------------------------
+
+venv: $(STAMPS)/venv.stamp
+
+$(STAMPS)/venv.stamp: requirements/dev.txt .python-version $(VENV_MISSING)
+	@if [ -x $(PY) ] && ! $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' 2>/dev/null; then \
+		echo "venv: $(VENV) is not Python 3.13; recreating it"; rm -rf $(VENV); \
+	fi
+	@if [ ! -x $(PY) ]; then \
+		if ! $(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' >/dev/null 2>&1; then \
+			echo "venv: Python 3.13 is required, but '$(PYTHON)' is missing or another version." >&2; \
+			echo "      Install it (e.g. 'pyenv install 3.13') or run: make PYTHON=/path/to/python3.13 ..." >&2; \
+			exit 1; \
+		fi; \
+		echo "venv: creating $(VENV) with $$($(PYTHON) --version)"; \
+		$(PYTHON) -m venv $(VENV); \
+	fi
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
+	@mkdir -p $(STAMPS) && touch $@
+
+# --- Front-end assets (KERN UX from npm, not committed) ----------------------
+
+assets: $(STAMPS)/assets.stamp
+
+$(STAMPS)/assets.stamp: package.json package-lock.json scripts/copy-kern-assets.sh $(ASSETS_MISSING)
+	@command -v npm >/dev/null 2>&1 || { echo "assets: npm (Node.js 20 or newer) is required" >&2; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund
+	bash scripts/copy-kern-assets.sh node_modules/@kern-ux/native $(KERN_DIR)
+	@mkdir -p $(STAMPS) && touch $@
+
+# --- The newcomer's command ---------------------------------------------------
+
+run: venv assets
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(PY) manage.py load_bielefeld
+	@echo "Serving http://127.0.0.1:8000/ (Ctrl-C stops)"
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+# --- Tests ----------------------------------------------------------------------
+
+chromium:
+	@bash scripts/ensure-chromium.sh
+
+postgres:
+	@if [ '$(TEST_DATABASE_URL)' = '$(LOCAL_PG_URL)' ]; then \
+		bash scripts/ensure-postgres.sh bielefeld_digital; \
+	else \
+		echo "postgres: DATABASE_URL is set in the environment; using that database as it is"; \
+	fi
+
+# DJANGO_DEBUG is unset, so the suite runs the production code paths; the
+# secrets are throwaway values made for this run only.
+test: venv assets chromium postgres
+	@unset DJANGO_DEBUG; \
+	export DATABASE_URL='$(TEST_DATABASE_URL)'; \
+	export SECRET_KEY="test-only-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(48))')"; \
+	deploy_key="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')"; \
+	step() { echo; echo "== $$*"; "$$@"; }; \
+	echo "DATABASE_URL=$$(printf '%s' "$$DATABASE_URL" | sed -E 's#(://[^:/@]*):[^@]*@#\1:***@#')"; \
+	step $(VENV)/bin/ruff check .; \
+	step $(VENV)/bin/ruff format --check .; \
+	step $(PY) manage.py makemigrations --check --dry-run; \
+	step $(PY) manage.py check; \
+	step env DJANGO_DEBUG=0 SECRET_KEY="$$deploy_key" ALLOWED_HOSTS=portal.example \
+		$(PY) manage.py check --deploy --fail-level WARNING; \
+	step $(PY) manage.py collectstatic --noinput --clear --verbosity 0; \
+	step $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# --- Benchmark ------------------------------------------------------------------
+
+bench: venv assets
+	bash benchmarks/bench.sh
+
+# --- Dependencies ---------------------------------------------------------------
+
+# Recompiles the hashed pins with pip-tools from a throwaway venv; keeps the
+# current pins unless UPGRADE=1. Reinstall afterwards with `make venv`.
+requirements:
+	@if [ ! -x $(PIP_COMPILE) ]; then \
+		$(PYTHON) -m venv $(STAMPS)/pip-tools && \
+		$(STAMPS)/pip-tools/bin/pip install --quiet --disable-pip-version-check pip-tools; \
+	fi
+	cd requirements && ../$(PIP_COMPILE) --quiet $(PIP_COMPILE_FLAGS) --output-file=base.txt base.in
+	cd requirements && ../$(PIP_COMPILE) --quiet $(PIP_COMPILE_FLAGS) --output-file=dev.txt dev.in
+
+# --- Housekeeping ---------------------------------------------------------------
+
+clean:
+	rm -rf $(STAMPS) node_modules $(KERN_DIR) staticfiles bench-results .pytest_cache .ruff_cache
+	rmdir static/vendor 2>/dev/null || true
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) db.sqlite3

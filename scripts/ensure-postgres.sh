@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Make sure the local PostgreSQL serves the project's role and databases.
+#
+#   scripts/ensure-postgres.sh [DBNAME ...]      (default: bielefeld_digital)
+#
+# Idempotent: installs Debian's postgresql if no server is installed, starts
+# the local cluster if it is down, creates the role `bielefeld` (password
+# `bielefeld`, CREATEDB so pytest-django can create its test database) and
+# each named database owned by it when missing. Needs root (or sudo) for the
+# install, the start and the postgres superuser. Matches the URL
+#   postgres://bielefeld:bielefeld@127.0.0.1:5432/DBNAME
+set -euo pipefail
+
+ROLE=bielefeld
+PASSWORD=bielefeld
+HOST=127.0.0.1
+PORT=5432
+if [[ $# -eq 0 ]]; then
+    set -- bielefeld_digital
+fi
+
+log() { echo "ensure-postgres: $*"; }
+die() {
+    echo "ensure-postgres: $*" >&2
+    exit 1
+}
+
+as_root() {
+    if [[ $(id -u) -eq 0 ]]; then
+        "$@"
+    elif command -v sudo >/dev/null 2>&1; then
+        sudo "$@"
+    else
+        die "need root for: $* (or set DATABASE_URL to a PostgreSQL you run yourself)"
+    fi
+}
+
+as_postgres() {
+    if [[ $(id -u) -eq 0 ]]; then
+        runuser -u postgres -- "$@"
+    else
+        sudo -u postgres "$@"
+    fi
+}
+
+psql_super() {
+    # Superuser over the local socket (peer/trust auth as the postgres user).
+    (cd / && as_postgres psql -X -q -v ON_ERROR_STOP=1 -p "$PORT" -d postgres "$@")
+}
+
+# 1. Server installed?
+if ! command -v pg_ctlcluster >/dev/null 2>&1 || [[ -z "$(ls /etc/postgresql 2>/dev/null || true)" ]]; then
+    log "PostgreSQL server not installed; installing Debian's postgresql"
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get install -y -q postgresql >/dev/null ||
+        { as_root apt-get update -q >/dev/null && as_root apt-get install -y -q postgresql >/dev/null; } ||
+        die "could not install postgresql"
+fi
+
+# 2. Cluster running and accepting TCP connections?
+ready() { pg_isready -q -h "$HOST" -p "$PORT" >/dev/null 2>&1; }
+if ! ready; then
+    version="$(ls /etc/postgresql | sort -V | tail -n 1)"
+    log "starting cluster $version/main"
+    as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start ||
+        log "pg_ctlcluster start returned non-zero; waiting anyway"
+    for _ in $(seq 1 30); do
+        ready && break
+        sleep 1
+    done
+    ready || die "PostgreSQL on $HOST:$PORT did not come up within 30 s"
+fi
+
+# 3. Role and databases (names are fixed identifiers above, safe to inline).
+has_role="$(psql_super -Atc "SELECT 1 FROM pg_roles WHERE rolname = '$ROLE'")"
+if [[ "$has_role" != "1" ]]; then
+    log "creating role $ROLE"
+    psql_super -c "CREATE ROLE $ROLE LOGIN CREATEDB PASSWORD '$PASSWORD'"
+else
+    # Keep an existing role usable (login, CREATEDB for the test database).
+    psql_super -c "ALTER ROLE $ROLE LOGIN CREATEDB PASSWORD '$PASSWORD'"
+fi
+for db in "$@"; do
+    [[ "$db" =~ ^[a-z_][a-z0-9_]*$ ]] || die "unsafe database name: $db"
+    has_db="$(psql_super -Atc "SELECT 1 FROM pg_database WHERE datname = '$db'")"
+    if [[ "$has_db" != "1" ]]; then
+        log "creating database $db owned by $ROLE"
+        psql_super -c "CREATE DATABASE $db OWNER $ROLE"
+    fi
+done
+
+# 4. The URL the project uses must work over TCP with the password.
+for db in "$@"; do
+    PGPASSWORD="$PASSWORD" psql -X -q -h "$HOST" -p "$PORT" -U "$ROLE" -d "$db" -Atc 'SELECT 1' >/dev/null ||
+        die "cannot connect as $ROLE to $db on $HOST:$PORT"
+done
+log "ok: postgres://$ROLE:***@$HOST:$PORT/{$(
+    IFS=,
+    echo "$*"
+)}"
