@@ -1,0 +1,358 @@
+"""A large synthetic plan for benchmarks and query-count tests.
+
+    manage.py generate_demo --fields 8 --measures 500 --schools 400 --seed 1
+
+Creates one plan "Demo-Medienentwicklungsplan" of the "Demo-Schulträger" with
+"Stand" today (so it becomes `Plan.objects.current()`), its fields of action
+and measures (every status including none, every kind of target, some past and
+some future, work items, some entered rollout counts), and schools with
+per-school rollout rows for every tenth measure. Everything goes in with
+`bulk_create`; the same seed gives the same plan.
+"""
+
+import datetime
+import random
+import time
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from measures.importers import german_slugify
+from measures.models import FieldOfAction, Measure, Plan, Status
+from measures.targets import TargetKind
+from schools.models import RolloutState, School, SchoolRollout
+
+AUTHORITY = "Demo-Schulträger"
+TITLE = "Demo-Medienentwicklungsplan"
+
+# Demo schools get numbers from here on; real NRW school numbers stay below.
+FIRST_SCHOOL_NUMBER = 900000
+LAST_SCHOOL_NUMBER = 999999
+
+# Upper bounds: positions are small integers, and nobody needs more for a benchmark.
+MAX_FIELDS = 1000
+MAX_MEASURES = 30000
+
+# Every TRACKED_EVERY-th measure (the first included) has a row per school.
+TRACKED_EVERY = 10
+# Every ENTERED_EVERY-th of the other measures has entered counts ("59/74").
+ENTERED_EVERY = 4
+
+# Rows per INSERT; well below PostgreSQL's 65535 parameters and SQLite's limit.
+BATCH_SIZE = 5000
+
+FIELD_TOPICS = [
+    "Technische Infrastruktur",
+    "Hardwareausstattung",
+    "Software und Lernplattformen",
+    "Medienbildung im Unterricht",
+    "Fortbildung der Lehrkräfte",
+    "Support und Wartung",
+    "Datenschutz und Informationssicherheit",
+    "Digitale Schulverwaltung",
+    "Inklusion und Barrierefreiheit",
+    "Kooperation und Vernetzung",
+]
+MEASURE_ACTIONS = [
+    "Ausbau",
+    "Einführung",
+    "Erneuerung",
+    "Pilotierung",
+    "Evaluation",
+    "Konzept für",
+    "Rahmenvertrag für",
+    "Fortbildungsreihe zu",
+    "Beschaffung",
+    "Migration",
+]
+MEASURE_OBJECTS = [
+    "WLAN in allen Unterrichtsräumen",
+    "Präsentationstechnik",
+    "Tablet-Klassensätze",
+    "Lehrkräfte-Endgeräte",
+    "Schulserver",
+    "Lernmanagementsystem",
+    "Videokonferenzsystem",
+    "Medienkompetenzrahmen",
+    "3D-Drucker und Makerspaces",
+    "Glasfaseranschluss",
+    "Passwortverwaltung",
+    "Jugendmedienschutz",
+    "Ticketsystem für den Support",
+    "Schulverwaltungssoftware",
+    "Förderprogramme",
+]
+WORK_ITEMS = [
+    "Bedarfserhebung an den Schulen",
+    "Ausschreibung vorbereiten",
+    "Vergabe und Vertragsabschluss",
+    "Pilotschulen auswählen",
+    "Abstimmung mit dem Datenschutz",
+    "Schulungen für Lehrkräfte",
+    "Rollout in Tranchen",
+    "Auswertung und Bericht an den Schulausschuss",
+    "Abstimmung mit dem IT-Dienstleister",
+    "Fördermittel beantragen",
+]
+DESCRIPTIONS = [
+    "",
+    "Synthetische Maßnahme für Last- und Abfragetests.",
+    "Schrittweise Umsetzung an allen Schulen des Schulträgers.",
+    "Gemeinsam mit den Schulen und dem kommunalen IT-Dienstleister.",
+]
+RESPONSIBLES = ["", "Amt für Schule", "IT-Dienstleister", "Medienzentrum", "Schulaufsicht"]
+SCHOOL_FORMS = [
+    ("02", "Grundschule"),
+    ("04", "Hauptschule"),
+    ("10", "Realschule"),
+    ("15", "Gesamtschule"),
+    ("20", "Gymnasium"),
+]
+SCHOOL_PLACES = [
+    "Am Lindenhof",
+    "Am Stadtpark",
+    "An der Mühle",
+    "Bergstraße",
+    "Am Rosenhügel",
+    "Hafenviertel",
+    "Kastanienallee",
+    "Am Markt",
+    "Sonnenhang",
+    "Wiesental",
+    "Am Kirchplatz",
+    "Heideweg",
+]
+DISTRICTS = ["Mitte", "Nord", "Ost", "Süd", "West", "Altstadt", "Neustadt", "Heide"]
+
+# Shares (by repetition) of the statuses and target kinds; "" is "none".
+STATUSES = [
+    Status.IN_PROGRESS,
+    Status.IN_PROGRESS,
+    Status.IN_PROGRESS,
+    Status.PREPARING,
+    Status.PREPARING,
+    Status.WAITING,
+    Status.DONE,
+    Status.DONE,
+    "",
+]
+TARGET_KINDS = [
+    TargetKind.QUARTER,
+    TargetKind.QUARTER,
+    TargetKind.YEAR,
+    TargetKind.YEAR_ONWARDS,
+    TargetKind.TBD,
+    TargetKind.ONGOING,
+    "",
+]
+
+
+def _positive(name: str, value, maximum: int) -> int:
+    """`value` as a whole number from 1 to `maximum`, or a CommandError saying what is wrong."""
+    try:
+        # Not bool (an int subclass), not float: "1.5" and True are typing mistakes.
+        number = int(value) if isinstance(value, int | str) and not isinstance(value, bool) else 0
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise CommandError(f"--{name} muss eine positive ganze Zahl sein, nicht „{value}“.")
+    if number > maximum:
+        raise CommandError(f"--{name} darf höchstens {maximum} sein, nicht {number}.")
+    return number
+
+
+def _spread(values: list, count: int, rng: random.Random) -> list:
+    """`count` items of `values` in their shares, shuffled: each occurs if count allows."""
+    items = [values[i % len(values)] for i in range(count)]
+    rng.shuffle(items)
+    return items
+
+
+class Command(BaseCommand):
+    help = (
+        "Erzeugt einen großen synthetischen Plan (Demo-Schulträger) mit Handlungsfeldern, "
+        "Maßnahmen, Schulen und Umsetzungsständen je Schule; für Lasttests und "
+        "Abfragezählungen. Mit --seed reproduzierbar."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        # Strings, so that a wrong value gets the German message of handle().
+        parser.add_argument("--fields", default="8", help="Zahl der Handlungsfelder (8).")
+        parser.add_argument("--measures", default="100", help="Zahl der Maßnahmen (100).")
+        parser.add_argument("--schools", default="50", help="Zahl der Schulen (50).")
+        parser.add_argument("--seed", default="0", help="Startwert des Zufalls (0).")
+
+    def handle(self, *args, **options) -> None:
+        fields = _positive("fields", options["fields"], MAX_FIELDS)
+        measures = _positive("measures", options["measures"], MAX_MEASURES)
+        schools = _positive(
+            "schools", options["schools"], LAST_SCHOOL_NUMBER - FIRST_SCHOOL_NUMBER + 1
+        )
+        try:
+            seed = int(options["seed"])
+        except (TypeError, ValueError):
+            raise CommandError(
+                f"--seed muss eine ganze Zahl sein, nicht „{options['seed']}“."
+            ) from None
+
+        rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
+        started = time.perf_counter()
+        with transaction.atomic():
+            stats = self.generate(fields, measures, schools, rng)
+        elapsed = time.perf_counter() - started
+        self.stdout.write(
+            f"Demo-Plan „{stats['plan'].title}“ (ID {stats['plan'].pk}) angelegt: "
+            f"{fields} Handlungsfelder, {measures} Maßnahmen, {schools} Schulen, "
+            f"{stats['rollouts']} Umsetzungsstände je Schule in {elapsed:.1f} s."
+        )
+
+    def generate(self, n_fields: int, n_measures: int, n_schools: int, rng: random.Random):
+        today = timezone.localdate()
+        first_number = self._first_school_number(n_schools)
+        plan = Plan.objects.create(
+            authority=AUTHORITY,
+            title=TITLE,
+            period_start=today.year - 2,
+            period_end=today.year + 3,
+            as_of=today,
+        )
+
+        fields = FieldOfAction.objects.bulk_create(
+            FieldOfAction(
+                plan=plan,
+                title=f"Handlungsfeld {i + 1}: {FIELD_TOPICS[i % len(FIELD_TOPICS)]}",
+                slug=german_slugify(f"feld {i + 1} {FIELD_TOPICS[i % len(FIELD_TOPICS)]}"),
+                position=i + 1,
+            )
+            for i in range(n_fields)
+        )
+
+        # Every field gets a measure (as far as there are enough), the rest at random.
+        field_of = [i % n_fields for i in range(min(n_fields, n_measures))]
+        field_of += [rng.randrange(n_fields) for _ in range(n_measures - len(field_of))]
+        statuses = _spread(STATUSES, n_measures, rng)
+        kinds = _spread(TARGET_KINDS, n_measures, rng)
+        positions = [0] * n_fields
+        measures = []
+        for i in range(n_measures):
+            positions[field_of[i]] += 1
+            measure = self._measure(i, plan, today, statuses[i], kinds[i], n_schools, rng)
+            measure.field = fields[field_of[i]]
+            measure.position = positions[field_of[i]]
+            measures.append(measure)
+        measures = Measure.objects.bulk_create(measures, batch_size=BATCH_SIZE)
+
+        schools = School.objects.bulk_create(
+            (self._school(first_number + i, i, rng) for i in range(n_schools)),
+            batch_size=BATCH_SIZE,
+        )
+
+        start = datetime.date(plan.period_start, 1, 1)
+        school_ids = [school.pk for school in schools]
+        rows = [
+            row
+            for measure in measures[::TRACKED_EVERY]
+            for row in self._rollouts(measure, school_ids, start, today, rng)
+        ]
+        SchoolRollout.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        return {"plan": plan, "rollouts": len(rows)}
+
+    @staticmethod
+    def _first_school_number(count: int) -> int:
+        """The first of `count` free numbers above every earlier demo school's."""
+        highest = School.objects.filter(school_number__gte=str(FIRST_SCHOOL_NUMBER)).aggregate(
+            Max("school_number")
+        )["school_number__max"]
+        first = int(highest) + 1 if highest else FIRST_SCHOOL_NUMBER
+        if first + count - 1 > LAST_SCHOOL_NUMBER:
+            raise CommandError(
+                f"Für {count} weitere Demo-Schulen sind nicht genug Schulnummern frei "
+                f"(ab {first}, höchstens {LAST_SCHOOL_NUMBER}). Bitte alte Demo-Daten löschen."
+            )
+        return first
+
+    @staticmethod
+    def _measure(
+        index: int,
+        plan: Plan,
+        today: datetime.date,
+        status: str,
+        kind: str,
+        n_schools: int,
+        rng: random.Random,
+    ) -> Measure:
+        action, thing = rng.choice(MEASURE_ACTIONS), rng.choice(MEASURE_OBJECTS)
+        title = f"Demo-Maßnahme {index + 1}: {action} {thing}"
+        year = quarter = None
+        if kind in (TargetKind.QUARTER, TargetKind.YEAR, TargetKind.YEAR_ONWARDS):
+            # From two years back to three ahead: some targets passed, some to come.
+            year = today.year + rng.randint(-2, 3)
+        if kind == TargetKind.QUARTER:
+            quarter = rng.randint(1, 4)
+        work_items = rng.sample(WORK_ITEMS, rng.randint(0, 4))
+        measure = Measure(
+            title=title,
+            slug=f"demo-{plan.pk}-" + german_slugify(f"{index + 1} {action} {thing}")[:100],
+            description=rng.choice(DESCRIPTIONS),
+            work_items="\n".join(work_items),
+            status=status,
+            target_kind=kind,
+            target_year=year,
+            target_quarter=quarter,
+            responsible=rng.choice(RESPONSIBLES),
+        )
+        untracked = index % TRACKED_EVERY != 0
+        if untracked and index % ENTERED_EVERY == 1:
+            total = rng.randint(1, max(n_schools, 1))
+            measure.rollout_total = total
+            measure.rollout_done = total if status == Status.DONE else rng.randint(0, total)
+        return measure
+
+    @staticmethod
+    def _school(number: int, index: int, rng: random.Random) -> School:
+        form, form_name = rng.choice(SCHOOL_FORMS)
+        place = SCHOOL_PLACES[index % len(SCHOOL_PLACES)]
+        round_ = index // len(SCHOOL_PLACES)
+        return School(
+            school_number=f"{number:06d}",
+            name=f"{form_name} {place}" + (f" {round_ + 1}" if round_ else ""),
+            school_form=form,
+            school_form_name=form_name,
+            district=rng.choice(DISTRICTS),
+            # One school in twenty outside the plan's scope, which the counts must skip.
+            in_scope=index % 20 != 7,
+        )
+
+    @staticmethod
+    def _rollouts(
+        measure: Measure,
+        school_ids: list[int],
+        start: datetime.date,
+        today: datetime.date,
+        rng: random.Random,
+    ) -> list[SchoolRollout]:
+        if measure.status == Status.DONE:
+            done_share, busy_share = 1.0, 0.0
+        elif measure.status in ("", Status.PREPARING):
+            done_share, busy_share = 0.0, rng.random() * 0.2
+        else:
+            done_share = rng.random()
+            busy_share = (1 - done_share) * rng.random()
+        days = (today - start).days
+        rows = []
+        for school_id in school_ids:
+            draw = rng.random()
+            if draw < done_share:
+                state = RolloutState.DONE
+                date = start + datetime.timedelta(days=rng.randint(0, days))
+            elif draw < done_share + busy_share:
+                state, date = RolloutState.IN_PROGRESS, None
+            else:
+                state, date = RolloutState.OPEN, None
+            # Plain ids: assigning model instances costs more than the insert itself.
+            rows.append(
+                SchoolRollout(measure_id=measure.pk, school_id=school_id, state=state, date=date)
+            )
+        return rows

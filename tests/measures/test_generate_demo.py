@@ -1,0 +1,195 @@
+"""`manage.py generate_demo`: a large synthetic plan for benchmarks and query counts."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from measures.models import FieldOfAction, Measure, Plan, Status
+from measures.targets import TargetKind
+from schools.models import RolloutState, School, SchoolRollout
+from tests.factories import make_school
+
+pytestmark = pytest.mark.django_db
+
+
+def generate(*args, **options) -> str:
+    out = io.StringIO()
+    call_command("generate_demo", *args, stdout=out, **options)
+    return out.getvalue()
+
+
+def snapshot(plan: Plan) -> list[tuple]:
+    """What the seed decides, without primary keys and the slug prefix."""
+    return [
+        (
+            m.field.title,
+            m.position,
+            m.title,
+            m.slug.removeprefix(f"demo-{plan.pk}-"),
+            m.status,
+            m.target_kind,
+            m.target_year,
+            m.target_quarter,
+            m.work_items,
+            m.rollout_done,
+            m.rollout_total,
+            m.schools_done,
+            m.schools_total,
+        )
+        for m in Measure.objects.for_plan(plan).for_report()
+    ]
+
+
+def test_creates_the_requested_numbers():
+    output = generate(fields=3, measures=40, schools=12, seed=1)
+
+    plan = Plan.objects.get()
+    assert Plan.objects.current() == plan
+    assert plan.authority == "Demo-Schulträger"
+    assert plan.title.startswith("Demo-Medienentwicklungsplan")
+    assert plan.as_of == timezone.localdate()
+    assert plan.fields.count() == 3
+    assert Measure.objects.for_plan(plan).count() == 40
+    assert School.objects.count() == 12
+    # Every tenth measure (1st, 11th, 21st, 31st) is tracked at every school.
+    assert SchoolRollout.objects.count() == 4 * 12
+    assert "3 Handlungsfelder, 40 Maßnahmen, 12 Schulen, 48 Umsetzungsstände" in output
+
+
+def test_every_field_gets_measures_and_positions_run_per_field():
+    generate(fields=8, measures=50, schools=3)
+    for field in FieldOfAction.objects.all():
+        positions = list(field.measures.values_list("position", flat=True))
+        assert positions, field
+        assert positions == list(range(1, len(positions) + 1))
+
+
+def test_data_is_varied():
+    generate(fields=4, measures=60, schools=30, seed=3)
+    measures = list(Measure.objects.for_report())
+    today = timezone.localdate()
+
+    assert {m.status for m in measures} == {*Status.values, ""}
+    assert {m.target_kind for m in measures} == {*TargetKind.values, ""}
+    dated = [m for m in measures if m.target and m.target.deadline]
+    assert any(m.target.has_passed(today) for m in dated)
+    assert any(not m.target.has_passed(today) for m in dated)
+    assert any(m.is_overdue(today) for m in measures)
+    assert any(m.work_item_list for m in measures)
+    assert any(not m.work_item_list for m in measures)
+    entered = [m for m in measures if m.rollout_total is not None]
+    assert entered
+    assert all(m.schools_total == 0 for m in entered)
+    assert {r.state for r in SchoolRollout.objects.all()} == set(RolloutState.values)
+    assert School.objects.filter(in_scope=False).exists()
+    assert {s.school_form for s in School.objects.all()} <= {"02", "04", "10", "15", "20"}
+    assert len({s.district for s in School.objects.all()}) > 1
+
+
+def test_objects_pass_full_clean():
+    generate(fields=3, measures=40, schools=15, seed=5)
+    plan = Plan.objects.get()
+    plan.full_clean()
+    for field in FieldOfAction.objects.all():
+        field.full_clean()
+    for measure in Measure.objects.all():
+        measure.full_clean()
+    for school in School.objects.all():
+        school.full_clean()
+    for rollout in SchoolRollout.objects.all()[:100]:
+        rollout.full_clean()
+
+
+def test_invariants_hold():
+    generate(fields=5, measures=100, schools=40, seed=7)
+    plan = Plan.objects.get()
+    numbers = list(School.objects.values_list("school_number", flat=True))
+    assert len(set(numbers)) == len(numbers)
+    assert all(len(n) == 6 and n.isdigit() and int(n) >= 900000 for n in numbers)
+    assert not SchoolRollout.objects.filter(state=RolloutState.DONE, date__isnull=True).exists()
+    assert not SchoolRollout.objects.filter(date__gt=timezone.localdate()).exists()
+    for measure in Measure.objects.for_report():
+        assert measure.slug.startswith(f"demo-{plan.pk}-")
+        assert len(measure.slug) <= 120
+        rollout = measure.rollout
+        if rollout:
+            assert 0 <= rollout.done <= rollout.total
+        if measure.schools_total:
+            # Per-school rows win over the entered numbers; the demo never has both.
+            assert measure.rollout_total is None
+
+
+def test_same_seed_same_plan_and_a_second_run_does_not_collide():
+    generate(fields=3, measures=30, schools=10, seed=42)
+    generate(fields=3, measures=30, schools=10, seed=42)
+    first, second = Plan.objects.order_by("pk")
+    assert Plan.objects.current() == second
+    assert snapshot(first) == snapshot(second)
+    # Globally unique measure slugs and school numbers, new schools for the second plan.
+    assert Measure.objects.values("slug").distinct().count() == 60
+    assert School.objects.count() == 20
+    assert (
+        School.objects.filter(rollouts__measure__field__plan=second)
+        .filter(rollouts__measure__field__plan=first)
+        .count()
+        == 0
+    )
+
+
+def test_other_seed_other_plan():
+    generate(fields=3, measures=30, schools=10, seed=1)
+    generate(fields=3, measures=30, schools=10, seed=2)
+    first, second = Plan.objects.order_by("pk")
+    assert snapshot(first) != snapshot(second)
+
+
+def test_leaves_real_schools_alone():
+    real = make_school(school_number="123456")
+    generate(fields=1, measures=10, schools=5)
+    assert School.objects.count() == 6
+    assert not real.rollouts.exists()
+    assert School.objects.filter(school_number__gte="900000").count() == 5
+
+
+def test_command_line_arguments():
+    generate("--fields", "2", "--measures", "12", "--schools", "3", "--seed", "9")
+    assert FieldOfAction.objects.count() == 2
+    assert Measure.objects.count() == 12
+    assert School.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"fields": 0}, "--fields muss eine positive ganze Zahl sein"),
+        ({"measures": -5}, "--measures muss eine positive ganze Zahl sein"),
+        ({"schools": "viele"}, "--schools muss eine positive ganze Zahl sein"),
+        ({"schools": "1.5"}, "--schools muss eine positive ganze Zahl sein"),
+        ({"fields": True}, "--fields muss eine positive ganze Zahl sein"),
+        ({"seed": "x"}, "--seed muss eine ganze Zahl sein"),
+        ({"fields": 1001}, "--fields darf höchstens 1000 sein"),
+        ({"measures": "30001"}, "--measures darf höchstens 30000 sein"),
+        ({"schools": 100001}, "--schools darf höchstens 100000 sein"),
+    ],
+)
+def test_bad_arguments(options, message):
+    with pytest.raises(CommandError, match=message):
+        generate(**{"fields": 2, "measures": 5, "schools": 2, **options})
+    assert not Plan.objects.exists()
+
+
+def test_bad_argument_on_the_command_line():
+    with pytest.raises(CommandError, match="--measures muss eine positive ganze Zahl sein"):
+        generate("--measures", "0")
+    assert not Plan.objects.exists()
+
+
+def test_too_few_free_school_numbers_creates_nothing():
+    make_school(school_number="999990")
+    with pytest.raises(CommandError, match="nicht genug Schulnummern frei"):
+        generate(fields=1, measures=5, schools=20)
+    assert not Plan.objects.exists()
+    assert School.objects.count() == 1

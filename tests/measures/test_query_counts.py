@@ -1,0 +1,180 @@
+"""The public pages cost a fixed number of SQL queries, however large the plan.
+
+The same tests run against the Bielefeld plan (13 measures, no schools) and a
+`generate_demo` plan (500 measures, 400 schools, 20 000 per-school rows): the
+report needs the plan, its fields and its measures with their per-school
+counts (one query each); the detail page the measure with its counts, plus
+the per-school rows when it has a rollout to show.
+"""
+
+import html
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from measures.models import Measure, Plan, Status
+from schools.models import RolloutState, SchoolRollout
+from tests.factories import make_school
+
+# Plan.objects.current(), plan.fields, Measure.objects...for_report().
+REPORT_QUERIES = 3
+# The measure with field, plan and per-school counts.
+DETAIL_QUERIES = 1
+# ... plus the per-school rows, looked at only when the measure has a rollout.
+DETAIL_WITH_ROLLOUT_QUERIES = 2
+
+DEMO = {"fields": 8, "measures": 500, "schools": 400, "seed": 1}
+
+CARD = '<article class="measure-card'
+TABLE_ROW = '<tr class="kern-table__row">'
+
+
+def filters(plan: Plan) -> dict:
+    return {"feld": plan.fields.first().slug, "status": "in_progress", "ueberfaellig": "on"}
+
+
+def expected_titles(plan: Plan, **criteria) -> list[str]:
+    criteria = {"statuses": set(), "field_slug": "", "overdue_only": False, **criteria}
+    today = timezone.localdate()
+    return [
+        m.title
+        for m in Measure.objects.for_plan(plan).for_report()
+        if m.matches(**criteria, today=today)
+    ]
+
+
+def shown_titles(page: str) -> list[str]:
+    titles = re.findall(r'<h3 class="measure-card__title"[^>]*><a [^>]*>([^<]*)</a>', page)
+    return [html.unescape(title) for title in titles]
+
+
+class ReportQueries:
+    """The query counts of `/`; subclasses provide the `plan` fixture."""
+
+    def test_report(self, plan, client, django_assert_num_queries):
+        with django_assert_num_queries(REPORT_QUERIES):
+            response = client.get("/")
+        assert response.status_code == 200
+        assert shown_titles(response.text) == expected_titles(plan)
+
+    def test_report_filtered(self, plan, client, django_assert_num_queries):
+        query = filters(plan)
+        with django_assert_num_queries(REPORT_QUERIES):
+            response = client.get("/", query)
+        assert response.status_code == 200
+        assert response.context["form"].is_filtering
+        assert shown_titles(response.text) == expected_titles(
+            plan, statuses={Status.IN_PROGRESS}, field_slug=query["feld"], overdue_only=True
+        )
+
+    def test_report_htmx(self, plan, client, django_assert_num_queries):
+        query = filters(plan)
+        with django_assert_num_queries(REPORT_QUERIES):
+            response = client.get("/", query, headers={"HX-Request": "true"})
+        assert response.status_code == 200
+        assert "<html" not in response.text
+        assert 'id="results"' in response.text
+
+    def test_report_htmx_unfiltered(self, plan, client, django_assert_num_queries):
+        with django_assert_num_queries(REPORT_QUERIES):
+            response = client.get("/", headers={"HX-Request": "true"})
+        assert response.status_code == 200
+        assert shown_titles(response.text) == expected_titles(plan)
+
+    def test_detail_without_rollout(self, plan, client, django_assert_num_queries):
+        measure = Measure.objects.for_plan(plan).filter(
+            rollout_total__isnull=True, school_rollouts__isnull=True
+        )[0]
+        with django_assert_num_queries(DETAIL_QUERIES):
+            response = client.get(measure.get_absolute_url())
+        assert response.status_code == 200
+        assert measure.title in response.text
+        assert TABLE_ROW not in response.text
+
+    def test_detail_with_entered_counts(self, plan, client, django_assert_num_queries):
+        measure = Measure.objects.for_plan(plan).filter(
+            rollout_total__isnull=False, school_rollouts__isnull=True
+        )[0]
+        with django_assert_num_queries(DETAIL_WITH_ROLLOUT_QUERIES):
+            response = client.get(measure.get_absolute_url())
+        assert response.status_code == 200
+        assert f"{measure.rollout_done} von {measure.rollout_total} Schulen" in response.text
+        assert TABLE_ROW not in response.text
+
+
+@pytest.mark.django_db
+class TestBielefeld(ReportQueries):
+    @pytest.fixture
+    def plan(self, bielefeld):
+        return bielefeld
+
+    def test_detail_with_school_rows(self, plan, client, django_assert_num_queries):
+        measure = Measure.objects.for_plan(plan).filter(rollout_total__isnull=True)[0]
+        for n, state in enumerate(RolloutState):
+            SchoolRollout.objects.create(
+                measure=measure,
+                school=make_school(district=f"Bezirk {n}"),
+                state=state,
+                date=timezone.localdate() if state == RolloutState.DONE else None,
+            )
+        with django_assert_num_queries(DETAIL_WITH_ROLLOUT_QUERIES):
+            response = client.get(measure.get_absolute_url())
+        assert response.status_code == 200
+        assert "1 von 3 Schulen" in response.text
+        assert response.text.count(TABLE_ROW) == 1 + 3
+
+
+@pytest.fixture(scope="class")
+def demo_plan(django_db_setup, django_db_blocker):
+    """The 500 x 400 demo plan, made once for the class and rolled back after it.
+
+    The tests' own transactions (pytest-django's `db`) nest inside as savepoints.
+    """
+    atomic = transaction.atomic()
+    with django_db_blocker.unblock():
+        atomic.__enter__()
+    try:
+        with django_db_blocker.unblock():
+            call_command("generate_demo", **DEMO, stdout=io.StringIO())
+            plan = Plan.objects.current()
+        yield plan
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.mark.django_db
+class TestDemo(ReportQueries):
+    @pytest.fixture
+    def plan(self, demo_plan):
+        return demo_plan
+
+    def test_report_renders_every_measure(self, plan, client):
+        response = client.get("/")
+        assert response.status_code == 200
+        assert response.context["report"].plan == plan
+        assert "Demo-Schulträger" in response.text
+        assert response.text.count(CARD) == DEMO["measures"]
+        assert "500 von 500 Maßnahmen angezeigt" in response.text
+        measures = list(Measure.objects.for_plan(plan)[:3])
+        assert all(m.title in response.text for m in measures)
+
+    def test_filters_leave_some_but_not_all(self, plan, client):
+        response = client.get("/", filters(plan))
+        shown = response.text.count(CARD)
+        assert 0 < shown < DEMO["measures"]
+        assert f"{shown} von 500 Maßnahmen angezeigt" in response.text
+
+    def test_detail_with_school_rows(self, plan, client, django_assert_num_queries):
+        measure = Measure.objects.for_plan(plan).for_report().filter(schools_done__gt=0)[0]
+        with django_assert_num_queries(DETAIL_WITH_ROLLOUT_QUERIES):
+            response = client.get(measure.get_absolute_url())
+        assert response.status_code == 200
+        rollout = measure.rollout
+        assert f"{rollout.done} von {rollout.total} Schulen" in response.text
+        assert response.text.count(TABLE_ROW) == 1 + DEMO["schools"]
