@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from schools.models import RolloutState
@@ -252,7 +253,7 @@ class Measure(models.Model):
     def status_label(self) -> str:
         return self.get_status_display() if self.status else str(NO_STATUS_LABEL)
 
-    @property
+    @cached_property
     def work_item_list(self) -> list[str]:
         return [line.strip() for line in self.work_items.splitlines() if line.strip()]
 
@@ -263,7 +264,7 @@ class Measure(models.Model):
             self.status != Status.DONE and self.target is not None and self.target.has_passed(today)
         )
 
-    @property
+    @cached_property
     def is_overdue_today(self) -> bool:
         return self.is_overdue()
 
@@ -277,12 +278,12 @@ class Measure(models.Model):
             and (not overdue_only or self.is_overdue(today))
         )
 
-    @property
+    @cached_property
     def rollout(self) -> Rollout | None:
         """Schools done/total: from per-school rows when there are any, else the entered count.
 
         The per-school numbers come from `for_report()`'s annotations; without them
-        this costs two queries.
+        this costs two queries. Cached per instance: fetch the measure anew after a change.
         """
         total = getattr(self, "schools_total", None)
         if total is None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -23,6 +24,7 @@ class TargetKind(models.TextChoices):
     ONGOING = "ongoing", _("Laufend")
 
 
+_KINDS = frozenset(TargetKind.values)
 MIN_YEAR = 2000
 MAX_YEAR = 2100
 
@@ -43,7 +45,7 @@ class Target:
     quarter: int | None = None
 
     def __post_init__(self) -> None:
-        if self.kind not in TargetKind.values:
+        if self.kind not in _KINDS:
             raise ValueError(f"unknown target kind {self.kind!r}")
         needs_year = self.kind in (TargetKind.QUARTER, TargetKind.YEAR, TargetKind.YEAR_ONWARDS)
         if needs_year != (self.year is not None):
@@ -98,6 +100,15 @@ class Target:
                 return "wird noch bekanntgegeben"
             case _:
                 return "Laufend"
+
+    @property
+    def label(self) -> str:
+        """For display: the deck's notation, with its words in the reader's language."""
+        if self.kind == TargetKind.TBD:
+            return gettext("wird noch bekanntgegeben")
+        if self.kind == TargetKind.ONGOING:
+            return gettext("Laufend")
+        return str(self)
 
     @property
     def deadline(self) -> datetime.date | None:
