@@ -205,6 +205,7 @@ def test_english_is_available(client, bielefeld):
     assert "Progress report" in html and "Filter measures" in html
     assert "In progress" in html and "overdue" in html
     assert "59 of 74 schools" in html
+    assert "to be announced" in html and "wird noch bekanntgegeben" not in html
 
 
 def test_german_is_the_default(client, bielefeld):
