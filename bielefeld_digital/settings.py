@@ -5,6 +5,7 @@ portal refuses to start unless DJANGO_DEBUG is on, so that a production server
 never runs with a development secret.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -68,7 +69,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_htmx",
+    "simple_history",
+    "axes",
     "measures",
     "schools",
 ]
@@ -85,7 +89,36 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so that it sees the login attempts the views make.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses logins for a locked username+address pair before checking the password.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+LOGIN_URL = "staff:login"
+LOGIN_REDIRECT_URL = "staff:dashboard"
+LOGOUT_REDIRECT_URL = "measures:report"
+
+# Failed logins lock the pair of username and address, not the address alone:
+# a whole school office behind one address must not be locked out by one person.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
+# Behind N reverse proxies (AXES_PROXY_COUNT) the client address is taken from
+# X-Forwarded-For; without a proxy that header is the client's to forge, so only
+# the connection's address counts.
+_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+if _PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = _PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 ROOT_URLCONF = "bielefeld_digital.urls"
 
@@ -107,6 +140,8 @@ TEMPLATES = [
 ]
 
 WSGI_APPLICATION = "bielefeld_digital.wsgi.application"
+
+FORM_RENDERER = "bielefeld_digital.forms.PortalFormRenderer"
 
 # DATABASE_URL selects PostgreSQL (production, CI); unset means SQLite in the
 # project folder so that a newcomer needs nothing but `make run`.

@@ -1,7 +1,11 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import FieldOfAction, Status
+from bielefeld_digital.forms import PortalForm, PortalFormMixin
+
+from .models import EditConflict, FieldOfAction, Measure, Status
+from .targets import Target
 
 NO_STATUS = "ohne"
 
@@ -43,3 +47,107 @@ class ReportFilterForm(forms.Form):
     def is_filtering(self) -> bool:
         criteria = self.criteria()
         return bool(criteria["statuses"] or criteria["field_slug"] or criteria["overdue_only"])
+
+
+class MeasureEditForm(PortalForm):
+    """What school office staff change on a measure, with the reason for the change."""
+
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Ohne Status")), *Status.choices]
+    )
+    target = forms.CharField(
+        label=_("Abschluss"),
+        required=False,
+        max_length=40,
+        help_text=_("z. B. „Q3 2025“, „2026“, „2024 ff.“, „wird noch bekanntgegeben“, „Laufend“"),
+    )
+    description = forms.CharField(
+        label=_("Kurzbeschreibung"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    work_items = forms.CharField(
+        label=_("Arbeitspakete"),
+        required=False,
+        help_text=_("Ein Arbeitspaket pro Zeile."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    rollout_done = forms.IntegerField(
+        label=_("Schulen abgeschlossen"), required=False, min_value=0, max_value=100_000
+    )
+    rollout_total = forms.IntegerField(
+        label=_("Schulen gesamt"), required=False, min_value=1, max_value=100_000
+    )
+    reason = forms.CharField(
+        label=_("Grund der Änderung"),
+        max_length=300,
+        help_text=_("Wird mit der Änderung gespeichert und im öffentlichen Verlauf gezeigt."),
+        error_messages={"required": _("Bitte geben Sie kurz an, warum Sie die Maßnahme ändern.")},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, measure: Measure, **kwargs) -> None:
+        self.measure = measure
+        if not args and "data" not in kwargs:
+            kwargs.setdefault("initial", self.initial_for(measure))
+        super().__init__(*args, **kwargs)
+        if measure.tracks_schools:
+            # The count follows the per-school rows; it is not entered here.
+            del self.fields["rollout_done"], self.fields["rollout_total"]
+
+    @staticmethod
+    def initial_for(measure: Measure) -> dict:
+        return {
+            "status": measure.status,
+            "target": str(measure.target) if measure.target else "",
+            "description": measure.description,
+            "work_items": measure.work_items,
+            "rollout_done": measure.rollout_done,
+            "rollout_total": measure.rollout_total,
+            "version": measure.version,
+        }
+
+    def clean_target(self) -> Target | None:
+        text = self.cleaned_data["target"].strip()
+        return Target.parse(text) if text else None
+
+    def clean_work_items(self) -> str:
+        lines = self.cleaned_data["work_items"].splitlines()
+        return "\n".join(line.strip() for line in lines if line.strip())
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if "rollout_done" in self.fields:
+            done, total = data.get("rollout_done"), data.get("rollout_total")
+            if (done is None) != (total is None) and not self.has_error("rollout_done"):
+                self.add_error(
+                    "rollout_done" if done is None else "rollout_total",
+                    _("Geben Sie beide Zahlen an oder keine."),
+                )
+            elif done is not None and total is not None and done > total:
+                self.add_error(
+                    "rollout_done",
+                    _(
+                        "Es können nicht mehr Schulen abgeschlossen sein (%(done)s) als es "
+                        "insgesamt gibt (%(total)s)."
+                    )
+                    % {"done": done, "total": total},
+                )
+        return data
+
+    def changes(self) -> dict:
+        """The values to save, for Measure.objects.apply_change()."""
+        names = ["status", "target", "description", "work_items", "rollout_done", "rollout_total"]
+        return {name: self.cleaned_data[name] for name in names if name in self.fields}
+
+    def show_conflict(self, conflict: EditConflict) -> None:
+        """Keep the editor's input, but make the next save start from the current version."""
+        self.data = self.data.copy()
+        self.data["version"] = str(conflict.current.version)
+        self.conflict = conflict
+
+
+class StaffAuthenticationForm(PortalFormMixin, AuthenticationForm):
+    pass
+
+
+class StaffPasswordChangeForm(PortalFormMixin, PasswordChangeForm):
+    pass

@@ -20,6 +20,9 @@ _UMLAUTS = str.maketrans(
 _ROLLOUT = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 
 
+CHANGE_REASON = "Plandatei geladen"
+
+
 class PlanFileError(Exception):
     """The plan file cannot be loaded; the message says why (in German)."""
 
@@ -43,7 +46,9 @@ def _measure_values(entry: dict, field: FieldOfAction, position: int) -> dict:
         "rollout_total": None,
     }
     target = Target.parse(entry["target"]) if entry.get("target") else None
-    values.update(target_kind="", target_year=None, target_quarter=None)
+    # Loading resets a measure to the file's state, slips included.
+    values.update(target_kind="", target_year=None, target_quarter=None, postponements=0)
+    values.update(original_target_kind="", original_target_year=None, original_target_quarter=None)
     if target:
         values.update(
             target_kind=target.kind, target_year=target.year, target_quarter=target.quarter
@@ -62,6 +67,9 @@ def _update(obj, values: dict) -> bool:
     for name in changed:
         setattr(obj, name, values[name])
     if changed:
+        if isinstance(obj, Measure):
+            obj.version += 1  # an editor who loaded the old state must not overwrite this
+        obj._change_reason = CHANGE_REASON
         obj.full_clean()
         obj.save()
     return bool(changed)
@@ -107,6 +115,7 @@ def load_plan(data: dict) -> Counter:
                 measure = Measure.objects.filter(slug=slug).first()
                 if measure is None:
                     measure = Measure(slug=slug, **values)
+                    measure._change_reason = CHANGE_REASON
                     measure.full_clean()
                     measure.save()
                     stats["changed"] += 1

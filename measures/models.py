@@ -1,14 +1,17 @@
 """The plan as data: a plan, its fields of action and their measures."""
 
 import datetime
+import itertools
 from dataclasses import dataclass
 
-from django.db import models
+from django.contrib.auth.models import AnonymousUser, Group, User
+from django.db import models, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from schools.models import RolloutState
 
@@ -29,6 +32,7 @@ class Plan(models.Model):
     as_of = models.DateField(_("Stand"))
 
     objects = PlanQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("Plan")
@@ -60,6 +64,17 @@ class FieldOfAction(models.Model):
     title = models.CharField(_("Titel"), max_length=200)
     slug = models.SlugField(_("Kurzname"), max_length=100)
     position = models.PositiveSmallIntegerField(_("Position"), default=0)
+    responsible_groups = models.ManyToManyField(
+        Group,
+        blank=True,
+        related_name="fields_of_action",
+        verbose_name=_("Zuständige Gruppen"),
+        help_text=_(
+            "Mitglieder dieser Gruppen dürfen alle Maßnahmen des Handlungsfelds bearbeiten."
+        ),
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("Handlungsfeld")
@@ -139,6 +154,72 @@ class MeasureQuerySet(models.QuerySet):
         passed |= Q(target_kind=TargetKind.YEAR, target_year__lt=today.year)
         return self.filter(passed).exclude(status=Status.DONE)
 
+    def editable_by(self, user: "User | AnonymousUser") -> "MeasureQuerySet":
+        """The measures `user` may edit: all for administrators, else their groups' ones."""
+        if not user.is_active:
+            return self.none()
+        if user.has_perm(EDIT_ALL_PERMISSION):
+            return self
+        groups = user.groups.all()
+        return self.filter(
+            Q(responsible_groups__in=groups) | Q(field__responsible_groups__in=groups)
+        ).distinct()
+
+    def apply_change(
+        self, pk: int, *, expected_version: int, user: User, reason: str, **values
+    ) -> "Measure":
+        """Save `values` on measure `pk` if nobody changed it since `expected_version`.
+
+        Locks the row, so concurrent changes are serialised: of two changes made
+        from the same version, the second raises EditConflict, which lists what
+        the first one changed. A change that changes nothing is not recorded.
+        """
+        with transaction.atomic():
+            measure = self.select_for_update().get(pk=pk)
+            if measure.version != expected_version:
+                raise EditConflict(measure, measure.changes_since(expected_version))
+            if "target" in values:
+                measure.move_target(values.pop("target"))
+            for name, value in values.items():
+                setattr(measure, name, value)
+            if not measure.differs_from_saved():
+                return measure
+            measure.version += 1
+            measure.full_clean()
+            measure._history_user = user
+            measure._change_reason = reason
+            measure.save()
+            return measure
+
+
+EDIT_ALL_PERMISSION = "measures.edit_all_measures"
+
+
+class EditConflict(Exception):
+    """Someone else saved the measure after the editor loaded it."""
+
+    def __init__(self, current: "Measure", changes: list["Change"]) -> None:
+        super().__init__(f"measure {current.pk} is at version {current.version}")
+        self.current = current
+        self.changes = changes
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class Change:
+    """One recorded change of a measure: when, by whom, why, and what."""
+
+    date: datetime.datetime
+    user: str
+    reason: str
+    fields: list[FieldChange]
+
 
 @dataclass(frozen=True)
 class Rollout:
@@ -151,6 +232,44 @@ class Rollout:
 
     def __str__(self) -> str:
         return f"{self.done}/{self.total}"
+
+
+def _target_well_formed(prefix: str, name: str) -> models.CheckConstraint:
+    """A target stored in `<prefix>_kind/_year/_quarter` is complete and consistent.
+
+    CHECK passes on NULL, so every clause says explicitly which columns are set.
+    """
+    kind, year, quarter = f"{prefix}_kind", f"{prefix}_year", f"{prefix}_quarter"
+    return models.CheckConstraint(
+        condition=(
+            Q(**{kind: "", f"{year}__isnull": True, f"{quarter}__isnull": True})
+            | Q(
+                **{
+                    kind: TargetKind.QUARTER,
+                    f"{year}__isnull": False,
+                    f"{quarter}__isnull": False,
+                    f"{quarter}__gte": 1,
+                    f"{quarter}__lte": 4,
+                }
+            )
+            | Q(
+                **{
+                    f"{kind}__in": [TargetKind.YEAR, TargetKind.YEAR_ONWARDS],
+                    f"{year}__isnull": False,
+                    f"{quarter}__isnull": True,
+                }
+            )
+            | Q(
+                **{
+                    f"{kind}__in": [TargetKind.TBD, TargetKind.ONGOING],
+                    f"{year}__isnull": True,
+                    f"{quarter}__isnull": True,
+                }
+            )
+        ),
+        name=name,
+        violation_error_message=_("Der Abschluss ist unvollständig oder widersprüchlich."),
+    )
 
 
 class Measure(models.Model):
@@ -176,39 +295,36 @@ class Measure(models.Model):
     rollout_done = models.PositiveIntegerField(_("Schulen abgeschlossen"), null=True, blank=True)
     rollout_total = models.PositiveIntegerField(_("Schulen gesamt"), null=True, blank=True)
     responsible = models.CharField(_("Verantwortlich"), max_length=200, blank=True)
+    responsible_groups = models.ManyToManyField(
+        Group,
+        blank=True,
+        related_name="measures",
+        verbose_name=_("Zuständige Gruppen"),
+        help_text=_("Mitglieder dieser Gruppen dürfen die Maßnahme bearbeiten."),
+    )
+    # The first target a measure had, and how often it moved later since then:
+    # council members ask how often a measure slipped.
+    original_target_kind = models.CharField(
+        _("Ursprünglicher Abschluss (Art)"), max_length=10, choices=TargetKind.choices, blank=True
+    )
+    original_target_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    original_target_quarter = models.PositiveSmallIntegerField(null=True, blank=True)
+    postponements = models.PositiveSmallIntegerField(_("Verschiebungen"), default=0)
+    # Optimistic locking: every accepted change increments it; a change made
+    # from an older version is refused (see Measure.objects.apply_change).
+    version = models.PositiveIntegerField(_("Version"), default=1)
 
     objects = MeasureQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["position"])
 
     class Meta:
         verbose_name = _("Maßnahme")
         verbose_name_plural = _("Maßnahmen")
         ordering = ["field__position", "field__pk", "position", "pk"]
-        # CHECK passes on NULL, so every clause says explicitly which columns are set.
+        permissions = [("edit_all_measures", _("Darf alle Maßnahmen bearbeiten"))]
         constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(target_kind="", target_year__isnull=True, target_quarter__isnull=True)
-                    | Q(
-                        target_kind=TargetKind.QUARTER,
-                        target_year__isnull=False,
-                        target_quarter__isnull=False,
-                        target_quarter__gte=1,
-                        target_quarter__lte=4,
-                    )
-                    | Q(
-                        target_kind__in=[TargetKind.YEAR, TargetKind.YEAR_ONWARDS],
-                        target_year__isnull=False,
-                        target_quarter__isnull=True,
-                    )
-                    | Q(
-                        target_kind__in=[TargetKind.TBD, TargetKind.ONGOING],
-                        target_year__isnull=True,
-                        target_quarter__isnull=True,
-                    )
-                ),
-                name="measure_target_well_formed",
-                violation_error_message=_("Der Abschluss ist unvollständig oder widersprüchlich."),
-            ),
+            _target_well_formed("target", "measure_target_well_formed"),
+            _target_well_formed("original_target", "measure_original_target_well_formed"),
             models.CheckConstraint(
                 condition=(
                     Q(rollout_done__isnull=True, rollout_total__isnull=True)
@@ -246,6 +362,93 @@ class Measure(models.Model):
         self.target_quarter = value.quarter if value else None
 
     @property
+    def original_target(self) -> Target | None:
+        if not self.original_target_kind:
+            return None
+        return Target(
+            self.original_target_kind, self.original_target_year, self.original_target_quarter
+        )
+
+    def move_target(self, new: Target | None) -> None:
+        """Set a new target; keep the first one and count each move to a later one."""
+        old = self.target
+        if old == new:
+            return
+        if old is not None and self.original_target is None:
+            self.original_target_kind = old.kind
+            self.original_target_year = old.year
+            self.original_target_quarter = old.quarter
+        if old is not None and new is not None and old < new:
+            self.postponements += 1
+        self.target = new
+
+    @property
+    def slip(self) -> tuple[Target, Target] | None:
+        """(original, current) target when the measure was postponed, else None."""
+        if self.postponements and self.original_target and self.target:
+            return self.original_target, self.target
+        return None
+
+    def can_be_edited_by(self, user: "User | AnonymousUser") -> bool:
+        if not user.is_active:
+            return False
+        if user.has_perm(EDIT_ALL_PERMISSION):
+            return True
+        groups = set(user.groups.values_list("pk", flat=True))
+        own = set(self.responsible_groups.values_list("pk", flat=True))
+        field = set(self.field.responsible_groups.values_list("pk", flat=True))
+        return bool(groups & (own | field))
+
+    def differs_from_saved(self) -> bool:
+        """Whether any tracked value differs from the row in the database."""
+        saved = type(self).objects.filter(pk=self.pk).values(*TRACKED_FIELDS).first()
+        return saved is None or any(getattr(self, name) != saved[name] for name in TRACKED_FIELDS)
+
+    def timeline(self, *, public: bool = True) -> list[Change]:
+        """The measure's changes of status, target and rollout, newest first.
+
+        Includes the per-school rollout: each school's change of state is an entry.
+        Costs two queries.
+        """
+        records = self.history.order_by("history_date", "history_id").select_related("history_user")
+        changes = [
+            describe_change(previous, record, public=public)
+            for previous, record in itertools.pairwise(records)
+        ]
+        rows = (
+            self.school_rollouts.model.history.filter(measure_id=self.pk)
+            .select_related("school", "history_user")
+            .order_by("school_id", "history_date", "history_id")
+        )
+        for previous, record in itertools.pairwise(rows):
+            if previous.school_id == record.school_id and previous.state != record.state:
+                changes.append(
+                    Change(
+                        date=record.history_date,
+                        user="" if public else _user_name(record.history_user),
+                        reason=record.history_change_reason or "",
+                        fields=[
+                            FieldChange(
+                                record.school.name,
+                                str(RolloutState(previous.state).label),
+                                str(RolloutState(record.state).label),
+                            )
+                        ],
+                    )
+                )
+        changes = [change for change in changes if change.fields]
+        return sorted(changes, key=lambda change: change.date, reverse=True)
+
+    def changes_since(self, version: int) -> list[Change]:
+        """The recorded changes after `version`, oldest first."""
+        records = self.history.order_by("history_date", "history_id").select_related("history_user")
+        return [
+            describe_change(previous, record)
+            for previous, record in itertools.pairwise(records)
+            if record.version > version
+        ]
+
+    @property
     def status_badge(self) -> str:
         return Status(self.status).badge_modifier if self.status else "none"
 
@@ -277,6 +480,12 @@ class Measure(models.Model):
             and (not field_slug or self.field.slug == field_slug)
             and (not overdue_only or self.is_overdue(today))
         )
+
+    @cached_property
+    def tracks_schools(self) -> bool:
+        """Whether the rollout is recorded school by school (else as an entered count)."""
+        total = getattr(self, "schools_total", None)
+        return bool(total) if total is not None else self.school_rollouts.exists()
 
     @cached_property
     def rollout(self) -> Rollout | None:
@@ -357,3 +566,69 @@ class ProgressReport:
             rollout_measure_count=len(rollouts),
             shown_count=sum(len(items) for _, items in sections),
         )
+
+
+# The values of a measure whose changes are recorded and shown.
+TRACKED_FIELDS = [
+    "title",
+    "description",
+    "work_items",
+    "status",
+    "target_kind",
+    "target_year",
+    "target_quarter",
+    "rollout_done",
+    "rollout_total",
+    "responsible",
+]
+
+
+def _target_text(record, prefix: str = "target") -> str:
+    kind = getattr(record, f"{prefix}_kind")
+    if not kind:
+        return str(_("nicht festgelegt"))
+    return Target(
+        kind, getattr(record, f"{prefix}_year"), getattr(record, f"{prefix}_quarter")
+    ).label
+
+
+def _rollout_text(record) -> str:
+    if record.rollout_total is None:
+        return "–"
+    return f"{record.rollout_done}/{record.rollout_total}"
+
+
+def _status_text(record) -> str:
+    return str(Status(record.status).label) if record.status else str(NO_STATUS_LABEL)
+
+
+def describe_change(previous, record, *, public: bool = False) -> Change:
+    """What changed between two historical records of a measure.
+
+    `public` leaves out the texts and who made the change: the public timeline
+    shows status, target and rollout with their dates and reasons.
+    """
+    fields = []
+    for label, render in [
+        (_("Status"), _status_text),
+        (_("Abschluss"), _target_text),
+        (_("Schulen abgeschlossen"), _rollout_text),
+    ]:
+        old, new = render(previous), render(record)
+        if old != new:
+            fields.append(FieldChange(str(label), old, new))
+    for name in [] if public else ["title", "description", "work_items", "responsible"]:
+        old, new = getattr(previous, name), getattr(record, name)
+        if old != new:
+            label = Measure._meta.get_field(name).verbose_name
+            fields.append(FieldChange(str(label), old or "–", new or "–"))
+    return Change(
+        date=record.history_date,
+        user="" if public else _user_name(record.history_user),
+        reason=record.history_change_reason or "",
+        fields=fields,
+    )
+
+
+def _user_name(user: User | None) -> str:
+    return (user.get_full_name() or user.get_username()) if user else ""

@@ -28,11 +28,21 @@ def report(request: HttpRequest) -> HttpResponse:
     progress = ProgressReport.build(
         plan, fields, measures, timezone.localdate(), criteria=form.criteria()
     )
+    editable = (
+        set(Measure.objects.editable_by(request.user).values_list("pk", flat=True))
+        if request.user.is_authenticated
+        else set()
+    )
     template = "measures/report.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#results"
     status = 400 if form.is_bound and not form.is_valid() else 200
-    return render(request, template, {"report": progress, "form": form}, status=status)
+    return render(
+        request,
+        template,
+        {"report": progress, "form": form, "editable": editable},
+        status=status,
+    )
 
 
 @require_GET
@@ -44,10 +54,17 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     rollouts = measure.school_rollouts.select_related("school").order_by(
         "school__district", "school__name"
     )
+    staff = request.user.is_authenticated
     return render(
         request,
         "measures/detail.html",
-        {"measure": measure, "plan": measure.field.plan, "rollouts": rollouts},
+        {
+            "measure": measure,
+            "plan": measure.field.plan,
+            "rollouts": rollouts,
+            "timeline": measure.timeline(public=not staff),
+            "can_edit": staff and measure.can_be_edited_by(request.user),
+        },
     )
 
 

@@ -1,9 +1,11 @@
 """Schools and the per-school rollout of measures."""
 
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 school_number_validator = RegexValidator(
     r"^\d{6}$", _("Die Schulnummer besteht aus sechs Ziffern.")
@@ -50,6 +52,64 @@ class RolloutState(models.TextChoices):
     DONE = "done", _("abgeschlossen")
 
 
+class SchoolRolloutQuerySet(models.QuerySet):
+    def checklist(self, measure, filters) -> list["SchoolRollout"]:
+        """The in-scope schools' rows of `measure`, narrowed by the filter form."""
+        criteria = filters.criteria()
+        rows = self.filter(measure=measure, school__in_scope=True).select_related("school")
+        if criteria["school_form"]:
+            rows = rows.filter(school__school_form=criteria["school_form"])
+        if criteria["district"]:
+            rows = rows.filter(school__district=criteria["district"])
+        return list(rows.order_by("school__name", "school__school_number"))
+
+    def start_tracking(self, measure, *, user) -> int:
+        """Give `measure` an open row at every in-scope school that has none yet."""
+        schools = School.objects.filter(in_scope=True).exclude(rollouts__measure=measure)
+        created = 0
+        with transaction.atomic():
+            for school in schools:
+                row = SchoolRollout(measure=measure, school=school)
+                row._history_user = user
+                row._change_reason = str(_("Erfassung pro Schule begonnen"))
+                row.save()
+                created += 1
+        return created
+
+    def apply_ticks(
+        self, measure, *, shown: list[str], before: list[str], done: list[str], user
+    ) -> int | None:
+        """Apply what the editor changed on the checklist; None if it names unknown rows.
+
+        Only rows whose box the editor changed (ticked now but not when the page
+        was shown, or the reverse) are written, so a form from an older page never
+        undoes what somebody else ticked meanwhile.
+        """
+        ids = {*shown, *before, *done}
+        if not all(value.isdigit() for value in ids):
+            return None
+        changed = 0
+        today = timezone.localdate()
+        with transaction.atomic():
+            rows = {str(row.pk): row for row in self.select_for_update().filter(measure=measure)}
+            if not ids <= rows.keys():
+                return None
+            for pk in shown:
+                wanted_done = pk in done
+                if wanted_done == (pk in before):
+                    continue
+                row = rows[pk]
+                if (row.state == RolloutState.DONE) == wanted_done:
+                    continue
+                row.state = RolloutState.DONE if wanted_done else RolloutState.OPEN
+                row.date = today if wanted_done else None
+                row._history_user = user
+                row._change_reason = ""
+                row.save()
+                changed += 1
+        return changed
+
+
 class SchoolRollout(models.Model):
     """The state of one measure at one school."""
 
@@ -66,6 +126,9 @@ class SchoolRollout(models.Model):
         _("Stand"), max_length=20, choices=RolloutState.choices, default=RolloutState.OPEN
     )
     date = models.DateField(_("Datum"), null=True, blank=True)
+
+    objects = SchoolRolloutQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("Umsetzung an einer Schule")

@@ -1,0 +1,37 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from . import staff_views
+from .forms import StaffAuthenticationForm, StaffPasswordChangeForm
+
+app_name = "staff"
+
+urlpatterns = [
+    path("", staff_views.dashboard, name="dashboard"),
+    path(
+        "anmelden/",
+        auth_views.LoginView.as_view(
+            template_name="staff/login.html",
+            authentication_form=StaffAuthenticationForm,
+            redirect_authenticated_user=True,
+        ),
+        name="login",
+    ),
+    path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "passwort/",
+        auth_views.PasswordChangeView.as_view(
+            template_name="staff/password_change.html",
+            form_class=StaffPasswordChangeForm,
+            success_url=reverse_lazy("staff:password-change-done"),
+        ),
+        name="password-change",
+    ),
+    path(
+        "passwort/geaendert/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="staff/password_change_done.html"),
+        name="password-change-done",
+    ),
+    path("massnahmen/<slug:slug>/", staff_views.edit_measure, name="edit-measure"),
+    path("massnahmen/<slug:slug>/schulen/", staff_views.edit_rollout, name="edit-rollout"),
+]

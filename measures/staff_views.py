@@ -1,0 +1,130 @@
+"""The staff area (/verwaltung/): school office staff keep their measures current."""
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from schools.forms import RolloutFilterForm
+from schools.models import SchoolRollout
+
+from .forms import MeasureEditForm
+from .models import EditConflict, Measure, Plan
+
+security_log = logging.getLogger("portal.security")
+
+
+def measure_for_edit(request: HttpRequest, slug: str) -> Measure:
+    """The measure `slug` if the user may edit it; 404 if unknown, 403 (logged) if not theirs."""
+    measure = get_object_or_404(Measure.objects.for_report(), slug=slug)
+    if not measure.can_be_edited_by(request.user):
+        security_log.warning(
+            "Zugriff verweigert: %s wollte die Maßnahme %s bearbeiten (%s %s)",
+            request.user.get_username(),
+            slug,
+            request.method,
+            request.path,
+        )
+        raise PermissionDenied
+    return measure
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """ "Meine Maßnahmen" first, then the others (read only)."""
+    plan = Plan.objects.current()
+    measures = list(Measure.objects.for_plan(plan).for_report()) if plan else []
+    editable = set(Measure.objects.editable_by(request.user).values_list("pk", flat=True))
+    return render(
+        request,
+        "staff/dashboard.html",
+        {
+            "plan": plan,
+            "mine": [measure for measure in measures if measure.pk in editable],
+            "others": [measure for measure in measures if measure.pk not in editable],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_measure(request: HttpRequest, slug: str) -> HttpResponse:
+    measure = measure_for_edit(request, slug)
+    status = 200
+    if request.method == "POST":
+        form = MeasureEditForm(request.POST, measure=measure)
+        if form.is_valid():
+            try:
+                Measure.objects.apply_change(
+                    measure.pk,
+                    expected_version=form.cleaned_data["version"],
+                    user=request.user,
+                    reason=form.cleaned_data["reason"],
+                    **form.changes(),
+                )
+            except EditConflict as conflict:
+                form.show_conflict(conflict)
+                status = 409
+            else:
+                messages.success(request, _("Die Änderungen an „%s“ sind gespeichert.") % measure)
+                if not request.htmx:
+                    return redirect("staff:edit-measure", slug=slug)
+                measure = Measure.objects.for_report().get(pk=measure.pk)
+                form = MeasureEditForm(measure=measure)
+        else:
+            status = 400
+    else:
+        form = MeasureEditForm(measure=measure)
+    template = "staff/edit_measure.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#editor"
+    return render(request, template, {"measure": measure, "form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
+    """The per-school checklist: tick the schools where the measure is done."""
+    measure = measure_for_edit(request, slug)
+    filters = RolloutFilterForm(request.GET or None)
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("action") == "track":
+            created = SchoolRollout.objects.start_tracking(measure, user=request.user)
+            messages.success(
+                request,
+                _("„%(measure)s“ wird jetzt pro Schule erfasst (%(count)s Schulen).")
+                % {"measure": measure, "count": created},
+            )
+        else:
+            changed = SchoolRollout.objects.apply_ticks(
+                measure,
+                shown=request.POST.getlist("shown"),
+                before=request.POST.getlist("before"),
+                done=request.POST.getlist("done"),
+                user=request.user,
+            )
+            if changed is None:
+                messages.error(request, _("Die Auswahl enthält unbekannte Schulen."))
+                status = 400
+            else:
+                messages.success(request, _("%s Schulen aktualisiert.") % changed)
+        if status == 200 and not request.htmx:
+            return redirect(request.get_full_path())
+        measure = Measure.objects.for_report().get(pk=measure.pk)
+    rows = SchoolRollout.objects.checklist(measure, filters)
+    template = "staff/edit_rollout.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#checklist"
+    return render(
+        request,
+        template,
+        {"measure": measure, "filters": filters, "rows": rows},
+        status=400 if filters.errors else status,
+    )
