@@ -78,7 +78,8 @@ def edit_measure(request: HttpRequest, slug: str) -> HttpResponse:
                 measure = Measure.objects.for_report().get(pk=measure.pk)
                 form = MeasureEditForm(measure=measure)
         else:
-            status = 400
+            # 422, not 400: the request was well-formed, its content is not valid.
+            status = 422
     else:
         form = MeasureEditForm(measure=measure)
     template = "staff/edit_measure.html"

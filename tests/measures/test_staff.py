@@ -1,0 +1,432 @@
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group, Permission, User
+from django.test import Client
+
+from measures.models import Measure
+from schools.models import SchoolRollout
+from tests.factories import make_school
+
+PASSWORD = "geheim-und-lang-genug"
+
+
+def _user(username: str, *groups: Group, **kwargs) -> User:
+    user = User.objects.create_user(username, password=PASSWORD, **kwargs)
+    user.groups.add(*groups)
+    return user
+
+
+@pytest.fixture
+def roles(bielefeld):
+    """Staff of field A (Hardware), staff of field B (Software), an administrator."""
+    hardware = Group.objects.create(name="Team Hardware")
+    software = Group.objects.create(name="Team Software")
+    bielefeld.fields.get(slug="hardwareausstattung").responsible_groups.add(hardware)
+    bielefeld.fields.get(slug="softwareausstattung").responsible_groups.add(software)
+    admin = _user("admin", first_name="Ada", last_name="Admin")
+    admin.user_permissions.add(Permission.objects.get(codename="edit_all_measures"))
+    return {
+        "anonymous": None,
+        "hardware": _user("hanna", hardware, first_name="Hanna", last_name="Hardware"),
+        "software": _user("sven", software),
+        "admin": admin,
+    }
+
+
+def _client(user: User | None) -> Client:
+    client = Client()
+    if user:
+        client.force_login(user)
+    return client
+
+
+def _form(measure: Measure, **changes) -> dict:
+    data = {
+        "status": measure.status,
+        "target": str(measure.target) if measure.target else "",
+        "description": measure.description,
+        "work_items": measure.work_items,
+        "rollout_done": "" if measure.rollout_done is None else measure.rollout_done,
+        "rollout_total": "" if measure.rollout_total is None else measure.rollout_total,
+        "reason": "Stand aus der Dienstbesprechung",
+        "version": measure.version,
+    }
+    data.update(changes)
+    return data
+
+
+HARDWARE = "innovationsfond"  # field A
+SOFTWARE = "digitaler-stundenplan"  # field B
+
+# role -> expected status for (GET edit A, GET edit B, GET rollout A, GET rollout B)
+MATRIX = {
+    "anonymous": (302, 302, 302, 302),
+    "hardware": (200, 403, 200, 403),
+    "software": (403, 200, 403, 200),
+    "admin": (200, 200, 200, 200),
+}
+
+
+@pytest.mark.parametrize("role", MATRIX)
+def test_permission_matrix_for_pages(roles, role):
+    client = _client(roles[role])
+    urls = [
+        f"/verwaltung/massnahmen/{HARDWARE}/",
+        f"/verwaltung/massnahmen/{SOFTWARE}/",
+        f"/verwaltung/massnahmen/{HARDWARE}/schulen/",
+        f"/verwaltung/massnahmen/{SOFTWARE}/schulen/",
+    ]
+    assert [client.get(url).status_code for url in urls] == list(MATRIX[role])
+    dashboard = client.get("/verwaltung/")
+    assert dashboard.status_code == (302 if role == "anonymous" else 200)
+    if role == "anonymous":
+        assert dashboard["Location"].startswith("/verwaltung/anmelden/")
+
+
+@pytest.mark.parametrize("role", MATRIX)
+@pytest.mark.parametrize("slug", [HARDWARE, SOFTWARE])
+def test_permission_matrix_for_posts(roles, role, slug):
+    measure = Measure.objects.get(slug=slug)
+    before = Measure.objects.filter(pk=measure.pk).values().get()
+    history = measure.history.count()
+    response = _client(roles[role]).post(
+        f"/verwaltung/massnahmen/{slug}/", _form(measure, status="done")
+    )
+    allowed = role == "admin" or (role == "hardware") == (slug == HARDWARE) and role != "anonymous"
+    if allowed:
+        assert response.status_code == 302
+        assert Measure.objects.get(pk=measure.pk).status == "done"
+    else:
+        assert response.status_code in (302, 403)
+        if role == "anonymous":
+            assert response["Location"].startswith("/verwaltung/anmelden/")
+        # Nothing changed and nothing was recorded.
+        assert Measure.objects.filter(pk=measure.pk).values().get() == before
+        assert measure.history.count() == history
+
+
+def test_unknown_measure_is_404_for_staff(roles):
+    assert _client(roles["admin"]).get("/verwaltung/massnahmen/gibts-nicht/").status_code == 404
+
+
+def test_dashboard_lists_my_measures_first(roles):
+    html = _client(roles["hardware"]).get("/verwaltung/").content.decode()
+    mine, others = html.split('id="others-heading"')
+    assert "Innovationsfond" in mine and "Digitaler Stundenplan" not in mine
+    assert "Digitaler Stundenplan" in others
+    assert mine.count('href="/verwaltung/massnahmen/') == 6 * 2  # edit and schools links
+
+
+def test_edit_saves_with_post_redirect_get_and_records_history(roles):
+    client = _client(roles["hardware"])
+    measure = Measure.objects.get(slug=HARDWARE)
+    response = client.post(
+        f"/verwaltung/massnahmen/{HARDWARE}/",
+        _form(measure, status="done", work_items="Eins\n\n  Zwei  ", description="Neu"),
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/verwaltung/massnahmen/{HARDWARE}/"
+    measure.refresh_from_db()
+    assert (measure.status, measure.work_items, measure.description) == (
+        "done",
+        "Eins\nZwei",
+        "Neu",
+    )
+    assert measure.version == 2
+    record = measure.history.latest("history_date")
+    assert record.history_user == roles["hardware"]
+    assert record.history_change_reason == "Stand aus der Dienstbesprechung"
+    page = client.get(response["Location"]).content.decode()
+    assert "sind gespeichert" in page
+
+
+def test_saving_without_change_records_nothing(roles):
+    measure = Measure.objects.get(slug=HARDWARE)
+    count = measure.history.count()
+    response = _client(roles["hardware"]).post(
+        f"/verwaltung/massnahmen/{HARDWARE}/", _form(measure)
+    )
+    assert response.status_code == 302
+    assert measure.history.count() == count
+    measure.refresh_from_db()
+    assert measure.version == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"target": "Q5 2025"}, "target", "„Q5 2025“ ist kein gültiger Abschluss."),
+        ({"target": "irgendwann"}, "target", "„irgendwann“ ist kein gültiger Abschluss."),
+        ({"reason": ""}, "reason", "Bitte geben Sie kurz an, warum Sie die Maßnahme ändern."),
+        ({"rollout_done": "80", "rollout_total": "74"}, "rollout_done", "nicht mehr Schulen"),
+        ({"rollout_done": "5", "rollout_total": ""}, "rollout_total", "beide Zahlen"),
+        ({"status": "fertig"}, "status", "keine gültige Auswahl"),
+        ({"rollout_done": "-1", "rollout_total": "74"}, "rollout_done", "größer oder gleich 0"),
+    ],
+)
+@pytest.mark.parametrize("htmx", [False, True])
+def test_invalid_input_gets_german_messages_and_saves_nothing(roles, changes, field, message, htmx):
+    measure = Measure.objects.get(slug="bielefelder-klassenzimmerstandard")
+    before = Measure.objects.filter(pk=measure.pk).values().get()
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = _client(roles["hardware"]).post(
+        f"/verwaltung/massnahmen/{measure.slug}/", _form(measure, **changes), headers=headers
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert message in html
+    # GOV.UK pattern: summary linking to the field, message at the field.
+    assert 'class="error-summary"' in html
+    assert f'href="#id_{field}"' in html
+    assert f'id="id_{field}_error"' in html
+    assert f'aria-describedby="id_{field}_error' in html
+    assert ("<html" in html) is not htmx  # HTMX gets the form fragment, with the errors
+    assert Measure.objects.filter(pk=measure.pk).values().get() == before
+
+
+def test_htmx_save_returns_the_editor_with_a_confirmation(roles):
+    measure = Measure.objects.get(slug=HARDWARE)
+    response = _client(roles["hardware"]).post(
+        f"/verwaltung/massnahmen/{HARDWARE}/",
+        _form(measure, status="done"),
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div class="editor"')
+    assert "sind gespeichert" in html
+    assert 'name="version" value="2"' in html
+
+
+def test_htmx_post_without_csrf_token_is_refused(roles):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(roles["admin"])
+    measure = Measure.objects.get(slug=HARDWARE)
+    response = client.post(
+        f"/verwaltung/massnahmen/{HARDWARE}/",
+        _form(measure, status="done"),
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 403
+    measure.refresh_from_db()
+    assert measure.status == "waiting"
+
+
+def test_htmx_post_with_the_csrf_header_is_accepted(roles):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(roles["admin"])
+    page = client.get(f"/verwaltung/massnahmen/{HARDWARE}/").content.decode()
+    assert "X-CSRFToken" in page  # hx-headers on <body>
+    token = client.cookies["csrftoken"].value
+    measure = Measure.objects.get(slug=HARDWARE)
+    response = client.post(
+        f"/verwaltung/massnahmen/{HARDWARE}/",
+        _form(measure, status="done"),
+        headers={"HX-Request": "true", "X-CSRFToken": token},
+    )
+    assert response.status_code == 200
+
+
+def test_target_slip_is_shown_publicly(roles):
+    client = _client(roles["hardware"])
+    measure = Measure.objects.get(slug="bielefelder-klassenzimmerstandard")
+    client.post(f"/verwaltung/massnahmen/{measure.slug}/", _form(measure, target="Q4 2023"))
+    measure.refresh_from_db()
+    client.post(f"/verwaltung/massnahmen/{measure.slug}/", _form(measure, target="Q2 2024"))
+    measure.refresh_from_db()
+    assert (str(measure.original_target), str(measure.target), measure.postponements) == (
+        "Q3 2023",
+        "Q2 2024",
+        2,
+    )
+    public = Client()
+    for url in ["/", f"/massnahmen/{measure.slug}/"]:
+        html = public.get(url).content.decode()
+        assert "verschoben von Q3 2023 auf Q2 2024 (2-mal verschoben)" in html
+
+
+def test_moving_a_target_earlier_is_no_slip(roles):
+    client = _client(roles["hardware"])
+    measure = Measure.objects.get(slug="1-1-ausstattung")  # 2026
+    client.post(f"/verwaltung/massnahmen/{measure.slug}/", _form(measure, target="Q2 2025"))
+    measure.refresh_from_db()
+    assert measure.postponements == 0
+    assert "verschoben" not in Client().get(f"/massnahmen/{measure.slug}/").content.decode()
+
+
+def test_public_timeline_shows_changes_without_names(roles):
+    client = _client(roles["hardware"])
+    measure = Measure.objects.get(slug=HARDWARE)
+    client.post(
+        f"/verwaltung/massnahmen/{HARDWARE}/",
+        _form(measure, status="in_progress", target="2025", reason="Fördermittel bewilligt"),
+    )
+    public = Client().get(f"/massnahmen/{HARDWARE}/").content.decode()
+    timeline = public.split("Verlauf</h2>")[1]
+    assert "Status: Wartend → In Bearbeitung" in timeline
+    assert "Abschluss: 2024 ff. → 2025" in timeline
+    assert "Fördermittel bewilligt" in timeline
+    assert "Hanna" not in timeline and "hanna" not in timeline
+    staff = client.get(f"/massnahmen/{HARDWARE}/").content.decode()
+    assert "Hanna Hardware" in staff.split("Verlauf</h2>")[1]
+
+
+def test_public_pages_offer_edit_links_only_to_those_who_may_edit(roles):
+    def edit_links(user):
+        html = _client(user).get("/").content.decode()
+        return html.count('href="/verwaltung/massnahmen/')
+
+    assert edit_links(None) == 0
+    assert edit_links(roles["hardware"]) == 6
+    assert edit_links(roles["software"]) == 4
+    assert edit_links(roles["admin"]) == 20
+    assert "Anmelden" in Client().get("/").content.decode()
+
+
+@pytest.fixture
+def schools(bielefeld):
+    return [
+        make_school(
+            name="Grundschule Heepen",
+            school_form="02",
+            school_form_name="Grundschule",
+            district="Heepen",
+        ),
+        make_school(
+            name="Grundschule Mitte",
+            school_form="02",
+            school_form_name="Grundschule",
+            district="Mitte",
+        ),
+        make_school(
+            name="Gymnasium Mitte", school_form="20", school_form_name="Gymnasium", district="Mitte"
+        ),
+        make_school(name="Privatschule", in_scope=False),
+    ]
+
+
+def test_switch_to_per_school_tracking_and_tick(roles, schools):
+    client = _client(roles["software"])
+    url = "/verwaltung/massnahmen/digitale-schulplattform/schulen/"
+    assert "Ab jetzt pro Schule erfassen" in client.get(url).content.decode()
+    assert client.post(url, {"action": "track"}).status_code == 302
+    measure = Measure.objects.get(slug="digitale-schulplattform")
+    assert measure.school_rollouts.count() == 3  # in-scope schools only
+    rows = {row.school.name: row for row in measure.school_rollouts.select_related("school")}
+    shown = [rows[name].pk for name in rows]
+    response = client.post(
+        url, {"shown": shown, "done": [rows["Gymnasium Mitte"].pk, rows["Grundschule Mitte"].pk]}
+    )
+    assert response.status_code == 302
+    done = SchoolRollout.objects.filter(measure=measure, state="done")
+    assert {row.school.name for row in done} == {"Gymnasium Mitte", "Grundschule Mitte"}
+    assert all(row.date == datetime.date.today() for row in done)
+    # The count follows at once, on the staff page and the public one.
+    assert "2 von 3 Schulen" in client.get(url).content.decode()
+    assert (
+        "2 von 3 Schulen" in Client().get("/massnahmen/digitale-schulplattform/").content.decode()
+    )
+    card = Client().get("/").content.decode().split("/massnahmen/digitale-schulplattform/")[1]
+    assert "2 von 3 Schulen" in card.split("</article>")[0]
+
+
+def test_checklist_filters_and_htmx_tick(roles, schools):
+    client = _client(roles["admin"])
+    url = "/verwaltung/massnahmen/voip/schulen/"
+    client.post(url, {"action": "track"})
+    html = client.get(url + "?schulform=02&bezirk=Heepen").content.decode()
+    assert "Grundschule Heepen" in html and "Gymnasium Mitte" not in html
+    row = SchoolRollout.objects.get(measure__slug="voip", school__name="Grundschule Heepen")
+    response = client.post(
+        url + "?schulform=02&bezirk=Heepen",
+        {"shown": [row.pk], "done": [row.pk]},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    fragment = response.content.decode()
+    assert fragment.lstrip().startswith('<div id="checklist"')
+    assert "1 von 3 Schulen" in fragment
+
+
+def test_ticks_from_an_old_page_do_not_undo_others_work(roles, schools):
+    client = _client(roles["admin"])
+    url = "/verwaltung/massnahmen/voip/schulen/"
+    client.post(url, {"action": "track"})
+    rows = list(SchoolRollout.objects.filter(measure__slug="voip"))
+    shown = [row.pk for row in rows]
+    # Both saw every school open. A ticks the first school ...
+    client.post(url, {"shown": shown, "done": [rows[0].pk]})
+    # ... B, from the old page, ticks only the second one.
+    client.post(url, {"shown": shown, "done": [rows[1].pk]})
+    states = dict(SchoolRollout.objects.filter(measure__slug="voip").values_list("pk", "state"))
+    assert states[rows[0].pk] == "done" and states[rows[1].pk] == "done"
+    # Unticking is a change only for the box the editor saw ticked.
+    client.post(url, {"shown": shown, "before": [rows[0].pk, rows[1].pk], "done": [rows[1].pk]})
+    assert SchoolRollout.objects.get(pk=rows[0].pk).state == "open"
+    assert SchoolRollout.objects.get(pk=rows[1].pk).state == "done"
+
+
+def test_rollout_ticks_are_in_the_history_and_public_timeline(roles, schools):
+    client = _client(roles["admin"])
+    url = "/verwaltung/massnahmen/voip/schulen/"
+    client.post(url, {"action": "track"})
+    row = SchoolRollout.objects.get(measure__slug="voip", school__name="Gymnasium Mitte")
+    client.post(url, {"shown": [row.pk], "done": [row.pk]})
+    record = row.history.latest("history_date")
+    assert (record.state, record.history_user) == ("done", roles["admin"])
+    timeline = Client().get("/massnahmen/voip/").content.decode().split("Verlauf</h2>")[1]
+    assert "Gymnasium Mitte: offen → abgeschlossen" in timeline
+
+
+@pytest.mark.parametrize("bad", [{"shown": ["abc"]}, {"shown": ["999999"], "done": ["999999"]}])
+def test_checklist_refuses_unknown_rows(roles, schools, bad):
+    client = _client(roles["admin"])
+    url = "/verwaltung/massnahmen/voip/schulen/"
+    client.post(url, {"action": "track"})
+    response = client.post(url, bad)
+    assert response.status_code == 400
+    assert "unbekannte Schulen" in response.content.decode()
+    assert not SchoolRollout.objects.filter(state="done").exists()
+
+
+def test_checklist_post_by_wrong_role_changes_nothing(roles, schools):
+    _client(roles["admin"]).post("/verwaltung/massnahmen/voip/schulen/", {"action": "track"})
+    row = SchoolRollout.objects.filter(measure__slug="voip").first()
+    response = _client(roles["software"]).post(
+        "/verwaltung/massnahmen/voip/schulen/", {"shown": [row.pk], "done": [row.pk]}
+    )
+    assert response.status_code == 403
+    row.refresh_from_db()
+    assert row.state == "open"
+
+
+def test_login_page_and_logout(roles):
+    client = Client()
+    page = client.get("/verwaltung/anmelden/")
+    assert page.status_code == 200 and "Anmelden" in page.content.decode()
+    wrong = client.post("/verwaltung/anmelden/", {"username": "hanna", "password": "falsch"})
+    assert wrong.status_code == 200
+    assert "error-summary" in wrong.content.decode()
+    ok = client.post("/verwaltung/anmelden/", {"username": "hanna", "password": PASSWORD})
+    assert ok.status_code == 302 and ok["Location"] == "/verwaltung/"
+    assert client.get("/logout-is-post-only/").status_code == 404
+    assert client.get("/verwaltung/abmelden/").status_code == 405
+    assert client.post("/verwaltung/abmelden/").status_code == 302
+    assert client.get("/verwaltung/").status_code == 302
+
+
+def test_password_change(roles):
+    client = _client(roles["software"])
+    assert client.get("/verwaltung/passwort/").status_code == 200
+    response = client.post(
+        "/verwaltung/passwort/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "ein-neues-Passwort-7",
+            "new_password2": "ein-neues-Passwort-7",
+        },
+    )
+    assert response.status_code == 302
+    roles["software"].refresh_from_db()
+    assert roles["software"].check_password("ein-neues-Passwort-7")
