@@ -27,8 +27,12 @@ class ReportFilterForm(forms.Form):
     )
     ueberfaellig = forms.BooleanField(label=_("Nur überfällige Maßnahmen"), required=False)
 
-    def __init__(self, *args, fields: list[FieldOfAction], **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *, fields: list[FieldOfAction], **kwargs) -> None:
+        if data is not None:
+            # "?status=" (an empty value) means no restriction, not an unknown status.
+            data = data.copy()
+            data.setlist("status", [value for value in data.getlist("status") if value])
+        super().__init__(data, **kwargs)
         self.fields["feld"].choices = [("", _("Alle Handlungsfelder"))] + [
             (field.slug, field.title) for field in fields
         ]

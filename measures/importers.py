@@ -113,6 +113,11 @@ def load_plan(data: dict) -> Counter:
                 slug = entry.get("slug") or german_slugify(entry["title"])
                 values = _measure_values(entry, field, position)
                 measure = Measure.objects.filter(slug=slug).first()
+                if measure is not None and measure.field.plan_id != plan.pk:
+                    raise ValueError(
+                        f"Der Kurzname „{slug}“ gehört schon zu einer Maßnahme eines anderen "
+                        "Plans; geben Sie der Maßnahme einen eigenen `slug`."
+                    )
                 if measure is None:
                     measure = Measure(slug=slug, **values)
                     measure._change_reason = CHANGE_REASON

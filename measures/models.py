@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from schools.models import RolloutState
 
-from .targets import Target, TargetKind
+from .targets import MAX_YEAR, MIN_YEAR, Target, TargetKind
 
 
 class PlanQuerySet(models.QuerySet):
@@ -30,6 +30,12 @@ class Plan(models.Model):
     period_start = models.PositiveSmallIntegerField(_("Laufzeit von"))
     period_end = models.PositiveSmallIntegerField(_("Laufzeit bis"))
     as_of = models.DateField(_("Stand"))
+    language = models.CharField(
+        _("Sprache der Inhalte"),
+        max_length=10,
+        default="de",
+        help_text=_("Sprache, in der Titel und Texte des Plans geschrieben sind (z. B. „de“)."),
+    )
 
     objects = PlanQuerySet.as_manager()
     history = HistoricalRecords()
@@ -240,13 +246,14 @@ def _target_well_formed(prefix: str, name: str) -> models.CheckConstraint:
     CHECK passes on NULL, so every clause says explicitly which columns are set.
     """
     kind, year, quarter = f"{prefix}_kind", f"{prefix}_year", f"{prefix}_quarter"
+    year_in_range = {f"{year}__isnull": False, f"{year}__gte": MIN_YEAR, f"{year}__lte": MAX_YEAR}
     return models.CheckConstraint(
         condition=(
             Q(**{kind: "", f"{year}__isnull": True, f"{quarter}__isnull": True})
             | Q(
                 **{
                     kind: TargetKind.QUARTER,
-                    f"{year}__isnull": False,
+                    **year_in_range,
                     f"{quarter}__isnull": False,
                     f"{quarter}__gte": 1,
                     f"{quarter}__lte": 4,
@@ -255,7 +262,7 @@ def _target_well_formed(prefix: str, name: str) -> models.CheckConstraint:
             | Q(
                 **{
                     f"{kind}__in": [TargetKind.YEAR, TargetKind.YEAR_ONWARDS],
-                    f"{year}__isnull": False,
+                    **year_in_range,
                     f"{quarter}__isnull": True,
                 }
             )
@@ -325,6 +332,11 @@ class Measure(models.Model):
         constraints = [
             _target_well_formed("target", "measure_target_well_formed"),
             _target_well_formed("original_target", "measure_original_target_well_formed"),
+            models.CheckConstraint(
+                condition=Q(status__in=["", *Status.values]),
+                name="measure_status_known",
+                violation_error_message=_("Unbekannter Status."),
+            ),
             models.CheckConstraint(
                 condition=(
                     Q(rollout_done__isnull=True, rollout_total__isnull=True)

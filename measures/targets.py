@@ -7,6 +7,7 @@ a measure overdue.
 """
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 
@@ -38,6 +39,7 @@ _ONGOING = {"laufend", "fortlaufend"}
 _OPEN_RANK = {TargetKind.ONGOING: 0, TargetKind.TBD: 1}
 
 
+@functools.total_ordering
 @dataclass(frozen=True, order=False)
 class Target:
     kind: str

@@ -3,7 +3,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from .forms import ReportFilterForm
@@ -17,8 +17,8 @@ def _current_plan() -> Plan:
     return plan
 
 
-@require_GET
-@vary_on_headers("HX-Request")
+@require_safe
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def report(request: HttpRequest) -> HttpResponse:
     """The public progress report; with HTMX only the filtered list."""
     plan = _current_plan()
@@ -40,19 +40,31 @@ def report(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         template,
-        {"report": progress, "form": form, "editable": editable},
+        {
+            "report": progress,
+            "form": form,
+            "editable": editable,
+            "content_lang": plan.language,
+        },
         status=status,
     )
 
 
-@require_GET
+@require_safe
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = _current_plan()
     try:
-        measure = Measure.objects.for_report().select_related("field__plan").get(slug=slug)
+        measure = Measure.objects.for_plan(plan).for_report().get(slug=slug)
     except Measure.DoesNotExist:
         raise Http404("Diese Maßnahme gibt es nicht.") from None
-    rollouts = measure.school_rollouts.select_related("school").order_by(
-        "school__district", "school__name"
+    rollouts = (
+        list(
+            measure.school_rollouts.select_related("school").order_by(
+                "school__district", "school__name"
+            )
+        )
+        if measure.rollout
+        else []
     )
     staff = request.user.is_authenticated
     return render(
@@ -60,7 +72,8 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         "measures/detail.html",
         {
             "measure": measure,
-            "plan": measure.field.plan,
+            "plan": plan,
+            "content_lang": plan.language,
             "rollouts": rollouts,
             "timeline": measure.timeline(public=not staff),
             "can_edit": staff and measure.can_be_edited_by(request.user),
@@ -68,7 +81,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """For the load balancer: 200 if the database answers, else 503."""

@@ -19,6 +19,11 @@ from tests.factories import make_measure, make_school
         {"rollout_done": 5, "rollout_total": None},
         {"rollout_done": None, "rollout_total": 74},
         {"rollout_done": 0, "rollout_total": 0},
+        {"target_kind": "year", "target_year": 1999},
+        {"target_kind": "quarter", "target_year": 0, "target_quarter": 1},
+        {"target_kind": "onwards", "target_year": 2101},
+        {"original_target_kind": "quarter", "original_target_year": 2024},
+        {"status": "fertig"},
     ],
 )
 def test_database_refuses_inconsistent_measures(db, values):
@@ -46,3 +51,10 @@ def test_one_rollout_row_per_school_and_done_needs_a_date(db):
 def test_school_number_has_six_digits(db):
     with pytest.raises(IntegrityError), transaction.atomic():
         make_school(school_number="12345")
+
+
+def test_full_clean_refuses_a_year_the_pages_could_not_show(db):
+    measure = make_measure()
+    measure.target_kind, measure.target_year = "year", 1999
+    with pytest.raises(Exception, match="unvollständig oder widersprüchlich"):
+        measure.full_clean()

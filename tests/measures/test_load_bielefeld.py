@@ -131,3 +131,20 @@ def test_another_authority_can_load_its_own_plan(db):
     assert measure.slug == "schulungen-fuer-lehrkraefte"
     assert measure.field.slug == "fortbildung"
     assert str(measure.rollout) == "12/12"
+
+
+def test_another_plan_cannot_take_over_a_measure_by_its_slug(bielefeld):
+    data = {
+        "plan": {
+            "authority": "Kreis Lippe",
+            "title": "MEP",
+            "period_start": 2024,
+            "period_end": 2028,
+            "as_of": datetime.date(2024, 6, 1),
+        },
+        "fields": [{"title": "Technik", "measures": [{"title": "VoIP"}]}],
+    }
+    with pytest.raises(PlanFileError, match="gehört schon zu einer Maßnahme eines anderen Plans"):
+        load_plan(data)
+    assert Measure.objects.get(slug="voip").field.plan == bielefeld
+    assert not Plan.objects.filter(authority="Kreis Lippe").exists()

@@ -22,11 +22,11 @@ from tests.factories import make_school
 
 # Plan.objects.current(), plan.fields, Measure.objects...for_report().
 REPORT_QUERIES = 3
-# The measure with field, plan and per-school counts; its history and its
-# per-school rows' history for the timeline.
-DETAIL_QUERIES = 3
+# The current plan; the measure with field and per-school counts; its history
+# and its per-school rows' history for the timeline.
+DETAIL_QUERIES = 4
 # ... plus the per-school rows, looked at only when the measure has a rollout.
-DETAIL_WITH_ROLLOUT_QUERIES = 4
+DETAIL_WITH_ROLLOUT_QUERIES = 5
 
 DEMO = {"fields": 8, "measures": 500, "schools": 400, "seed": 1}
 

@@ -122,6 +122,7 @@ def test_overdue_rule_at_the_boundaries(db, text, today, overdue):
 def test_every_unfinished_status_can_be_overdue(db, status):
     measure = make_measure(target="Q3 2023", status=status)
     assert measure.is_overdue(datetime.date(2024, 1, 1))
+    assert measure.__class__.objects.overdue(datetime.date(2024, 1, 1)).get() == measure
 
 
 def test_a_done_measure_is_never_overdue(db):
@@ -134,3 +135,4 @@ def test_a_measure_without_target_is_never_overdue(db):
     measure = make_measure(status="in_progress")
     assert measure.target is None
     assert not measure.is_overdue(datetime.date(2030, 1, 1))
+    assert not measure.__class__.objects.overdue(datetime.date(2030, 1, 1)).exists()

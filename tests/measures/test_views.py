@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from measures.models import Measure
 from schools.models import SchoolRollout
-from tests.factories import make_measure, make_school
+from tests.factories import make_field, make_measure, make_plan, make_school
 from tests.measures.deck import DECK, FIELDS
 
 
@@ -63,7 +63,7 @@ def test_summary_counts(client, bielefeld):
     assert "<dt>Ohne Status</dt><dd>1</dd>" in summary
     overdue = Measure.objects.overdue(timezone.localdate()).count()
     assert f"<dt>Überfällig</dt><dd>{overdue}</dd>" in summary
-    assert "95 von 148 Schulabschlüssen (64 %)" in summary
+    assert "95 von 148 abgeschlossen (64 %)" in summary
 
 
 @pytest.mark.parametrize("htmx", [False, True])
@@ -203,11 +203,65 @@ def test_english_is_available(client, bielefeld):
     html = client.get("/").content.decode()
     assert '<html lang="en">' in html
     assert "Progress report" in html and "Filter measures" in html
-    assert "In progress" in html and "overdue" in html
+    assert "In progress" in html and ">overdue<" in html
     assert "59 of 74 schools" in html
     assert "to be announced" in html and "wird noch bekanntgegeben" not in html
 
 
-def test_german_is_the_default(client, bielefeld):
-    html = client.get("/", headers={"Accept-Language": ""}).content.decode()
-    assert '<html lang="de">' in html
+@pytest.mark.parametrize("accept", ["", "en-US,en;q=0.9", "fr"])
+def test_german_is_the_default_whatever_the_browser_says(client, bielefeld, accept):
+    response = client.get("/", headers={"Accept-Language": accept})
+    assert '<html lang="de">' in response.content.decode()
+    assert response["Content-Language"] == "de"
+
+
+def test_plan_content_is_marked_as_german_on_english_pages(client, bielefeld):
+    client.post("/i18n/setlang/", {"language": "en"})
+    html = client.get("/").content.decode()
+    assert '<span lang="de">Digitalstrategie und Medienentwicklungsplan' in html
+    assert 'lang="de">Hardwareausstattung</h2>' in html
+    assert (
+        'lang="de"><a class="kern-link" href="/massnahmen/bielefelder-klassenzimmerstandard/">'
+        in html
+    )
+
+
+def test_language_switch_returns_to_the_page_it_came_from(client, bielefeld):
+    response = client.post(
+        "/i18n/setlang/", {"language": "en"}, headers={"Referer": "http://testserver/?feld=support"}
+    )
+    assert response["Location"] == "http://testserver/?feld=support"
+
+
+def test_htmx_filter_updates_the_live_count_out_of_band(client, bielefeld):
+    html = client.get("/?feld=support", headers={"HX-Request": "true"}).content.decode()
+    assert '<p id="results-count" hx-swap-oob="innerHTML">2 von 20 Maßnahmen angezeigt</p>' in html
+    page = client.get("/?feld=support").content.decode()
+    assert 'id="results-count" role="status">2 von 20 Maßnahmen angezeigt</p>' in page
+    assert "hx-swap-oob" not in page
+
+
+def test_empty_status_parameter_means_no_filter(client, bielefeld):
+    response = client.get("/?status=&feld=")
+    assert response.status_code == 200
+    assert "20 von 20 Maßnahmen angezeigt" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/", "/massnahmen/voip/", "/healthz/"])
+def test_head_is_answered_like_get(client, bielefeld, url):
+    response = client.head(url)
+    assert response.status_code == 200
+    assert response.content == b""
+
+
+def test_pages_of_unknown_things_are_german(client, bielefeld):
+    response = client.get("/massnahmen/gibt-es-nicht/")
+    assert response.status_code == 404
+    assert "Seite nicht gefunden" in response.content.decode()
+
+
+def test_measure_of_another_plan_is_not_served(client, bielefeld):
+    older_plan = make_plan(as_of=datetime.date(2020, 1, 1))
+    other = make_measure(make_field(older_plan), slug="fremde-massnahme")
+    assert other.field.plan != bielefeld
+    assert client.get("/massnahmen/fremde-massnahme/").status_code == 404
