@@ -1,43 +1,605 @@
-from django.contrib import admin
+"""The Django admin: administrators run the plan, its measures, users and groups here.
 
-from .models import FieldOfAction, Measure, Plan
+Every change goes through simple_history with the admin user and a reason. A
+measure's change form is locked optimistically like the staff editor: it
+carries the version it was loaded with and refuses to save over a newer one.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.widgets import FilteredSelectMultiple
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.db.models import Count, Q
+from django.template.response import TemplateResponse
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from schools.models import RolloutState, SchoolRollout
+
+from .models import EDIT_ALL_PERMISSION, FieldOfAction, Measure, Plan, Status
+from .targets import Target
+
+# The reasons stored with admin changes. They are data (shown in the measure's
+# timeline), not interface text, so they are stored in German whatever the
+# admin's language.
+REASON_ADDED = "Im Admin angelegt"
+REASON_CHANGED = "Geändert im Admin"
+REASON_DELETED = "Im Admin gelöscht"
+REASON_BULK = "Sammeländerung im Admin"
+
+admin.site.site_header = _("Schuldigital-Monitor – Administration")
+admin.site.site_title = _("Schuldigital-Monitor")
+admin.site.index_title = _("Administration")
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Records who changed what in the admin, and why, for the object and its inlines."""
+
+    # simple_history's own list has an inline style, which the CSP refuses.
+    object_history_list_template = "admin/simple_history_list.html"
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        # simple_history calls select_related() without names for models without
+        # foreign keys, which Django 6.1 deprecates; name them here.
+        related = [
+            field.name
+            for field in history_manager.model.tracked_fields
+            if isinstance(field, models.ForeignKey)
+        ]
+        return history_manager.filter(**{pk_name: object_id}).select_related(
+            "history_user", *related
+        )
+
+    def change_reason(self, request, obj, form, change: bool) -> str:
+        return REASON_CHANGED if change else REASON_ADDED
+
+    def save_model(self, request, obj, form, change):
+        obj._change_reason = self.change_reason(request, obj, form, change)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj._history_user = request.user
+            obj._change_reason = REASON_DELETED
+            obj.delete()
+        for obj in instances:
+            obj._history_user = request.user
+            obj._change_reason = REASON_ADDED if obj._state.adding else REASON_CHANGED
+            obj.save()
+        formset.save_m2m()
+
+    def delete_model(self, request, obj):
+        obj._history_user = request.user
+        obj._change_reason = REASON_DELETED
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_model(request, obj)
+
+
+# Plan and fields of action -------------------------------------------------
 
 
 class FieldOfActionInline(admin.TabularInline):
     model = FieldOfAction
     fields = ["position", "title", "slug"]
-    extra = 0
-
-
-@admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
-    list_display = ["title", "authority", "period", "as_of"]
-    inlines = [FieldOfActionInline]
-
-
-class MeasureInline(admin.TabularInline):
-    model = Measure
-    fields = ["position", "title", "status", "target_kind", "target_year", "target_quarter"]
+    prepopulated_fields = {"slug": ["title"]}
     extra = 0
     show_change_link = True
 
 
+@admin.register(Plan)
+class PlanAdmin(HistoryAdmin):
+    list_display = ["title", "authority", "period", "as_of", "field_count"]
+    search_fields = ["title", "authority"]
+    date_hierarchy = "as_of"
+    ordering = ["-as_of", "-pk"]
+    inlines = [FieldOfActionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(field_count=Count("fields"))
+
+    @admin.display(description=_("Handlungsfelder"), ordering="field_count")
+    def field_count(self, plan: Plan) -> int:
+        return plan.field_count
+
+
+class MeasureInline(admin.TabularInline):
+    """The measures of a field of action, to see and order them.
+
+    Everything else is edited on the measure's own page, where the target is
+    parsed and the version checked; new measures are added there too.
+    """
+
+    model = Measure
+    fields = ["position", "title", "status", "target_display"]
+    readonly_fields = ["title", "status", "target_display"]
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("Abschluss"))
+    def target_display(self, measure: Measure) -> str:
+        return measure.target.label if measure.target else "–"
+
+
 @admin.register(FieldOfAction)
-class FieldOfActionAdmin(admin.ModelAdmin):
-    list_display = ["title", "plan", "position"]
-    list_filter = ["plan"]
+class FieldOfActionAdmin(HistoryAdmin):
+    list_display = ["title", "plan", "position", "measure_count", "group_names"]
+    list_filter = ["plan", "responsible_groups"]
+    search_fields = ["title", "slug"]
+    list_select_related = ["plan"]
+    ordering = ["plan", "position", "pk"]
     prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["responsible_groups"]
     inlines = [MeasureInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(measure_count=Count("measures", distinct=True))
+            .prefetch_related("responsible_groups")
+        )
+
+    @admin.display(description=_("Maßnahmen"), ordering="measure_count")
+    def measure_count(self, field: FieldOfAction) -> int:
+        return field.measure_count
+
+    @admin.display(description=_("Zuständige Gruppen"))
+    def group_names(self, field: FieldOfAction) -> str:
+        return ", ".join(group.name for group in field.responsible_groups.all()) or "–"
+
+
+# Measures ------------------------------------------------------------------
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    """Overdue as on the public report: target passed, not done (Measure.objects.overdue)."""
+
+    title = _("überfällig")
+    parameter_name = "ueberfaellig"
+
+    def lookups(self, request, model_admin):
+        return [("ja", _("Ja")), ("nein", _("Nein"))]
+
+    def queryset(self, request, queryset):
+        overdue = Measure.objects.overdue(timezone.localdate()).values("pk")
+        if self.value() == "ja":
+            return queryset.filter(pk__in=overdue)
+        if self.value() == "nein":
+            return queryset.exclude(pk__in=overdue)
+        return queryset
+
+
+TARGET_HELP = _("z. B. „Q3 2025“, „2026“, „2024 ff.“, „wird noch bekanntgegeben“, „Laufend“")
+
+
+class MeasureAdminForm(forms.ModelForm):
+    """The measure with its target in the deck's notation and the version it was loaded with.
+
+    `clean()` locks the measure's row (the admin validates and saves in one
+    transaction) and refuses the form if somebody saved the measure meanwhile.
+    """
+
+    target = forms.CharField(
+        label=_("Abschluss"), required=False, max_length=40, help_text=TARGET_HELP
+    )
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    change_reason = forms.CharField(
+        label=_("Grund der Änderung"),
+        required=False,
+        max_length=300,
+        help_text=_(
+            "Wird mit der Änderung gespeichert und im öffentlichen Verlauf gezeigt. "
+            "Ohne Angabe: „Geändert im Admin“."
+        ),
+    )
+
+    class Meta:
+        model = Measure
+        # Target, original target, postponements and version are set by the form
+        # (target) and by save_model (version), never entered directly.
+        fields = [
+            "field",
+            "title",
+            "slug",
+            "position",
+            "description",
+            "work_items",
+            "status",
+            "rollout_done",
+            "rollout_total",
+            "responsible",
+            "responsible_groups",
+        ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        measure = self.instance
+        if "target" in self.fields:
+            self.fields["target"].initial = str(measure.target) if measure.target else ""
+        if "loaded_version" in self.fields:
+            self.fields["loaded_version"].initial = measure.version
+        self.locked_version: int | None = None
+
+    def clean_target(self) -> Target | None:
+        text = self.cleaned_data["target"].strip()
+        return Target.parse(text) if text else None
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.instance.pk is not None and not self._check_version(data.get("loaded_version")):
+            return data
+        if "target" in data and not self.has_error("target"):
+            # Keeps the first target and counts postponements; the row is locked.
+            self.instance.move_target(data["target"])
+        return data
+
+    def _check_version(self, loaded: int | None) -> bool:
+        current = Measure.objects.select_for_update().filter(pk=self.instance.pk).first()
+        if current is None:
+            self.add_error(None, _("Diese Maßnahme wurde inzwischen gelöscht."))
+            return False
+        if loaded is None:
+            self.add_error(
+                None,
+                _("Die Version der Maßnahme fehlt. Bitte laden Sie die Seite neu."),
+            )
+            return False
+        if current.version != loaded:
+            self.add_error(None, conflict_message(current, loaded))
+            return False
+        self.locked_version = current.version
+        return True
+
+
+def conflict_message(current: Measure, loaded: int) -> str:
+    message = _(
+        "Diese Maßnahme wurde inzwischen von jemand anderem geändert (Version %(loaded)s "
+        "wurde bearbeitet, aktuell ist Version %(current)s). Ihre Änderungen wurden nicht "
+        "gespeichert. Bitte laden Sie die Seite neu und tragen Sie sie erneut ein."
+    ) % {"loaded": loaded, "current": current.version}
+    changes = current.changes_since(loaded)
+    if changes:
+        last = changes[-1]
+        message += " " + _("Zuletzt geändert am %(date)s von %(user)s.") % {
+            "date": formats.date_format(timezone.localtime(last.date), "SHORT_DATETIME_FORMAT"),
+            "user": last.user or "–",
+        }
+    return message
+
+
+class SetStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Neuer Status"),
+        required=False,
+        choices=[*Status.choices, ("", _("Ohne Status"))],
+    )
+    reason = forms.CharField(
+        label=_("Grund der Änderung"),
+        max_length=300,
+        initial=REASON_BULK,
+        help_text=_("Wird mit jeder Änderung gespeichert und im öffentlichen Verlauf gezeigt."),
+    )
+
+
+class SchoolRolloutInline(admin.TabularInline):
+    model = SchoolRollout
+    fields = ["school", "state", "date"]
+    autocomplete_fields = ["school"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("school")
+
+
+# The measure's own values; everything but the version, which save_model sets.
+_ROW_FIELDS = [
+    field.attname for field in Measure._meta.concrete_fields if field.name not in {"id", "version"}
+]
+
+
+def _row_changed(measure: Measure) -> bool:
+    saved = Measure.objects.filter(pk=measure.pk).values(*_ROW_FIELDS).first()
+    return saved is None or any(getattr(measure, name) != saved[name] for name in _ROW_FIELDS)
 
 
 @admin.register(Measure)
-class MeasureAdmin(admin.ModelAdmin):
-    list_display = ["title", "field", "status", "target_display", "rollout_done", "rollout_total"]
-    list_filter = ["field__plan", "field", "status", "target_kind", "target_year"]
-    search_fields = ["title", "description", "work_items"]
+class MeasureAdmin(HistoryAdmin):
+    form = MeasureAdminForm
+    list_display = [
+        "title",
+        "field",
+        "status",
+        "target_display",
+        "overdue",
+        "rollout_display",
+        "postponements",
+        "version",
+    ]
+    list_filter = [
+        "field__plan",
+        "field",
+        "status",
+        OverdueFilter,
+        "target_year",
+        "target_kind",
+        "responsible_groups",
+    ]
+    search_fields = ["title", "slug", "description", "work_items", "responsible", "field__title"]
     list_select_related = ["field"]
+    ordering = ["field__position", "field__pk", "position", "pk"]
     prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["responsible_groups"]
+    readonly_fields = ["original_target_display", "postponements", "version"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "field",
+                    "title",
+                    "slug",
+                    "position",
+                    "description",
+                    "work_items",
+                    "loaded_version",
+                ]
+            },
+        ),
+        (
+            _("Stand"),
+            {"fields": ["status", "target", "rollout_done", "rollout_total", "change_reason"]},
+        ),
+        (_("Zuständigkeit"), {"fields": ["responsible", "responsible_groups"]}),
+        (
+            _("Verschiebungen und Version"),
+            {"fields": ["original_target_display", "postponements", "version"]},
+        ),
+    ]
+    inlines = [SchoolRolloutInline]
+    actions = ["set_status"]
+    history_list_display = ["status"]
 
-    @admin.display(description="Abschluss")
+    def get_queryset(self, request):
+        in_scope = Q(school_rollouts__school__in_scope=True)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                schools_total=Count("school_rollouts", filter=in_scope),
+                schools_done=Count(
+                    "school_rollouts",
+                    filter=in_scope & Q(school_rollouts__state=RolloutState.DONE),
+                ),
+            )
+        )
+
+    @admin.display(description=_("Abschluss"), ordering="target_year")
     def target_display(self, measure: Measure) -> str:
-        return str(measure.target or "–")
+        return measure.target.label if measure.target else "–"
+
+    @admin.display(description=_("Ursprünglicher Abschluss"))
+    def original_target_display(self, measure: Measure) -> str:
+        return measure.original_target.label if measure.original_target else "–"
+
+    @admin.display(description=_("überfällig"), boolean=True)
+    def overdue(self, measure: Measure) -> bool:
+        return measure.is_overdue(timezone.localdate())
+
+    @admin.display(description=_("Schulen"))
+    def rollout_display(self, measure: Measure) -> str:
+        return str(measure.rollout) if measure.rollout else "–"
+
+    def change_reason(self, request, obj, form, change: bool) -> str:
+        reason = form.cleaned_data.get("change_reason", "").strip()
+        return reason or super().change_reason(request, obj, form, change)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            if not _row_changed(obj):
+                return  # Nothing to record; open editors keep their version.
+            # The form locked the row and checked the version (MeasureAdminForm.clean).
+            obj.version = form.locked_version + 1
+        super().save_model(request, obj, form, change)
+
+    # Reverting to an old version would skip the version check and the
+    # bookkeeping of postponements: the old values are entered on the change form.
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    @admin.action(description=_("Status setzen …"), permissions=["change"])
+    def set_status(self, request, queryset):
+        """Ask for the status, then set it through apply_change (history, version)."""
+        form = SetStatusForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            changed = self.apply_status(
+                request, queryset, form.cleaned_data["status"], form.cleaned_data["reason"]
+            )
+            self.message_user(
+                request,
+                ngettext(
+                    "Status von %(count)s Maßnahme gesetzt.",
+                    "Status von %(count)s Maßnahmen gesetzt.",
+                    changed,
+                )
+                % {"count": changed},
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/measures/measure/set_status.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Status setzen"),
+                "opts": self.opts,
+                "queryset": queryset,
+                "form": form,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "media": self.media + form.media,
+            },
+        )
+
+    def apply_status(self, request, queryset, status: str, reason: str) -> int:
+        """Set `status` on the measures; return how many changed (the rest had it already)."""
+        pks = list(queryset.values_list("pk", flat=True))
+        changed = 0
+        with transaction.atomic():
+            rows = Measure.objects.select_for_update().filter(pk__in=pks).order_by("pk")
+            for measure in rows:
+                updated = Measure.objects.apply_change(
+                    measure.pk,
+                    expected_version=measure.version,
+                    user=request.user,
+                    reason=reason,
+                    status=status,
+                )
+                changed += updated.version != measure.version
+        return changed
+
+
+# Users and groups ------------------------------------------------------------
+
+
+class GroupAdminForm(forms.ModelForm):
+    """A group with its members and the fields of action and measures it is responsible for."""
+
+    members = forms.ModelMultipleChoiceField(
+        User.objects.order_by("username"),
+        label=_("Mitglieder"),
+        required=False,
+        widget=FilteredSelectMultiple(_("Mitglieder"), is_stacked=False),
+    )
+    fields_of_action = forms.ModelMultipleChoiceField(
+        FieldOfAction.objects.select_related("plan"),
+        label=_("Zuständig für Handlungsfelder"),
+        required=False,
+        widget=FilteredSelectMultiple(_("Handlungsfelder"), is_stacked=False),
+        help_text=_("Die Mitglieder dürfen alle Maßnahmen dieser Handlungsfelder bearbeiten."),
+    )
+    measures = forms.ModelMultipleChoiceField(
+        Measure.objects.select_related("field"),
+        label=_("Zuständig für Maßnahmen"),
+        required=False,
+        widget=FilteredSelectMultiple(_("Maßnahmen"), is_stacked=False),
+        help_text=_("Die Mitglieder dürfen diese Maßnahmen bearbeiten."),
+    )
+
+    class Meta:
+        model = Group
+        fields = ["name", "permissions"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["measures"].label_from_instance = lambda measure: f"{measure.field}: {measure}"
+        if self.instance.pk:
+            self.fields["members"].initial = self.instance.user_set.all()
+            self.fields["fields_of_action"].initial = self.instance.fields_of_action.all()
+            self.fields["measures"].initial = self.instance.measures.all()
+
+    def save_responsibilities(self) -> None:
+        """Save the reverse relations; the group must be saved already."""
+        group = self.instance
+        group.user_set.set(self.cleaned_data["members"])
+        group.fields_of_action.set(self.cleaned_data["fields_of_action"])
+        group.measures.set(self.cleaned_data["measures"])
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class PortalGroupAdmin(GroupAdmin):
+    form = GroupAdminForm
+    fields = ["name", "members", "fields_of_action", "measures", "permissions"]
+    list_display = ["name", "member_count", "field_count", "measure_count"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                member_count=Count("user", distinct=True),
+                field_count=Count("fields_of_action", distinct=True),
+                measure_count=Count("measures", distinct=True),
+            )
+        )
+
+    @admin.display(description=_("Mitglieder"), ordering="member_count")
+    def member_count(self, group: Group) -> int:
+        return group.member_count
+
+    @admin.display(description=_("Handlungsfelder"), ordering="field_count")
+    def field_count(self, group: Group) -> int:
+        return group.field_count
+
+    @admin.display(description=_("Maßnahmen"), ordering="measure_count")
+    def measure_count(self, group: Group) -> int:
+        return group.measure_count
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.save_responsibilities()
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PortalUserAdmin(UserAdmin):
+    list_display = [
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "group_names",
+        "is_staff",
+        "is_superuser",
+        "is_active",
+    ]
+    fieldsets = [*UserAdmin.fieldsets, (_("Zuständigkeiten"), {"fields": ["responsibilities"]})]
+    readonly_fields = ["responsibilities"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description=_("Gruppen"))
+    def group_names(self, user: User) -> str:
+        return ", ".join(group.name for group in user.groups.all()) or "–"
+
+    @admin.display(description=_("Darf bearbeiten"))
+    def responsibilities(self, user: User) -> str:
+        if user.pk is None:
+            return "–"
+        if user.is_active and user.has_perm(EDIT_ALL_PERMISSION):
+            return _gettext("Alle Maßnahmen (Berechtigung „Darf alle Maßnahmen bearbeiten“)")
+        measures = Measure.objects.editable_by(user).select_related("field")
+        if not measures:
+            return _gettext("Keine Maßnahme. Zuständigkeiten werden über die Gruppen vergeben.")
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "", "<li>{}: {}</li>", ((measure.field, measure) for measure in measures)
+            ),
+        )

@@ -1,18 +1,41 @@
 from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from measures.admin import HistoryAdmin
 
 from .models import School, SchoolRollout
 
 
 @admin.register(School)
 class SchoolAdmin(admin.ModelAdmin):
-    list_display = ["name", "school_number", "school_form", "district", "in_scope"]
-    list_filter = ["school_form", "district", "in_scope"]
+    list_display = [
+        "name",
+        "school_number",
+        "school_form",
+        "school_form_name",
+        "district",
+        "in_scope",
+        "rollout_count",
+    ]
+    list_filter = ["in_scope", "school_form_name", "district"]
     search_fields = ["name", "school_number"]
+    ordering = ["name", "school_number"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(rollout_count=Count("rollouts"))
+
+    @admin.display(description=_("Maßnahmen erfasst"), ordering="rollout_count")
+    def rollout_count(self, school: School) -> int:
+        return school.rollout_count
 
 
 @admin.register(SchoolRollout)
-class SchoolRolloutAdmin(admin.ModelAdmin):
+class SchoolRolloutAdmin(HistoryAdmin):
     list_display = ["measure", "school", "state", "date"]
-    list_filter = ["state", "measure"]
+    list_filter = ["state", "measure__field", "measure", "school__district"]
     list_select_related = ["measure", "school"]
-    search_fields = ["school__name", "measure__title"]
+    search_fields = ["school__name", "school__school_number", "measure__title"]
+    autocomplete_fields = ["measure", "school"]
+    ordering = ["measure", "school__name"]
+    date_hierarchy = "date"

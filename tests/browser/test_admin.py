@@ -1,0 +1,222 @@
+"""The Django admin in a real browser, under the portal's strict Content-Security-Policy.
+
+The `page` fixture fails a test on any console error, which includes Chromium's
+reports of CSP violations (inline scripts or styles), and on failed requests.
+So each test here also proves that the admin's pages and widgets (filter_horizontal,
+inlines, autocomplete, the status action, the history) run without inline code.
+"""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from measures.models import Measure, Status
+from schools.models import SchoolRollout
+from tests.factories import make_school
+
+PASSWORD = "admin-im-browser-2025"
+MEASURES = 20
+CLASSROOM = "bielefelder-klassenzimmerstandard"
+
+
+@pytest.fixture
+def admin_live(bielefeld_live) -> str:
+    """The live server with the Bielefeld plan, a superuser, a group and two schools."""
+    User.objects.create_superuser("verwaltung", "verwaltung@example.org", PASSWORD)
+    Group.objects.create(name="Amt für Schule")
+    measure = Measure.objects.get(slug=CLASSROOM)
+    SchoolRollout.objects.create(measure=measure, school=make_school(name="Grundschule Mitte"))
+    make_school(name="Gesamtschule Nord")
+    return bielefeld_live
+
+
+def settle(page) -> None:
+    """Let the page finish its requests (favicon, icons, autocomplete) before leaving it.
+
+    A request the browser aborts because the page navigated away counts as a
+    failed request in the `page` fixture.
+    """
+    page.wait_for_load_state("networkidle")
+
+
+def log_in(page, base: str) -> None:
+    response = page.goto(base + "/admin/login/?next=/admin/")
+    assert response.status == 200
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self' 'nonce-" in csp and "style-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    page.get_by_label("Benutzername").fill("verwaltung")
+    page.get_by_label("Passwort").fill(PASSWORD)
+    settle(page)
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page).to_have_url(base + "/admin/")
+
+
+def test_login_and_index(page, admin_live):
+    log_in(page, admin_live)
+    expect(page).to_have_title(re.compile("Schuldigital-Monitor"))
+    expect(page.locator("#measures-measure").get_by_role("link", name="Maßnahmen")).to_be_visible()
+    expect(page.locator("#auth-group").get_by_role("link", name="Gruppen")).to_be_visible()
+
+
+def test_measure_changelist_filters_and_search(page, admin_live):
+    log_in(page, admin_live)
+    settle(page)
+    page.goto(admin_live + "/admin/measures/measure/")
+    rows = page.locator("#result_list tbody tr")
+    expect(rows).to_have_count(MEASURES)
+
+    # The filter sidebar (filters.js) and the overdue filter.
+    settle(page)
+    page.locator("#changelist-filter").get_by_role("link", name="Ja", exact=True).first.click()
+    expect(page).to_have_url(re.compile(r"[?&]ueberfaellig=ja"))
+    expect(rows).to_have_count(Measure.objects.overdue(timezone.localdate()).count())
+
+    settle(page)
+    page.goto(admin_live + "/admin/measures/measure/")
+    page.locator("#searchbar").fill("Klassenzimmer")
+    settle(page)
+    page.locator("#searchbar").press("Enter")
+    expect(page).to_have_url(re.compile(r"[?&]q=Klassenzimmer"))
+    expect(rows).to_have_count(1)
+
+
+def test_status_action_via_intermediate_page(page, admin_live):
+    log_in(page, admin_live)
+    settle(page)
+    page.goto(admin_live + "/admin/measures/measure/?q=Klassenzimmer")
+    page.locator("#result_list tbody input.action-select").first.check()
+    page.locator("select[name=action]").select_option("set_status")
+    settle(page)
+    page.locator("#changelist-form button[name=index]").click()
+
+    expect(page.get_by_role("heading", name="Status setzen")).to_be_visible()
+    page.get_by_label("Neuer Status").select_option(Status.DONE.value)
+    settle(page)
+    page.get_by_role("button", name="Status setzen").click()
+
+    expect(page.locator(".messagelist")).to_contain_text("Status von 1 Maßnahme gesetzt.")
+    measure = Measure.objects.get(slug=CLASSROOM)
+    assert measure.status == Status.DONE
+    record = measure.history.order_by("-history_id").first()
+    assert record.history_user.username == "verwaltung"
+    assert record.history_change_reason == "Sammeländerung im Admin"
+
+
+def test_measure_change_form_with_inlines_and_widgets(page, admin_live):
+    measure = Measure.objects.get(slug=CLASSROOM)
+    log_in(page, admin_live)
+    page.goto(f"{admin_live}/admin/measures/measure/{measure.pk}/change/")
+
+    # filter_horizontal turned the select into the two-box widget (SelectFilter2.js).
+    expect(page.locator("#id_responsible_groups_from")).to_be_visible()
+    expect(page.locator("#id_responsible_groups_to")).to_be_visible()
+    page.locator("#id_responsible_groups_from").select_option(label="Amt für Schule")
+    page.locator("#id_responsible_groups_add").click()
+    expect(page.locator("#id_responsible_groups_to option")).to_have_text(["Amt für Schule"])
+
+    # The per-school inline (inlines.js) and its autocomplete (select2).
+    inline = page.locator("#school_rollouts-group")
+    rows = inline.locator("tbody tr.form-row:not(.empty-form)")
+    expect(rows).to_have_count(1)
+    inline.locator(".add-row a").click()
+    expect(rows).to_have_count(2)
+    rows.last.locator(".select2-selection").click()
+    settle(page)  # select2 aborts a pending search when the term changes
+    page.locator(".select2-search__field").fill("Nord")
+    expect(page.locator(".select2-results__option")).to_have_count(1)
+    page.locator(".select2-results__option", has_text="Gesamtschule Nord").click()
+
+    # The target in the deck's notation.
+    target = page.locator("#id_target")
+    old_target = target.input_value()
+    target.fill("Q4 2027")
+    settle(page)
+    page.get_by_role("button", name="Sichern", exact=True).click()
+
+    expect(page.locator(".messagelist")).to_contain_text("erfolgreich geändert")
+    measure.refresh_from_db()
+    assert str(measure.target) == "Q4 2027"
+    assert str(measure.original_target) == old_target
+    assert measure.version == 2
+    assert list(measure.responsible_groups.values_list("name", flat=True)) == ["Amt für Schule"]
+    assert measure.school_rollouts.count() == 2
+
+
+def test_stale_change_form_shows_the_conflict(page, admin_live):
+    measure = Measure.objects.get(slug=CLASSROOM)
+    log_in(page, admin_live)
+    settle(page)
+    page.goto(f"{admin_live}/admin/measures/measure/{measure.pk}/change/")
+    Measure.objects.apply_change(
+        measure.pk,
+        expected_version=measure.version,
+        user=User.objects.get(username="verwaltung"),
+        reason="Anderswo geändert",
+        status=Status.WAITING,
+    )
+    page.get_by_label("Titel").fill("Überschrieben")
+    settle(page)
+    page.get_by_role("button", name="Sichern", exact=True).click()
+
+    expect(page.locator(".errornote, .errorlist")).to_contain_text(
+        ["Diese Maßnahme wurde inzwischen von jemand anderem geändert"]
+    )
+    assert Measure.objects.get(pk=measure.pk).title != "Überschrieben"
+
+
+def test_history_page(page, admin_live):
+    measure = Measure.objects.get(slug=CLASSROOM)
+    Measure.objects.apply_change(
+        measure.pk,
+        expected_version=measure.version,
+        user=User.objects.get(username="verwaltung"),
+        reason="Lieferung abgeschlossen",
+        status=Status.DONE,
+    )
+    log_in(page, admin_live)
+    settle(page)
+    page.goto(f"{admin_live}/admin/measures/measure/{measure.pk}/change/")
+    settle(page)
+    page.get_by_role("link", name="Geschichte").click()
+
+    expect(page).to_have_url(f"{admin_live}/admin/measures/measure/{measure.pk}/history/")
+    table = page.locator("#change-history")
+    expect(table).to_contain_text("Lieferung abgeschlossen")
+    expect(table).to_contain_text("verwaltung")
+    expect(table.locator("tbody tr")).to_have_count(2)
+
+    # A past version is shown, but cannot be restored over the current one.
+    settle(page)
+    table.locator("tbody tr").last.get_by_role("link").click()
+    expect(page.get_by_label("Titel")).to_have_value(measure.title)
+    expect(page.get_by_role("button", name=re.compile("Wiederherstellen"))).to_have_count(0)
+
+
+def test_group_form_with_responsibilities(page, admin_live):
+    group = Group.objects.get(name="Amt für Schule")
+    log_in(page, admin_live)
+    settle(page)
+    page.goto(f"{admin_live}/admin/auth/group/{group.pk}/change/")
+
+    page.locator("#id_members_from").select_option(label="verwaltung")
+    page.locator("#id_members_add").click()
+    # Typing in the filter box narrows the choices (SelectFilter2.js).
+    page.locator("#id_fields_of_action_input").press_sequentially("Hardware")
+    expect(page.locator("#id_fields_of_action_from option:visible")).to_have_count(1)
+    page.locator("#id_fields_of_action_from").select_option(label="Hardwareausstattung")
+    page.locator("#id_fields_of_action_add").click()
+    page.locator("#id_measures_from").select_option(
+        label="Hardwareausstattung: Bielefelder Klassenzimmerstandard"
+    )
+    page.locator("#id_measures_add").click()
+    settle(page)
+    page.get_by_role("button", name="Sichern", exact=True).click()
+
+    expect(page.locator(".messagelist")).to_contain_text("erfolgreich geändert")
+    assert list(group.user_set.values_list("username", flat=True)) == ["verwaltung"]
+    assert list(group.fields_of_action.values_list("slug", flat=True)) == ["hardwareausstattung"]
+    assert list(group.measures.values_list("slug", flat=True)) == [CLASSROOM]
