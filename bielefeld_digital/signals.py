@@ -1,0 +1,73 @@
+"""Security log: logins, logouts, failed logins and lockouts on logger "portal.security".
+
+Each entry names the account and the client address, as django-axes sees it
+(the connection's address unless AXES_PROXY_COUNT says there is a proxy), so
+that an entry here and an axes lockout can be matched. A failed login logs the
+username only, never the password. Refused access to a measure is logged where
+it is refused (measures.staff_views.measure_for_edit).
+
+connect() is called from an AppConfig.ready().
+"""
+
+import logging
+
+from axes.helpers import get_client_ip_address
+from axes.signals import user_locked_out
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.http import HttpRequest
+
+security_log = logging.getLogger("portal.security")
+
+# Usernames of failed logins are whatever the client typed: cap them, and show
+# control characters escaped so that no one can write fake lines into the log.
+_MAX_NAME = 150
+
+
+def _clean(text: object) -> str:
+    text = str(text)[:_MAX_NAME]
+    if text.isprintable():
+        return text
+    return text.encode("unicode_escape").decode("ascii")
+
+
+def client_address(request: HttpRequest | None) -> str:
+    """The client address as axes determines it; "-" if there is no request or address."""
+    if request is None:
+        return "-"
+    address = getattr(request, "axes_ip_address", None) or get_client_ip_address(request)
+    return _clean(address) if address else "-"
+
+
+def log_login(sender, request: HttpRequest | None, user, **kwargs) -> None:
+    security_log.info("Anmeldung: %s von %s", _clean(user.get_username()), client_address(request))
+
+
+def log_logout(sender, request: HttpRequest | None, user, **kwargs) -> None:
+    # `user` is None when nobody was logged in.
+    name = _clean(user.get_username()) if user is not None else "(nicht angemeldet)"
+    security_log.info("Abmeldung: %s von %s", name, client_address(request))
+
+
+def log_login_failed(sender, credentials: dict, request: HttpRequest | None = None, **kwargs):
+    # Django has already masked the password in `credentials`; take the username only.
+    username = credentials.get(get_user_model().USERNAME_FIELD) or ""
+    security_log.warning(
+        "Fehlgeschlagene Anmeldung: %s von %s", _clean(username), client_address(request)
+    )
+
+
+def log_locked_out(sender, request: HttpRequest | None, username, ip_address, **kwargs) -> None:
+    security_log.warning(
+        "Anmeldung gesperrt nach zu vielen Fehlversuchen: %s von %s",
+        _clean(username or ""),
+        _clean(ip_address) if ip_address else client_address(request),
+    )
+
+
+def connect() -> None:
+    """Connect the receivers; safe to call more than once."""
+    user_logged_in.connect(log_login, dispatch_uid="portal.security.login")
+    user_logged_out.connect(log_logout, dispatch_uid="portal.security.logout")
+    user_login_failed.connect(log_login_failed, dispatch_uid="portal.security.login_failed")
+    user_locked_out.connect(log_locked_out, dispatch_uid="portal.security.locked_out")
