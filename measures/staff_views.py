@@ -113,10 +113,10 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
             )
             if changed is None:
                 messages.error(request, _("Die Auswahl enthält unbekannte Schulen."))
-                status = 400
+                status = 422
             else:
                 messages.success(request, _("%s Schulen aktualisiert.") % changed)
-        if status == 200 and not request.htmx:
+        if status == 200 and not request.htmx:  # post-redirect-get
             return redirect(request.get_full_path())
         measure = Measure.objects.for_report().get(pk=measure.pk)
     rows = SchoolRollout.objects.checklist(measure, filters)
@@ -127,5 +127,5 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         template,
         {"measure": measure, "filters": filters, "rows": rows},
-        status=400 if filters.errors else status,
+        status=422 if filters.errors else status,
     )

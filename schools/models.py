@@ -123,7 +123,7 @@ class SchoolRollout(models.Model):
         School, on_delete=models.CASCADE, related_name="rollouts", verbose_name=_("Schule")
     )
     state = models.CharField(
-        _("Stand"), max_length=20, choices=RolloutState.choices, default=RolloutState.OPEN
+        _("Umsetzungsstand"), max_length=20, choices=RolloutState.choices, default=RolloutState.OPEN
     )
     date = models.DateField(_("Datum"), null=True, blank=True)
 

@@ -94,7 +94,9 @@ def new_page(browser) -> Iterator[Callable]:
                 problems.failed_requests.append(f"{response.status} {response.url}")
 
         def on_request_failed(request) -> None:
-            problems.failed_requests.append(f"{request.failure} {request.url}")
+            # A request the browser drops because the page navigated away is no fault.
+            if request.failure != "net::ERR_ABORTED":
+                problems.failed_requests.append(f"{request.failure} {request.url}")
 
         page.on("console", on_console)
         page.on("pageerror", lambda error: problems.page_errors.append(str(error)))

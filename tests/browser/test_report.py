@@ -8,11 +8,11 @@ Content-Security-Policy violations, uncaught exceptions and failed requests.
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from measures.models import Measure, Plan
+from tests.browser.axe import assert_accessible
 
 MEASURES = 20
 FIELD = "hardwareausstattung"
@@ -20,18 +20,6 @@ FIELD_TITLE = "Hardwareausstattung"
 FIELD_MEASURES = 6
 CLASSROOM = "bielefelder-klassenzimmerstandard"
 CLASSROOM_TITLE = "Bielefelder Klassenzimmerstandard"
-
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-    "resultTypes": ["violations"],
-}
-
-_axe = Axe()
-
-
-def assert_accessible(page) -> None:
-    results = _axe.run(page, options=AXE_OPTIONS)
-    assert results.violations_count == 0, f"axe on {page.url}:\n{results.generate_report()}"
 
 
 def cards(page):

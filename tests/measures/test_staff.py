@@ -385,7 +385,7 @@ def test_checklist_refuses_unknown_rows(roles, schools, bad):
     url = "/verwaltung/massnahmen/voip/schulen/"
     client.post(url, {"action": "track"})
     response = client.post(url, bad)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "unbekannte Schulen" in response.content.decode()
     assert not SchoolRollout.objects.filter(state="done").exists()
 

@@ -1,0 +1,136 @@
+"""Staff keep the plan current in a real browser, with the keyboard only.
+
+A staff user logs in, changes a measure's status and ticks a school, using
+nothing but Tab, typing, the arrow keys, Space and Enter; the public page then
+shows the new state. Once with JavaScript (HTMX) and once without.
+"""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group, User
+from playwright.sync_api import expect
+
+from measures.models import FieldOfAction, Measure
+from schools.models import SchoolRollout
+from tests.browser.axe import assert_accessible
+from tests.factories import make_school
+
+PASSWORD = "geheim-und-lang-genug"
+MEASURE = "digitale-schulplattform"
+
+
+@pytest.fixture
+def staff_live(bielefeld_live) -> str:
+    team = Group.objects.create(name="Team Software")
+    FieldOfAction.objects.get(slug="softwareausstattung").responsible_groups.add(team)
+    user = User.objects.create_user("sven", password=PASSWORD, first_name="Sven")
+    user.groups.add(team)
+    for name in ["Grundschule Am Wald", "Gymnasium Mitte", "Realschule Nord"]:
+        make_school(name=name, school_form="02", school_form_name="Grundschule", district="Mitte")
+    SchoolRollout.objects.start_tracking(Measure.objects.get(slug=MEASURE), user=user)
+    return bielefeld_live
+
+
+def tab_to(page, selector: str, limit: int = 80) -> None:
+    """Press Tab until the element matching `selector` has the focus.
+
+    Uses Playwright's own selector engine (`:focus`), which works with the
+    page's JavaScript switched off too, unlike page.evaluate().
+    """
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.locator(f"{selector}:focus").count():
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def choose_with_arrow_keys(page, selector: str, value: str, limit: int = 10) -> None:
+    """Move a focused, closed <select> to `value` with the down arrow, as keyboard users do."""
+    for _ in range(limit):
+        if page.locator(selector).input_value() == value:
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"{selector} never reached {value!r}")
+
+
+def log_in(page, base: str) -> None:
+    page.goto(base + "/verwaltung/anmelden/")
+    tab_to(page, "#id_username")
+    page.keyboard.type("sven")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(base + "/verwaltung/")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-js"])
+def test_staff_member_updates_status_and_rollout_with_the_keyboard(
+    new_page, staff_live, javascript
+):
+    page = new_page(java_script_enabled=javascript)
+
+    def check_accessibility() -> None:
+        if javascript:  # axe runs as page JavaScript; the markup is the same without
+            assert_accessible(page)
+
+    log_in(page, staff_live)
+    check_accessibility()
+
+    # The measure's editor: in place with HTMX, as its own page without.
+    tab_to(page, f'#measure-{MEASURE} a[href$="/massnahmen/{MEASURE}/"]')
+    page.keyboard.press("Enter")
+    expect(page.locator("#id_status")).to_be_visible()
+    if javascript:
+        expect(page).to_have_url(staff_live + "/verwaltung/")  # edited in place
+    tab_to(page, "#id_status")
+    choose_with_arrow_keys(page, "#id_status", "done")
+    tab_to(page, "#id_reason")
+    page.keyboard.type("Rollout beendet")
+    page.keyboard.press("Enter")
+    expect(
+        page.get_by_text("Die Änderungen an „Digitale Schulplattform“ sind gespeichert.")
+    ).to_be_visible()
+    check_accessibility()
+    assert Measure.objects.get(slug=MEASURE).status == "done"
+
+    # Tick a school on the checklist.
+    page.goto(staff_live + f"/verwaltung/massnahmen/{MEASURE}/schulen/")
+    expect(page.get_by_text("0 von 3 Schulen")).to_be_visible()
+    check_accessibility()
+    tab_to(page, "input[type=checkbox][name=done]")
+    page.keyboard.press("Space")
+    if not javascript:
+        tab_to(page, "#checklist button[type=submit]")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("1 von 3 Schulen")).to_be_visible()
+    row = SchoolRollout.objects.get(measure__slug=MEASURE, school__name="Grundschule Am Wald")
+    assert (row.state, row.date) == ("done", datetime.date.today())
+
+    # The public page shows the new state at once.
+    page.goto(staff_live + f"/massnahmen/{MEASURE}/")
+    expect(page.locator(".facts").get_by_text("Abgeschlossen")).to_be_visible()
+    expect(page.get_by_text("1 von 3 Schulen").first).to_be_visible()
+    expect(page.locator(".timeline")).to_contain_text("Status: In Bearbeitung → Abgeschlossen")
+    expect(page.locator(".timeline")).to_contain_text("Grundschule Am Wald: offen → abgeschlossen")
+    check_accessibility()
+
+
+def test_invalid_target_shows_the_error_summary_in_place(page, staff_live):
+    log_in(page, staff_live)
+    page.locator(f'#measure-{MEASURE} a[href$="/massnahmen/{MEASURE}/"]').click()
+    page.locator("#id_target").fill("Q5 2025")
+    page.locator("#id_reason").fill("Test")
+    page.get_by_role("button", name="Speichern").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_contain_text("„Q5 2025“ ist kein gültiger Abschluss.")
+    # The 422 is the expected answer to invalid input, not a problem of the page.
+    problems = page.problems
+    problems.console_errors[:] = [e for e in problems.console_errors if "422" not in e]
+    problems.failed_requests[:] = [r for r in problems.failed_requests if not r.startswith("422")]
+    expect(page.locator("#id_target_error")).to_be_visible()
+    expect(page.locator("header")).to_be_visible()  # the page around the editor stays
+    assert_accessible(page)
+    summary.get_by_role("link").click()
+    expect(page.locator("#id_target")).to_be_focused()
+    assert Measure.objects.get(slug=MEASURE).target_year == 2023
