@@ -144,6 +144,7 @@ TEMPLATES = [
 WSGI_APPLICATION = "bielefeld_digital.wsgi.application"
 
 FORM_RENDERER = "bielefeld_digital.forms.PortalFormRenderer"
+FORMAT_MODULE_PATH = ["bielefeld_digital.formats"]
 
 # DATABASE_URL selects PostgreSQL (production, CI); unset means SQLite in the
 # project folder so that a newcomer needs nothing but `make run`.

@@ -76,15 +76,25 @@ def _update(obj, values: dict) -> bool:
 
 
 @transaction.atomic
-def load_plan(data: dict) -> Counter:
-    """Create or update the plan in `data` so that it matches exactly; idempotent.
+def load_plan(data: dict, *, reset: bool = False) -> Counter:
+    """Create the plan in `data`; with `reset`, make an existing one match it exactly.
 
-    The plan is found by authority and title, fields by slug, measures by slug.
-    Fields and measures of that plan that `data` no longer lists are deleted.
+    Without `reset` an existing plan is left alone (stats["kept"] is 1): staff
+    edit the plan in the portal, and loading the file again must not undo that.
+    With `reset` the plan is found by authority and title, fields and measures by
+    slug; what the file no longer lists is deleted. Either way it is idempotent.
     """
     stats: Counter = Counter()
     try:
         plan_data = data["plan"]
+        existing = Plan.objects.filter(
+            authority=plan_data["authority"], title=plan_data["title"]
+        ).first()
+        if existing and not reset:
+            stats["kept"] = 1
+            stats["fields"] = existing.fields.count()
+            stats["measures"] = Measure.objects.for_plan(existing).count()
+            return stats
         plan, created = Plan.objects.get_or_create(
             authority=plan_data["authority"],
             title=plan_data["title"],
@@ -138,10 +148,10 @@ def load_plan(data: dict) -> Counter:
     return stats
 
 
-def load_plan_file(path: Path) -> Counter:
+def load_plan_file(path: Path, *, reset: bool = False) -> Counter:
     try:
         with open(path, "rb") as file:
             data = tomllib.load(file)
     except (OSError, ValueError) as error:  # TOMLDecodeError, UnicodeDecodeError
         raise PlanFileError(f"Die Plandatei {path} kann nicht gelesen werden: {error}") from error
-    return load_plan(data)
+    return load_plan(data, reset=reset)

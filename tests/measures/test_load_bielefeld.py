@@ -45,19 +45,31 @@ def test_running_twice_changes_nothing(bielefeld):
 
     before = snapshot()
     out = io.StringIO()
-    call_command("load_bielefeld", stdout=out)
+    call_command("load_bielefeld", reset=True, stdout=out)
     assert snapshot() == before
     assert "0 Änderungen" in out.getvalue()
+    call_command("load_bielefeld", stdout=out)
+    assert snapshot() == before
 
 
-def test_reloading_restores_the_deck_and_removes_what_it_lacks(bielefeld):
+def test_loading_again_keeps_what_staff_changed(bielefeld):
+    measure = Measure.objects.get(slug="voip")
+    measure.status = "done"
+    measure.save()
+    out = io.StringIO()
+    call_command("load_bielefeld", stdout=out)
+    assert Measure.objects.get(slug="voip").status == "done"
+    assert "schon geladen" in out.getvalue() and "--reset" in out.getvalue()
+
+
+def test_reset_restores_the_deck_and_removes_what_it_lacks(bielefeld):
     measure = Measure.objects.get(slug="voip")
     measure.status = "done"
     measure.save()
     extra_field = FieldOfAction.objects.create(plan=bielefeld, title="Extra", slug="extra")
     Measure.objects.create(field=extra_field, title="Extra", slug="extra")
 
-    call_command("load_bielefeld", stdout=io.StringIO())
+    call_command("load_bielefeld", reset=True, stdout=io.StringIO())
 
     assert Measure.objects.get(slug="voip").status == "waiting"
     assert not Measure.objects.filter(slug="extra").exists()
@@ -75,7 +87,7 @@ def test_broken_plan_file_is_refused_and_changes_nothing(bielefeld, tmp_path):
         encoding="utf-8",
     )
     with pytest.raises(CommandError, match="fehlerhaft"):
-        call_command("load_plan", path, stdout=io.StringIO())
+        call_command("load_plan", path, reset=True, stdout=io.StringIO())
     assert Measure.objects.count() == 20
     assert not FieldOfAction.objects.filter(title="Neu").exists()
 
@@ -148,3 +160,13 @@ def test_another_plan_cannot_take_over_a_measure_by_its_slug(bielefeld):
         load_plan(data)
     assert Measure.objects.get(slug="voip").field.plan == bielefeld
     assert not Plan.objects.filter(authority="Kreis Lippe").exists()
+
+
+def test_loading_records_history_with_a_reason(bielefeld):
+    measure = Measure.objects.get(slug="voip")
+    assert measure.history.get().history_change_reason == "Plandatei geladen"
+    Measure.objects.filter(pk=measure.pk).update(status="done")
+    call_command("load_bielefeld", reset=True, stdout=io.StringIO())
+    latest = measure.history.latest("history_date")
+    assert (latest.status, latest.history_change_reason) == ("waiting", "Plandatei geladen")
+    assert measure.history.count() == 2

@@ -24,8 +24,10 @@ def roles(bielefeld):
     software = Group.objects.create(name="Team Software")
     bielefeld.fields.get(slug="hardwareausstattung").responsible_groups.add(hardware)
     bielefeld.fields.get(slug="softwareausstattung").responsible_groups.add(software)
-    admin = _user("admin", first_name="Ada", last_name="Admin")
-    admin.user_permissions.add(Permission.objects.get(codename="edit_all_measures"))
+    admin = _user("admin", first_name="Ada", last_name="Admin", is_staff=True)
+    admin.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label__in=["measures", "schools", "auth"])
+    )
     return {
         "anonymous": None,
         "hardware": _user("hanna", hardware, first_name="Hanna", last_name="Hardware"),
@@ -104,6 +106,44 @@ def test_permission_matrix_for_posts(roles, role, slug):
         # Nothing changed and nothing was recorded.
         assert Measure.objects.filter(pk=measure.pk).values().get() == before
         assert measure.history.count() == history
+
+
+ADMIN_URLS = [
+    "/admin/",
+    "/admin/measures/measure/",
+    "/admin/measures/measure/{pk}/change/",
+    "/admin/measures/measure/{pk}/history/",
+    "/admin/measures/fieldofaction/",
+    "/admin/schools/schoolrollout/",
+    "/admin/auth/group/",
+    "/admin/auth/user/",
+]
+
+
+@pytest.mark.parametrize("role", MATRIX)
+def test_permission_matrix_for_the_admin(roles, role):
+    pk = Measure.objects.get(slug=HARDWARE).pk
+    client = _client(roles[role])
+    for url in ADMIN_URLS:
+        response = client.get(url.format(pk=pk))
+        if role == "admin":
+            assert response.status_code == 200, url
+        else:  # school office staff do not use the admin
+            assert response.status_code == 302, url
+            assert response["Location"].startswith("/admin/login/"), url
+
+
+@pytest.mark.parametrize("role", ["anonymous", "hardware", "software"])
+def test_admin_post_by_the_wrong_role_changes_nothing(roles, role):
+    measure = Measure.objects.get(slug=HARDWARE)
+    before = Measure.objects.filter(pk=measure.pk).values().get()
+    response = _client(roles[role]).post(
+        f"/admin/measures/measure/{measure.pk}/change/",
+        {"title": "Übernommen", "status": "done", "target": "2030", "version": measure.version},
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+    assert Measure.objects.filter(pk=measure.pk).values().get() == before
 
 
 def test_unknown_measure_is_404_for_staff(roles):

@@ -10,12 +10,25 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Einen schon geladenen Plan auf den Stand der Datei zurücksetzen "
+            "(überschreibt Änderungen aus dem Portal; der Verlauf bleibt erhalten).",
+        )
 
-    def handle(self, *args, path: Path, **options) -> None:
+    def handle(self, *args, path: Path, reset: bool, **options) -> None:
         try:
-            stats = load_plan_file(path)
+            stats = load_plan_file(path, reset=reset)
         except PlanFileError as error:
             raise CommandError(str(error)) from error
+        if stats["kept"]:
+            self.stdout.write(
+                f"Der Plan ist schon geladen ({stats['fields']} Handlungsfelder, "
+                f"{stats['measures']} Maßnahmen) und bleibt unverändert; "
+                "--reset setzt ihn auf den Stand der Datei zurück."
+            )
+            return
         self.stdout.write(
             f"{stats['fields']} Handlungsfelder, {stats['measures']} Maßnahmen; "
             f"{stats['changed']} Änderungen."

@@ -1,0 +1,3 @@
+# English pages of a German portal: "1 Apr 2023" instead of the ambiguous US "04/01/2023".
+SHORT_DATE_FORMAT = "j M Y"
+SHORT_DATETIME_FORMAT = "j M Y, H:i"
