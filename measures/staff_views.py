@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from schools.forms import RolloutFilterForm
@@ -115,7 +116,13 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
                 messages.error(request, _("Die Auswahl enthält unbekannte Schulen."))
                 status = 422
             else:
-                messages.success(request, _("%s Schulen aktualisiert.") % changed)
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)s Schule aktualisiert.", "%(count)s Schulen aktualisiert.", changed
+                    )
+                    % {"count": changed},
+                )
         if status == 200 and not request.htmx:  # post-redirect-get
             return redirect(request.get_full_path())
         measure = Measure.objects.for_report().get(pk=measure.pk)
