@@ -5,6 +5,8 @@ measure's change form is locked optimistically like the staff editor: it
 carries the version it was loaded with and refuses to save over a newer one.
 """
 
+import logging
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -24,7 +26,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from schools.models import RolloutState, SchoolRollout
 
-from .models import EDIT_ALL_PERMISSION, FieldOfAction, Measure, Plan, Status
+from .models import EDIT_ALL_PERMISSION, Edition, FieldOfAction, Measure, Plan, Status
 from .targets import Target
 
 # The reasons stored with admin changes. They are data (shown in the measure's
@@ -34,6 +36,8 @@ REASON_ADDED = "Im Admin angelegt"
 REASON_CHANGED = "Geändert im Admin"
 REASON_DELETED = "Im Admin gelöscht"
 REASON_BULK = "Sammeländerung im Admin"
+
+security_log = logging.getLogger("portal.security")
 
 admin.site.site_header = _("Schuldigital-Monitor – Administration")
 admin.site.site_title = _("Schuldigital-Monitor")
@@ -602,4 +606,68 @@ class PortalUserAdmin(UserAdmin):
             format_html_join(
                 "", "<li>{}: {}</li>", ((measure.field, measure) for measure in measures)
             ),
+        )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Grund für das Zurückziehen"), max_length=300)
+
+
+@admin.register(Edition)
+class EditionAdmin(admin.ModelAdmin):
+    """Editions are published in the staff area and never edited; only withdrawn here."""
+
+    list_display = ["title", "plan", "date", "reference", "published_by", "withdrawn_at"]
+    list_filter = ["plan", "date", ("withdrawn_at", admin.EmptyFieldListFilter)]
+    search_fields = ["title", "reference"]
+    date_hierarchy = "date"
+    actions = ["withdraw"]
+    readonly_fields = [
+        "plan",
+        "title",
+        "slug",
+        "date",
+        "reference",
+        "preface",
+        "published_at",
+        "published_by",
+        "withdrawn_at",
+        "withdrawn_by",
+        "withdrawal_reason",
+    ]
+    exclude = ["snapshot"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # publishing freezes the plan: /verwaltung/berichte/neu/
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("Zurückziehen …"))
+    def withdraw(self, request, queryset):
+        if not request.user.is_superuser:
+            raise PermissionDenied  # only an administrator withdraws an edition
+        form = WithdrawForm(request.POST if "reason" in request.POST else None)
+        if form.is_valid():
+            for edition in queryset.filter(withdrawn_at__isnull=True):
+                edition.withdraw(user=request.user, reason=form.cleaned_data["reason"])
+                security_log.warning(
+                    "Bericht zurückgezogen: „%s“ von %s (%s)",
+                    edition,
+                    request.user.get_username(),
+                    form.cleaned_data["reason"],
+                )
+            self.message_user(request, _("Die Ausgaben sind zurückgezogen."), messages.SUCCESS)
+            return None
+        return TemplateResponse(
+            request,
+            "admin/measures/edition/withdraw.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Berichtsausgaben zurückziehen"),
+                "form": form,
+                "editions": queryset,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "opts": self.model._meta,
+            },
         )

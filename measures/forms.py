@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from bielefeld_digital.forms import PortalForm, PortalFormMixin
 
-from .models import EditConflict, FieldOfAction, Measure, Status
+from .importers import german_slugify
+from .models import EditConflict, FieldOfAction, Measure, Plan, Status
 from .targets import Target
 
 NO_STATUS = "ohne"
@@ -155,3 +156,59 @@ class StaffAuthenticationForm(PortalFormMixin, AuthenticationForm):
 
 class StaffPasswordChangeForm(PortalFormMixin, PasswordChangeForm):
     pass
+
+
+class EditionForm(PortalForm):
+    """What staff enter when they publish a progress report."""
+
+    title = forms.CharField(
+        label=_("Titel"),
+        max_length=200,
+        help_text=_("z. B. „Fortschrittsbericht Schulausschuss März 2025“"),
+    )
+    date = forms.DateField(label=_("Datum"), help_text=_("TT.MM.JJJJ, z. B. 12.03.2025"))
+    reference = forms.CharField(label=_("Sitzung / Drucksache"), max_length=200, required=False)
+    preface = forms.CharField(
+        label=_("Vorwort"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+    def __init__(self, *args, plan: Plan, **kwargs) -> None:
+        self.plan = plan
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        title = data.get("title")
+        if title:
+            data["slug"] = german_slugify(title)[:120]
+            if not data["slug"]:
+                self.add_error("title", _("Der Titel braucht Buchstaben oder Ziffern."))
+            elif self.plan.editions.filter(slug=data["slug"]).exists():
+                self.add_error(
+                    "title",
+                    _("Es gibt schon eine Ausgabe mit diesem Titel. Wählen Sie einen anderen."),
+                )
+        return data
+
+
+class ComparisonForm(forms.Form):
+    """Which two states to compare: two editions, or an edition and the live plan."""
+
+    LIVE = "aktuell"
+
+    von = forms.ChoiceField(label=_("Von"))
+    bis = forms.ChoiceField(label=_("Bis"))
+
+    def __init__(self, *args, editions: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(edition.slug, edition.title) for edition in editions]
+        self.fields["von"].choices = choices
+        self.fields["bis"].choices = [(self.LIVE, _("Aktueller Stand")), *choices]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("von") and data.get("von") == data.get("bis"):
+            raise forms.ValidationError(
+                _("Wählen Sie zwei verschiedene Stände zum Vergleich."), code="same"
+            )
+        return data

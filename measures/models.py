@@ -644,3 +644,110 @@ def describe_change(previous, record, *, public: bool = False) -> Change:
 
 def _user_name(user: User | None) -> str:
     return (user.get_full_name() or user.get_username()) if user else ""
+
+
+class EditionQuerySet(models.QuerySet):
+    def published(self) -> "EditionQuerySet":
+        """The editions the public sees: not withdrawn, newest first."""
+        return self.filter(withdrawn_at__isnull=True).order_by("-date", "-published_at")
+
+
+class EditionIsFrozen(Exception):
+    """An edition was about to change after publishing; publish a new one instead."""
+
+
+class Edition(models.Model):
+    """A progress report as published to the council: the plan frozen at one moment.
+
+    Nothing of it changes after publishing (a correction is a new edition); an
+    administrator may only withdraw it.
+    """
+
+    FROZEN_FIELDS = ["plan_id", "title", "slug", "date", "reference", "preface", "snapshot"]
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.PROTECT, related_name="editions", verbose_name=_("Plan")
+    )
+    title = models.CharField(_("Titel"), max_length=200)
+    slug = models.SlugField(_("Kurzname"), max_length=120)
+    date = models.DateField(_("Datum"))
+    reference = models.CharField(
+        _("Sitzung / Drucksache"),
+        max_length=200,
+        blank=True,
+        help_text=_("z. B. die Drucksachennummer des Schulausschusses"),
+    )
+    preface = models.TextField(_("Vorwort"), blank=True)
+    snapshot = models.JSONField(_("Stand des Plans"), editable=False)
+    published_at = models.DateTimeField(_("Veröffentlicht am"), auto_now_add=True)
+    published_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("Veröffentlicht von"),
+    )
+    withdrawn_at = models.DateTimeField(_("Zurückgezogen am"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Zurückgezogen von"),
+    )
+    withdrawal_reason = models.CharField(
+        _("Grund für das Zurückziehen"), max_length=300, blank=True
+    )
+
+    objects = EditionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Berichtsausgabe")
+        verbose_name_plural = _("Berichtsausgaben")
+        ordering = ["-date", "-published_at"]
+        permissions = [("publish_edition", _("Darf Berichtsausgaben veröffentlichen"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "slug"],
+                name="edition_slug_unique_per_plan",
+                violation_error_message=_("Dieser Kurzname ist schon vergeben."),
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawal_reason=""),
+                name="edition_withdrawal_has_reason",
+                violation_error_message=_("Wer einen Bericht zurückzieht, gibt einen Grund an."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            saved = type(self).objects.filter(pk=self.pk).values(*self.FROZEN_FIELDS).first()
+            if saved and any(getattr(self, name) != saved[name] for name in self.FROZEN_FIELDS):
+                raise EditionIsFrozen(f"edition {self.pk} was published and cannot change")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("measures:edition", args=[self.slug])
+
+    @classmethod
+    def publish(cls, plan: Plan, *, user: User, today: datetime.date, **values) -> "Edition":
+        """Freeze the plan's current state as a new edition."""
+        from .reports import build_snapshot
+
+        with transaction.atomic():
+            edition = cls(plan=plan, published_by=user, **values)
+            edition.snapshot = build_snapshot(plan, today)
+            edition.full_clean()
+            edition.save()
+        return edition
+
+    def withdraw(self, *, user: User, reason: str) -> None:
+        self.withdrawn_at = timezone.now()
+        self.withdrawn_by = user
+        self.withdrawal_reason = reason
+        self.full_clean()
+        self.save()

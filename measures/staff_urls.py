@@ -32,6 +32,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="staff/password_change_done.html"),
         name="password-change-done",
     ),
+    path("berichte/neu/", staff_views.publish_edition, name="publish-edition"),
     path("massnahmen/<slug:slug>/", staff_views.edit_measure, name="edit-measure"),
     path("massnahmen/<slug:slug>/schulen/", staff_views.edit_rollout, name="edit-rollout"),
 ]

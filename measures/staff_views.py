@@ -5,8 +5,9 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
@@ -14,8 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from schools.forms import RolloutFilterForm
 from schools.models import SchoolRollout
 
-from .forms import MeasureEditForm
-from .models import EditConflict, Measure, Plan
+from .forms import EditionForm, MeasureEditForm
+from .models import EditConflict, Edition, Measure, Plan
 
 security_log = logging.getLogger("portal.security")
 
@@ -135,4 +136,37 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
         template,
         {"measure": measure, "filters": filters, "rows": rows},
         status=422 if filters.errors else status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def publish_edition(request: HttpRequest) -> HttpResponse:
+    """Freeze the current plan as a progress report edition."""
+    if not request.user.has_perm("measures.publish_edition"):
+        security_log.warning(
+            "Zugriff verweigert: %s wollte einen Bericht veröffentlichen",
+            request.user.get_username(),
+        )
+        raise PermissionDenied
+    plan = Plan.objects.current()
+    if plan is None:
+        raise Http404("Es ist noch kein Plan geladen.")
+    form = EditionForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        edition = Edition.publish(
+            plan,
+            user=request.user,
+            today=timezone.localdate(),
+            title=form.cleaned_data["title"],
+            slug=form.cleaned_data["slug"],
+            date=form.cleaned_data["date"],
+            reference=form.cleaned_data["reference"],
+            preface=form.cleaned_data["preface"],
+        )
+        messages.success(request, _("„%s“ ist veröffentlicht.") % edition)
+        return redirect(edition)
+    status = 422 if form.is_bound and form.errors else 200
+    return render(
+        request, "staff/publish_edition.html", {"form": form, "plan": plan}, status=status
     )

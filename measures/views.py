@@ -6,8 +6,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from .forms import ReportFilterForm
-from .models import Measure, Plan, ProgressReport
+from .forms import ComparisonForm, ReportFilterForm
+from .models import Edition, Measure, Plan, ProgressReport
+from .reports import build_snapshot, compare, frozen_report
 
 
 def _current_plan() -> Plan:
@@ -92,3 +93,77 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def _edition(plan: Plan, slug: str) -> Edition:
+    """A published edition of `plan`; 404 if unknown or withdrawn."""
+    edition = plan.editions.published().filter(slug=slug).first()
+    if edition is None:
+        raise Http404("Diesen Bericht gibt es nicht (mehr).")
+    return edition
+
+
+@require_safe
+def editions(request: HttpRequest) -> HttpResponse:
+    plan = _current_plan()
+    return render(
+        request,
+        "measures/editions.html",
+        {"plan": plan, "editions": list(plan.editions.published()), "content_lang": plan.language},
+    )
+
+
+@require_safe
+def edition(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = _current_plan()
+    edition = _edition(plan, slug)
+    return render(
+        request,
+        "measures/edition.html",
+        {
+            "edition": edition,
+            "report": frozen_report(edition.snapshot),
+            "content_lang": edition.snapshot["plan"]["language"],
+            "editable": set(),
+        },
+    )
+
+
+@require_safe
+def comparison(request: HttpRequest) -> HttpResponse:
+    """Changes between two editions, or between an edition and the live plan.
+
+    Without parameters: since the latest edition.
+    """
+    plan = _current_plan()
+    published = list(plan.editions.published())
+    if not published:
+        return render(request, "measures/comparison.html", {"plan": plan, "no_editions": True})
+    data = request.GET or {"von": published[0].slug, "bis": ComparisonForm.LIVE}
+    form = ComparisonForm(data, editions=published)
+    if not form.is_valid():
+        return render(
+            request,
+            "measures/comparison.html",
+            {"plan": plan, "form": form, "content_lang": plan.language},
+            status=400,
+        )
+    by_slug = {edition.slug: edition for edition in published}
+    old = by_slug[form.cleaned_data["von"]]
+    if form.cleaned_data["bis"] == ComparisonForm.LIVE:
+        new_snapshot, new_label = build_snapshot(plan, timezone.localdate()), None
+    else:
+        new = by_slug[form.cleaned_data["bis"]]
+        new_snapshot, new_label = new.snapshot, new
+    return render(
+        request,
+        "measures/comparison.html",
+        {
+            "plan": plan,
+            "form": form,
+            "old": old,
+            "new": new_label,
+            "comparison": compare(old.snapshot, new_snapshot),
+            "content_lang": plan.language,
+        },
+    )

@@ -1,0 +1,333 @@
+"""Report editions: the plan frozen as data, read back, and compared.
+
+A snapshot is plain JSON (stored in Edition.snapshot), so an edition shows
+exactly what it showed when it was published, whatever is edited later.
+`FrozenMeasure` offers the attributes the report templates use, so frozen and
+live reports render through the same templates.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+
+from schools.models import RolloutState, SchoolRollout
+
+from .models import NO_STATUS_LABEL, FieldOfAction, Measure, Plan, ProgressReport, Rollout, Status
+from .targets import Target, TargetKind
+
+SNAPSHOT_VERSION = 1
+
+
+def build_snapshot(plan: Plan, today: datetime.date) -> dict:
+    """The complete state of `plan` as JSON-serialisable data. Costs four queries."""
+    rows = SchoolRollout.objects.select_related("school").order_by(
+        "school__district", "school__name"
+    )
+    measures = (
+        Measure.objects.for_plan(plan)
+        .for_report()
+        .prefetch_related(Prefetch("school_rollouts", queryset=rows, to_attr="rows"))
+    )
+    by_field: dict[int, list[dict]] = {}
+    for measure in measures:
+        rollout = measure.rollout
+        by_field.setdefault(measure.field_id, []).append(
+            {
+                "id": measure.pk,
+                "title": measure.title,
+                "slug": measure.slug,
+                "description": measure.description,
+                "work_items": measure.work_item_list,
+                "status": measure.status,
+                "target": str(measure.target) if measure.target else None,
+                "original_target": str(measure.original_target)
+                if measure.original_target
+                else None,
+                "postponements": measure.postponements,
+                "overdue": measure.is_overdue(today),
+                "responsible": measure.responsible,
+                "rollout": [rollout.done, rollout.total] if rollout else None,
+                "schools": [
+                    {
+                        "number": row.school.school_number,
+                        "name": row.school.name,
+                        "district": row.school.district,
+                        "state": row.state,
+                        "date": row.date.isoformat() if row.date else None,
+                    }
+                    for row in measure.rows
+                    if row.school.in_scope
+                ],
+            }
+        )
+    return {
+        "version": SNAPSHOT_VERSION,
+        "date": today.isoformat(),
+        "plan": {
+            "authority": plan.authority,
+            "title": plan.title,
+            "period": plan.period,
+            "as_of": plan.as_of.isoformat(),
+            "language": plan.language,
+        },
+        "fields": [
+            {
+                "id": field_.pk,
+                "title": field_.title,
+                "slug": field_.slug,
+                "measures": by_field.get(field_.pk, []),
+            }
+            for field_ in FieldOfAction.objects.filter(plan=plan).order_by("position", "pk")
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class FrozenField:
+    pk: int
+    title: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class FrozenSchool:
+    number: str
+    name: str
+    district: str
+    state: str
+    date: datetime.date | None
+
+    @property
+    def state_label(self) -> str:
+        return str(RolloutState(self.state).label)
+
+
+@dataclass(frozen=True)
+class FrozenMeasure:
+    """A measure as an edition recorded it; quacks like Measure for the templates."""
+
+    pk: int
+    field: FrozenField
+    title: str
+    slug: str
+    description: str
+    work_item_list: list[str]
+    status: str
+    target: Target | None
+    original_target: Target | None
+    postponements: int
+    is_overdue_today: bool
+    responsible: str
+    rollout: Rollout | None
+    schools: list[FrozenSchool] = field(default_factory=list)
+
+    @classmethod
+    def from_data(cls, data: dict, field_: FrozenField) -> "FrozenMeasure":
+        def target(text: str | None) -> Target | None:
+            return Target.parse(text) if text else None
+
+        return cls(
+            pk=data["id"],
+            field=field_,
+            title=data["title"],
+            slug=data["slug"],
+            description=data["description"],
+            work_item_list=data["work_items"],
+            status=data["status"],
+            target=target(data["target"]),
+            original_target=target(data["original_target"]),
+            postponements=data["postponements"],
+            is_overdue_today=data["overdue"],
+            responsible=data["responsible"],
+            rollout=Rollout(*data["rollout"]) if data["rollout"] else None,
+            schools=[
+                FrozenSchool(
+                    row["number"],
+                    row["name"],
+                    row["district"],
+                    row["state"],
+                    datetime.date.fromisoformat(row["date"]) if row["date"] else None,
+                )
+                for row in data["schools"]
+            ],
+        )
+
+    @property
+    def field_id(self) -> int:
+        return self.field.pk
+
+    @property
+    def status_label(self) -> str:
+        return str(Status(self.status).label) if self.status else str(NO_STATUS_LABEL)
+
+    @property
+    def status_badge(self) -> str:
+        return Status(self.status).badge_modifier if self.status else "none"
+
+    @property
+    def slip(self) -> tuple[Target, Target] | None:
+        if self.postponements and self.original_target and self.target:
+            return self.original_target, self.target
+        return None
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        """As recorded on the edition's date: an edition does not age."""
+        return self.is_overdue_today
+
+    matches = Measure.matches
+
+    def get_absolute_url(self) -> str:
+        return f"#m-{self.slug}"
+
+
+@dataclass(frozen=True)
+class FrozenPlan:
+    authority: str
+    title: str
+    period: str
+    as_of: datetime.date
+    language: str
+
+
+def read_snapshot(snapshot: dict) -> tuple[FrozenPlan, list[FrozenField], list[FrozenMeasure]]:
+    plan_data = snapshot["plan"]
+    plan = FrozenPlan(
+        plan_data["authority"],
+        plan_data["title"],
+        plan_data["period"],
+        datetime.date.fromisoformat(plan_data["as_of"]),
+        plan_data["language"],
+    )
+    fields, measures = [], []
+    for field_data in snapshot["fields"]:
+        field_ = FrozenField(field_data["id"], field_data["title"], field_data["slug"])
+        fields.append(field_)
+        measures += [FrozenMeasure.from_data(data, field_) for data in field_data["measures"]]
+    return plan, fields, measures
+
+
+def frozen_report(snapshot: dict, criteria: dict | None = None) -> ProgressReport:
+    plan, fields, measures = read_snapshot(snapshot)
+    date = datetime.date.fromisoformat(snapshot["date"])
+    return ProgressReport.build(plan, fields, measures, date, criteria=criteria)
+
+
+# --- Comparison --------------------------------------------------------------
+
+
+def quarter_index(target: Target | None) -> int | None:
+    """The quarter in which a target ends, counted from year 0; None if open."""
+    if target is None or target.kind in (TargetKind.TBD, TargetKind.ONGOING):
+        return None
+    if target.kind == TargetKind.QUARTER:
+        return target.year * 4 + target.quarter - 1
+    return target.year * 4 + 3  # a year (or "ff.") ends with its fourth quarter
+
+
+@dataclass(frozen=True)
+class MeasureDiff:
+    title: str
+    slug: str
+    old_title: str = ""
+    old_status: str = ""
+    new_status: str = ""
+    old_target: str = ""
+    new_target: str = ""
+    quarters_moved: int | None = None
+    old_rollout: Rollout | None = None
+    new_rollout: Rollout | None = None
+    newly_overdue: bool = False
+
+    @property
+    def renamed(self) -> bool:
+        return bool(self.old_title) and self.old_title != self.title
+
+    @property
+    def status_changed(self) -> bool:
+        return self.old_status != self.new_status
+
+    @property
+    def target_moved(self) -> bool:
+        return self.old_target != self.new_target
+
+    @property
+    def quarters_later(self) -> int:
+        return max(self.quarters_moved or 0, 0)
+
+    @property
+    def quarters_earlier(self) -> int:
+        return max(-(self.quarters_moved or 0), 0)
+
+    @property
+    def schools_gained(self) -> int | None:
+        if self.old_rollout and self.new_rollout and self.old_rollout != self.new_rollout:
+            return self.new_rollout.done - self.old_rollout.done
+        return None
+
+
+@dataclass
+class Comparison:
+    added: list[FrozenMeasure]
+    removed: list[FrozenMeasure]
+    changed: list[MeasureDiff]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+    @property
+    def newly_overdue(self) -> list[MeasureDiff]:
+        return [diff for diff in self.changed if diff.newly_overdue]
+
+
+def compare(old: dict, new: dict) -> Comparison:
+    """What changed from snapshot `old` to snapshot `new`, measure by measure."""
+    _, _, old_measures = read_snapshot(old)
+    _, _, new_measures = read_snapshot(new)
+    before = {measure.pk: measure for measure in old_measures}
+    after = {measure.pk: measure for measure in new_measures}
+    changed = []
+    for pk, measure in after.items():
+        previous = before.get(pk)
+        if previous is None:
+            continue
+        diff = _diff(previous, measure)
+        if diff is not None:
+            changed.append(diff)
+    return Comparison(
+        added=[measure for pk, measure in after.items() if pk not in before],
+        removed=[measure for pk, measure in before.items() if pk not in after],
+        changed=changed,
+    )
+
+
+def _diff(old: FrozenMeasure, new: FrozenMeasure) -> MeasureDiff | None:
+    old_target = old.target.label if old.target else str(_("nicht festgelegt"))
+    new_target = new.target.label if new.target else str(_("nicht festgelegt"))
+    moved = None
+    if old.target != new.target:
+        start, end = quarter_index(old.target), quarter_index(new.target)
+        moved = end - start if start is not None and end is not None else None
+    diff = MeasureDiff(
+        title=new.title,
+        slug=new.slug,
+        old_title=old.title,
+        old_status=old.status_label,
+        new_status=new.status_label,
+        old_target=old_target,
+        new_target=new_target,
+        quarters_moved=moved,
+        old_rollout=old.rollout,
+        new_rollout=new.rollout,
+        newly_overdue=new.is_overdue_today and not old.is_overdue_today,
+    )
+    interesting = (
+        diff.renamed
+        or diff.status_changed
+        or diff.target_moved
+        or old.rollout != new.rollout
+        or diff.newly_overdue
+    )
+    return diff if interesting else None

@@ -1,0 +1,238 @@
+import datetime
+import re
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.test import Client
+
+from measures.models import Edition, EditionIsFrozen, Measure, Plan
+from measures.reports import build_snapshot, compare
+from measures.targets import Target
+from schools.models import SchoolRollout
+from tests.factories import make_school
+
+
+def _text(html: str) -> str:
+    """The rendered text of a page's main content, without markup."""
+    main = html.split('<main id="main"', 1)[1].split("</main>", 1)[0]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main)).strip()
+
+
+@pytest.fixture
+def publisher(db) -> User:
+    user = User.objects.create_user("petra", password="x" * 20)
+    user.user_permissions.add(Permission.objects.get(codename="publish_edition"))
+    return user
+
+
+def _publish(plan: Plan, user: User, title: str = "Bericht März 2025", **values) -> Edition:
+    values = {"slug": "bericht-maerz-2025", "date": datetime.date(2025, 3, 12), **values}
+    return Edition.publish(plan, user=user, today=datetime.date(2025, 3, 1), title=title, **values)
+
+
+def test_edition_freezes_the_plan(bielefeld, publisher, client):
+    edition = _publish(bielefeld, publisher, reference="Drucksache 1234/2025")
+    url = "/berichte/bericht-maerz-2025/"
+    before = _text(client.get(url).content.decode())
+    assert "Bielefelder Klassenzimmerstandard" in before and "59 von 74 Schulen" in before
+    assert "Drucksache 1234/2025" in before
+
+    # Everything changes afterwards ...
+    measure = Measure.objects.get(slug="bielefelder-klassenzimmerstandard")
+    Measure.objects.apply_change(
+        measure.pk,
+        expected_version=measure.version,
+        user=publisher,
+        reason="x",
+        status="done",
+        rollout_done=74,
+        title="Umbenannt",
+    )
+    Measure.objects.get(slug="voip").delete()
+    school = make_school(name="Neue Schule")
+    SchoolRollout.objects.create(measure=Measure.objects.get(slug="1-1-ausstattung"), school=school)
+    bielefeld.title = "Neuer Titel"
+    bielefeld.save()
+
+    # ... the edition does not.
+    assert _text(client.get(url).content.decode()) == before
+    edition.refresh_from_db()
+    assert edition.snapshot["fields"][1]["measures"][0]["rollout"] == [59, 74]
+
+
+def test_a_published_edition_cannot_be_changed(bielefeld, publisher):
+    edition = _publish(bielefeld, publisher)
+    edition.title = "Anders"
+    with pytest.raises(EditionIsFrozen):
+        edition.save()
+    edition.refresh_from_db()
+    edition.snapshot["fields"] = []
+    with pytest.raises(EditionIsFrozen):
+        edition.save()
+    assert Edition.objects.get().title == "Bericht März 2025"
+
+
+def test_withdrawing_needs_a_reason_and_hides_the_edition(bielefeld, publisher, client):
+    edition = _publish(bielefeld, publisher)
+    with pytest.raises(Exception, match="Grund"):
+        edition.withdraw(user=publisher, reason="")
+    edition = Edition.objects.get()
+    edition.withdraw(user=publisher, reason="Falsche Zahlen")
+    assert client.get("/berichte/bericht-maerz-2025/").status_code == 404
+    assert "Bericht März 2025" not in client.get("/berichte/").content.decode()
+
+
+def test_comparison_finds_one_change_of_every_kind(bielefeld, publisher):
+    old = build_snapshot(bielefeld, datetime.date(2023, 5, 1))
+    user = publisher
+
+    def change(slug, **values):
+        measure = Measure.objects.get(slug=slug)
+        Measure.objects.apply_change(
+            measure.pk, expected_version=measure.version, user=user, reason="t", **values
+        )
+
+    change("voip", status="in_progress")  # status
+    change("netzwerknachverkabelung", target=Target.parse("Q2 2025"))  # Q4 2024 -> +2 quarters
+    change("digitale-schulplattform", rollout_done=48)  # +12 schools
+    change("entsorgungskonzept", title="Entsorgung und Recycling")  # renamed
+    Measure.objects.get(slug="second-level-support").delete()  # removed
+    field = bielefeld.fields.get(slug="support")
+    added = Measure.objects.create(field=field, title="Third-Level-Support", slug="third-level")
+    new = build_snapshot(bielefeld, datetime.date(2023, 11, 1))  # Q3 2023 targets now overdue
+
+    result = compare(old, new)
+
+    assert [m.title for m in result.added] == [added.title]
+    assert [m.title for m in result.removed] == ["Second-Level-Support"]
+    diffs = {diff.slug: diff for diff in result.changed}
+    assert (diffs["voip"].old_status, diffs["voip"].new_status) == ("Wartend", "In Bearbeitung")
+    moved = diffs["netzwerknachverkabelung"]
+    assert (moved.old_target, moved.new_target, moved.quarters_moved) == ("Q4 2024", "Q2 2025", 2)
+    assert diffs["digitale-schulplattform"].schools_gained == 12
+    renamed = diffs["entsorgungskonzept"]
+    assert renamed.renamed and renamed.old_title == "Entsorgungskonzept"
+    newly = {diff.slug for diff in result.newly_overdue}
+    assert "gruendung-medienlabor" in newly and "voip" not in newly
+    # Nothing else is reported as changed.
+    assert (
+        set(diffs)
+        == {
+            "voip",
+            "netzwerknachverkabelung",
+            "digitale-schulplattform",
+            "entsorgungskonzept",
+        }
+        | newly
+    )
+
+
+def test_comparison_page_between_two_editions_and_with_the_live_state(bielefeld, publisher, client):
+    _publish(bielefeld, publisher)
+    measure = Measure.objects.get(slug="voip")
+    Measure.objects.apply_change(
+        measure.pk, expected_version=1, user=publisher, reason="t", status="done"
+    )
+    _publish(
+        bielefeld,
+        publisher,
+        title="Bericht Juni 2025",
+        slug="bericht-juni-2025",
+        date=datetime.date(2025, 6, 1),
+    )
+    html = client.get("/berichte/vergleich/?von=bericht-maerz-2025&bis=bericht-juni-2025")
+    assert html.status_code == 200
+    text = _text(html.content.decode())
+    assert "Status: Wartend → Abgeschlossen" in text
+    # Default: since the latest edition, against the live plan. Nothing was edited
+    # since; only what has become overdue by today is new.
+    live = _text(client.get("/berichte/vergleich/").content.decode())
+    assert "Änderungen seit „Bericht Juni 2025“" in live
+    assert "Status:" not in live
+    assert "Entsorgungskonzept neu überfällig" in live  # Q2 2026 has passed since
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ("von=bericht-maerz-2025&bis=bericht-maerz-2025", 400),
+        ("von=gibt-es-nicht&bis=aktuell", 400),
+        ("von=bericht-maerz-2025&bis=xyz", 400),
+    ],
+)
+def test_bad_comparisons_are_refused_clearly(bielefeld, publisher, client, query, status):
+    _publish(bielefeld, publisher)
+    response = client.get(f"/berichte/vergleich/?{query}")
+    assert response.status_code == status
+    assert "error-summary" in response.content.decode()
+
+
+def test_unknown_edition_is_404(bielefeld, client):
+    assert client.get("/berichte/gibt-es-nicht/").status_code == 404
+    assert "noch kein Bericht" in client.get("/berichte/vergleich/").content.decode()
+
+
+def test_anonymous_readers_see_editions(bielefeld, publisher, client):
+    _publish(bielefeld, publisher)
+    listing = client.get("/berichte/").content.decode()
+    assert 'href="/berichte/bericht-maerz-2025/"' in listing
+    assert client.get("/berichte/bericht-maerz-2025/").status_code == 200
+
+
+def test_only_staff_with_the_permission_publish(bielefeld, publisher):
+    data = {"title": "Bericht Mai 2025", "date": "15.05.2025", "reference": "", "preface": ""}
+    anonymous = Client().post("/verwaltung/berichte/neu/", data)
+    assert anonymous.status_code == 302 and "/verwaltung/anmelden/" in anonymous["Location"]
+    other = Client()
+    other.force_login(User.objects.create_user("otto", password="x" * 20))
+    assert other.post("/verwaltung/berichte/neu/", data).status_code == 403
+    assert not Edition.objects.exists()
+
+    client = Client()
+    client.force_login(publisher)
+    assert client.get("/verwaltung/berichte/neu/").status_code == 200
+    response = client.post("/verwaltung/berichte/neu/", data)
+    assert response.status_code == 302 and response["Location"] == "/berichte/bericht-mai-2025/"
+    edition = Edition.objects.get()
+    assert (edition.published_by, edition.date) == (publisher, datetime.date(2025, 5, 15))
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"title": "", "date": "15.05.2025"}, "Dieses Feld ist zwingend erforderlich."),
+        ({"title": "Bericht", "date": "31.02.2025"}, "Bitte ein gültiges Datum eingeben."),
+        ({"title": "Bericht März 2025", "date": "15.05.2025"}, "Es gibt schon eine Ausgabe"),
+    ],
+)
+def test_publishing_with_bad_input_is_refused_in_german(bielefeld, publisher, data, message):
+    _publish(bielefeld, publisher)
+    client = Client()
+    client.force_login(publisher)
+    response = client.post("/verwaltung/berichte/neu/", data)
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert Edition.objects.count() == 1
+
+
+def test_only_an_administrator_withdraws_and_it_is_logged(bielefeld, publisher, caplog):
+    edition = _publish(bielefeld, publisher)
+    staff = User.objects.create_user("sam", password="x" * 20, is_staff=True)
+    staff.user_permissions.add(*Permission.objects.filter(codename__endswith="_edition"))
+    data = {"action": "withdraw", "_selected_action": [edition.pk], "reason": "Zahlen falsch"}
+    client = Client()
+    client.force_login(staff)
+    assert client.post("/admin/measures/edition/", data).status_code == 403
+    assert Edition.objects.published().count() == 1
+
+    admin = User.objects.create_superuser("ada", password="x" * 20)
+    client.force_login(admin)
+    form = client.post("/admin/measures/edition/", {**data, "reason": ""})
+    assert form.status_code == 200 and "Grund für das Zurückziehen" in form.content.decode()
+    assert Edition.objects.published().count() == 1
+    with caplog.at_level("WARNING", logger="portal.security"):
+        assert client.post("/admin/measures/edition/", data).status_code == 302
+    edition.refresh_from_db()
+    assert (edition.withdrawn_by, edition.withdrawal_reason) == (admin, "Zahlen falsch")
+    assert "Bericht zurückgezogen" in caplog.text and "ada" in caplog.text
+    assert client.get(f"/admin/measures/edition/{edition.pk}/change/").status_code == 200
