@@ -303,10 +303,19 @@ class SetStatusForm(forms.Form):
 
 
 class SchoolRolloutInline(admin.TabularInline):
+    """Read only: the rows change through the staff checklist, which writes only the
+    rows an editor changed. An editable inline would post every row's old state and
+    silently undo ticks made while the admin page was open."""
+
     model = SchoolRollout
     fields = ["school", "state", "date"]
-    autocomplete_fields = ["school"]
+    readonly_fields = fields
     extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("school")
@@ -326,6 +335,16 @@ def _row_changed(measure: Measure) -> bool:
 @admin.register(Measure)
 class MeasureAdmin(HistoryAdmin):
     form = MeasureAdminForm
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        """The groups' responsibilities hold in the admin too, not only in /verwaltung/."""
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.can_be_edited_by(request.user))
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.can_be_edited_by(request.user))
+
     list_display = [
         "title",
         "field",
@@ -379,6 +398,32 @@ class MeasureAdmin(HistoryAdmin):
     inlines = [SchoolRolloutInline]
     actions = ["set_status"]
     history_list_display = ["status"]
+
+    def get_fieldsets(self, request, obj=None):
+        """View only (another group's measure): no form-only fields to render."""
+        if obj is None or self.has_change_permission(request, obj):
+            return self.fieldsets
+        form_only = {"loaded_version", "change_reason"}
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [
+                        "target_display" if field == "target" else field
+                        for field in options["fields"]
+                        if field not in form_only
+                    ],
+                },
+            )
+            for name, options in self.fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not self.has_change_permission(request, obj):
+            fields.append("target_display")
+        return fields
 
     def get_queryset(self, request):
         in_scope = Q(school_rollouts__school__in_scope=True)

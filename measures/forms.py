@@ -143,10 +143,42 @@ class MeasureEditForm(PortalForm):
         names = ["status", "target", "description", "work_items", "rollout_done", "rollout_total"]
         return {name: self.cleaned_data[name] for name in names if name in self.fields}
 
+    def clean_description(self) -> str:
+        return self.cleaned_data["description"].replace("\r\n", "\n").strip()
+
+    @staticmethod
+    def comparable(measure: Measure) -> dict:
+        """A measure's values in the form of cleaned_data, to tell what someone changed."""
+        return {
+            "status": measure.status,
+            "target": measure.target,
+            "description": measure.description.replace("\r\n", "\n").strip(),
+            "work_items": measure.work_items,
+            "rollout_done": measure.rollout_done,
+            "rollout_total": measure.rollout_total,
+        }
+
     def show_conflict(self, conflict: EditConflict) -> None:
-        """Keep the editor's input, but make the next save start from the current version."""
-        self.data = self.data.copy()
-        self.data["version"] = str(conflict.current.version)
+        """Merge the editor's changes onto the current state, for a deliberate second save.
+
+        Fields the editor did not touch take the other person's current values, so
+        saving again cannot undo them; fields both changed keep the editor's input
+        and are named in `clashes`. The next save starts from the current version.
+        """
+        data = self.data.copy()
+        data["version"] = str(conflict.current.version)
+        self.clashes = []
+        if conflict.loaded is not None:
+            loaded = self.comparable(conflict.loaded)
+            current = self.comparable(conflict.current)
+            current_text = self.initial_for(conflict.current)
+            for name, value in self.changes().items():
+                if value == loaded[name]:
+                    shown = current_text[name]
+                    data[name] = "" if shown is None else str(shown)
+                elif current[name] != loaded[name]:
+                    self.clashes.append(self.fields[name].label)
+        self.data = data
         self.conflict = conflict
 
 

@@ -38,7 +38,7 @@ class Plan(models.Model):
     )
 
     objects = PlanQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name = _("Plan")
@@ -80,7 +80,7 @@ class FieldOfAction(models.Model):
         ),
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name = _("Handlungsfeld")
@@ -183,7 +183,16 @@ class MeasureQuerySet(models.QuerySet):
         with transaction.atomic():
             measure = self.select_for_update().get(pk=pk)
             if measure.version != expected_version:
-                raise EditConflict(measure, measure.changes_since(expected_version))
+                loaded = (
+                    measure.history.filter(version=expected_version)
+                    .order_by("-history_date")
+                    .first()
+                )
+                raise EditConflict(
+                    measure,
+                    measure.changes_since(expected_version),
+                    loaded=loaded.instance if loaded else None,
+                )
             if "target" in values:
                 measure.move_target(values.pop("target"))
             for name, value in values.items():
@@ -204,10 +213,13 @@ EDIT_ALL_PERMISSION = "measures.edit_all_measures"
 class EditConflict(Exception):
     """Someone else saved the measure after the editor loaded it."""
 
-    def __init__(self, current: "Measure", changes: list["Change"]) -> None:
+    def __init__(
+        self, current: "Measure", changes: list["Change"], loaded: "Measure | None" = None
+    ) -> None:
         super().__init__(f"measure {current.pk} is at version {current.version}")
         self.current = current
         self.changes = changes
+        self.loaded = loaded  # the measure as the editor saw it, if history has it
 
 
 @dataclass(frozen=True)
@@ -322,7 +334,10 @@ class Measure(models.Model):
     version = models.PositiveIntegerField(_("Version"), default=1)
 
     objects = MeasureQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["position"])
+    # Reasons are as long as the forms allow (300), not simple-history's default 100.
+    history = HistoricalRecords(
+        excluded_fields=["position"], history_change_reason_field=models.TextField(null=True)
+    )
 
     class Meta:
         verbose_name = _("Maßnahme")
@@ -382,23 +397,28 @@ class Measure(models.Model):
         )
 
     def move_target(self, new: Target | None) -> None:
-        """Set a new target; keep the first one and count each move to a later one."""
+        """Set a new target; keep the first dated one and count each move to a later one.
+
+        "wird noch bekanntgegeben" becoming a date is no slip, and neither is the
+        first date: the original is the first target that named a time.
+        """
         old = self.target
         if old == new:
             return
-        if old is not None and self.original_target is None:
+        if old is not None and old.is_dated and self.original_target is None:
             self.original_target_kind = old.kind
             self.original_target_year = old.year
             self.original_target_quarter = old.quarter
-        if old is not None and new is not None and old < new:
+        if old is not None and old.is_dated and new is not None and old < new:
             self.postponements += 1
         self.target = new
 
     @property
     def slip(self) -> tuple[Target, Target] | None:
         """(original, current) target when the measure was postponed, else None."""
-        if self.postponements and self.original_target and self.target:
-            return self.original_target, self.target
+        original, current = self.original_target, self.target
+        if self.postponements and original and current and original < current:
+            return original, current
         return None
 
     def can_be_edited_by(self, user: "User | AnonymousUser") -> bool:

@@ -166,11 +166,7 @@ class FrozenMeasure:
     def status_badge(self) -> str:
         return Status(self.status).badge_modifier if self.status else "none"
 
-    @property
-    def slip(self) -> tuple[Target, Target] | None:
-        if self.postponements and self.original_target and self.target:
-            return self.original_target, self.target
-        return None
+    slip = Measure.slip
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         """As recorded on the edition's date: an edition does not age."""

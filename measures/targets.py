@@ -104,6 +104,11 @@ class Target:
                 return "Laufend"
 
     @property
+    def is_dated(self) -> bool:
+        """Names a time: a quarter, a year or "<year> ff."."""
+        return self.year is not None
+
+    @property
     def label(self) -> str:
         """For display: the deck's notation, with its words in the reader's language."""
         if self.kind == TargetKind.TBD:

@@ -39,3 +39,11 @@ class SchoolRolloutAdmin(HistoryAdmin):
     autocomplete_fields = ["measure", "school"]
     ordering = ["measure", "school__name"]
     date_hierarchy = "date"
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.measure.can_be_edited_by(request.user))
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.measure.can_be_edited_by(request.user))

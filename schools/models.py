@@ -128,7 +128,7 @@ class SchoolRollout(models.Model):
     date = models.DateField(_("Datum"), null=True, blank=True)
 
     objects = SchoolRolloutQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name = _("Umsetzung an einer Schule")

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -315,28 +315,32 @@ def test_saving_unchanged_form_keeps_the_version(admin_client, sample):
     assert measure.history.count() == records
 
 
-def test_inline_rollout_changes_are_recorded_with_the_user(admin_client, admin_user, sample):
+def test_saving_a_measure_never_undoes_ticks_made_meanwhile(admin_client, admin_user, sample):
+    """The rollout inline is read only: the checklist writes rows, the measure form not."""
     rollout = sample.school_rollouts.get()
     data = form_data(admin_client.get(url(Measure, "change", sample.pk)))
-    data["school_rollouts-0-state"] = RolloutState.DONE
-    data["school_rollouts-0-date"] = "2025-03-01"
-
+    assert "school_rollouts-0-state" not in data  # shown, not editable
+    # Staff tick the school while the admin page is open ...
+    rollout.state, rollout.date = RolloutState.DONE, datetime.date(2025, 3, 1)
+    rollout.save()
+    # ... and the administrator saves a new description.
+    data["description"] = "Neu"
     assert admin_client.post(url(Measure, "change", sample.pk), data).status_code == 302
-
     rollout.refresh_from_db()
     assert (rollout.state, rollout.date) == (RolloutState.DONE, datetime.date(2025, 3, 1))
+    assert Measure.objects.get(pk=sample.pk).description == "Neu"
+
+
+def test_rollout_rows_are_edited_one_by_one_with_the_user(admin_client, admin_user, sample):
+    rollout = sample.school_rollouts.get()
+    change = f"/admin/schools/schoolrollout/{rollout.pk}/change/"
+    data = form_data(admin_client.get(change))
+    data.update(state=RolloutState.DONE, date="2025-03-01")
+    assert admin_client.post(change, data).status_code == 302
     record = rollout.history.order_by("-history_id").first()
-    assert record.history_user == admin_user
-    assert record.history_change_reason == "Geändert im Admin"
-    # The measure's own row did not change: open staff editors are not disturbed.
-    assert Measure.objects.get(pk=sample.pk).version == sample.version
-
-
-def test_done_rollout_without_date_is_refused(admin_client, sample):
-    data = form_data(admin_client.get(url(Measure, "change", sample.pk)))
-    data["school_rollouts-0-state"] = RolloutState.DONE
-    response = admin_client.post(url(Measure, "change", sample.pk), data)
-    assert response.status_code == 200
+    assert (record.state, record.history_user) == (RolloutState.DONE, admin_user)
+    data["date"] = ""
+    response = admin_client.post(change, data)
     assert "Eine abgeschlossene Umsetzung braucht ein Datum." in response.content.decode()
 
 
@@ -455,3 +459,24 @@ def test_user_page_lists_responsibilities(admin_client, sample):
     assert f"<li>{sample.field}: {sample}</li>" in html
     html = admin_client.get(url(User, "changelist")).content.decode()
     assert "Amt 40" in html
+
+
+def test_responsibilities_hold_in_the_admin(client, db, sample):
+    """Staff with admin access and change rights still edit only their own measures."""
+    own_group = sample.responsible_groups.get()
+    other = make_measure(make_field(sample.field.plan), target="2026")
+    user = User.objects.create_user("ute", password="x" * 20, is_staff=True)
+    user.groups.add(own_group)
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_measure", "change_measure"])
+    )
+    client.force_login(user)
+    assert client.get(url(Measure, "change", sample.pk)).status_code == 200
+    page = client.get(url(Measure, "change", other.pk))
+    assert (
+        page.status_code == 200 and 'name="description"' not in page.content.decode()
+    )  # view only
+    data = form_data(client.get(url(Measure, "change", sample.pk)))
+    data["description"] = "Fremd"
+    assert client.post(url(Measure, "change", other.pk), data).status_code == 403
+    assert Measure.objects.get(pk=other.pk).description == ""

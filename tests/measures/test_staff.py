@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
@@ -470,3 +471,65 @@ def test_password_change(roles):
     assert response.status_code == 302
     roles["software"].refresh_from_db()
     assert roles["software"].check_password("ein-neues-Passwort-7")
+
+
+def test_saving_again_after_a_conflict_keeps_the_other_persons_changes(roles):
+    measure = Measure.objects.get(slug=HARDWARE)  # Wartend, 2024 ff.
+    seen = _form(measure)
+    anna, admin = _client(roles["hardware"]), _client(roles["admin"])
+    # Anna changes status and description ...
+    anna.post(
+        f"/verwaltung/massnahmen/{HARDWARE}/",
+        {**seen, "status": "in_progress", "description": "Von Anna", "reason": "A"},
+    )
+    # ... the administrator, from the same page state, only the target.
+    response = admin.post(
+        f"/verwaltung/massnahmen/{HARDWARE}/", {**seen, "target": "2026", "reason": "B"}
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    # The form now holds Anna's values plus the administrator's own change.
+    assert re.search(r'<option value="in_progress"[^>]*selected', page)
+    assert "Von Anna</textarea>" in page
+    assert 'value="2026"' in page
+    assert "Beide haben geändert" not in page
+    # Saving that form again keeps both.
+    resubmit = {
+        **seen,
+        "status": "in_progress",
+        "description": "Von Anna",
+        "target": "2026",
+        "reason": "B",
+        "version": 2,
+    }
+    assert admin.post(f"/verwaltung/massnahmen/{HARDWARE}/", resubmit).status_code == 302
+    measure.refresh_from_db()
+    assert (measure.status, measure.description, str(measure.target)) == (
+        "in_progress",
+        "Von Anna",
+        "2026",
+    )
+
+
+def test_conflict_names_fields_both_changed(roles):
+    measure = Measure.objects.get(slug=HARDWARE)
+    seen = _form(measure)
+    _client(roles["hardware"]).post(
+        f"/verwaltung/massnahmen/{HARDWARE}/", {**seen, "status": "done", "reason": "A"}
+    )
+    response = _client(roles["admin"]).post(
+        f"/verwaltung/massnahmen/{HARDWARE}/", {**seen, "status": "preparing", "reason": "B"}
+    )
+    page = response.content.decode()
+    assert "Beide haben geändert – bitte besonders prüfen: Status" in page
+    assert re.search(r'<option value="preparing"[^>]*selected', page)
+
+
+def test_long_reasons_are_kept_whole(roles):
+    measure = Measure.objects.get(slug=HARDWARE)
+    reason = "Begründung " * 27  # 297 characters
+    response = _client(roles["hardware"]).post(
+        f"/verwaltung/massnahmen/{HARDWARE}/", _form(measure, status="done", reason=reason)
+    )
+    assert response.status_code == 302
+    assert measure.history.latest("history_date").history_change_reason == reason.strip()

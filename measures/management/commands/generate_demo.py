@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from measures.importers import german_slugify
 from measures.models import FieldOfAction, Measure, Plan, Status
@@ -42,6 +43,7 @@ ENTERED_EVERY = 4
 
 # Rows per INSERT; well below PostgreSQL's 65535 parameters and SQLite's limit.
 BATCH_SIZE = 5000
+REASON = "Demo-Plan erzeugt"
 
 FIELD_TOPICS = [
     "Technische Infrastruktur",
@@ -219,14 +221,18 @@ class Command(BaseCommand):
             as_of=today,
         )
 
-        fields = FieldOfAction.objects.bulk_create(
-            FieldOfAction(
-                plan=plan,
-                title=f"Handlungsfeld {i + 1}: {FIELD_TOPICS[i % len(FIELD_TOPICS)]}",
-                slug=german_slugify(f"feld {i + 1} {FIELD_TOPICS[i % len(FIELD_TOPICS)]}"),
-                position=i + 1,
-            )
-            for i in range(n_fields)
+        fields = bulk_create_with_history(
+            [
+                FieldOfAction(
+                    plan=plan,
+                    title=f"Handlungsfeld {i + 1}: {FIELD_TOPICS[i % len(FIELD_TOPICS)]}",
+                    slug=german_slugify(f"feld {i + 1} {FIELD_TOPICS[i % len(FIELD_TOPICS)]}"),
+                    position=i + 1,
+                )
+                for i in range(n_fields)
+            ],
+            FieldOfAction,
+            default_change_reason=REASON,
         )
 
         # Every field gets a measure (as far as there are enough), the rest at random.
@@ -242,7 +248,11 @@ class Command(BaseCommand):
             measure.field = fields[field_of[i]]
             measure.position = positions[field_of[i]]
             measures.append(measure)
-        measures = Measure.objects.bulk_create(measures, batch_size=BATCH_SIZE)
+        # With their first history records: a timeline pairs each change with the
+        # record before it.
+        measures = bulk_create_with_history(
+            measures, Measure, batch_size=BATCH_SIZE, default_change_reason=REASON
+        )
 
         schools = School.objects.bulk_create(
             (self._school(first_number + i, i, rng) for i in range(n_schools)),
@@ -256,7 +266,9 @@ class Command(BaseCommand):
             for measure in measures[::TRACKED_EVERY]
             for row in self._rollouts(measure, school_ids, start, today, rng)
         ]
-        SchoolRollout.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        bulk_create_with_history(
+            rows, SchoolRollout, batch_size=BATCH_SIZE, default_change_reason=REASON
+        )
         return {"plan": plan, "rollouts": len(rows)}
 
     @staticmethod
