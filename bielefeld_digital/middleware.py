@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django_htmx.http import HttpResponseClientRedirect
 
 
 class LanguageCookieMiddleware:
@@ -24,4 +26,25 @@ class LanguageCookieMiddleware:
         response = self.get_response(request)
         patch_vary_headers(response, ["Cookie"])
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class HtmxLoginRedirectMiddleware:
+    """An HTMX request whose session expired gets the login page as a whole page.
+
+    Without this, htmx follows the redirect and swaps the login page into the
+    part of the page it meant to update.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            getattr(request, "htmx", False)
+            and response.status_code == 302
+            and response["Location"].startswith(resolve_url(settings.LOGIN_URL))
+        ):
+            return HttpResponseClientRedirect(response["Location"])
         return response

@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "bielefeld_digital.middleware.HtmxLoginRedirectMiddleware",
     # Last, so that it sees the login attempts the views make.
     "axes.middleware.AxesMiddleware",
 ]

@@ -99,13 +99,18 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if request.POST.get("action") == "track":
-            created = SchoolRollout.objects.start_tracking(measure, user=request.user)
+            changed = SchoolRollout.objects.start_tracking(measure, user=request.user)
             messages.success(
                 request,
                 _("„%(measure)s“ wird jetzt pro Schule erfasst (%(count)s Schulen).")
-                % {"measure": measure, "count": created},
+                % {"measure": measure, "count": changed},
             )
-        else:
+        elif "toggle" in request.POST:  # one box, sent by HTMX as it is clicked
+            toggle = request.POST["toggle"]
+            changed = SchoolRollout.objects.set_done(
+                measure, toggle, done=toggle in request.POST.getlist("done"), user=request.user
+            )
+        else:  # the whole form, without JavaScript: only the boxes the editor changed
             changed = SchoolRollout.objects.apply_ticks(
                 measure,
                 shown=request.POST.getlist("shown"),
@@ -113,24 +118,26 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
                 done=request.POST.getlist("done"),
                 user=request.user,
             )
-            if changed is None:
-                messages.error(request, _("Die Auswahl enthält unbekannte Schulen."))
-                status = 422
-            else:
-                messages.success(
-                    request,
-                    ngettext(
-                        "%(count)s Schule aktualisiert.", "%(count)s Schulen aktualisiert.", changed
-                    )
-                    % {"count": changed},
+        if changed is None:
+            messages.error(request, _("Die Auswahl enthält unbekannte Schulen."))
+            status = 422
+        elif "action" not in request.POST:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s Schule aktualisiert.", "%(count)s Schulen aktualisiert.", changed
                 )
+                % {"count": changed},
+            )
         if status == 200 and not request.htmx:  # post-redirect-get
             return redirect(request.get_full_path())
         measure = Measure.objects.for_report().get(pk=measure.pk)
     rows = SchoolRollout.objects.checklist(measure, filters)
     template = "staff/edit_rollout.html"
     if request.htmx and not request.htmx.history_restore_request:
-        template += "#checklist"
+        # A tick updates only the count and message; the boxes stay as they are,
+        # so further clicks made while a request runs are not lost.
+        template += "#status-update" if request.method == "POST" else "#checklist"
     return render(
         request,
         template,

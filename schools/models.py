@@ -76,6 +76,26 @@ class SchoolRolloutQuerySet(models.QuerySet):
                 created += 1
         return created
 
+    def set_done(self, measure, pk: str, *, done: bool, user) -> int | None:
+        """One box ticked or unticked on its own (HTMX): set that school's state.
+
+        Returns how many rows changed (0 or 1), or None for an unknown row.
+        """
+        if not pk.isdigit():
+            return None
+        with transaction.atomic():
+            row = self.select_for_update().filter(measure=measure, pk=pk).first()
+            if row is None:
+                return None
+            if (row.state == RolloutState.DONE) == done:
+                return 0
+            row.state = RolloutState.DONE if done else RolloutState.OPEN
+            row.date = timezone.localdate() if done else None
+            row._history_user = user
+            row._change_reason = ""
+            row.save()
+            return 1
+
     def apply_ticks(
         self, measure, *, shown: list[str], before: list[str], done: list[str], user
     ) -> int | None:

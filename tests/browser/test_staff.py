@@ -119,11 +119,14 @@ def test_staff_member_updates_status_and_rollout_with_the_keyboard(
 def test_invalid_target_shows_the_error_summary_in_place(page, staff_live):
     log_in(page, staff_live)
     page.locator(f'#measure-{MEASURE} a[href$="/massnahmen/{MEASURE}/"]').click()
+    # Focus moves to the editor that HTMX brought in ...
+    expect(page.locator(f"#editor-title-{MEASURE}")).to_be_focused()
     page.locator("#id_target").fill("Q5 2025")
     page.locator("#id_reason").fill("Test")
     page.get_by_role("button", name="Speichern").click()
     summary = page.locator(".error-summary")
     expect(summary).to_contain_text("„Q5 2025“ ist kein gültiger Abschluss.")
+    expect(summary).to_be_focused()  # ... and to the error summary after a failed save
     # The 422 is the expected answer to invalid input, not a problem of the page.
     problems = page.problems
     problems.console_errors[:] = [e for e in problems.console_errors if "422" not in e]

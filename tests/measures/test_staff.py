@@ -379,15 +379,22 @@ def test_checklist_filters_and_htmx_tick(roles, schools):
     html = client.get(url + "?schulform=02&bezirk=Heepen").content.decode()
     assert "Grundschule Heepen" in html and "Gymnasium Mitte" not in html
     row = SchoolRollout.objects.get(measure__slug="voip", school__name="Grundschule Heepen")
+    # HTMX sends each box as it is clicked, with the form's current state.
     response = client.post(
         url + "?schulform=02&bezirk=Heepen",
-        {"shown": [row.pk], "done": [row.pk]},
+        {"toggle": row.pk, "shown": [row.pk], "done": [row.pk]},
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
     fragment = response.content.decode()
-    assert fragment.lstrip().startswith('<div id="checklist"')
-    assert "1 von 3 Schulen" in fragment
+    # Only the count and the message come back (out of band); the boxes stay.
+    assert fragment.lstrip().startswith('<div id="checklist-status" hx-swap-oob="innerHTML">')
+    assert "1 von 3 Schulen" in fragment and "1 Schule aktualisiert." in fragment
+    assert 'type="checkbox"' not in fragment
+    # Unticking the same box on its own.
+    client.post(url, {"toggle": row.pk, "shown": [row.pk]}, headers={"HX-Request": "true"})
+    row.refresh_from_db()
+    assert (row.state, row.date) == ("open", None)
 
 
 def test_ticks_from_an_old_page_do_not_undo_others_work(roles, schools):
@@ -420,7 +427,15 @@ def test_rollout_ticks_are_in_the_history_and_public_timeline(roles, schools):
     assert "Gymnasium Mitte: offen → abgeschlossen" in timeline
 
 
-@pytest.mark.parametrize("bad", [{"shown": ["abc"]}, {"shown": ["999999"], "done": ["999999"]}])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"shown": ["abc"]},
+        {"shown": ["999999"], "done": ["999999"]},
+        {"toggle": "abc"},
+        {"toggle": "999999", "done": ["999999"]},
+    ],
+)
 def test_checklist_refuses_unknown_rows(roles, schools, bad):
     client = _client(roles["admin"])
     url = "/verwaltung/massnahmen/voip/schulen/"
@@ -533,3 +548,17 @@ def test_long_reasons_are_kept_whole(roles):
     )
     assert response.status_code == 302
     assert measure.history.latest("history_date").history_change_reason == reason.strip()
+
+
+def test_htmx_request_with_an_expired_session_reloads_to_the_login_page(bielefeld):
+    response = Client().post(
+        f"/verwaltung/massnahmen/{HARDWARE}/", {"status": "done"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert response["HX-Redirect"].startswith("/verwaltung/anmelden/?next=")
+
+
+def test_htmx_errors_are_announced(roles):
+    html = _client(roles["hardware"]).get("/verwaltung/").content.decode()
+    assert 'id="htmx-error"' in html and 'role="alert" hidden' in html
+    assert "htmx-errors.js" in html
