@@ -67,11 +67,15 @@ class MeasureEditForm(PortalForm):
         help_text=_("z. B. „Q3 2025“, „2026“, „2024 ff.“, „wird noch bekanntgegeben“, „Laufend“"),
     )
     description = forms.CharField(
-        label=_("Kurzbeschreibung"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Kurzbeschreibung"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     work_items = forms.CharField(
         label=_("Arbeitspakete"),
         required=False,
+        max_length=4000,
         help_text=_("Ein Arbeitspaket pro Zeile."),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
