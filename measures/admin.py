@@ -278,12 +278,12 @@ def conflict_message(current: Measure, loaded: int) -> str:
         "wurde bearbeitet, aktuell ist Version %(current)s). Ihre Änderungen wurden nicht "
         "gespeichert. Bitte laden Sie die Seite neu und tragen Sie sie erneut ein."
     ) % {"loaded": loaded, "current": current.version}
-    changes = current.changes_since(loaded)
-    if changes:
-        last = changes[-1]
-        message += " " + _("Zuletzt geändert am %(date)s von %(user)s.") % {
-            "date": formats.date_format(timezone.localtime(last.date), "SHORT_DATETIME_FORMAT"),
-            "user": last.user or "–",
+    for change in current.changes_since(loaded):
+        what = "; ".join(f"{item.label}: {item.old} → {item.new}" for item in change.fields)
+        message += " " + _("Am %(date)s von %(user)s: %(what)s.") % {
+            "date": formats.date_format(timezone.localtime(change.date), "SHORT_DATETIME_FORMAT"),
+            "user": change.user or "–",
+            "what": what or _("keine sichtbare Änderung"),
         }
     return message
 

@@ -98,6 +98,7 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
     filters = RolloutFilterForm(request.GET or None)
     status = 200
     if request.method == "POST":
+        reason = request.POST.get("reason", "").strip()[:300]
         if request.POST.get("action") == "track":
             changed = SchoolRollout.objects.start_tracking(measure, user=request.user)
             messages.success(
@@ -108,7 +109,11 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
         elif "toggle" in request.POST:  # one box, sent by HTMX as it is clicked
             toggle = request.POST["toggle"]
             changed = SchoolRollout.objects.set_done(
-                measure, toggle, done=toggle in request.POST.getlist("done"), user=request.user
+                measure,
+                toggle,
+                done=toggle in request.POST.getlist("done"),
+                user=request.user,
+                reason=reason,
             )
         else:  # the whole form, without JavaScript: only the boxes the editor changed
             changed = SchoolRollout.objects.apply_ticks(
@@ -117,6 +122,7 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
                 before=request.POST.getlist("before"),
                 done=request.POST.getlist("done"),
                 user=request.user,
+                reason=reason,
             )
         if changed is None:
             messages.error(request, _("Die Auswahl enthält unbekannte Schulen."))

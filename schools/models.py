@@ -76,7 +76,7 @@ class SchoolRolloutQuerySet(models.QuerySet):
                 created += 1
         return created
 
-    def set_done(self, measure, pk: str, *, done: bool, user) -> int | None:
+    def set_done(self, measure, pk: str, *, done: bool, user, reason: str = "") -> int | None:
         """One box ticked or unticked on its own (HTMX): set that school's state.
 
         Returns how many rows changed (0 or 1), or None for an unknown row.
@@ -92,12 +92,19 @@ class SchoolRolloutQuerySet(models.QuerySet):
             row.state = RolloutState.DONE if done else RolloutState.OPEN
             row.date = timezone.localdate() if done else None
             row._history_user = user
-            row._change_reason = ""
+            row._change_reason = reason
             row.save()
             return 1
 
     def apply_ticks(
-        self, measure, *, shown: list[str], before: list[str], done: list[str], user
+        self,
+        measure,
+        *,
+        shown: list[str],
+        before: list[str],
+        done: list[str],
+        user,
+        reason: str = "",
     ) -> int | None:
         """Apply what the editor changed on the checklist; None if it names unknown rows.
 
@@ -124,7 +131,7 @@ class SchoolRolloutQuerySet(models.QuerySet):
                 row.state = RolloutState.DONE if wanted_done else RolloutState.OPEN
                 row.date = today if wanted_done else None
                 row._history_user = user
-                row._change_reason = ""
+                row._change_reason = reason
                 row.save()
                 changed += 1
         return changed

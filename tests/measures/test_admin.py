@@ -281,6 +281,7 @@ def test_stale_form_is_refused_and_nothing_saved(admin_client, admin_user, sampl
     html = response.content.decode()
     assert CONFLICT in html
     assert "Erika Muster" in html
+    assert "Status: In Bearbeitung → Wartend" in html  # what the other person changed
     measure = Measure.objects.get(pk=sample.pk)
     assert measure.title == sample.title
     assert measure.status == Status.WAITING

@@ -449,11 +449,13 @@ def test_rollout_ticks_are_in_the_history_and_public_timeline(roles, schools):
     url = "/verwaltung/massnahmen/voip/schulen/"
     client.post(url, {"action": "track"})
     row = SchoolRollout.objects.get(measure__slug="voip", school__name="Gymnasium Mitte")
-    client.post(url, {"shown": [row.pk], "done": [row.pk]})
+    client.post(url, {"shown": [row.pk], "done": [row.pk], "reason": "WLAN abgenommen"})
     record = row.history.latest("history_date")
     assert (record.state, record.history_user) == ("done", roles["admin"])
+    assert record.history_change_reason == "WLAN abgenommen"
     timeline = Client().get("/massnahmen/voip/").content.decode().split("Verlauf</h2>")[1]
     assert "Gymnasium Mitte: offen → abgeschlossen" in timeline
+    assert "WLAN abgenommen" in timeline
 
 
 @pytest.mark.parametrize(
