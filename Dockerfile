@@ -31,6 +31,12 @@ RUN groupadd --system app \
 
 WORKDIR /app
 
+# WeasyPrint (the PDF report) needs Pango and HarfBuzz at run time.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 # Runtime dependencies only, every file checked against its pinned hash.
 COPY requirements/base.txt requirements/base.txt
 RUN pip install --require-hashes -r requirements/base.txt

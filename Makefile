@@ -26,7 +26,7 @@ PIP_COMPILE := $(STAMPS)/pip-tools/bin/pip-compile
 PIP_COMPILE_FLAGS := --allow-unsafe --generate-hashes --no-emit-find-links \
 	--no-emit-index-url --strip-extras $(if $(UPGRADE),--upgrade)
 
-.PHONY: help venv assets run test chromium postgres bench requirements clean distclean FORCE
+.PHONY: help venv assets run test chromium pango postgres bench bench-decks requirements clean distclean FORCE
 
 # A stamp is also rebuilt when what it stands for was deleted behind its back.
 VENV_MISSING := $(if $(wildcard $(PY)),,FORCE)
@@ -37,6 +37,7 @@ help:
 	@echo "make run           serve http://127.0.0.1:8000 with SQLite and the Bielefeld plan"
 	@echo "make test          ruff, migration/deploy checks, pytest against PostgreSQL"
 	@echo "make bench         gunicorn + wrk: '/' against a bare view (PostgreSQL)"
+	@echo "make bench-decks   time the PDF and PowerPoint of Bielefeld and a 500-measure plan"
 	@echo "make venv          .venv from requirements/dev.txt (hashed)"
 	@echo "make assets        KERN UX css and fonts into $(KERN_DIR)/"
 	@echo "make requirements  recompile requirements/*.txt (UPGRADE=1 to upgrade pins)"
@@ -74,7 +75,7 @@ $(STAMPS)/assets.stamp: package.json package-lock.json scripts/copy-kern-assets.
 
 # --- The newcomer's command ---------------------------------------------------
 
-run: venv assets
+run: venv assets pango
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py load_bielefeld
 	@echo "Serving http://127.0.0.1:8000/ (Ctrl-C stops)"
@@ -85,6 +86,9 @@ run: venv assets
 chromium:
 	@bash scripts/ensure-chromium.sh
 
+pango:
+	@bash scripts/ensure-pango.sh
+
 postgres:
 	@if [ '$(TEST_DATABASE_URL)' = '$(LOCAL_PG_URL)' ]; then \
 		bash scripts/ensure-postgres.sh bielefeld_digital; \
@@ -94,7 +98,7 @@ postgres:
 
 # DJANGO_DEBUG is unset, so the suite runs the production code paths; the
 # secrets are throwaway values made for this run only.
-test: venv assets chromium postgres
+test: venv assets chromium pango postgres
 	@unset DJANGO_DEBUG; \
 	export DATABASE_URL='$(TEST_DATABASE_URL)'; \
 	export SECRET_KEY="test-only-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(48))')"; \
@@ -114,6 +118,13 @@ test: venv assets chromium postgres
 
 bench: venv assets
 	bash benchmarks/bench.sh
+
+# PDF and PowerPoint generation for Bielefeld and a 500-measure demo plan.
+BENCH_DECKS_URL := $(or $(BENCH_DATABASE_URL),postgres://bielefeld:bielefeld@127.0.0.1:5432/bielefeld_bench_decks)
+
+bench-decks: venv assets pango
+	@if [ -z "$${BENCH_DATABASE_URL:-}" ]; then bash scripts/ensure-postgres.sh bielefeld_bench_decks; fi
+	DATABASE_URL='$(BENCH_DECKS_URL)' SECRET_KEY=bench-only $(PY) benchmarks/bench_decks.py
 
 # --- Dependencies ---------------------------------------------------------------
 

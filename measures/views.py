@@ -1,11 +1,14 @@
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from . import decks
 from .forms import ComparisonForm, ReportFilterForm
 from .models import Edition, Measure, Plan, ProgressReport
 from .reports import build_snapshot, compare, frozen_report
@@ -167,3 +170,76 @@ def comparison(request: HttpRequest) -> HttpResponse:
             "content_lang": plan.language,
         },
     )
+
+
+PDF = "application/pdf"
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+
+
+def _live_deck() -> tuple:
+    """The live plan as a deck: (snapshot, title, date, reference)."""
+    plan = _current_plan()
+    today = timezone.localdate()
+    return build_snapshot(plan, today), _("Fortschrittsbericht"), today, ""
+
+
+def _edition_deck(slug: str) -> tuple:
+    """A published edition as a deck; 404 if unknown or withdrawn."""
+    edition = _edition(_current_plan(), slug)
+    return edition.snapshot, edition.title, edition.date, edition.reference
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_safe
+def report_pdf(request: HttpRequest) -> HttpResponse:
+    deck = _live_deck()
+    return _download(decks.render_pdf(*deck), PDF, f"fortschrittsbericht-{deck[2]:%Y-%m-%d}.pdf")
+
+
+@require_safe
+def report_pptx(request: HttpRequest) -> HttpResponse:
+    deck = _live_deck()
+    filename = f"fortschrittsbericht-{deck[2]:%Y-%m-%d}.pptx"
+    return _download(decks.render_pptx(*deck), PPTX, filename)
+
+
+@require_safe
+def edition_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    content = decks.render_pdf(*_edition_deck(slug))
+    return _download(content, PDF, f"fortschrittsbericht-{slug}.pdf")
+
+
+@require_safe
+def edition_pptx(request: HttpRequest, slug: str) -> HttpResponse:
+    content = decks.render_pptx(*_edition_deck(slug))
+    return _download(content, PPTX, f"fortschrittsbericht-{slug}.pptx")
+
+
+def _presentation(request: HttpRequest, deck: tuple, urls: dict) -> HttpResponse:
+    pages = decks.deck_pages(*deck)
+    return render(request, "measures/presentation.html", {**decks.context(pages), **urls})
+
+
+@require_safe
+def presentation(request: HttpRequest) -> HttpResponse:
+    urls = {
+        "back_url": reverse("measures:report"),
+        "pdf_url": reverse("measures:report-pdf"),
+        "pptx_url": reverse("measures:report-pptx"),
+    }
+    return _presentation(request, _live_deck(), urls)
+
+
+@require_safe
+def edition_presentation(request: HttpRequest, slug: str) -> HttpResponse:
+    urls = {
+        "back_url": reverse("measures:edition", args=[slug]),
+        "pdf_url": reverse("measures:edition-pdf", args=[slug]),
+        "pptx_url": reverse("measures:edition-pptx", args=[slug]),
+    }
+    return _presentation(request, _edition_deck(slug), urls)

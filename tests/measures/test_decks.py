@@ -1,0 +1,226 @@
+"""The deck (issue 4): one page list, rendered as PDF and PPTX with the same pages.
+
+The Bielefeld plan fills the deck's 11 slides: title, Technische Infrastruktur (2
+measures), Hardwareausstattung (6: 3 + 3), Softwareausstattung (4: 2 + 2),
+Support (2), Medienlabor (1), Organisatorische Rahmenbedingungen (3),
+Exkurs: Berufskollegs (2), closing.
+"""
+
+import datetime
+import io
+
+import pytest
+from pptx import Presentation
+from pypdf import PdfReader
+
+from measures.decks import MAX_BOXES, PageKind, deck_pages, render_pdf, render_pptx
+from measures.reports import build_snapshot, read_snapshot
+
+TODAY = datetime.date(2023, 5, 1)
+TITLE = "Bericht an den Schulausschuss Mai 2023"
+REFERENCE = "Drucksache 1234/2023"
+
+LAYOUT = [
+    (PageKind.TITLE, TITLE, 0),
+    (PageKind.FIELD, "Technische Infrastruktur", 2),
+    (PageKind.FIELD, "Hardwareausstattung", 3),
+    (PageKind.FIELD, "Hardwareausstattung", 3),
+    (PageKind.FIELD, "Softwareausstattung", 2),
+    (PageKind.FIELD, "Softwareausstattung", 2),
+    (PageKind.FIELD, "Support", 2),
+    (PageKind.FIELD, "Medienlabor", 1),
+    (PageKind.FIELD, "Organisatorische Rahmenbedingungen", 3),
+    (PageKind.FIELD, "Exkurs: Berufskollegs", 2),
+    (PageKind.CLOSING, "Vielen Dank für Ihre Aufmerksamkeit!", 0),
+]
+
+
+def squeeze(text: str) -> str:
+    """Text without any whitespace: line breaks in the PDF fall anywhere."""
+    return "".join(text.split())
+
+
+@pytest.fixture
+def snapshot(bielefeld):
+    return build_snapshot(bielefeld, TODAY)
+
+
+@pytest.fixture
+def pages(snapshot):
+    return deck_pages(snapshot, TITLE, TODAY, REFERENCE)
+
+
+def expected_texts(page) -> list[str]:
+    """What page `page` must say, whatever the renderer."""
+    if page.kind == PageKind.TITLE:
+        cover = page.cover
+        return [cover.authority, TITLE, cover.plan_title, "Stand: 01.05.2023", REFERENCE]
+    texts = [page.heading]
+    for measure in page.measures:
+        texts += [measure.title, *measure.work_item_list]
+        texts.append(f"Status: {measure.status_label}")
+        texts.append(f"Abschluss: {measure.target.label if measure.target else 'nicht festgelegt'}")
+        if measure.rollout:
+            texts.append(f"{measure.rollout.done} von {measure.rollout.total} Schulen")
+    return texts
+
+
+def test_pages_follow_the_deck(pages, snapshot):
+    assert [(page.kind, page.heading, len(page.measures)) for page in pages] == LAYOUT
+    assert [page.number for page in pages] == list(range(1, len(LAYOUT) + 1))
+    assert all(page.total == len(LAYOUT) for page in pages)
+    assert all(len(page.measures) <= MAX_BOXES for page in pages)
+    hardware = [page for page in pages if page.heading == "Hardwareausstattung"]
+    assert [(page.part, page.parts) for page in hardware] == [(1, 2), (2, 2)]
+    # Every measure once, in the plan's order.
+    _, _, measures = read_snapshot(snapshot)
+    on_pages = [measure.slug for page in pages for measure in page.measures]
+    assert on_pages == [measure.slug for measure in measures]
+    assert len(on_pages) == 20
+
+
+def test_a_field_without_measures_still_gets_a_page(bielefeld):
+    bielefeld.fields.create(title="Fortbildung", slug="fortbildung", position=99)
+
+    pages = deck_pages(build_snapshot(bielefeld, TODAY), TITLE, TODAY)
+
+    assert len(pages) == len(LAYOUT) + 1
+    assert (pages[-2].heading, pages[-2].measures) == ("Fortbildung", ())
+
+
+def test_pdf_has_one_page_per_deck_page_with_its_texts(pages, snapshot):
+    pdf = PdfReader(io.BytesIO(render_pdf(snapshot, TITLE, TODAY, REFERENCE)))
+
+    assert len(pdf.pages) == len(LAYOUT) == len(pages)
+    for deck_page, pdf_page in zip(pages, pdf.pages, strict=True):
+        text = squeeze(pdf_page.extract_text())
+        for expected in expected_texts(deck_page):
+            assert squeeze(expected) in text, (deck_page.number, expected)
+        if deck_page.number > 1:
+            assert text.endswith(f"{deck_page.number}/{len(pages)}")
+    # 16:9 pages, accessible metadata and structure.
+    box = pdf.pages[0].mediabox
+    assert round(box.width / box.height, 3) == round(16 / 9, 3)
+    root = pdf.trailer["/Root"]
+    assert root["/Lang"] == "de"
+    assert "/StructTreeRoot" in root
+    assert root["/MarkInfo"]["/Marked"]
+    assert pdf.metadata.title.startswith(TITLE)
+    assert pdf.metadata.author == "Stadt Bielefeld – Amt für Schule"
+
+
+def test_pdf_marks_overdue_measures(bielefeld):
+    # On 1 Oct 2023 the Q3 2023 targets have passed.
+    snapshot = build_snapshot(bielefeld, datetime.date(2023, 10, 1))
+    pdf = PdfReader(io.BytesIO(render_pdf(snapshot, TITLE, datetime.date(2023, 10, 1))))
+
+    infrastructure, hardware = pdf.pages[1].extract_text(), pdf.pages[2].extract_text()
+    # "überfällig" once in the legend of every field page, once per overdue box.
+    assert infrastructure.count("überfällig") == 1
+    assert hardware.count("überfällig") == 1 + 2  # Klassenzimmerstandard, Förderprogramme
+
+
+def pptx_texts(slide) -> str:
+    return squeeze(
+        " ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
+    )
+
+
+def test_pptx_has_the_same_slides_with_real_text(pages, snapshot):
+    presentation = Presentation(io.BytesIO(render_pptx(snapshot, TITLE, TODAY, REFERENCE)))
+
+    assert round(presentation.slide_width / presentation.slide_height, 3) == round(16 / 9, 3)
+    slides = list(presentation.slides)
+    assert len(slides) == len(pages)
+    for deck_page, slide in zip(pages, slides, strict=True):
+        text = pptx_texts(slide)
+        for expected in expected_texts(deck_page):
+            assert squeeze(expected) in text, (deck_page.number, expected)
+    assert presentation.core_properties.title.startswith(TITLE)
+    # The rollout bar: a grey track and a green fill of 80 % of its width.
+    track, fill = [s for s in slides[2].shapes if s.height < 200_000 and s.width > 1_000_000]
+    assert round(fill.width / track.width, 2) == round(59 / 74, 2)
+
+
+def test_pdf_and_pptx_follow_the_page_order(pages, snapshot):
+    pdf = PdfReader(io.BytesIO(render_pdf(snapshot, TITLE, TODAY)))
+    presentation = Presentation(io.BytesIO(render_pptx(snapshot, TITLE, TODAY)))
+
+    for deck_page, pdf_page, slide in zip(pages, pdf.pages, presentation.slides, strict=True):
+        heading = squeeze(deck_page.heading)
+        assert squeeze(pdf_page.extract_text()).startswith(
+            heading if deck_page.kind != PageKind.TITLE else squeeze(deck_page.cover.authority)
+        )
+        assert heading in pptx_texts(slide)
+
+
+# --- Views (wired in measures/urls.py) --------------------------------------------
+
+
+@pytest.fixture
+def edition(bielefeld):
+    from django.contrib.auth.models import User
+
+    from measures.models import Edition
+
+    user = User.objects.create_user("petra", password="x" * 20)
+    return Edition.publish(
+        bielefeld,
+        user=user,
+        today=TODAY,
+        title=TITLE,
+        slug="mai-2023",
+        date=TODAY,
+        reference=REFERENCE,
+    )
+
+
+def test_live_downloads(bielefeld, client):
+    pdf = client.get("/bericht.pdf")
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf["Content-Disposition"].startswith('attachment; filename="fortschrittsbericht-')
+    assert len(PdfReader(io.BytesIO(pdf.content)).pages) == len(LAYOUT)
+
+    pptx = client.get("/bericht.pptx")
+    assert pptx.status_code == 200
+    assert pptx["Content-Disposition"].endswith('.pptx"')
+    assert len(Presentation(io.BytesIO(pptx.content)).slides) == len(LAYOUT)
+    assert client.post("/bericht.pdf").status_code == 405
+
+
+def test_edition_downloads_show_the_frozen_edition(edition, client):
+    edition.plan.fields.get(slug="support").measures.all().delete()  # after publishing
+
+    pdf = client.get("/berichte/mai-2023/bericht.pdf")
+    assert pdf["Content-Disposition"] == 'attachment; filename="fortschrittsbericht-mai-2023.pdf"'
+    reader = PdfReader(io.BytesIO(pdf.content))
+    assert len(reader.pages) == len(LAYOUT)
+    assert REFERENCE in reader.pages[0].extract_text()
+    assert "First-Level-Support" in reader.pages[6].extract_text()
+
+    pptx = client.get("/berichte/mai-2023/bericht.pptx")
+    assert pptx["Content-Disposition"] == 'attachment; filename="fortschrittsbericht-mai-2023.pptx"'
+    assert len(Presentation(io.BytesIO(pptx.content)).slides) == len(LAYOUT)
+
+
+def test_withdrawn_or_unknown_edition_has_no_deck(edition, client):
+    edition.withdraw(user=edition.published_by, reason="Fehler in den Zahlen")
+    for suffix in ("bericht.pdf", "bericht.pptx", "praesentation/"):
+        assert client.get(f"/berichte/mai-2023/{suffix}").status_code == 404
+        assert client.get(f"/berichte/gibt-es-nicht/{suffix}").status_code == 404
+
+
+def test_presentation_pages(edition, client):
+    response = client.get("/praesentation/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('<section class="slide') == len(LAYOUT)
+    assert 'href="/bericht.pdf"' in html
+    nonce = response["Content-Security-Policy"].split("'nonce-", 1)[1].split("'", 1)[0]
+    assert f'presentation.js" defer nonce="{nonce}"' in html
+    assert "style=" not in html  # the policy allows no inline styles
+
+    frozen = client.get("/berichte/mai-2023/praesentation/").content.decode()
+    assert frozen.count('<section class="slide') == len(LAYOUT)
+    assert REFERENCE in frozen and 'href="/berichte/mai-2023/bericht.pptx"' in frozen
