@@ -481,3 +481,10 @@ def test_responsibilities_hold_in_the_admin(client, db, sample):
     data["description"] = "Fremd"
     assert client.post(url(Measure, "change", other.pk), data).status_code == 403
     assert Measure.objects.get(pk=other.pk).description == ""
+
+
+def test_admin_widgets_and_history_speak_german(admin_client, sample):
+    script = admin_client.get("/admin/jsi18n/").content.decode()
+    assert "Alle %s ausw\\u00e4hlen" in script or "Alle %s auswählen" in script
+    history = admin_client.get(url(Measure, "history", sample.pk)).content.decode()
+    assert "Änderungen" in history and ">Changes<" not in history
