@@ -236,3 +236,12 @@ def test_only_an_administrator_withdraws_and_it_is_logged(bielefeld, publisher, 
     assert (edition.withdrawn_by, edition.withdrawal_reason) == (admin, "Zahlen falsch")
     assert "Bericht zurückgezogen" in caplog.text and "ada" in caplog.text
     assert client.get(f"/admin/measures/edition/{edition.pk}/change/").status_code == 200
+
+
+def test_publishing_in_english_accepts_the_german_date_format(bielefeld, publisher):
+    client = Client()
+    client.force_login(publisher)
+    client.post("/i18n/setlang/", {"language": "en"})
+    data = {"title": "Report May 2025", "date": "15.05.2025", "reference": "", "preface": ""}
+    assert client.post("/verwaltung/berichte/neu/", data).status_code == 302
+    assert Edition.objects.get().date == datetime.date(2025, 5, 15)
