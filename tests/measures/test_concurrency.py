@@ -140,7 +140,7 @@ def test_second_save_from_the_same_version_gets_a_conflict(editors):
     assert "Jemand anderes hat diese Maßnahme inzwischen geändert" in page
     assert "Ihre Änderungen wurden nicht gespeichert" in page
     # What Anna changed, by whom and why ...
-    conflict = page.split('role="alert"')[1].split("</div>")[0]
+    conflict = page.split('class="error-summary" role="alert"')[1].split("</div>")[0]
     assert "Anna Albers" in conflict
     assert "(„Abnahme erfolgt“)" in conflict
     assert "Status: Wartend → Abgeschlossen" in conflict
