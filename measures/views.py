@@ -1,8 +1,10 @@
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -208,15 +210,30 @@ def report_pptx(request: HttpRequest) -> HttpResponse:
     return _download(decks.render_pptx(*deck), PPTX, filename)
 
 
+def _edition_file(slug: str, kind: str, render_file) -> bytes:
+    """An edition's PDF or PPTX, rendered once per language: an edition never changes.
+
+    The cache key holds the edition's pk, so a withdrawn and republished slug
+    cannot be served an old file.
+    """
+    edition = _edition(_current_plan(), slug)
+    key = f"edition-file:{edition.pk}:{kind}:{get_language()}"
+    return cache.get_or_set(
+        key,
+        lambda: render_file(edition.snapshot, edition.title, edition.date, edition.reference),
+        timeout=None,
+    )
+
+
 @require_safe
 def edition_pdf(request: HttpRequest, slug: str) -> HttpResponse:
-    content = decks.render_pdf(*_edition_deck(slug))
+    content = _edition_file(slug, "pdf", decks.render_pdf)
     return _download(content, PDF, f"fortschrittsbericht-{slug}.pdf")
 
 
 @require_safe
 def edition_pptx(request: HttpRequest, slug: str) -> HttpResponse:
-    content = decks.render_pptx(*_edition_deck(slug))
+    content = _edition_file(slug, "pptx", decks.render_pptx)
     return _download(content, PPTX, f"fortschrittsbericht-{slug}.pptx")
 
 

@@ -20,6 +20,16 @@ django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHash
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached files (edition PDFs) must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _german(settings):
     """Each test starts in German: a request in English leaves its language active."""
     from django.utils import translation
