@@ -47,7 +47,7 @@ STATUS_COLOURS = {
 }
 OVERDUE_COLOUR = "b91c1c"
 
-STYLESHEET = "css/deck-print.css"
+STYLESHEETS = ["css/deck-bars.css", "css/deck-print.css"]
 
 # WeasyPrint logs every layout step, fontTools every font it unpacks, at INFO;
 # the server log needs none of them.
@@ -207,28 +207,31 @@ def render_pdf(snapshot: dict, title: str, date: datetime.date, reference: str =
 
     pages = deck_pages(snapshot, title, date, reference)
     html = render_to_string("measures/deck_pdf.html", context(pages))
-    stylesheet, fonts = _stylesheet()
+    stylesheets, fonts = _stylesheets()
     return HTML(string=html).write_pdf(
-        stylesheets=[stylesheet], font_config=fonts, pdf_variant="pdf/ua-1"
+        stylesheets=stylesheets, font_config=fonts, pdf_variant="pdf/ua-1"
     )
 
 
 @functools.cache
-def _stylesheet():
-    """The parsed stylesheet and its fonts, once per process.
+def _stylesheets():
+    """The parsed stylesheets and their fonts, once per process.
 
     Unpacking the three WOFF2 fonts alone takes about two seconds.
     """
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
-    path = finders.find(STYLESHEET)
-    if path is None:
-        raise FileNotFoundError(f"static file {STYLESHEET} not found")
     fonts = FontConfiguration()
+    stylesheets = []
+    for name in STYLESHEETS:
+        path = finders.find(name)
+        if path is None:
+            raise FileNotFoundError(f"static file {name} not found")
+        stylesheets.append(CSS(filename=path, font_config=fonts))
     # Let go of the fonts' temporary files while the interpreter can still do so.
-    atexit.register(_stylesheet.cache_clear)
-    return CSS(filename=path, font_config=fonts), fonts
+    atexit.register(_stylesheets.cache_clear)
+    return stylesheets, fonts
 
 
 # --- PPTX ------------------------------------------------------------------------
