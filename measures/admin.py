@@ -688,6 +688,9 @@ class EditionAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # an edition is withdrawn, never deleted
+
     @admin.action(description=_("Zurückziehen …"))
     def withdraw(self, request, queryset):
         if not request.user.is_superuser:

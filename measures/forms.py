@@ -194,6 +194,10 @@ class StaffPasswordChangeForm(PortalFormMixin, PasswordChangeForm):
     pass
 
 
+# Addresses under /berichte/ that are not editions.
+RESERVED_EDITION_SLUGS = {"vergleich"}
+
+
 class EditionForm(PortalForm):
     """What staff enter when they publish a progress report."""
 
@@ -217,6 +221,8 @@ class EditionForm(PortalForm):
         title = data.get("title")
         if title:
             data["slug"] = german_slugify(title)[:120]
+            if data["slug"] in RESERVED_EDITION_SLUGS:
+                data["slug"] = f"bericht-{data['slug']}"
             if not data["slug"]:
                 self.add_error("title", _("Der Titel braucht Buchstaben oder Ziffern."))
             elif self.plan.editions.filter(slug=data["slug"]).exists():

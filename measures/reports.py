@@ -257,6 +257,11 @@ class MeasureDiff:
         return max(-(self.quarters_moved or 0), 0)
 
     @property
+    def schools_gained_signed(self) -> str:
+        """ "+12", "-3": the change in completed schools with its sign."""
+        return f"{self.schools_gained:+d}" if self.schools_gained is not None else ""
+
+    @property
     def schools_gained(self) -> int | None:
         if self.old_rollout and self.new_rollout and self.old_rollout != self.new_rollout:
             return self.new_rollout.done - self.old_rollout.done

@@ -4,7 +4,7 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -167,18 +167,22 @@ def publish_edition(request: HttpRequest) -> HttpResponse:
         raise Http404("Es ist noch kein Plan geladen.")
     form = EditionForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
-        edition = Edition.publish(
-            plan,
-            user=request.user,
-            today=timezone.localdate(),
-            title=form.cleaned_data["title"],
-            slug=form.cleaned_data["slug"],
-            date=form.cleaned_data["date"],
-            reference=form.cleaned_data["reference"],
-            preface=form.cleaned_data["preface"],
-        )
-        messages.success(request, _("„%s“ ist veröffentlicht.") % edition)
-        return redirect(edition)
+        try:
+            edition = Edition.publish(
+                plan,
+                user=request.user,
+                today=timezone.localdate(),
+                title=form.cleaned_data["title"],
+                slug=form.cleaned_data["slug"],
+                date=form.cleaned_data["date"],
+                reference=form.cleaned_data["reference"],
+                preface=form.cleaned_data["preface"],
+            )
+        except ValidationError as error:  # e.g. the same title published a moment ago
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("„%s“ ist veröffentlicht.") % edition)
+            return redirect(edition)
     status = 422 if form.is_bound and form.errors else 200
     return render(
         request, "staff/publish_edition.html", {"form": form, "plan": plan}, status=status

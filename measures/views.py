@@ -228,13 +228,13 @@ def _edition_file(slug: str, kind: str, render_file) -> bytes:
 @require_safe
 def edition_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     content = _edition_file(slug, "pdf", decks.render_pdf)
-    return _download(content, PDF, f"fortschrittsbericht-{slug}.pdf")
+    return _download(content, PDF, f"{slug}.pdf")
 
 
 @require_safe
 def edition_pptx(request: HttpRequest, slug: str) -> HttpResponse:
     content = _edition_file(slug, "pptx", decks.render_pptx)
-    return _download(content, PPTX, f"fortschrittsbericht-{slug}.pptx")
+    return _download(content, PPTX, f"{slug}.pptx")
 
 
 def _presentation(request: HttpRequest, deck: tuple, urls: dict) -> HttpResponse:

@@ -245,3 +245,27 @@ def test_publishing_in_english_accepts_the_german_date_format(bielefeld, publish
     data = {"title": "Report May 2025", "date": "15.05.2025", "reference": "", "preface": ""}
     assert client.post("/verwaltung/berichte/neu/", data).status_code == 302
     assert Edition.objects.get().date == datetime.date(2025, 5, 15)
+
+
+def test_comparison_page_shows_school_progress_with_its_sign(bielefeld, publisher, client):
+    _publish(bielefeld, publisher)
+    measure = Measure.objects.get(slug="digitale-schulplattform")
+    Measure.objects.apply_change(
+        measure.pk, expected_version=1, user=publisher, reason="t", rollout_done=48
+    )
+    text = _text(client.get("/berichte/vergleich/").content.decode())
+    assert "Schulen: 36/74 → 48/74 (+12 Schulen)" in text
+
+
+def test_an_edition_is_never_deleted_and_reserved_titles_get_their_own_address(
+    bielefeld, publisher, client
+):
+    edition = _publish(bielefeld, publisher)
+    admin = User.objects.create_superuser("ada", password="x" * 20)
+    client.force_login(admin)
+    assert client.get(f"/admin/measures/edition/{edition.pk}/delete/").status_code == 403
+    client.force_login(publisher)
+    data = {"title": "Vergleich", "date": "15.05.2025"}
+    response = client.post("/verwaltung/berichte/neu/", data)
+    assert response["Location"] == "/berichte/bericht-vergleich/"
+    assert client.get("/berichte/bericht-vergleich/").status_code == 200
