@@ -57,6 +57,7 @@ logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 class PageKind(enum.StrEnum):
     TITLE = "title"
+    PREFACE = "preface"
     FIELD = "field"
     CLOSING = "closing"
 
@@ -72,6 +73,7 @@ class Cover:
     date: datetime.date
     reference: str
     language: str
+    preface: str = ""
 
 
 @dataclass(frozen=True)
@@ -126,10 +128,12 @@ def _chunks(measures: list[FrozenMeasure], size: int) -> list[list[FrozenMeasure
     return chunks
 
 
-def deck_pages(snapshot: dict, title: str, date: datetime.date, reference: str = "") -> list[Page]:
-    """The deck's pages for `snapshot`, in order: title, fields, closing."""
+def deck_pages(
+    snapshot: dict, title: str, date: datetime.date, reference: str = "", preface: str = ""
+) -> list[Page]:
+    """The deck's pages for `snapshot`, in order: title, preface (if any), fields, closing."""
     plan, fields, measures = read_snapshot(snapshot)
-    cover = _cover(plan, title, date, reference)
+    cover = _cover(plan, title, date, reference, preface)
     by_field: dict[int, list[FrozenMeasure]] = {field_.pk: [] for field_ in fields}
     for measure in measures:
         by_field[measure.field.pk].append(measure)
@@ -137,6 +141,8 @@ def deck_pages(snapshot: dict, title: str, date: datetime.date, reference: str =
     layout: list[tuple[PageKind, str, FrozenField | None, list[FrozenMeasure], int, int]] = [
         (PageKind.TITLE, title, None, [], 1, 1)
     ]
+    if preface.strip():
+        layout.append((PageKind.PREFACE, _("Vorwort"), None, [], 1, 1))
     for field_ in fields:
         chunks = _chunks(by_field[field_.pk], MAX_BOXES)
         for part, chunk in enumerate(chunks, start=1):
@@ -150,7 +156,9 @@ def deck_pages(snapshot: dict, title: str, date: datetime.date, reference: str =
     ]
 
 
-def _cover(plan: FrozenPlan, title: str, date: datetime.date, reference: str) -> Cover:
+def _cover(
+    plan: FrozenPlan, title: str, date: datetime.date, reference: str, preface: str
+) -> Cover:
     return Cover(
         authority=plan.authority,
         title=title,
@@ -159,6 +167,7 @@ def _cover(plan: FrozenPlan, title: str, date: datetime.date, reference: str) ->
         date=date,
         reference=reference,
         language=plan.language,
+        preface=preface.strip(),
     )
 
 
@@ -200,12 +209,14 @@ def context(pages: list[Page]) -> dict:
 # --- PDF -------------------------------------------------------------------------
 
 
-def render_pdf(snapshot: dict, title: str, date: datetime.date, reference: str = "") -> bytes:
+def render_pdf(
+    snapshot: dict, title: str, date: datetime.date, reference: str = "", preface: str = ""
+) -> bytes:
     """The deck as a tagged PDF (PDF/UA-1), one 16:9 page per deck page."""
     # Imported here: WeasyPrint needs Pango, and the rest of the site does not.
     from weasyprint import HTML
 
-    pages = deck_pages(snapshot, title, date, reference)
+    pages = deck_pages(snapshot, title, date, reference, preface)
     html = render_to_string("measures/deck_pdf.html", context(pages))
     stylesheets, fonts = _stylesheets()
     return HTML(string=html).write_pdf(
@@ -240,10 +251,12 @@ _SLIDE_WIDTH_IN = 13.333
 _SLIDE_HEIGHT_IN = 7.5
 
 
-def render_pptx(snapshot: dict, title: str, date: datetime.date, reference: str = "") -> bytes:
+def render_pptx(
+    snapshot: dict, title: str, date: datetime.date, reference: str = "", preface: str = ""
+) -> bytes:
     """The deck as a PowerPoint file with real text boxes, one slide per deck page."""
 
-    pages = deck_pages(snapshot, title, date, reference)
+    pages = deck_pages(snapshot, title, date, reference, preface)
     presentation = Presentation()
     presentation.slide_width = Inches(_SLIDE_WIDTH_IN)
     presentation.slide_height = Inches(_SLIDE_HEIGHT_IN)
@@ -279,6 +292,11 @@ class _SlideBuilder:
             self._title_page(slide, page, content_language)
         elif page.kind == PageKind.CLOSING:
             self._text(slide, 0.9, 2.9, _SLIDE_WIDTH_IN - 1.8, 1.2, [(page.heading, 36, True)])
+        elif page.kind == PageKind.PREFACE:
+            width = _SLIDE_WIDTH_IN - 2 * self.MARGIN
+            self._text(slide, self.MARGIN, 0.45, width, 0.9, [(page.heading, 30, True)])
+            paragraphs = [(text, 16, False) for text in page.cover.preface.splitlines() if text]
+            self._text(slide, self.MARGIN, 1.55, width, 5.0, paragraphs)
         else:
             self._field_page(slide, page, content_language)
         if page.kind != PageKind.TITLE:

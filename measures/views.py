@@ -179,16 +179,16 @@ PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentatio
 
 
 def _live_deck() -> tuple:
-    """The live plan as a deck: (snapshot, title, date, reference)."""
+    """The live plan as a deck: (snapshot, title, date, reference, preface)."""
     plan = _current_plan()
     today = timezone.localdate()
-    return build_snapshot(plan, today), _("Fortschrittsbericht"), today, ""
+    return build_snapshot(plan, today), _("Fortschrittsbericht"), today, "", ""
 
 
 def _edition_deck(slug: str) -> tuple:
     """A published edition as a deck; 404 if unknown or withdrawn."""
     edition = _edition(_current_plan(), slug)
-    return edition.snapshot, edition.title, edition.date, edition.reference
+    return edition.snapshot, edition.title, edition.date, edition.reference, edition.preface
 
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -220,7 +220,9 @@ def _edition_file(slug: str, kind: str, render_file) -> bytes:
     key = f"edition-file:{edition.pk}:{kind}:{get_language()}"
     return cache.get_or_set(
         key,
-        lambda: render_file(edition.snapshot, edition.title, edition.date, edition.reference),
+        lambda: render_file(
+            edition.snapshot, edition.title, edition.date, edition.reference, edition.preface
+        ),
         timeout=None,
     )
 

@@ -235,3 +235,32 @@ def test_presentation_pages(edition, client):
     frozen = client.get("/berichte/mai-2023/praesentation/").content.decode()
     assert frozen.count('<section class="slide') == len(LAYOUT)
     assert REFERENCE in frozen and 'href="/berichte/mai-2023/bericht.pptx"' in frozen
+
+
+def test_an_editions_preface_gets_its_own_page_everywhere(bielefeld, client):
+    from django.contrib.auth.models import User
+
+    from measures.models import Edition
+
+    preface = "Sehr geehrte Damen und Herren,\nder Ausbau des WLAN kommt voran."
+    Edition.publish(
+        bielefeld,
+        user=User.objects.create_user("paul", password="x" * 20),
+        today=TODAY,
+        title=TITLE,
+        slug="mit-vorwort",
+        date=TODAY,
+        preface=preface,
+    )
+    reader = PdfReader(io.BytesIO(client.get("/berichte/mit-vorwort/bericht.pdf").content))
+    assert len(reader.pages) == len(LAYOUT) + 1
+    page_two = reader.pages[1].extract_text()
+    assert "Vorwort" in page_two and "der Ausbau des WLAN kommt voran." in page_two
+    slides = Presentation(io.BytesIO(client.get("/berichte/mit-vorwort/bericht.pptx").content))
+    assert len(slides.slides) == len(LAYOUT) + 1
+    texts = " ".join(
+        shape.text_frame.text for shape in slides.slides[1].shapes if shape.has_text_frame
+    )
+    assert "Vorwort" in texts and "Sehr geehrte Damen und Herren," in texts
+    html = client.get("/berichte/mit-vorwort/praesentation/").content.decode()
+    assert "der Ausbau des WLAN kommt voran." in html
