@@ -321,17 +321,6 @@ class SchoolRolloutInline(admin.TabularInline):
         return super().get_queryset(request).select_related("school")
 
 
-# The measure's own values; everything but the version, which save_model sets.
-_ROW_FIELDS = [
-    field.attname for field in Measure._meta.concrete_fields if field.name not in {"id", "version"}
-]
-
-
-def _row_changed(measure: Measure) -> bool:
-    saved = Measure.objects.filter(pk=measure.pk).values(*_ROW_FIELDS).first()
-    return saved is None or any(getattr(measure, name) != saved[name] for name in _ROW_FIELDS)
-
-
 @admin.register(Measure)
 class MeasureAdmin(HistoryAdmin):
     form = MeasureAdminForm
@@ -461,7 +450,7 @@ class MeasureAdmin(HistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            if not _row_changed(obj):
+            if not obj.differs_from_saved():
                 return  # Nothing to record; open editors keep their version.
             # The form locked the row and checked the version (MeasureAdminForm.clean).
             obj.version = form.locked_version + 1

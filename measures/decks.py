@@ -47,7 +47,7 @@ STATUS_COLOURS = {
 }
 OVERDUE_COLOUR = "b91c1c"
 
-STYLESHEETS = ["css/deck-bars.css", "css/deck-print.css"]
+STYLESHEETS = ["css/deck-common.css", "css/deck-print.css"]
 
 # WeasyPrint logs every layout step, fontTools every font it unpacks, at INFO;
 # the server log needs none of them.

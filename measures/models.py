@@ -432,9 +432,13 @@ class Measure(models.Model):
         return bool(groups & (own | field))
 
     def differs_from_saved(self) -> bool:
-        """Whether any tracked value differs from the row in the database."""
-        saved = type(self).objects.filter(pk=self.pk).values(*TRACKED_FIELDS).first()
-        return saved is None or any(getattr(self, name) != saved[name] for name in TRACKED_FIELDS)
+        """Whether any value (but the version) differs from the row in the database.
+
+        The staff editor and the admin both ask this before recording a change.
+        """
+        names = [f.attname for f in self._meta.concrete_fields if f.name not in {"id", "version"}]
+        saved = type(self).objects.filter(pk=self.pk).values(*names).first()
+        return saved is None or any(getattr(self, name) != saved[name] for name in names)
 
     def timeline(self, *, public: bool = True) -> list[Change]:
         """The measure's changes of status, target and rollout, newest first.
@@ -598,21 +602,6 @@ class ProgressReport:
             rollout_measure_count=len(rollouts),
             shown_count=sum(len(items) for _, items in sections),
         )
-
-
-# The values of a measure whose changes are recorded and shown.
-TRACKED_FIELDS = [
-    "title",
-    "description",
-    "work_items",
-    "status",
-    "target_kind",
-    "target_year",
-    "target_quarter",
-    "rollout_done",
-    "rollout_total",
-    "responsible",
-]
 
 
 def _target_text(record, prefix: str = "target") -> str:
