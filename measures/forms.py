@@ -1,11 +1,15 @@
+import datetime
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bielefeld_digital.forms import PortalForm, PortalFormMixin
 
 from .importers import german_slugify
-from .models import EditConflict, FieldOfAction, Measure, Plan, Status
+from .models import EditConflict, Edition, FieldOfAction, Measure, Plan, Status
 from .targets import Target
 
 NO_STATUS = "ohne"
@@ -206,7 +210,13 @@ class EditionForm(PortalForm):
         max_length=200,
         help_text=_("z. B. „Fortschrittsbericht Schulausschuss März 2025“"),
     )
-    date = forms.DateField(label=_("Datum"), help_text=_("TT.MM.JJJJ, z. B. 12.03.2025"))
+    date = forms.DateField(
+        label=_("Stand"),
+        help_text=_(
+            "TT.MM.JJJJ, z. B. 12.03.2025: heute oder bis zu 31 Tage zurück. "
+            "Überfällig heißt im Bericht: überfällig an diesem Tag."
+        ),
+    )
     reference = forms.CharField(label=_("Sitzung / Drucksache"), max_length=200, required=False)
     preface = forms.CharField(
         label=_("Vorwort"), required=False, widget=forms.Textarea(attrs={"rows": 5})
@@ -215,6 +225,13 @@ class EditionForm(PortalForm):
     def __init__(self, *args, plan: Plan, **kwargs) -> None:
         self.plan = plan
         super().__init__(*args, **kwargs)
+
+    def clean_date(self) -> datetime.date:
+        date = self.cleaned_data["date"]
+        problem = Edition.date_problem(date, timezone.localdate())
+        if problem:
+            raise ValidationError(problem)
+        return date
 
     def clean(self) -> dict:
         data = super().clean()

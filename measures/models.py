@@ -5,6 +5,7 @@ import itertools
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, Group, User
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -742,14 +743,38 @@ class Edition(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("measures:edition", args=[self.slug])
 
+    # The date is the edition's "Stand": overdue measures are judged as of it. The
+    # data itself is today's, so the date may not lie ahead of it, nor far behind.
+    MAX_BACKDATING = datetime.timedelta(days=31)
+
     @classmethod
-    def publish(cls, plan: Plan, *, user: User, today: datetime.date, **values) -> "Edition":
-        """Freeze the plan's current state as a new edition."""
+    def date_problem(cls, date: datetime.date, today: datetime.date) -> str | None:
+        """Why `date` cannot be the Stand of an edition published `today`, or None."""
+        if date > today:
+            return _(
+                "Der Stand eines Berichts kann nicht in der Zukunft liegen: Der Bericht zeigt "
+                "die Daten von heute. Veröffentlichen Sie ihn am Tag des Stands oder danach."
+            )
+        if date < today - cls.MAX_BACKDATING:
+            return _(
+                "Der Stand darf höchstens %(days)d Tage zurückliegen, weil der Bericht die "
+                "Daten von heute zeigt."
+            ) % {"days": cls.MAX_BACKDATING.days}
+        return None
+
+    @classmethod
+    def publish(
+        cls, plan: Plan, *, user: User, date: datetime.date, today: datetime.date, **values
+    ) -> "Edition":
+        """Freeze the plan's current state as a new edition with the Stand `date`."""
         from .reports import build_snapshot
 
+        problem = cls.date_problem(date, today)
+        if problem:
+            raise ValidationError({"date": problem})
         with transaction.atomic():
-            edition = cls(plan=plan, published_by=user, **values)
-            edition.snapshot = build_snapshot(plan, today)
+            edition = cls(plan=plan, published_by=user, date=date, **values)
+            edition.snapshot = build_snapshot(plan, date)
             edition.full_clean()
             edition.save()
         return edition

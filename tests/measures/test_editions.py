@@ -3,7 +3,9 @@ import re
 
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils import timezone
 
 from measures.models import Edition, EditionIsFrozen, Measure, Plan
 from measures.reports import build_snapshot, compare
@@ -27,7 +29,7 @@ def publisher(db) -> User:
 
 def _publish(plan: Plan, user: User, title: str = "Bericht März 2025", **values) -> Edition:
     values = {"slug": "bericht-maerz-2025", "date": datetime.date(2025, 3, 12), **values}
-    return Edition.publish(plan, user=user, today=datetime.date(2025, 3, 1), title=title, **values)
+    return Edition.publish(plan, user=user, today=values["date"], title=title, **values)
 
 
 def test_edition_freezes_the_plan(bielefeld, publisher, client):
@@ -58,6 +60,37 @@ def test_edition_freezes_the_plan(bielefeld, publisher, client):
     assert _text(client.get(url).content.decode()) == before
     edition.refresh_from_db()
     assert edition.snapshot["fields"][1]["measures"][0]["rollout"] == [59, 74]
+
+
+def test_overdue_is_judged_as_of_the_editions_date(bielefeld, publisher):
+    def overdue(edition: Edition) -> set[str]:
+        return {
+            measure["slug"]
+            for field_ in edition.snapshot["fields"]
+            for measure in field_["measures"]
+            if measure["overdue"]
+        }
+
+    # Published a day later, but its Stand is the last day of Q2 2026.
+    june = _publish(bielefeld, publisher, date=datetime.date(2026, 6, 30), slug="juni")
+    july = _publish(bielefeld, publisher, title="Juli", date=datetime.date(2026, 7, 1), slug="juli")
+    assert "entsorgungskonzept" not in overdue(june)
+    assert "entsorgungskonzept" in overdue(july)
+
+
+@pytest.mark.parametrize("days", [-1, 32])
+def test_an_edition_cannot_be_dated_ahead_or_far_back(bielefeld, publisher, days):
+    today = datetime.date(2026, 7, 1)
+    with pytest.raises(ValidationError, match="Stand"):
+        Edition.publish(
+            bielefeld,
+            user=publisher,
+            today=today,
+            date=today - datetime.timedelta(days=days),
+            title="Bericht",
+            slug="bericht",
+        )
+    assert not Edition.objects.exists()
 
 
 def test_a_published_edition_cannot_be_changed(bielefeld, publisher):
@@ -179,8 +212,12 @@ def test_anonymous_readers_see_editions(bielefeld, publisher, client):
     assert client.get("/berichte/bericht-maerz-2025/").status_code == 200
 
 
+def _days_ago(days: int) -> str:
+    return (timezone.localdate() - datetime.timedelta(days=days)).strftime("%d.%m.%Y")
+
+
 def test_only_staff_with_the_permission_publish(bielefeld, publisher):
-    data = {"title": "Bericht Mai 2025", "date": "15.05.2025", "reference": "", "preface": ""}
+    data = {"title": "Bericht Mai 2025", "date": _days_ago(3), "reference": "", "preface": ""}
     anonymous = Client().post("/verwaltung/berichte/neu/", data)
     assert anonymous.status_code == 302 and "/verwaltung/anmelden/" in anonymous["Location"]
     other = Client()
@@ -194,15 +231,18 @@ def test_only_staff_with_the_permission_publish(bielefeld, publisher):
     response = client.post("/verwaltung/berichte/neu/", data)
     assert response.status_code == 302 and response["Location"] == "/berichte/bericht-mai-2025/"
     edition = Edition.objects.get()
-    assert (edition.published_by, edition.date) == (publisher, datetime.date(2025, 5, 15))
+    assert edition.published_by == publisher
+    assert edition.date == timezone.localdate() - datetime.timedelta(days=3)
 
 
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"title": "", "date": "15.05.2025"}, "Dieses Feld ist zwingend erforderlich."),
+        ({"title": "", "date": _days_ago(0)}, "Dieses Feld ist zwingend erforderlich."),
         ({"title": "Bericht", "date": "31.02.2025"}, "Bitte ein gültiges Datum eingeben."),
-        ({"title": "Bericht März 2025", "date": "15.05.2025"}, "Es gibt schon eine Ausgabe"),
+        ({"title": "Bericht März 2025", "date": _days_ago(0)}, "Es gibt schon eine Ausgabe"),
+        ({"title": "Bericht", "date": _days_ago(-1)}, "kann nicht in der Zukunft liegen"),
+        ({"title": "Bericht", "date": _days_ago(32)}, "höchstens 31 Tage zurückliegen"),
     ],
 )
 def test_publishing_with_bad_input_is_refused_in_german(bielefeld, publisher, data, message):
@@ -242,9 +282,9 @@ def test_publishing_in_english_accepts_the_german_date_format(bielefeld, publish
     client = Client()
     client.force_login(publisher)
     client.post("/i18n/setlang/", {"language": "en"})
-    data = {"title": "Report May 2025", "date": "15.05.2025", "reference": "", "preface": ""}
+    data = {"title": "Report May 2025", "date": _days_ago(31), "reference": "", "preface": ""}
     assert client.post("/verwaltung/berichte/neu/", data).status_code == 302
-    assert Edition.objects.get().date == datetime.date(2025, 5, 15)
+    assert Edition.objects.get().date == timezone.localdate() - datetime.timedelta(days=31)
 
 
 def test_comparison_page_shows_school_progress_with_its_sign(bielefeld, publisher, client):
@@ -265,7 +305,7 @@ def test_an_edition_is_never_deleted_and_reserved_titles_get_their_own_address(
     client.force_login(admin)
     assert client.get(f"/admin/measures/edition/{edition.pk}/delete/").status_code == 403
     client.force_login(publisher)
-    data = {"title": "Vergleich", "date": "15.05.2025"}
+    data = {"title": "Vergleich", "date": _days_ago(0)}
     response = client.post("/verwaltung/berichte/neu/", data)
     assert response["Location"] == "/berichte/bericht-vergleich/"
     assert client.get("/berichte/bericht-vergleich/").status_code == 200
