@@ -4,6 +4,7 @@ import re
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -103,6 +104,23 @@ def test_a_published_edition_cannot_be_changed(bielefeld, publisher):
     with pytest.raises(EditionIsFrozen):
         edition.save()
     assert Edition.objects.get().title == "Bericht März 2025"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"title": "Anders"}, {"date": datetime.date(2020, 1, 1)}, {"snapshot": {"fields": []}}],
+)
+def test_the_database_refuses_to_change_an_edition_behind_the_models_back(
+    bielefeld, publisher, change
+):
+    edition = _publish(bielefeld, publisher)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Edition.objects.filter(pk=edition.pk).update(**change)
+    assert Edition.objects.get().snapshot == edition.snapshot
+    # Withdrawing stays possible.
+    Edition.objects.filter(pk=edition.pk).update(
+        withdrawn_at=timezone.now(), withdrawal_reason="Zahlen falsch"
+    )
 
 
 def test_withdrawing_needs_a_reason_and_hides_the_edition(bielefeld, publisher, client):
