@@ -14,6 +14,7 @@ import functools
 import io
 import logging
 import math
+import textwrap
 from dataclasses import dataclass
 
 from django.contrib.staticfiles import finders
@@ -21,6 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.lang import MSO_LANGUAGE_ID
@@ -75,6 +77,12 @@ class Cover:
     language: str
     preface: str = ""
 
+    @property
+    def title_length(self) -> str:
+        """ "short", "long" or "very-long": long titles get smaller type to fit the page."""
+        length = len(self.title)
+        return "short" if length <= 60 else "long" if length <= 120 else "very-long"
+
 
 @dataclass(frozen=True)
 class Page:
@@ -87,6 +95,7 @@ class Page:
     measures: tuple[FrozenMeasure, ...] = ()
     part: int = 1
     parts: int = 1
+    text: str = ""  # a preface page's share of the preface
 
     @property
     def anchor(self) -> str:
@@ -98,7 +107,7 @@ class Page:
 
     @property
     def boxes(self) -> list["Box"]:
-        return [Box(measure) for measure in self.measures]
+        return [Box(measure, len(self.measures)) for measure in self.measures]
 
 
 @dataclass(frozen=True)
@@ -106,12 +115,69 @@ class Box:
     """A measure on a page, with what its box needs beyond the measure."""
 
     measure: FrozenMeasure
+    columns: int = MAX_BOXES
 
     @property
     def bar_step(self) -> int:
         """The rollout share rounded to 5 %: the bar's CSS class (`bar__fill--60`)."""
         rollout = self.measure.rollout
         return 5 * round(rollout.percent / 5) if rollout else 0
+
+    @functools.cached_property
+    def items(self) -> list[str]:
+        """The work items that fit in the box; the rest are counted in `hidden_items`."""
+        return _fitting_items(self.measure, self.columns)
+
+    @property
+    def hidden_items(self) -> int:
+        return len(self.measure.work_item_list) - len(self.items)
+
+    @property
+    def more_items(self) -> str:
+        return ngettext(
+            "… und %(count)s weiterer Punkt im Portal",
+            "… und %(count)s weitere Punkte im Portal",
+            self.hidden_items,
+        ) % {"count": self.hidden_items}
+
+
+# How much text a box holds, measured off the PDF (Fira Sans; the PowerPoint
+# uses smaller type): millimetres of a 306 mm wide, 105 mm high box area, and
+# the width of an average character. Estimates err towards fewer items, so
+# "Status" and "Abschluss" always stay on the page.
+_BOXES_WIDTH_MM = 306.0
+_BOX_SPACING_MM = 6.0
+_BOX_INNER_HEIGHT_MM = 105.0
+_TITLE_CHAR_MM, _TITLE_LINE_MM = 3.3, 8.2
+_ITEM_CHAR_MM, _ITEM_LINE_MM, _ITEM_GAP_MM = 2.55, 6.9, 1.5
+_ROLLOUT_MM = 20.0
+_FACTS_LINE_MM = 8.4
+
+
+def _lines(text: str, width_mm: float, char_mm: float) -> int:
+    return len(textwrap.wrap(text, max(int(width_mm / char_mm), 8), break_on_hyphens=False)) or 1
+
+
+def _fitting_items(measure: FrozenMeasure, columns: int) -> list[str]:
+    width = (_BOXES_WIDTH_MM - (columns + 1) * _BOX_SPACING_MM) / columns - 11
+    space = _BOX_INNER_HEIGHT_MM - _lines(measure.title, width, _TITLE_CHAR_MM) * _TITLE_LINE_MM
+    space -= _ROLLOUT_MM if measure.rollout else 0
+    target = f"{_('Abschluss')}: {target_text(measure)} {_('überfällig')}"
+    space -= (1 + _lines(target, width, _ITEM_CHAR_MM)) * _FACTS_LINE_MM
+    items = measure.work_item_list
+    heights = [
+        _lines(item, width - 6, _ITEM_CHAR_MM) * _ITEM_LINE_MM + _ITEM_GAP_MM for item in items
+    ]
+    if sum(heights) <= space:
+        return items
+    space -= _ITEM_LINE_MM + _ITEM_GAP_MM  # for "… und 3 weitere Punkte"
+    fitting = []
+    for item, height in zip(items, heights, strict=True):
+        if height > space:
+            break
+        fitting.append(item)
+        space -= height
+    return fitting
 
 
 def _chunks(measures: list[FrozenMeasure], size: int) -> list[list[FrozenMeasure]]:
@@ -138,11 +204,13 @@ def deck_pages(
     for measure in measures:
         by_field[measure.field.pk].append(measure)
 
-    layout: list[tuple[PageKind, str, FrozenField | None, list[FrozenMeasure], int, int]] = [
+    # (kind, heading, field, its measures or a preface page's text, part, parts)
+    layout: list[tuple[PageKind, str, FrozenField | None, list[FrozenMeasure] | str, int, int]] = [
         (PageKind.TITLE, title, None, [], 1, 1)
     ]
-    if preface.strip():
-        layout.append((PageKind.PREFACE, _("Vorwort"), None, [], 1, 1))
+    preface_parts = _preface_parts(preface)
+    for part, text in enumerate(preface_parts, start=1):
+        layout.append((PageKind.PREFACE, _("Vorwort"), None, text, part, len(preface_parts)))
     for field_ in fields:
         chunks = _chunks(by_field[field_.pk], MAX_BOXES)
         for part, chunk in enumerate(chunks, start=1):
@@ -151,9 +219,44 @@ def deck_pages(
 
     total = len(layout)
     return [
-        Page(kind, number, total, heading, cover, field_, tuple(chunk), part, parts)
-        for number, (kind, heading, field_, chunk, part, parts) in enumerate(layout, start=1)
+        Page(kind, number, total, heading, cover, field_, (), part, parts, content)
+        if isinstance(content, str)
+        else Page(kind, number, total, heading, cover, field_, tuple(content), part, parts)
+        for number, (kind, heading, field_, content, part, parts) in enumerate(layout, start=1)
     ]
+
+
+# A preface page holds about this many lines of this many characters (the PDF
+# sets 14 pt type on 250 mm, the PowerPoint 16 pt on 12 inches); longer
+# prefaces continue on further pages, split between paragraphs where possible.
+_PREFACE_LINES, _PREFACE_CHARS = 18, 95
+
+
+def _preface_parts(preface: str) -> list[str]:
+    """`preface` in page-sized parts; none for an empty preface."""
+    paragraphs = [p.strip() for p in preface.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    parts, current, used = [], [], 0
+    for paragraph in paragraphs:
+        wrapped = [row for line in paragraph.splitlines() for row in _wrap_preface(line)]
+        while len(wrapped) > _PREFACE_LINES:  # a paragraph longer than a page
+            if current:
+                parts.append("\n\n".join(current))
+                current, used = [], 0
+            parts.append(" ".join(wrapped[:_PREFACE_LINES]))
+            wrapped = wrapped[_PREFACE_LINES:]
+            paragraph = " ".join(wrapped)
+        if current and used + len(wrapped) > _PREFACE_LINES:
+            parts.append("\n\n".join(current))
+            current, used = [], 0
+        current.append(paragraph)
+        used += len(wrapped) + 1  # and the space after a paragraph
+    if current:
+        parts.append("\n\n".join(current))
+    return parts
+
+
+def _wrap_preface(line: str) -> list[str]:
+    return textwrap.wrap(line, _PREFACE_CHARS, break_on_hyphens=False) or [""]
 
 
 def _cover(
@@ -248,6 +351,9 @@ def _stylesheets():
 # --- PPTX ------------------------------------------------------------------------
 
 _SLIDE_WIDTH_IN = 13.333
+# Fira Sans is KERN's font, but not an office suite's; Arial is everywhere (and
+# LibreOffice shows it with the same metrics), so text fits as laid out here.
+FONT = "Arial"
 _SLIDE_HEIGHT_IN = 7.5
 
 
@@ -266,8 +372,15 @@ def render_pptx(
         builder.build(presentation.slides.add_slide(blank), page)
     cover = pages[0].cover
     properties = presentation.core_properties
-    properties.title = f"{cover.title}: {cover.plan_title} {cover.period}"
-    properties.author = cover.authority
+    # The file's properties: python-pptx's template brings its own author, dates
+    # and comment; PowerPoint limits the title to 255 characters.
+    now = datetime.datetime.now(tz=datetime.UTC).replace(tzinfo=None)
+    properties.title = f"{cover.title}: {cover.plan_title} {cover.period}"[:255]
+    properties.author = properties.last_modified_by = cover.authority[:255]
+    properties.created = properties.modified = now
+    properties.revision = 1
+    properties.comments = ""
+    properties.keywords = ""
     properties.language = cover.language
     properties.subject = cover.plan_title
     out = io.BytesIO()
@@ -295,8 +408,11 @@ class _SlideBuilder:
         elif page.kind == PageKind.PREFACE:
             width = _SLIDE_WIDTH_IN - 2 * self.MARGIN
             self._text(slide, self.MARGIN, 0.45, width, 0.9, [(page.heading, 30, True)])
-            paragraphs = [(text, 16, False) for text in page.cover.preface.splitlines() if text]
-            self._text(slide, self.MARGIN, 1.55, width, 5.0, paragraphs)
+            self._part(slide, page)
+            paragraphs = [(text, 16, False) for text in page.text.splitlines() if text]
+            text = self._text(slide, self.MARGIN, 1.55, width, 5.0, paragraphs, content_language)
+            for paragraph in text.text_frame.paragraphs:
+                paragraph.space_after = Pt(10)
         else:
             self._field_page(slide, page, content_language)
         if page.kind != PageKind.TITLE:
@@ -318,7 +434,8 @@ class _SlideBuilder:
         cover = page.cover
         width = _SLIDE_WIDTH_IN - 1.8
         self._text(slide, 0.9, 0.8, width, 0.6, [(cover.authority, 18, False)], content_language)
-        self._text(slide, 0.9, 1.8, width, 1.2, [(cover.title, 36, True)])
+        size = {"short": 36, "long": 28, "very-long": 22}[cover.title_length]
+        self._text(slide, 0.9, 1.6, width, 1.5, [(cover.title, size, True)])
         self._text(
             slide,
             0.9,
@@ -336,16 +453,7 @@ class _SlideBuilder:
     def _field_page(self, slide, page: Page, content_language) -> None:
         heading = [(page.heading, 30, True)]
         self._text(slide, self.MARGIN, 0.45, 9.5, 0.9, heading, content_language)
-        if page.is_continued:
-            self._text(
-                slide,
-                _SLIDE_WIDTH_IN - self.MARGIN - 2.6,
-                0.6,
-                2.6,
-                0.5,
-                [(part_text(page), 14, False)],
-                align_right=True,
-            )
+        self._part(slide, page)
         if not page.measures:
             self._text(
                 slide,
@@ -358,13 +466,27 @@ class _SlideBuilder:
         # Like the PDF: the boxes share the width (one box spans it all).
         columns = max(len(page.measures), 1)
         width = (_SLIDE_WIDTH_IN - 2 * self.MARGIN - (columns - 1) * self.GAP) / columns
-        for index, measure in enumerate(page.measures):
+        for index, box in enumerate(page.boxes):
             left = self.MARGIN + index * (width + self.GAP)
-            self._box(slide, measure, left, width, content_language)
+            self._box(slide, box, left, width, content_language)
         self._legend(slide)
 
-    def _box(self, slide, measure: FrozenMeasure, left: float, width: float, lang) -> None:
+    def _part(self, slide, page: Page) -> None:
+        """ "Teil 1 von 2" at the top right of a page that continues on another."""
+        if page.is_continued:
+            self._text(
+                slide,
+                _SLIDE_WIDTH_IN - self.MARGIN - 2.6,
+                0.6,
+                2.6,
+                0.5,
+                [(part_text(page), 14, False)],
+                align_right=True,
+            )
 
+    def _box(self, slide, box: Box, left: float, width: float, lang) -> None:
+        """Title and items flow from the top; rollout, status and target sit at the bottom."""
+        measure = box.measure
         height = self.BOX_BOTTOM - self.BOX_TOP
         frame = slide.shapes.add_shape(
             MSO_SHAPE.RECTANGLE, Inches(left), Inches(self.BOX_TOP), Inches(width), Inches(height)
@@ -379,30 +501,36 @@ class _SlideBuilder:
         frame.name = f"{_('Maßnahme')}: {measure.title}"
 
         inner = width - 0.4
-        self._text(
-            slide, left + 0.2, self.BOX_TOP + 0.15, inner, 0.9, [(measure.title, 18, True)], lang
+        facts_top = self.BOX_BOTTOM - 1.25
+        rollout_top = facts_top - 0.75
+        text = [(measure.title, 16, True)]
+        text += [(f"• {item}", 13, False) for item in box.items]
+        if box.hidden_items:
+            text.append((box.more_items, 11, False))
+        bottom = rollout_top if measure.rollout else facts_top
+        flow = self._text(
+            slide, left + 0.2, self.BOX_TOP + 0.15, inner, bottom - self.BOX_TOP - 0.2, text, lang
         )
-        bullets = [(f"• {item}", 13, False) for item in measure.work_item_list]
-        top = self.BOX_TOP + 1.1
-        if bullets:
-            self._text(slide, left + 0.2, top, inner, 1.6, bullets, lang)
-        top = self.BOX_TOP + 2.75
+        for paragraph in flow.text_frame.paragraphs[1:]:
+            paragraph.space_before = Pt(4)
         if measure.rollout:
             rollout = measure.rollout
-            self._text(slide, left + 0.2, top, inner, 0.35, [(rollout_text(measure), 12, False)])
-            bar_top = top + 0.4
+            self._text(
+                slide, left + 0.2, rollout_top, inner, 0.35, [(rollout_text(measure), 12, False)]
+            )
+            bar_top = rollout_top + 0.4
             self._rectangle(slide, left + 0.2, bar_top, inner, 0.18, "DDE2E8")
             if rollout.percent:
                 self._rectangle(
                     slide, left + 0.2, bar_top, inner * rollout.percent / 100, 0.18, "1E7A3C"
                 )
         status_colour = STATUS_COLOURS.get(measure.status, STATUS_COLOURS[""])
-        self._rectangle(slide, left + 0.2, self.BOX_TOP + 3.55, 0.18, 0.18, status_colour)
+        self._rectangle(slide, left + 0.2, facts_top + 0.1, 0.18, 0.18, status_colour)
         target = f"{_('Abschluss')}: {target_text(measure)}"
         lines = [(f"{_('Status')}: {measure.status_label}", 14, False), (target, 14, False)]
         if measure.is_overdue_today:
             lines.append((_("überfällig"), 14, True, OVERDUE_COLOUR))
-        self._text(slide, left + 0.45, self.BOX_TOP + 3.45, inner - 0.25, 1.3, lines)
+        self._text(slide, left + 0.45, facts_top, inner - 0.25, 1.2, lines)
 
     def _legend(self, slide) -> None:
         """One text box: a coloured square and the label per status, then "überfällig"."""
@@ -418,6 +546,7 @@ class _SlideBuilder:
                 run = paragraph.add_run()
                 run.text = text
                 run.font.size = Pt(11)
+                run.font.name = FONT
                 run.font.language_id = self.ui_language
                 run.font.color.rgb = RGBColor.from_string(rgb)
 
@@ -445,6 +574,7 @@ class _SlideBuilder:
             run = paragraph.add_run()
             run.text = text
             run.font.size = Pt(size)
+            run.font.name = FONT
             run.font.bold = bold
             run.font.language_id = language or self.ui_language
             run.font.color.rgb = RGBColor.from_string(colour[0] if colour else "1A1F29")

@@ -119,6 +119,10 @@ def test_pdf_marks_overdue_measures(bielefeld):
     # "überfällig" once in the legend of every field page, once per overdue box.
     assert infrastructure.count("überfällig") == 1
     assert hardware.count("überfällig") == 1 + 2  # Klassenzimmerstandard, Förderprogramme
+    # Text comes out in reading order: each bullet before its item, and the
+    # percentage does not break away from its number.
+    assert "1:1-Ausstattung\n• Rahmvertrag über KDN" in hardware
+    assert "(80\xa0%)" in hardware
 
 
 def pptx_texts(slide) -> str:
@@ -264,3 +268,32 @@ def test_an_editions_preface_gets_its_own_page_everywhere(bielefeld, client):
     assert "Vorwort" in texts and "Sehr geehrte Damen und Herren," in texts
     html = client.get("/berichte/mit-vorwort/praesentation/").content.decode()
     assert "der Ausbau des WLAN kommt voran." in html
+
+
+def test_long_texts_never_push_status_and_target_off_the_page(snapshot):
+    """Boxes and pages have a fixed size: what does not fit is counted, not cut off."""
+    long_item = "Ein langer Arbeitsschritt mit vielen Wörtern, der über mehrere Zeilen geht."
+    hardware = snapshot["fields"][1]["measures"]
+    hardware[0]["work_items"] = [f"Punkt {n}: {long_item}" for n in range(12)]
+    hardware[1]["title"] = "Ein sehr langer Titel " * 9
+    title = "Fortschrittsbericht " * 10  # 200 characters
+    preface = "\n\n".join(f"Absatz {n}. " + "Ein Satz des Vorworts. " * 30 for n in range(6))
+
+    pages = deck_pages(snapshot, title, TODAY, "Drucksache " * 18, preface)
+    prefaces = [page for page in pages if page.kind == PageKind.PREFACE]
+    assert len(prefaces) > 1 and all(page.parts == len(prefaces) for page in prefaces)
+    assert "\n\n".join(page.text for page in prefaces).split() == preface.split()
+    boxes = pages[len(prefaces) + 2].boxes
+    assert 0 < len(boxes[0].items) < 12 and boxes[0].hidden_items == 12 - len(boxes[0].items)
+
+    pdf = PdfReader(io.BytesIO(render_pdf(snapshot, title, TODAY, "x", preface)))
+    pptx = Presentation(io.BytesIO(render_pptx(snapshot, title, TODAY, "x", preface)))
+    assert len(pdf.pages) == len(pptx.slides) == len(pages)
+    text = pdf.pages[len(prefaces) + 2].extract_text()
+    assert text.count("Status:") == text.count("Abschluss:") == 3
+    assert f"… und {boxes[0].hidden_items} weitere Punkte im Portal" in text
+    for preface_page, pdf_page in zip(prefaces, pdf.pages[1:], strict=False):
+        # The last words of each part are on its page: nothing was clipped.
+        assert squeeze(preface_page.text[-60:]) in squeeze(pdf_page.extract_text())
+    assert pptx.core_properties.title.startswith("Fortschrittsbericht")
+    assert pptx.core_properties.last_modified_by == "Stadt Bielefeld – Amt für Schule"

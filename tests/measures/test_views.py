@@ -63,7 +63,7 @@ def test_summary_counts(client, bielefeld):
     assert "<dt>Ohne Status</dt><dd>1</dd>" in summary
     overdue = Measure.objects.overdue(timezone.localdate()).count()
     assert f"<dt>Überfällig</dt><dd>{overdue}</dd>" in summary
-    assert "95 von 148 abgeschlossen (64 %)" in summary
+    assert "95 von 148 abgeschlossen (64&nbsp;%)" in summary
 
 
 @pytest.mark.parametrize("htmx", [False, True])
