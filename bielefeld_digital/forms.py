@@ -4,6 +4,7 @@ from django import forms
 from django.forms.renderers import TemplatesSetting
 
 _INPUT_CLASSES = {
+    forms.DateInput: "kern-form-input__input",
     forms.Select: "kern-form-input__select",
     forms.Textarea: "kern-form-input__input",
     forms.TextInput: "kern-form-input__input",

@@ -250,7 +250,7 @@ class EditionForm(PortalForm):
         return data
 
 
-class ComparisonForm(forms.Form):
+class ComparisonForm(PortalForm):
     """Which two states to compare: two editions, or an edition and the live plan."""
 
     LIVE = "aktuell"

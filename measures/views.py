@@ -101,8 +101,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def _edition(plan: Plan, slug: str) -> Edition:
-    """A published edition of `plan`; 404 if unknown or withdrawn."""
-    edition = plan.editions.published().filter(slug=slug).first()
+    """A published edition, `plan`'s first; 404 if unknown or withdrawn.
+
+    Editions of an earlier plan keep their addresses when a new plan is loaded.
+    """
+    editions = Edition.objects.published().filter(slug=slug)
+    edition = editions.filter(plan=plan).first() or editions.first()
     if edition is None:
         raise Http404("Diesen Bericht gibt es nicht (mehr).")
     return edition
