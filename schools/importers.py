@@ -24,6 +24,11 @@ from .scope import BIELEFELD_AUTHORITY_NUMBER, BIELEFELD_SCHOOL_FORMS
 
 BATCH_SIZE = 500
 
+# What `load_bielefeld` imports; see schools/data/README.md.
+DATA_DIR = Path(__file__).resolve().parent / "data"
+BIELEFELD_DIRECTORY_FILE = DATA_DIR / "schuldaten-bielefeld.csv"
+BIELEFELD_DISTRICTS_FILE = DATA_DIR / "bielefeld-schuelerzahlen-nach-klasse-stand-2022-10-01.csv"
+
 # Columns of schuldaten.csv that the import reads. The published format has 24
 # columns; the files up to 2022 lack Bezirksregierung, which is therefore optional.
 DIRECTORY_COLUMNS = (
@@ -172,7 +177,8 @@ class DistrictImport:
 # --- Reading files -------------------------------------------------------------
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, encoding: str) -> bytes:
+    """The file's bytes, unless it is evidently no text file in `encoding`."""
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -194,9 +200,10 @@ def _read_bytes(path: Path) -> bytes:
     if b"\x00" in data[:4096]:
         raise ImportFileError(
             _(
-                "Die Datei ist keine Textdatei im erwarteten Format (sie enthält Null-Bytes, "
+                "Die Datei ist keine Textdatei in %(encoding)s (sie enthält Null-Bytes, "
                 "etwa weil sie als UTF-16 oder in einem Tabellenformat gespeichert wurde)."
             )
+            % {"encoding": encoding}
         )
     return data
 
@@ -323,7 +330,7 @@ def read_directory(path: Path, *, authority_number: str | None = None) -> Direct
 
     Raises ImportFileError for a file that cannot be the directory at all.
     """
-    data = _read_bytes(path)
+    data = _read_bytes(path, "UTF-8")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -428,7 +435,7 @@ class DistrictFile:
 
 def read_districts(path: Path) -> DistrictFile:
     """Read the city's pupil counts per class for each school's Stadtbezirk."""
-    text = _decode_cp1252(_read_bytes(path))
+    text = _decode_cp1252(_read_bytes(path, "Windows-1252 (cp1252)"))
     rows = _rows(text, 1)
     header = _header(rows, DISTRICT_COLUMNS)
     result = DistrictFile()
