@@ -360,7 +360,7 @@ def read_directory(path: Path, *, authority_number: str | None = None) -> Direct
     header = _header(rows, DIRECTORY_COLUMNS)
 
     directory = DirectoryFile()
-    lines: dict[str, int] = {}
+    first_line_of: dict[str, int] = {}
     data_rows = 0
     for line, row in rows:
         if not any(value.strip() for value in row):
@@ -386,11 +386,12 @@ def read_directory(path: Path, *, authority_number: str | None = None) -> Direct
         number = raw["Schulnummer"]
         directory.seen_numbers.add(number)
         directory.municipalities.add(raw["Gemeindeschluessel"])
-        if number in lines:
+        if number in first_line_of:
             directory.rejections.append(
                 Rejection(
                     line,
-                    _("Die Schulnummer steht schon in Zeile %(line)d.") % {"line": lines[number]},
+                    _("Die Schulnummer steht schon in Zeile %(line)d.")
+                    % {"line": first_line_of[number]},
                     number,
                 )
             )
@@ -401,7 +402,7 @@ def read_directory(path: Path, *, authority_number: str | None = None) -> Direct
         except ValueError as error:
             directory.rejections.append(Rejection(line, str(error), number))
             continue
-        lines[number] = line
+        first_line_of[number] = line
         directory.records[number] = values
     if not data_rows:
         raise ImportFileError(_("Die Datei enthält keine Datenzeilen."))
@@ -510,11 +511,10 @@ def import_directory(
     changed: list[School] = []
     changed_fields: set[str] = set()
     for number, values in directory.records.items():
-        school = existing.get(number) or School(**values)
         values = {**values, "in_scope": _stop_gap_in_scope(School(**values), today)}
-        if school.pk is None:
-            school.in_scope = values["in_scope"]
-            new.append(school)
+        school = existing.get(number)
+        if school is None:
+            new.append(School(**values))
             result.created.append(number)
             continue
         names = [name for name, value in values.items() if getattr(school, name) != value]
