@@ -1,15 +1,120 @@
 """Schools and the per-school rollout of measures."""
 
+import datetime
+from collections.abc import Iterable
+from typing import Self
+
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 school_number_validator = RegexValidator(
     r"^\d{6}$", _("Die Schulnummer besteht aus sechs Ziffern.")
 )
+
+# The directory's school forms (key_schulformschluessel.csv of Schulgrunddaten NRW).
+# A plain mapping, not choices: the codes are the ministry's, and a code it adds
+# later must not make existing rows invalid before we learn its name.
+SCHOOL_FORM_NAMES: dict[str, str] = {
+    "02": "Grundschule",
+    "04": "Hauptschule",
+    "06": "Volksschule",
+    "08": "Förderschule",
+    "0A": "Schulaufsicht",
+    "10": "Realschule",
+    "13": "Primus (Schulversuch)",
+    "14": "Sekundarschule",
+    "15": "Gesamtschule",
+    "16": "Gemeinschaftsschule (Schulversuch)",
+    "17": "Waldorfschule",
+    "18": "Hiberniaschule",
+    "19": "Freie Waldorfförderschule",
+    "20": "Gymnasium",
+    "25": "Weiterbildungskolleg",
+    "30": "Berufskolleg",
+    "50": "ZfsL",
+    "51": "Seminar Grundschule",
+    "52": "Seminar sonderpädagogische Förderung",
+    "53": "Seminar Haupt-, Real- und Gesamtschulen",
+    "56": "Seminar Gymnasien und Gesamtschulen",
+    "58": "Seminar Berufskolleg",
+    "81": "Schulischer Lernort",
+    "83": "Klinikschule",
+    "85": "Förderschule im Bereich der Realschule",
+    "87": "Förderschule im Bereich des Gymnasiums",
+    "88": "Förderschule im Bereich des Berufskollegs",
+}
+
+
+class OperationKey(models.TextChoices):
+    """The directory's Schulbetriebsschlüssel (key_schulbetriebsschluessel.csv)."""
+
+    CLOSING = "0", _("wird zum Ende des laufenden Schuljahres aufgelöst")
+    OPERATING = "1", _("hat Schulbetrieb")
+    CLOSING_LATER = "2", _("wird zu einem späteren Zeitpunkt aufgelöst")
+    OPENING = "3", _("nimmt den Schulbetrieb auf")
+    SUSPENDED = "4", _("Schulbetrieb ruht")
+    DELETED = "5", _("gelöscht (nur noch für die Stellendatei geführt)")
+    OPERATING_SOME_SURVEYS = "6", _("hat Schulbetrieb (nimmt nur an bestimmten Erhebungen teil)")
+    DISSOLVED = "9", _("aufgelöst (nur noch für die amtliche Schulstatistik geführt)")
+
+    @classmethod
+    def closing(cls) -> list[str]:
+        """Keys whose Schulbetriebsdatum is the school's last day."""
+        return [cls.CLOSING, cls.CLOSING_LATER]
+
+    @classmethod
+    def operating(cls) -> list[str]:
+        """Keys of a school in operation without a date that limits it."""
+        return [cls.OPERATING, cls.OPERATING_SOME_SURVEYS]
+
+
+class LegalForm(models.TextChoices):
+    """The directory's Rechtsform."""
+
+    PUBLIC = "1", _("öffentlich")
+    PRIVATE = "2", _("privat (Ersatzschule)")
+
+
+class RegionalAuthority(models.TextChoices):
+    """The directory's Bezirksregierung (key_bezreg.csv)."""
+
+    DUESSELDORF = "1", _("Düsseldorf")
+    KOELN = "3", _("Köln")
+    MUENSTER = "5", _("Münster")
+    DETMOLD = "7", _("Detmold")
+    ARNSBERG = "9", _("Arnsberg")
+
+
+class SchoolQuerySet(models.QuerySet):
+    """Filters over the directory's data; database filters, so they work in aggregates."""
+
+    def in_operation(self, on: datetime.date) -> Self:
+        """Schools that hold lessons on `on`; the same rule as `School.is_in_operation`.
+
+        A school that vanished from the directory is not counted: the directory
+        no longer vouches for it, and a closed school must not stay in a
+        denominator for ever.
+        """
+        return self.filter(
+            Q(operation_key__in=OperationKey.operating())
+            | Q(operation_key=OperationKey.OPENING, opens_on__lte=on)
+            | Q(operation_key__in=OperationKey.closing(), closes_on__gte=on),
+            listed=True,
+        )
+
+    def in_scope(
+        self, authority_number: str, school_forms: Iterable[str], on: datetime.date
+    ) -> Self:
+        """The schools a plan covers on `on`: one Schulträger's schools of some forms in
+        operation (see schools.scope for Bielefeld's)."""
+        return self.in_operation(on).filter(
+            authority_number=authority_number, school_form__in=list(school_forms)
+        )
 
 
 class School(models.Model):
@@ -23,12 +128,59 @@ class School(models.Model):
     # because leading zeros and letters matter.
     school_form = models.CharField(_("Schulform"), max_length=2)
     school_form_name = models.CharField(_("Schulform (Bezeichnung)"), max_length=100, blank=True)
+    short_name = models.CharField(_("Kurzbezeichnung"), max_length=100, blank=True)
+    # Not in the directory: set by `import_districts` or an administrator, and
+    # never touched by a directory import.
     district = models.CharField(_("Stadtbezirk"), max_length=100, blank=True)
+    street = models.CharField(_("Straße"), max_length=100, blank=True)
+    postcode = models.CharField(_("PLZ"), max_length=5, blank=True)
+    city = models.CharField(_("Ort"), max_length=100, blank=True)
+    # As published: many addresses lack a scheme or are not valid URLs, and the
+    # directory is the authority on them, not our validator.
+    homepage = models.CharField(_("Homepage"), max_length=200, blank=True)
+    regional_authority = models.CharField(
+        _("Bezirksregierung"), max_length=1, choices=RegionalAuthority.choices, blank=True
+    )
+    legal_form = models.CharField(
+        _("Rechtsform"), max_length=1, choices=LegalForm.choices, blank=True
+    )
+    authority_number = models.CharField(
+        _("Schulträgernummer"), max_length=10, blank=True, db_index=True
+    )
+    municipality_key = models.CharField(_("Gemeindeschlüssel"), max_length=8, blank=True)
+    operation_key = models.CharField(
+        _("Schulbetrieb"),
+        max_length=1,
+        choices=OperationKey.choices,
+        default=OperationKey.OPERATING,
+    )
+    opens_on = models.DateField(
+        _("nimmt den Betrieb auf am"),
+        null=True,
+        blank=True,
+        help_text=_("Nur bei „nimmt den Schulbetrieb auf“: der erste Schultag."),
+    )
+    closes_on = models.DateField(
+        _("letzter Tag des Schulbetriebs"),
+        null=True,
+        blank=True,
+        help_text=_("Nur bei einer Schule, die aufgelöst wird: ihr letzter Tag (z. B. 31.07.)."),
+    )
+    listed = models.BooleanField(
+        _("im Schulverzeichnis"),
+        default=True,
+        help_text=_(
+            "Fehlt eine Schule beim Import des Schulverzeichnisses, bleibt sie mit ihren "
+            "Daten erhalten und wird hier als nicht mehr verzeichnet markiert."
+        ),
+    )
     in_scope = models.BooleanField(
         _("im Geltungsbereich"),
         default=True,
         help_text=_("Gehört zu den Schulen, für die der Plan gilt."),
     )
+
+    objects = SchoolQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Schule")
@@ -40,10 +192,76 @@ class School(models.Model):
                 name="school_number_six_digits",
                 violation_error_message=_("Die Schulnummer besteht aus sechs Ziffern."),
             ),
+            models.CheckConstraint(
+                condition=Q(operation_key=OperationKey.OPENING, opens_on__isnull=False)
+                | (~Q(operation_key=OperationKey.OPENING) & Q(opens_on__isnull=True)),
+                name="school_opens_on_iff_opening",
+                violation_error_message=_(
+                    "Ein Datum der Betriebsaufnahme gehört genau zu einer Schule, "
+                    "die den Schulbetrieb aufnimmt."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(operation_key__in=OperationKey.closing(), closes_on__isnull=False)
+                | (~Q(operation_key__in=OperationKey.closing()) & Q(closes_on__isnull=True)),
+                name="school_closes_on_iff_closing",
+                violation_error_message=_(
+                    "Ein letzter Tag des Schulbetriebs gehört genau zu einer Schule, "
+                    "die aufgelöst wird."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.school_number})"
+
+    @property
+    def email(self) -> str:
+        """The directory's address; it is the same pattern for every school."""
+        return f"{self.school_number}@schule.nrw.de"
+
+    def is_in_operation(self, on: datetime.date) -> bool:
+        """Whether the school holds lessons on `on`; agrees with
+        `School.objects.in_operation(on)`."""
+        if not self.listed:
+            return False
+        if self.operation_key in OperationKey.operating():
+            return True
+        if self.operation_key == OperationKey.OPENING:
+            return self.opens_on is not None and self.opens_on <= on
+        if self.operation_key in OperationKey.closing():
+            return self.closes_on is not None and on <= self.closes_on
+        return False
+
+    def is_in_scope(
+        self, authority_number: str, school_forms: Iterable[str], on: datetime.date
+    ) -> bool:
+        """Agrees with `School.objects.in_scope(...)`."""
+        return (
+            self.authority_number == authority_number
+            and self.school_form in set(school_forms)
+            and self.is_in_operation(on)
+        )
+
+    @property
+    def status(self) -> str:
+        """The directory's state in words, e.g. "schließt zum 31.07.2026"."""
+        if not self.listed:
+            return gettext("nicht mehr im Schulverzeichnis")
+        key = self.operation_key
+        if key in OperationKey.closing() and self.closes_on:
+            return gettext("schließt zum %(date)s") % {"date": _date(self.closes_on)}
+        if key == OperationKey.OPENING and self.opens_on:
+            return gettext("nimmt den Betrieb am %(date)s auf") % {"date": _date(self.opens_on)}
+        if key == OperationKey.SUSPENDED:
+            return gettext("Schulbetrieb ruht")
+        if key in (OperationKey.DELETED, OperationKey.DISSOLVED):
+            return gettext("aufgelöst")
+        return gettext("in Betrieb")
+
+
+def _date(value: datetime.date) -> str:
+    return value.strftime("%d.%m.%Y")
 
 
 class RolloutState(models.TextChoices):

@@ -44,6 +44,8 @@ def make_measure(
 
 def make_school(**kwargs) -> School:
     n = next(_counter)
-    values = {"school_number": f"{100000 + n}", "name": f"Schule {n}", "school_form": "02"}
+    # 8xxxxx: no real NRW school number (those start with 1, 5 or 6) and below the
+    # demo schools' 9xxxxx, so factories never collide with imported schools.
+    values = {"school_number": f"{800000 + n}", "name": f"Schule {n}", "school_form": "02"}
     values.update(kwargs)
     return School.objects.create(**values)

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
 from measures.models import FieldOfAction, Measure
-from schools.models import SchoolRollout
+from schools.models import School, SchoolRollout
 from tests.browser.axe import assert_accessible
 from tests.factories import make_school
 
@@ -26,6 +26,9 @@ def staff_live(bielefeld_live) -> str:
     FieldOfAction.objects.get(slug="softwareausstattung").responsible_groups.add(team)
     user = User.objects.create_user("sven", password=PASSWORD, first_name="Sven")
     user.groups.add(team)
+    # load_bielefeld also imports Bielefeld's real schools; the test counts on
+    # exactly its own three in-scope schools.
+    School.objects.update(in_scope=False)
     for name in ["Grundschule Am Wald", "Gymnasium Mitte", "Realschule Nord"]:
         make_school(name=name, school_form="02", school_form_name="Grundschule", district="Mitte")
     SchoolRollout.objects.start_tracking(Measure.objects.get(slug=MEASURE), user=user)

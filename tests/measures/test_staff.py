@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.test import Client
 
 from measures.models import Measure
-from schools.models import SchoolRollout
+from schools.models import School, SchoolRollout
 from tests.factories import make_school
 
 PASSWORD = "geheim-und-lang-genug"
@@ -356,6 +356,9 @@ def test_public_pages_offer_edit_links_only_to_those_who_may_edit(roles):
 
 @pytest.fixture
 def schools(bielefeld):
+    # load_bielefeld also imports Bielefeld's real schools; these tests count on
+    # exactly their own three in-scope schools.
+    School.objects.update(in_scope=False)
     return [
         make_school(
             name="Grundschule Heepen",

@@ -1,0 +1,36 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from schools.importers import ImportFileError, import_districts, read_districts
+
+
+class Command(BaseCommand):
+    help = (
+        "Setzt den Stadtbezirk der Schulen aus der Datei der Stadt Bielefeld "
+        "„Schülerzahlen städtischer Schulen nach Klassen“ (cp1252, Semikolon)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", type=Path)
+
+    def handle(self, *args, path: Path, verbosity: int, **options) -> None:
+        try:
+            result = import_districts(read_districts(path))
+        except ImportFileError as error:
+            raise CommandError(str(error)) from error
+        if verbosity < 1:
+            return
+        self.stdout.write(result.summary())
+        for rejection in result.rejections:
+            self.stdout.write(_("  abgelehnt: %s") % rejection)
+        for number, name in result.unknown.items():
+            self.stdout.write(
+                _("  unbekannte Schule: %(number)s %(name)s") % {"number": number, "name": name}
+            )
+        for number, districts in result.conflicts.items():
+            self.stdout.write(
+                _("  widersprüchlich: %(number)s in %(districts)s")
+                % {"number": number, "districts": ", ".join(districts)}
+            )

@@ -1,0 +1,44 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from schools.importers import ImportFileError, import_directory, read_directory
+from schools.models import School
+
+
+class Command(BaseCommand):
+    help = (
+        "Importiert das Schulverzeichnis NRW (schuldaten.csv der Schulgrunddaten NRW): "
+        "legt Schulen nach Schulnummer an oder aktualisiert sie. Eine Schule, die in der "
+        "Datei fehlt, wird nicht gelöscht, sondern als nicht mehr verzeichnet markiert."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", type=Path)
+        parser.add_argument(
+            "--traeger",
+            metavar="NUMMER",
+            help="Nur die Schulen dieses Schulträgers (Trägernummer, z. B. 10261 für die "
+            "Stadt Bielefeld) importieren.",
+        )
+
+    def handle(self, *args, path: Path, traeger: str | None, verbosity: int, **options) -> None:
+        try:
+            directory = read_directory(path, authority_number=traeger)
+            result = import_directory(directory, authority_number=traeger)
+        except ImportFileError as error:
+            raise CommandError(str(error)) from error
+        if verbosity < 1:
+            return
+        self.stdout.write(result.summary())
+        for rejection in result.rejections:
+            self.stdout.write(_("  abgelehnt: %s") % rejection)
+        for school in result.delisted:
+            self.stdout.write(_("  nicht mehr im Schulverzeichnis: %s") % school)
+        if verbosity >= 2:
+            for number, names in result.updated.items():
+                fields = ", ".join(str(School._meta.get_field(name).verbose_name) for name in names)
+                self.stdout.write(
+                    _("  geändert: %(number)s: %(fields)s") % {"number": number, "fields": fields}
+                )

@@ -1,0 +1,119 @@
+"""`manage.py import_districts`: the Stadtbezirk from the city's pupil counts."""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from schools.importers import BIELEFELD_DIRECTORY_FILE, BIELEFELD_DISTRICTS_FILE
+from schools.models import School
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "Stichtag;Schulform;Stadtbezirk;Schulnummer;Schulname;Klasse;Anzahl_SuS\r\n"
+
+
+def run(path: Path) -> str:
+    out = io.StringIO()
+    call_command("import_districts", path, stdout=out)
+    return out.getvalue()
+
+
+def district(number: str) -> str:
+    return School.objects.get(school_number=number).district
+
+
+@pytest.fixture
+def schools(db) -> None:
+    call_command("import_schools", BIELEFELD_DIRECTORY_FILE, verbosity=0)
+
+
+def test_the_city_file_sets_the_official_district_names(schools):
+    output = run(BIELEFELD_DISTRICTS_FILE)
+    assert output.splitlines() == [
+        "Stadtbezirke: 70 gesetzt, 0 unverändert; unbekannte Schulen: 1; "
+        "widersprüchliche Schulen: 0; abgelehnte Zeilen: 0",
+        "  unbekannte Schule: 162000 Kuhloschule",
+    ]
+    assert district("162050") == "Jöllenbeck"  # spelt "Joellenbeck" in the file
+    assert district("100045") == "Heepen"
+    assert School.objects.filter(district="Jöllenbeck").count() == 5
+    assert not School.objects.filter(district="Joellenbeck").exists()
+    assert set(School.objects.exclude(district="").values_list("district", flat=True)) == {
+        "Mitte",
+        "Schildesche",
+        "Gadderbaum",
+        "Brackwede",
+        "Dornberg",
+        "Jöllenbeck",
+        "Heepen",
+        "Stieghorst",
+        "Sennestadt",
+        "Senne",
+    }
+
+
+def test_running_twice_changes_nothing(schools):
+    run(BIELEFELD_DISTRICTS_FILE)
+    assert run(BIELEFELD_DISTRICTS_FILE).startswith("Stadtbezirke: 0 gesetzt, 70 unverändert")
+
+
+def test_a_directory_reimport_keeps_the_districts(schools):
+    run(BIELEFELD_DISTRICTS_FILE)
+    call_command("import_schools", BIELEFELD_DIRECTORY_FILE, verbosity=0)
+    assert district("162050") == "Jöllenbeck"
+    assert School.objects.exclude(district="").count() == 70
+
+
+def test_a_school_in_two_districts_is_reported_and_left_alone(schools, tmp_path):
+    School.objects.filter(school_number="100045").update(district="Mitte")
+    path = tmp_path / "bezirke.csv"
+    path.write_bytes(
+        (
+            HEADER
+            + "01.10.2022;Realschule;Heepen;100045;Realschule_am_Schlehenweg;5a;29\r\n"
+            + "01.10.2022;Realschule;Joellenbeck;100045;Realschule_am_Schlehenweg;5b;29\r\n"
+            + "01.10.2022;Realschule;Jöllenbeck;162050;Realschule_Jöllenbeck;5a;29\r\n"
+            + "01.10.2022;Realschule;Bielefeld-Ost;100046;X;5a;29\r\n"
+        ).encode("cp1252")
+    )
+    output = run(path)
+    assert "widersprüchlich: 100045 in Heepen, Jöllenbeck" in output
+    assert "Zeile 5 (Schulnummer 100046): „Bielefeld-Ost“ ist kein Bielefelder Stadtbezirk." in (
+        output
+    )
+    assert district("100045") == "Mitte"
+    assert district("162050") == "Jöllenbeck"  # cp1252 "ö" read as such
+
+
+def test_a_utf8_file_is_read_too(schools, tmp_path):
+    path = tmp_path / "bezirke.csv"
+    path.write_text(HEADER + "01.10.2022;RS;Jöllenbeck;162050;R;5a;29\r\n", encoding="utf-8")
+    assert run(path).startswith("Stadtbezirke: 1 gesetzt")
+    assert district("162050") == "Jöllenbeck"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            (HEADER + "01.10.2022;RS;Heepen;100045;R;5a;29\r\n").encode("utf-16"),
+            r"keine Textdatei in Windows-1252 \(cp1252\)",
+        ),
+        (HEADER.encode() + b"01.10.2022;RS;Heepen;100045;R\x81;5a;29\r\n", "cp1252"),
+        (b"Stichtag,Schulform,Stadtbezirk,Schulnummer\r\n", "Semikolon"),
+        (b"Stichtag;Schulform;Bezirk;Nummer\r\n", "fehlen die Spalten: Schulnummer, Stadtbezirk"),
+        (b"", "leer"),
+        (HEADER.encode(), "keine Datenzeilen"),
+    ],
+    ids=["utf16", "undefined-cp1252-byte", "commas", "wrong-columns", "empty", "only-header"],
+)
+def test_a_broken_file_is_refused_and_changes_nothing(schools, tmp_path, content, message):
+    School.objects.filter(school_number="100045").update(district="Mitte")
+    path = tmp_path / "bezirke.csv"
+    path.write_bytes(content)
+    with pytest.raises(CommandError, match=message):
+        run(path)
+    assert district("100045") == "Mitte"
+    assert School.objects.exclude(district="").count() == 1
