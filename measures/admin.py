@@ -15,7 +15,7 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from schools.models import RolloutState, SchoolRollout
+from schools.models import SchoolRollout
 
 from .models import EDIT_ALL_PERMISSION, Edition, FieldOfAction, Measure, Plan, Status
 from .targets import Target
@@ -415,18 +415,11 @@ class MeasureAdmin(HistoryAdmin):
         return fields
 
     def get_queryset(self, request):
-        in_scope = Q(school_rollouts__school__in_scope=True)
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                schools_total=Count("school_rollouts", filter=in_scope),
-                schools_done=Count(
-                    "school_rollouts",
-                    filter=in_scope & Q(school_rollouts__state=RolloutState.DONE),
-                ),
-            )
-        )
+        # The counts of the plan the portal shows (measures of other plans, if
+        # any, are counted against its schools too).
+        measures = super().get_queryset(request)
+        plan = Plan.objects.current()
+        return measures.with_school_counts(plan) if plan else measures
 
     @admin.display(description=_("Abschluss"), ordering="target_year")
     def target_display(self, measure: Measure) -> str:

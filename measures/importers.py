@@ -21,6 +21,8 @@ _ROLLOUT = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 
 
 CHANGE_REASON = "Plandatei geladen"
+# Optional keys of [plan]: the rule that says which schools the plan covers.
+PLAN_SCOPE_KEYS = ("school_authority_number", "school_forms")
 
 
 class PlanFileError(Exception):
@@ -102,9 +104,11 @@ def load_plan(data: dict, *, reset: bool = False) -> Counter:
                 "period_start": plan_data["period_start"],
                 "period_end": plan_data["period_end"],
                 "as_of": plan_data["as_of"],
+                **{k: plan_data.get(k, "") for k in PLAN_SCOPE_KEYS},
             },
         )
         plan_values = {k: plan_data[k] for k in ("period_start", "period_end", "as_of")}
+        plan_values |= {k: plan_data.get(k, "") for k in PLAN_SCOPE_KEYS}
         stats["changed"] += created or _update(plan, plan_values)
 
         seen_fields, seen_measures = [], []

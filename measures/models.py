@@ -6,17 +6,23 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, Group, User
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, F, Func, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from schools.models import RolloutState
+from schools.models import RolloutState, School, SchoolQuerySet, SchoolRollout
 
 from .targets import MAX_YEAR, MIN_YEAR, Target, TargetKind
+
+school_forms_validator = RegexValidator(
+    r"^\s*([0-9A-Za-z]{2}\s*(,\s*[0-9A-Za-z]{2}\s*)*)?$",
+    _("Schulformen als zweistellige Schlüssel, durch Kommas getrennt, z. B. „02, 10, 20“."),
+)
 
 
 class PlanQuerySet(models.QuerySet):
@@ -36,6 +42,27 @@ class Plan(models.Model):
         max_length=10,
         default="de",
         help_text=_("Sprache, in der Titel und Texte des Plans geschrieben sind (z. B. „de“)."),
+    )
+    # The plan's scope is a rule over the school directory, not a list: the
+    # Schulträger's schools of these forms that are in operation on a given day.
+    school_authority_number = models.CharField(
+        _("Trägernummer im Schulverzeichnis"),
+        max_length=10,
+        blank=True,
+        help_text=_(
+            "Die Schulen dieses Schulträgers gehören zum Plan (Stadt Bielefeld: 10261). "
+            "Leer: Schulen jedes Trägers."
+        ),
+    )
+    school_forms = models.CharField(
+        _("Schulformen"),
+        max_length=200,
+        blank=True,
+        validators=[school_forms_validator],
+        help_text=_(
+            "Schlüssel der Schulformen, durch Kommas getrennt (z. B. „02, 10, 20“ für "
+            "Grundschule, Realschule, Gymnasium). Leer: alle Schulformen."
+        ),
     )
 
     objects = PlanQuerySet.as_manager()
@@ -62,6 +89,19 @@ class Plan(models.Model):
     @property
     def period(self) -> str:
         return f"{self.period_start}-{self.period_end}"
+
+    @property
+    def school_form_codes(self) -> list[str]:
+        return [code.strip().upper() for code in self.school_forms.split(",") if code.strip()]
+
+    def schools(self, on: datetime.date) -> SchoolQuerySet:
+        """The schools the plan covers on `on`: "x/74" becomes "x/76" when two open."""
+        schools = School.objects.in_operation(on)
+        if self.school_authority_number:
+            schools = schools.filter(authority_number=self.school_authority_number)
+        if self.school_forms.strip():
+            schools = schools.filter(school_form__in=self.school_form_codes)
+        return schools
 
 
 class FieldOfAction(models.Model):
@@ -137,19 +177,33 @@ class MeasureQuerySet(models.QuerySet):
     def for_plan(self, plan: Plan) -> "MeasureQuerySet":
         return self.filter(field__plan=plan)
 
-    def for_report(self) -> "MeasureQuerySet":
-        """Measures with their field and per-school rollout counts, in report order."""
-        in_scope = Q(school_rollouts__school__in_scope=True)
-        return (
-            self.select_related("field")
-            .annotate(
-                schools_total=Count("school_rollouts", filter=in_scope),
-                schools_done=Count(
-                    "school_rollouts",
-                    filter=in_scope & Q(school_rollouts__state=RolloutState.DONE),
+    def for_report(
+        self, plan: Plan | None = None, on: datetime.date | None = None
+    ) -> "MeasureQuerySet":
+        """Measures with their field in report order; given the plan, with the
+        per-school rollout counts as of `on` (today) in the same query."""
+        measures = self.select_related("field").order_by(
+            "field__position", "field__pk", "position", "pk"
+        )
+        return measures if plan is None else measures.with_school_counts(plan, on)
+
+    def with_school_counts(self, plan: Plan, on: datetime.date | None = None) -> "MeasureQuerySet":
+        """Annotate what `Measure.rollout` needs: whether the measure is tracked per
+        school, the plan's schools on `on` (one subquery, the same for all), and
+        how many of them are done."""
+        scope = plan.schools(on or timezone.localdate())
+        return self.annotate(
+            has_school_rows=Exists(SchoolRollout.objects.filter(measure=OuterRef("pk"))),
+            schools_in_scope=Subquery(
+                scope.order_by().values(count=Func(F("pk"), function="COUNT"))
+            ),
+            schools_done=Count(
+                "school_rollouts",
+                filter=Q(
+                    school_rollouts__state=RolloutState.DONE,
+                    school_rollouts__school__in=scope.values("pk"),
                 ),
-            )
-            .order_by("field__position", "field__pk", "position", "pk")
+            ),
         )
 
     def overdue(self, today: datetime.date) -> "MeasureQuerySet":
@@ -521,28 +575,30 @@ class Measure(models.Model):
     @cached_property
     def tracks_schools(self) -> bool:
         """Whether the rollout is recorded school by school (else as an entered count)."""
-        total = getattr(self, "schools_total", None)
-        return bool(total) if total is not None else self.school_rollouts.exists()
+        tracked = getattr(self, "has_school_rows", None)
+        return tracked if tracked is not None else self.school_rollouts.exists()
 
     @cached_property
     def rollout(self) -> Rollout | None:
-        """Schools done/total: from per-school rows when there are any, else the entered count.
+        """Schools done/total. Tracked per school: done among the plan's schools today,
+        out of all of them (a school without a row is open), so the denominator
+        follows the directory. Otherwise the entered count ("59/74"), as entered.
 
-        The per-school numbers come from `for_report()`'s annotations; without them
-        this costs two queries. Cached per instance: fetch the measure anew after a change.
+        The per-school numbers come from `with_school_counts()`; without them this
+        costs up to four queries. Cached: fetch the measure anew after a change.
         """
-        total = getattr(self, "schools_total", None)
+        if not self.tracks_schools:
+            if self.rollout_total:
+                return Rollout(self.rollout_done, self.rollout_total)
+            return None
+        total = getattr(self, "schools_in_scope", None)
         if total is None:
-            in_scope = self.school_rollouts.filter(school__in_scope=True)
-            total = in_scope.count()
-            done = in_scope.filter(state=RolloutState.DONE).count() if total else 0
+            scope = self.field.plan.schools(timezone.localdate())
+            total = scope.count()
+            done = self.school_rollouts.filter(state=RolloutState.DONE, school__in=scope).count()
         else:
             done = self.schools_done
-        if total:
-            return Rollout(done, total)
-        if self.rollout_total:
-            return Rollout(self.rollout_done, self.rollout_total)
-        return None
+        return Rollout(done, total) if total else None
 
 
 @dataclass

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from schools.models import RolloutState, SchoolRollout
+from schools.models import RolloutState, School, SchoolRollout
 
 from .models import NO_STATUS_LABEL, FieldOfAction, Measure, Plan, ProgressReport, Rollout, Status
 from .targets import Target, TargetKind
@@ -21,18 +21,23 @@ SNAPSHOT_VERSION = 1
 
 
 def build_snapshot(plan: Plan, today: datetime.date) -> dict:
-    """The complete state of `plan` as JSON-serialisable data. Costs four queries."""
-    rows = SchoolRollout.objects.select_related("school").order_by(
-        "school__district", "school__name"
-    )
+    """The complete state of `plan` on `today` as JSON-serialisable data.
+
+    A measure tracked per school lists every school in the plan's scope that
+    day, a school without a row as open. Costs five queries.
+    """
+    scope = list(plan.schools(today).order_by("district", "name", "school_number"))
+    in_scope = {school.pk for school in scope}
+    rows = SchoolRollout.objects.filter(school__in=in_scope)
     measures = (
         Measure.objects.for_plan(plan)
-        .for_report()
+        .for_report(plan, today)
         .prefetch_related(Prefetch("school_rollouts", queryset=rows, to_attr="rows"))
     )
     by_field: dict[int, list[dict]] = {}
     for measure in measures:
         rollout = measure.rollout
+        states = {row.school_id: row for row in measure.rows}
         by_field.setdefault(measure.field_id, []).append(
             {
                 "id": measure.pk,
@@ -50,15 +55,8 @@ def build_snapshot(plan: Plan, today: datetime.date) -> dict:
                 "responsible": measure.responsible,
                 "rollout": [rollout.done, rollout.total] if rollout else None,
                 "schools": [
-                    {
-                        "number": row.school.school_number,
-                        "name": row.school.name,
-                        "district": row.school.district,
-                        "state": row.state,
-                        "date": row.date.isoformat() if row.date else None,
-                    }
-                    for row in measure.rows
-                    if row.school.in_scope
+                    _school_state(school, states.get(school.pk))
+                    for school in (scope if measure.tracks_schools else [])
                 ],
             }
         )
@@ -81,6 +79,16 @@ def build_snapshot(plan: Plan, today: datetime.date) -> dict:
             }
             for field_ in FieldOfAction.objects.filter(plan=plan).order_by("position", "pk")
         ],
+    }
+
+
+def _school_state(school: School, row: SchoolRollout | None) -> dict:
+    return {
+        "number": school.school_number,
+        "name": school.name,
+        "district": school.district,
+        "state": row.state if row else RolloutState.OPEN.value,
+        "date": row.date.isoformat() if row and row.date else None,
     }
 
 

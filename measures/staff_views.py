@@ -41,7 +41,7 @@ def measure_for_edit(request: HttpRequest, slug: str) -> Measure:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """ "Meine Maßnahmen" first, then the others (read only)."""
     plan = Plan.objects.current()
-    measures = list(Measure.objects.for_plan(plan).for_report()) if plan else []
+    measures = list(Measure.objects.for_plan(plan).for_report(plan)) if plan else []
     editable = set(Measure.objects.editable_by(request.user).values_list("pk", flat=True))
     return render(
         request,
@@ -95,7 +95,9 @@ def edit_measure(request: HttpRequest, slug: str) -> HttpResponse:
 def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
     """The per-school checklist: tick the schools where the measure is done."""
     measure = measure_for_edit(request, slug)
-    filters = RolloutFilterForm(request.GET or None)
+    filters = RolloutFilterForm(
+        request.GET or None, schools=measure.field.plan.schools(timezone.localdate())
+    )
     status = 200
     if request.method == "POST":
         reason = request.POST.get("reason", "").strip()[:300]

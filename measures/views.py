@@ -30,7 +30,7 @@ def report(request: HttpRequest) -> HttpResponse:
     plan = _current_plan()
     fields = list(plan.fields.all())
     form = ReportFilterForm(request.GET or None, fields=fields)
-    measures = list(Measure.objects.for_plan(plan).for_report())
+    measures = list(Measure.objects.for_plan(plan).for_report(plan))
     progress = ProgressReport.build(
         plan, fields, measures, timezone.localdate(), criteria=form.criteria()
     )
@@ -60,7 +60,7 @@ def report(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     plan = _current_plan()
     try:
-        measure = Measure.objects.for_plan(plan).for_report().get(slug=slug)
+        measure = Measure.objects.for_plan(plan).for_report(plan).get(slug=slug)
     except Measure.DoesNotExist:
         raise Http404("Diese Maßnahme gibt es nicht.") from None
     rollouts = (

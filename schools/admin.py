@@ -19,11 +19,9 @@ class SchoolAdmin(admin.ModelAdmin):
         "district",
         "authority_number",
         "status",
-        "in_scope",
         "rollout_count",
     ]
     list_filter = [
-        "in_scope",
         "school_form_name",
         "district",
         "operation_key",
@@ -44,7 +42,7 @@ class SchoolAdmin(admin.ModelAdmin):
     fieldsets = [
         (
             None,
-            {"fields": ["school_number", "name", "district", "in_scope"]},
+            {"fields": ["school_number", "name", "district"]},
         ),
         (
             _("Schulverzeichnis NRW"),

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bielefeld_digital.forms import PortalForm
 
-from .models import School
+from .models import SchoolQuerySet
 
 
 class RolloutFilterForm(PortalForm):
@@ -12,9 +12,9 @@ class RolloutFilterForm(PortalForm):
     schulform = forms.ChoiceField(label=_("Schulform"), required=False)
     bezirk = forms.ChoiceField(label=_("Stadtbezirk"), required=False)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, schools: SchoolQuerySet, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        in_scope = School.objects.filter(in_scope=True)
+        in_scope = schools
         forms_ = in_scope.values_list("school_form", "school_form_name").distinct()
         self.fields["schulform"].choices = [("", _("Alle Schulformen"))] + sorted(
             (code, name or code) for code, name in forms_

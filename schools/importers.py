@@ -16,11 +16,9 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import SCHOOL_FORM_NAMES, OperationKey, School
-from .scope import BIELEFELD_AUTHORITY_NUMBER, BIELEFELD_SCHOOL_FORMS
 
 BATCH_SIZE = 500
 
@@ -490,7 +488,6 @@ def import_directory(
     directory: DirectoryFile,
     *,
     authority_number: str | None = None,
-    today: datetime.date | None = None,
 ) -> DirectoryImport:
     """Create and update schools by school number; mark missing ones as unlisted.
 
@@ -499,7 +496,6 @@ def import_directory(
     in the file and, with `authority_number`, it belongs to that Schulträger.
     Districts are not in the directory and are left alone.
     """
-    today = today or timezone.localdate()
     if authority_number is not None and not directory.seen_numbers:
         raise ImportFileError(
             _("Die Datei enthält keine Schule des Schulträgers %(number)s.")
@@ -511,7 +507,6 @@ def import_directory(
     changed: list[School] = []
     changed_fields: set[str] = set()
     for number, values in directory.records.items():
-        values = {**values, "in_scope": _stop_gap_in_scope(School(**values), today)}
         school = existing.get(number)
         if school is None:
             new.append(School(**values))
@@ -533,21 +528,14 @@ def import_directory(
             covered = covered and school.authority_number == authority_number
         if covered and school.school_number not in directory.seen_numbers:
             school.listed = False
-            school.in_scope = False
             changed.append(school)
-            changed_fields.update({"listed", "in_scope"})
+            changed_fields.add("listed")
             result.delisted.append(school)
 
     School.objects.bulk_create(new, batch_size=BATCH_SIZE)
     if changed:
         School.objects.bulk_update(changed, sorted(changed_fields), batch_size=BATCH_SIZE)
     return result
-
-
-def _stop_gap_in_scope(school: School, today: datetime.date) -> bool:
-    # Stop-gap until the plan's scope rule replaces the `in_scope` field: keep the
-    # field true to Bielefeld's rule as of the import day.
-    return school.is_in_scope(BIELEFELD_AUTHORITY_NUMBER, BIELEFELD_SCHOOL_FORMS, today)
 
 
 @transaction.atomic

@@ -174,11 +174,6 @@ class School(models.Model):
             "Daten erhalten und wird hier als nicht mehr verzeichnet markiert."
         ),
     )
-    in_scope = models.BooleanField(
-        _("im Geltungsbereich"),
-        default=True,
-        help_text=_("Gehört zu den Schulen, für die der Plan gilt."),
-    )
 
     objects = SchoolQuerySet.as_manager()
 
@@ -274,7 +269,8 @@ class SchoolRolloutQuerySet(models.QuerySet):
     def checklist(self, measure, filters) -> list["SchoolRollout"]:
         """The in-scope schools' rows of `measure`, narrowed by the filter form."""
         criteria = filters.criteria()
-        rows = self.filter(measure=measure, school__in_scope=True).select_related("school")
+        scope = measure.field.plan.schools(timezone.localdate())
+        rows = self.filter(measure=measure, school__in=scope).select_related("school")
         if criteria["school_form"]:
             rows = rows.filter(school__school_form=criteria["school_form"])
         if criteria["district"]:
@@ -283,7 +279,8 @@ class SchoolRolloutQuerySet(models.QuerySet):
 
     def start_tracking(self, measure, *, user) -> int:
         """Give `measure` an open row at every in-scope school that has none yet."""
-        schools = School.objects.filter(in_scope=True).exclude(rollouts__measure=measure)
+        scope = measure.field.plan.schools(timezone.localdate())
+        schools = scope.exclude(rollouts__measure=measure)
         created = 0
         with transaction.atomic():
             for school in schools:

@@ -10,6 +10,12 @@ from schools.models import School
 _counter = itertools.count(1)
 
 
+# The Bielefeld plan's scope as its plan file states it (measures/data/bielefeld.toml):
+# the Stadt Bielefeld's schools of the general-education forms.
+BIELEFELD_AUTHORITY_NUMBER = "10261"
+BIELEFELD_SCHOOL_FORMS = ("02", "04", "08", "10", "14", "15", "20", "25")
+
+
 def make_plan(**kwargs) -> Plan:
     values = {
         "authority": "Stadt Musterstadt",
@@ -46,6 +52,11 @@ def make_school(**kwargs) -> School:
     n = next(_counter)
     # 8xxxxx: no real NRW school number (those start with 1, 5 or 6) and below the
     # demo schools' 9xxxxx, so factories never collide with imported schools.
-    values = {"school_number": f"{800000 + n}", "name": f"Schule {n}", "school_form": "02"}
+    values = {
+        "school_number": f"{800000 + n}",
+        "name": f"Schule {n}",
+        "school_form": "02",
+        "authority_number": BIELEFELD_AUTHORITY_NUMBER,
+    }
     values.update(kwargs)
     return School.objects.create(**values)

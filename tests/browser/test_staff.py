@@ -26,9 +26,9 @@ def staff_live(bielefeld_live) -> str:
     FieldOfAction.objects.get(slug="softwareausstattung").responsible_groups.add(team)
     user = User.objects.create_user("sven", password=PASSWORD, first_name="Sven")
     user.groups.add(team)
-    # load_bielefeld also imports Bielefeld's real schools; the test counts on
-    # exactly its own three in-scope schools.
-    School.objects.update(in_scope=False)
+    # load_bielefeld also imports Bielefeld's real schools; these tests count on
+    # exactly their own three schools in the plan's scope.
+    School.objects.all().delete()
     for name in ["Grundschule Am Wald", "Gymnasium Mitte", "Realschule Nord"]:
         make_school(name=name, school_form="02", school_form_name="Grundschule", district="Mitte")
     SchoolRollout.objects.start_tracking(Measure.objects.get(slug=MEASURE), user=user)

@@ -37,9 +37,9 @@ def snapshot(plan: Plan) -> list[tuple]:
             m.rollout_done,
             m.rollout_total,
             m.schools_done,
-            m.schools_total,
+            m.schools_in_scope,
         )
-        for m in Measure.objects.for_plan(plan).for_report()
+        for m in Measure.objects.for_plan(plan).for_report(plan)
     ]
 
 
@@ -69,7 +69,7 @@ def test_every_field_gets_measures_and_positions_run_per_field():
 
 def test_data_is_varied():
     generate(fields=4, measures=60, schools=30, seed=3)
-    measures = list(Measure.objects.for_report())
+    measures = list(Measure.objects.for_report(Plan.objects.get()))
     today = timezone.localdate()
 
     assert {m.status for m in measures} == {*Status.values, ""}
@@ -82,9 +82,9 @@ def test_data_is_varied():
     assert any(not m.work_item_list for m in measures)
     entered = [m for m in measures if m.rollout_total is not None]
     assert entered
-    assert all(m.schools_total == 0 for m in entered)
+    assert not any(m.tracks_schools for m in entered)
     assert {r.state for r in SchoolRollout.objects.all()} == set(RolloutState.values)
-    assert School.objects.filter(in_scope=False).exists()
+    assert School.objects.exclude(authority_number=Plan.objects.get().school_authority_number)
     assert {s.school_form for s in School.objects.all()} <= {"02", "04", "10", "15", "20"}
     assert len({s.district for s in School.objects.all()}) > 1
 
@@ -111,13 +111,13 @@ def test_invariants_hold():
     assert all(len(n) == 6 and n.isdigit() and int(n) >= 900000 for n in numbers)
     assert not SchoolRollout.objects.filter(state=RolloutState.DONE, date__isnull=True).exists()
     assert not SchoolRollout.objects.filter(date__gt=timezone.localdate()).exists()
-    for measure in Measure.objects.for_report():
+    for measure in Measure.objects.for_report(plan):
         assert measure.slug.startswith(f"demo-{plan.pk}-")
         assert len(measure.slug) <= 120
         rollout = measure.rollout
         if rollout:
             assert 0 <= rollout.done <= rollout.total
-        if measure.schools_total:
+        if measure.tracks_schools:
             # Per-school rows win over the entered numbers; the demo never has both.
             assert measure.rollout_total is None
 

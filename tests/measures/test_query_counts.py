@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from measures.models import Measure, Plan, Status
-from schools.models import RolloutState, SchoolRollout
+from schools.models import RolloutState, School, SchoolRollout
 from tests.factories import make_school
 
 # Plan.objects.current(), plan.fields, Measure.objects...for_report().
@@ -43,7 +43,7 @@ def expected_titles(plan: Plan, **criteria) -> list[str]:
     today = timezone.localdate()
     return [
         m.title
-        for m in Measure.objects.for_plan(plan).for_report()
+        for m in Measure.objects.for_plan(plan).for_report(plan)
         if m.matches(**criteria, today=today)
     ]
 
@@ -115,6 +115,7 @@ class TestBielefeld(ReportQueries):
 
     def test_detail_with_school_rows(self, plan, client, django_assert_num_queries):
         measure = Measure.objects.for_plan(plan).filter(rollout_total__isnull=True)[0]
+        School.objects.all().delete()  # the plan's scope: just these three schools
         for n, state in enumerate(RolloutState):
             SchoolRollout.objects.create(
                 measure=measure,
@@ -172,7 +173,7 @@ class TestDemo(ReportQueries):
         assert f"{shown} von 500 Maßnahmen angezeigt" in response.text
 
     def test_detail_with_school_rows(self, plan, client, django_assert_num_queries):
-        measure = Measure.objects.for_plan(plan).for_report().filter(schools_done__gt=0)[0]
+        measure = Measure.objects.for_plan(plan).for_report(plan).filter(schools_done__gt=0)[0]
         with django_assert_num_queries(DETAIL_WITH_ROLLOUT_QUERIES):
             response = client.get(measure.get_absolute_url())
         assert response.status_code == 200

@@ -357,8 +357,8 @@ def test_public_pages_offer_edit_links_only_to_those_who_may_edit(roles):
 @pytest.fixture
 def schools(bielefeld):
     # load_bielefeld also imports Bielefeld's real schools; these tests count on
-    # exactly their own three in-scope schools.
-    School.objects.update(in_scope=False)
+    # exactly their own three schools in the plan's scope.
+    School.objects.all().delete()
     return [
         make_school(
             name="Grundschule Heepen",
@@ -375,7 +375,7 @@ def schools(bielefeld):
         make_school(
             name="Gymnasium Mitte", school_form="20", school_form_name="Gymnasium", district="Mitte"
         ),
-        make_school(name="Privatschule", in_scope=False),
+        make_school(name="Privatschule", authority_number="20000"),
     ]
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from measures.models import Measure
-from schools.models import SchoolRollout
+from schools.models import School, SchoolRollout
 from tests.factories import make_field, make_measure, make_plan, make_school
 from tests.measures.deck import DECK, FIELDS
 
@@ -153,9 +153,10 @@ def test_measure_page(client, bielefeld):
 
 def test_measure_page_lists_per_school_rollout(client, bielefeld):
     measure = Measure.objects.get(slug="voip")
+    School.objects.all().delete()  # only these schools: the plan's scope is theirs
     done = make_school(name="Grundschule Am Wald", district="Heepen")
     open_ = make_school(name="Realschule Mitte", district="Mitte")
-    out_of_scope = make_school(name="Berufskolleg X", in_scope=False)
+    out_of_scope = make_school(name="Berufskolleg X", school_form="30")
     SchoolRollout.objects.create(
         measure=measure, school=done, state="done", date=datetime.date(2024, 5, 1)
     )

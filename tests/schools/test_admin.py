@@ -57,7 +57,7 @@ def test_change_form_saves_a_district(admin_client, schools):
             "operation_key",
         ]
     }
-    data.update(district="Heepen", in_scope="on", listed="on", opens_on="", closes_on="")
+    data.update(district="Heepen", listed="on", opens_on="", closes_on="")
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     school.refresh_from_db()

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from schools.importers import BIELEFELD_DIRECTORY_FILE, read_directory
 from schools.models import OperationKey, School
-from schools.scope import BIELEFELD_AUTHORITY_NUMBER, BIELEFELD_SCHOOL_FORMS
+from tests.factories import BIELEFELD_AUTHORITY_NUMBER, BIELEFELD_SCHOOL_FORMS
 
 FULL_DIRECTORY = Path(__file__).resolve().parent.parent / "data" / "schuldaten.csv"
 BIELEFELD_ROWS = 117
@@ -125,13 +125,6 @@ def test_traeger_limits_the_import_to_one_authority():
     assert "82 neu" in output and "5557 Zeilen anderer Schulträger übersprungen" in output
 
 
-@pytest.mark.django_db
-def test_the_stop_gap_in_scope_field_follows_the_rule_today():
-    run(BIELEFELD_DIRECTORY_FILE)
-    today = datetime.date.today()
-    assert set(School.objects.filter(in_scope=True)) == set(in_scope(today))
-
-
 def test_running_twice_changes_nothing_and_writes_nothing(imported):
     with CaptureQueriesContext(connection) as queries:
         output = run(BIELEFELD_DIRECTORY_FILE)
@@ -216,12 +209,12 @@ def test_a_school_missing_from_the_file_is_marked_not_deleted(imported, tmp_path
         "Bielefeld - Sekundarstufe I - (100045)",
     ]
     school = School.objects.get(school_number="100045")
-    assert not school.listed and not school.in_scope
+    assert not school.listed
     assert school.status == "nicht mehr im Schulverzeichnis"
     assert not in_scope(datetime.date(2026, 1, 1)).filter(pk=school.pk).exists()
 
     output = run(BIELEFELD_DIRECTORY_FILE, verbosity=2)
-    assert "1 geändert" in output and "100045: im Schulverzeichnis, im Geltungsbereich" in output
+    assert "1 geändert" in output and "100045: im Schulverzeichnis" in output
     assert School.objects.get(school_number="100045").listed
 
 

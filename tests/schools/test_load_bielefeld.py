@@ -6,16 +6,23 @@ import io
 from django.core.management import call_command
 
 from schools.models import School
-from schools.scope import BIELEFELD_AUTHORITY_NUMBER, BIELEFELD_SCHOOL_FORMS
+from tests.factories import BIELEFELD_AUTHORITY_NUMBER, BIELEFELD_SCHOOL_FORMS
 
 
 def test_loads_the_shipped_schools_with_their_districts(bielefeld):
     assert School.objects.count() == 117
     assert School.objects.filter(district="Jöllenbeck").count() == 5
-    in_scope = School.objects.in_scope(
-        BIELEFELD_AUTHORITY_NUMBER, BIELEFELD_SCHOOL_FORMS, datetime.date(2026, 7, 31)
+
+
+def test_the_plans_scope_is_a_rule_74_schools_then_76(bielefeld):
+    assert (bielefeld.school_authority_number, bielefeld.school_form_codes) == (
+        BIELEFELD_AUTHORITY_NUMBER,
+        list(BIELEFELD_SCHOOL_FORMS),
     )
-    assert in_scope.count() == 74
+    assert bielefeld.schools(datetime.date(2026, 7, 31)).count() == 74
+    opened = bielefeld.schools(datetime.date(2026, 8, 1))
+    assert opened.count() == 76
+    assert {"100257", "100260"} < set(opened.values_list("school_number", flat=True))
 
 
 def test_a_second_load_changes_no_school(bielefeld):
@@ -24,3 +31,28 @@ def test_a_second_load_changes_no_school(bielefeld):
     call_command("load_bielefeld", stdout=out)
     assert list(School.objects.order_by("school_number").values()) == before
     assert "Schule" not in out.getvalue()  # quiet: only the plan's own line
+
+
+def test_a_per_school_measure_counts_out_of_the_scope_of_the_day(bielefeld):
+    from django.contrib.auth.models import User
+
+    from measures.models import Measure
+    from schools.models import RolloutState, SchoolRollout
+
+    measure = Measure.objects.get(slug="voip")
+    user = User.objects.create_user("petra")
+    SchoolRollout.objects.start_tracking(measure, user=user)
+    done = SchoolRollout.objects.filter(measure=measure).order_by("school__name")[:10]
+    SchoolRollout.objects.filter(pk__in=[row.pk for row in done]).update(
+        state=RolloutState.DONE, date=datetime.date(2026, 5, 1)
+    )
+
+    def counted(on: datetime.date) -> tuple[int, int]:
+        rollout = Measure.objects.for_report(bielefeld, on).get(pk=measure.pk).rollout
+        return rollout.done, rollout.total
+
+    # Nobody touched the rows on 1 August; the two new schools count as open.
+    assert counted(datetime.date(2026, 7, 31)) == (10, 74)
+    assert counted(datetime.date(2026, 8, 1)) == (10, 76)
+    # Without the annotations (one measure on its own) the same, as of today.
+    assert (Measure.objects.get(pk=measure.pk).rollout.done, measure.rollout.total) == (10, 76)

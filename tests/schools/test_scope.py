@@ -7,8 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
 from schools.models import OperationKey, School
-from schools.scope import BIELEFELD_AUTHORITY_NUMBER, BIELEFELD_SCHOOL_FORMS
-from tests.factories import make_school
+from tests.factories import BIELEFELD_AUTHORITY_NUMBER, BIELEFELD_SCHOOL_FORMS, make_school
 
 pytestmark = pytest.mark.django_db
 

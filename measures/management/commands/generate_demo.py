@@ -26,6 +26,10 @@ from measures.targets import TargetKind
 from schools.models import RolloutState, School, SchoolRollout
 
 AUTHORITY = "Demo-Schulträger"
+# Each demo plan covers its own (made-up) Schulträger's schools, numbered after
+# its first school; one school in twenty belongs to another Träger, which the
+# counts must skip.
+OTHER_AUTHORITY_NUMBER = "D0"
 TITLE = "Demo-Medienentwicklungsplan"
 
 # Demo schools get numbers from here on; real NRW school numbers stay below.
@@ -219,6 +223,7 @@ class Command(BaseCommand):
             period_start=today.year - 2,
             period_end=today.year + 3,
             as_of=today,
+            school_authority_number=f"D{first_number}",
         )
 
         fields = bulk_create_with_history(
@@ -255,7 +260,10 @@ class Command(BaseCommand):
         )
 
         schools = School.objects.bulk_create(
-            (self._school(first_number + i, i, rng) for i in range(n_schools)),
+            (
+                self._school(first_number + i, i, plan.school_authority_number, rng)
+                for i in range(n_schools)
+            ),
             batch_size=BATCH_SIZE,
         )
 
@@ -323,7 +331,7 @@ class Command(BaseCommand):
         return measure
 
     @staticmethod
-    def _school(number: int, index: int, rng: random.Random) -> School:
+    def _school(number: int, index: int, authority: str, rng: random.Random) -> School:
         form, form_name = rng.choice(SCHOOL_FORMS)
         place = SCHOOL_PLACES[index % len(SCHOOL_PLACES)]
         round_ = index // len(SCHOOL_PLACES)
@@ -333,8 +341,7 @@ class Command(BaseCommand):
             school_form=form,
             school_form_name=form_name,
             district=rng.choice(DISTRICTS),
-            # One school in twenty outside the plan's scope, which the counts must skip.
-            in_scope=index % 20 != 7,
+            authority_number=OTHER_AUTHORITY_NUMBER if index % 20 == 7 else authority,
         )
 
     @staticmethod
