@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from schools.forms import RolloutFilterForm
-from schools.models import SchoolRollout
+from schools.models import RolloutState, SchoolRollout
 
 from .forms import EditionForm, MeasureEditForm
 from .models import EditConflict, Edition, Measure, Plan
@@ -95,9 +95,8 @@ def edit_measure(request: HttpRequest, slug: str) -> HttpResponse:
 def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
     """The per-school checklist: tick the schools where the measure is done."""
     measure = measure_for_edit(request, slug)
-    filters = RolloutFilterForm(
-        request.GET or None, schools=measure.field.plan.schools(timezone.localdate())
-    )
+    scope = measure.field.plan.schools(timezone.localdate())
+    filters = RolloutFilterForm(request.GET or None, schools=scope)
     status = 200
     if request.method == "POST":
         reason = request.POST.get("reason", "").strip()[:300]
@@ -108,24 +107,8 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
                 _("„%(measure)s“ wird jetzt pro Schule erfasst (%(count)s Schulen).")
                 % {"measure": measure, "count": changed},
             )
-        elif "toggle" in request.POST:  # one box, sent by HTMX as it is clicked
-            toggle = request.POST["toggle"]
-            changed = SchoolRollout.objects.set_done(
-                measure,
-                toggle,
-                done=toggle in request.POST.getlist("done"),
-                user=request.user,
-                reason=reason,
-            )
-        else:  # the whole form, without JavaScript: only the boxes the editor changed
-            changed = SchoolRollout.objects.apply_ticks(
-                measure,
-                shown=request.POST.getlist("shown"),
-                before=request.POST.getlist("before"),
-                done=request.POST.getlist("done"),
-                user=request.user,
-                reason=reason,
-            )
+        else:
+            changed = _apply_checklist(request, measure, scope, reason)
         if changed is None:
             messages.error(request, _("Die Auswahl enthält unbekannte Schulen."))
             status = 422
@@ -140,7 +123,7 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
         if status == 200 and not request.htmx:  # post-redirect-get
             return redirect(request.get_full_path())
         measure = Measure.objects.for_report().get(pk=measure.pk)
-    rows = SchoolRollout.objects.checklist(measure, filters)
+    rows = SchoolRollout.objects.states(measure, filters.filter(scope))
     template = "staff/edit_rollout.html"
     if request.htmx and not request.htmx.history_restore_request:
         # A tick updates only the count and message; the boxes stay as they are,
@@ -152,6 +135,34 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
         {"measure": measure, "filters": filters, "rows": rows},
         status=422 if filters.errors else status,
     )
+
+
+def _apply_checklist(request: HttpRequest, measure: Measure, scope, reason: str) -> int | None:
+    """Write what the editor changed on the checklist; None if it names unknown schools.
+
+    HTMX sends each box on its own ("toggle"). Without JavaScript the whole form
+    comes: only the boxes the editor changed are written, and a box someone else
+    changed meanwhile is left alone, so a stale page never undoes their work.
+    """
+    done = set(request.POST.getlist("done"))
+    if "toggle" in request.POST:
+        shown, before = [request.POST["toggle"]], None
+    else:
+        shown, before = request.POST.getlist("shown"), set(request.POST.getlist("before"))
+    schools = scope.in_bulk(shown, field_name="school_number")
+    if len(schools) != len(set(shown)) or not done <= schools.keys():
+        return None
+    wanted, expected = {}, {}
+    for number, school in schools.items():
+        if before is not None and (number in done) == (number in before):
+            continue
+        wanted[school] = RolloutState.DONE if number in done else RolloutState.OPEN
+        if before is not None and number in before:
+            expected[school] = RolloutState.DONE
+    result = SchoolRollout.objects.set_states(
+        measure, wanted, user=request.user, reason=reason, expected=expected
+    )
+    return result.changed
 
 
 @login_required

@@ -24,6 +24,15 @@ class RolloutFilterForm(PortalForm):
             (district, district) for district in sorted(districts)
         ]
 
+    def filter(self, schools: SchoolQuerySet) -> SchoolQuerySet:
+        """`schools` narrowed down by the chosen form and district, by name."""
+        criteria = self.criteria()
+        if criteria["school_form"]:
+            schools = schools.filter(school_form=criteria["school_form"])
+        if criteria["district"]:
+            schools = schools.filter(district=criteria["district"])
+        return schools.order_by("name", "school_number")
+
     def criteria(self) -> dict:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         return {"school_form": data.get("schulform", ""), "district": data.get("bezirk", "")}

@@ -2,6 +2,7 @@
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Self
 
 from django.core.validators import RegexValidator
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 school_number_validator = RegexValidator(
     r"^\d{6}$", _("Die Schulnummer besteht aus sechs Ziffern.")
@@ -265,91 +267,107 @@ class RolloutState(models.TextChoices):
     DONE = "done", _("abgeschlossen")
 
 
+@dataclass(frozen=True)
+class SchoolState:
+    """One school's state for one measure; a school without a row is open."""
+
+    school: School
+    state: str = RolloutState.OPEN
+    date: datetime.date | None = None
+
+    @property
+    def state_label(self) -> str:
+        return str(RolloutState(self.state).label)
+
+
+@dataclass
+class StateChanges:
+    """What `set_states` did: rows written, and schools someone else changed first."""
+
+    changed: int = 0
+    conflicts: list[School] = field(default_factory=list)
+
+
 class SchoolRolloutQuerySet(models.QuerySet):
-    def checklist(self, measure, filters) -> list["SchoolRollout"]:
-        """The in-scope schools' rows of `measure`, narrowed by the filter form."""
-        criteria = filters.criteria()
-        scope = measure.field.plan.schools(timezone.localdate())
-        rows = self.filter(measure=measure, school__in=scope).select_related("school")
-        if criteria["school_form"]:
-            rows = rows.filter(school__school_form=criteria["school_form"])
-        if criteria["district"]:
-            rows = rows.filter(school__district=criteria["district"])
-        return list(rows.order_by("school__name", "school__school_number"))
+    def states(self, measure, schools: Iterable[School]) -> list[SchoolState]:
+        """Each of `schools` with its state for `measure` (one query for the rows)."""
+        schools = list(schools)
+        rows = {
+            row.school_id: row
+            for row in self.filter(measure=measure, school__in=[school.pk for school in schools])
+        }
+        return [
+            SchoolState(school, rows[school.pk].state, rows[school.pk].date)
+            if school.pk in rows
+            else SchoolState(school)
+            for school in schools
+        ]
 
     def start_tracking(self, measure, *, user) -> int:
-        """Give `measure` an open row at every in-scope school that has none yet."""
+        """Track `measure` per school: an open row at every school of its plan's scope."""
         scope = measure.field.plan.schools(timezone.localdate())
-        schools = scope.exclude(rollouts__measure=measure)
-        created = 0
+        rows = [
+            SchoolRollout(measure=measure, school=school)
+            for school in scope.exclude(rollouts__measure=measure)
+        ]
         with transaction.atomic():
-            for school in schools:
-                row = SchoolRollout(measure=measure, school=school)
-                row._history_user = user
-                row._change_reason = str(_("Erfassung pro Schule begonnen"))
-                row.save()
-                created += 1
-        return created
+            bulk_create_with_history(
+                rows,
+                SchoolRollout,
+                default_user=user,
+                default_change_reason=str(_("Erfassung pro Schule begonnen")),
+            )
+        return len(rows)
 
-    def set_done(self, measure, pk: str, *, done: bool, user, reason: str = "") -> int | None:
-        """One box ticked or unticked on its own (HTMX): set that school's state.
-
-        Returns how many rows changed (0 or 1), or None for an unknown row.
-        """
-        if not pk.isdigit():
-            return None
-        with transaction.atomic():
-            row = self.select_for_update().filter(measure=measure, pk=pk).first()
-            if row is None:
-                return None
-            if (row.state == RolloutState.DONE) == done:
-                return 0
-            row.state = RolloutState.DONE if done else RolloutState.OPEN
-            row.date = timezone.localdate() if done else None
-            row._history_user = user
-            row._change_reason = reason
-            row.save()
-            return 1
-
-    def apply_ticks(
+    def set_states(
         self,
         measure,
+        wanted: dict[School, str],
         *,
-        shown: list[str],
-        before: list[str],
-        done: list[str],
         user,
         reason: str = "",
-    ) -> int | None:
-        """Apply what the editor changed on the checklist; None if it names unknown rows.
+        expected: dict[School, str] | None = None,
+    ) -> StateChanges:
+        """Give each school in `wanted` its state for `measure`; rows are made as needed.
 
-        Only rows whose box the editor changed (ticked now but not when the page
-        was shown, or the reverse) are written, so a form from an older page never
-        undoes what somebody else ticked meanwhile.
+        With `expected` (the states the editor saw), a school whose state someone
+        else changed meanwhile is left as it is and reported as a conflict, so a
+        stale page never undoes another person's work. The date is the day of
+        the change (none for open). One transaction, rows locked; history records
+        carry `user` and `reason`.
         """
-        ids = {*shown, *before, *done}
-        if not all(value.isdigit() for value in ids):
-            return None
-        changed = 0
+        result = StateChanges()
         today = timezone.localdate()
         with transaction.atomic():
-            rows = {str(row.pk): row for row in self.select_for_update().filter(measure=measure)}
-            if not ids <= rows.keys():
-                return None
-            for pk in shown:
-                wanted_done = pk in done
-                if wanted_done == (pk in before):
+            rows = {
+                row.school_id: row
+                for row in self.select_for_update().filter(
+                    measure=measure, school__in=[school.pk for school in wanted]
+                )
+            }
+            new, changed = [], []
+            for school, state in wanted.items():
+                row = rows.get(school.pk)
+                current = row.state if row else RolloutState.OPEN
+                if expected is not None and school in expected and expected[school] != current:
+                    if current != state:
+                        result.conflicts.append(school)
                     continue
-                row = rows[pk]
-                if (row.state == RolloutState.DONE) == wanted_done:
+                if current == state:
                     continue
-                row.state = RolloutState.DONE if wanted_done else RolloutState.OPEN
-                row.date = today if wanted_done else None
-                row._history_user = user
-                row._change_reason = reason
-                row.save()
-                changed += 1
-        return changed
+                date = None if state == RolloutState.OPEN else today
+                if row is None:
+                    new.append(
+                        SchoolRollout(measure=measure, school=school, state=state, date=date)
+                    )
+                else:
+                    row.state, row.date = state, date
+                    changed.append(row)
+            history = {"default_user": user, "default_change_reason": reason}
+            bulk_create_with_history(new, SchoolRollout, **history)
+            bulk_update_with_history(changed, SchoolRollout, ["state", "date"], **history)
+        result.changed = len(new) + len(changed)
+        return result
 
 
 class SchoolRollout(models.Model):

@@ -161,7 +161,8 @@ def test_permission_matrix_for_checklist_posts(roles, schools, role, slug):
     if not allowed:
         SchoolRollout.objects.start_tracking(Measure.objects.get(slug=slug), user=roles["admin"])
     row = SchoolRollout.objects.filter(measure__slug=slug).first()
-    for data in [{"shown": [row.pk], "done": [row.pk]}, {"toggle": row.pk, "done": [row.pk]}]:
+    number = row.school.school_number
+    for data in [{"shown": [number], "done": [number]}, {"toggle": number, "done": [number]}]:
         response = client.post(url, data)
         assert response.status_code == expected
         row.refresh_from_db()
@@ -386,10 +387,10 @@ def test_switch_to_per_school_tracking_and_tick(roles, schools):
     assert client.post(url, {"action": "track"}).status_code == 302
     measure = Measure.objects.get(slug="digitale-schulplattform")
     assert measure.school_rollouts.count() == 3  # in-scope schools only
-    rows = {row.school.name: row for row in measure.school_rollouts.select_related("school")}
-    shown = [rows[name].pk for name in rows]
+    numbers = {school.name: school.school_number for school in schools[:3]}  # in scope
+    shown = list(numbers.values())
     response = client.post(
-        url, {"shown": shown, "done": [rows["Gymnasium Mitte"].pk, rows["Grundschule Mitte"].pk]}
+        url, {"shown": shown, "done": [numbers["Gymnasium Mitte"], numbers["Grundschule Mitte"]]}
     )
     assert response.status_code == 302
     done = SchoolRollout.objects.filter(measure=measure, state="done")
@@ -411,10 +412,11 @@ def test_checklist_filters_and_htmx_tick(roles, schools):
     html = client.get(url + "?schulform=02&bezirk=Heepen").content.decode()
     assert "Grundschule Heepen" in html and "Gymnasium Mitte" not in html
     row = SchoolRollout.objects.get(measure__slug="voip", school__name="Grundschule Heepen")
+    number = row.school.school_number
     # HTMX sends each box as it is clicked, with the form's current state.
     response = client.post(
         url + "?schulform=02&bezirk=Heepen",
-        {"toggle": row.pk, "shown": [row.pk], "done": [row.pk]},
+        {"toggle": number, "shown": [number], "done": [number]},
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
@@ -424,7 +426,7 @@ def test_checklist_filters_and_htmx_tick(roles, schools):
     assert "1 von 3 Schulen" in fragment and "1 Schule aktualisiert." in fragment
     assert 'type="checkbox"' not in fragment
     # Unticking the same box on its own.
-    client.post(url, {"toggle": row.pk, "shown": [row.pk]}, headers={"HX-Request": "true"})
+    client.post(url, {"toggle": number, "shown": [number]}, headers={"HX-Request": "true"})
     row.refresh_from_db()
     assert (row.state, row.date) == ("open", None)
 
@@ -433,16 +435,16 @@ def test_ticks_from_an_old_page_do_not_undo_others_work(roles, schools):
     client = _client(roles["admin"])
     url = "/verwaltung/massnahmen/voip/schulen/"
     client.post(url, {"action": "track"})
-    rows = list(SchoolRollout.objects.filter(measure__slug="voip"))
-    shown = [row.pk for row in rows]
+    rows = list(SchoolRollout.objects.filter(measure__slug="voip").select_related("school"))
+    shown = [row.school.school_number for row in rows]
     # Both saw every school open. A ticks the first school ...
-    client.post(url, {"shown": shown, "done": [rows[0].pk]})
+    client.post(url, {"shown": shown, "done": [shown[0]]})
     # ... B, from the old page, ticks only the second one.
-    client.post(url, {"shown": shown, "done": [rows[1].pk]})
+    client.post(url, {"shown": shown, "done": [shown[1]]})
     states = dict(SchoolRollout.objects.filter(measure__slug="voip").values_list("pk", "state"))
     assert states[rows[0].pk] == "done" and states[rows[1].pk] == "done"
     # Unticking is a change only for the box the editor saw ticked.
-    client.post(url, {"shown": shown, "before": [rows[0].pk, rows[1].pk], "done": [rows[1].pk]})
+    client.post(url, {"shown": shown, "before": shown[:2], "done": [shown[1]]})
     assert SchoolRollout.objects.get(pk=rows[0].pk).state == "open"
     assert SchoolRollout.objects.get(pk=rows[1].pk).state == "done"
 
@@ -452,7 +454,8 @@ def test_rollout_ticks_are_in_the_history_and_public_timeline(roles, schools):
     url = "/verwaltung/massnahmen/voip/schulen/"
     client.post(url, {"action": "track"})
     row = SchoolRollout.objects.get(measure__slug="voip", school__name="Gymnasium Mitte")
-    client.post(url, {"shown": [row.pk], "done": [row.pk], "reason": "WLAN abgenommen"})
+    number = row.school.school_number
+    client.post(url, {"shown": [number], "done": [number], "reason": "WLAN abgenommen"})
     record = row.history.latest("history_date")
     assert (record.state, record.history_user) == ("done", roles["admin"])
     assert record.history_change_reason == "WLAN abgenommen"
@@ -484,7 +487,8 @@ def test_checklist_post_by_wrong_role_changes_nothing(roles, schools):
     _client(roles["admin"]).post("/verwaltung/massnahmen/voip/schulen/", {"action": "track"})
     row = SchoolRollout.objects.filter(measure__slug="voip").first()
     response = _client(roles["software"]).post(
-        "/verwaltung/massnahmen/voip/schulen/", {"shown": [row.pk], "done": [row.pk]}
+        "/verwaltung/massnahmen/voip/schulen/",
+        {"shown": [row.school.school_number], "done": [row.school.school_number]},
     )
     assert response.status_code == 403
     row.refresh_from_db()
