@@ -215,6 +215,9 @@ class MeasureQuerySet(models.QuerySet):
         passed |= Q(target_kind=TargetKind.YEAR, target_year__lt=today.year)
         return self.filter(passed).exclude(status=Status.DONE)
 
+    def tracked_per_school(self) -> "MeasureQuerySet":
+        return self.filter(Exists(SchoolRollout.objects.filter(measure=OuterRef("pk"))))
+
     def editable_by(self, user: "User | AnonymousUser") -> "MeasureQuerySet":
         """The measures `user` may edit: all for administrators, else their groups' ones."""
         if not user.is_active:

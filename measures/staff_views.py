@@ -1,10 +1,14 @@
 """The staff area (/verwaltung/): school office staff keep their measures current."""
 
+import datetime
 import logging
+import re
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from schools.forms import RolloutFilterForm
-from schools.models import RolloutState, SchoolRollout
+from schools.forms import BulkStateForm, MatrixFilterForm, RolloutFilterForm
+from schools.models import RolloutState, School, SchoolRollout
 
 from .forms import EditionForm, MeasureEditForm
 from .models import EditConflict, Edition, Measure, Plan
@@ -200,3 +204,198 @@ def publish_edition(request: HttpRequest) -> HttpResponse:
     return render(
         request, "staff/publish_edition.html", {"form": form, "plan": plan}, status=status
     )
+
+
+# --- The matrix: measures tracked per school x the plan's schools --------------
+
+MATRIX_PAGE_SIZE = 30
+CELL = re.compile(r"^z-(\d+)-(\d{6})$")
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    measure: Measure
+    school: School
+    state: str
+    date: datetime.date | None
+    editable: bool
+
+    @property
+    def name(self) -> str:
+        return f"z-{self.measure.pk}-{self.school.school_number}"
+
+    @property
+    def state_label(self) -> str:
+        return str(RolloutState(self.state).label)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def school_matrix(request: HttpRequest) -> HttpResponse:
+    """Every measure tracked per school against the plan's schools, a page at a time.
+
+    Staff set a school's state per cell (HTMX sends each change on its own; without
+    JavaScript the page is one form), or one state for all schools of a form and
+    district at once.
+    """
+    plan = Plan.objects.current()
+    if plan is None:
+        raise Http404("Es ist noch kein Plan geladen.")
+    scope = plan.schools(timezone.localdate())
+    filters = MatrixFilterForm(request.GET or None, schools=scope)
+    measures = list(Measure.objects.for_plan(plan).tracked_per_school().for_report(plan))
+    editable = {
+        measure.pk
+        for measure in Measure.objects.editable_by(request.user).filter(
+            pk__in=[m.pk for m in measures]
+        )
+    }
+    bulk = BulkStateForm(
+        request.POST if "alle-massnahme" in request.POST else None,
+        measures=[m for m in measures if m.pk in editable],
+        filters=filters,
+    )
+    status = 200
+    if request.method == "POST":
+        if bulk.is_bound:
+            status = _apply_bulk(request, bulk, scope, editable)
+        else:
+            status = _apply_cells(request, measures, editable, scope)
+        if status == 200 and not request.htmx:  # post-redirect-get
+            return redirect(request.get_full_path())
+        measures = list(Measure.objects.for_plan(plan).tracked_per_school().for_report(plan))
+    page = Paginator(filters.filter(scope), MATRIX_PAGE_SIZE).get_page(request.GET.get("seite"))
+    schools = list(page.object_list)
+    grid = SchoolRollout.objects.grid(measures, schools)
+    rows = [
+        (school, [_cell(measure, school, grid, editable) for measure in measures])
+        for school in schools
+    ]
+    template = "staff/matrix.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#status-update" if request.method == "POST" else "#matrix"
+    return render(
+        request,
+        template,
+        {
+            "plan": plan,
+            "measures": measures,
+            "filters": filters,
+            "bulk": bulk,
+            "page": page,
+            "rows": rows,
+            "states": RolloutState.choices,
+        },
+        status=422 if filters.errors else status,
+    )
+
+
+def _cell(measure: Measure, school: School, grid: dict, editable: set[int]) -> MatrixCell:
+    row = grid.get((measure.pk, school.pk))
+    return MatrixCell(
+        measure,
+        school,
+        row.state if row else RolloutState.OPEN,
+        row.date if row else None,
+        measure.pk in editable,
+    )
+
+
+def _refuse(request: HttpRequest, measure: Measure) -> None:
+    security_log.warning(
+        "Zugriff verweigert: %s wollte die Schulen der Maßnahme %s setzen",
+        request.user.get_username(),
+        measure.slug,
+    )
+    raise PermissionDenied
+
+
+def _apply_bulk(request: HttpRequest, bulk: BulkStateForm, scope, editable: set[int]) -> int:
+    if not bulk.is_valid():
+        if bulk.data.get("alle-massnahme") not in bulk.measures:
+            measure = Measure.objects.filter(pk=str(bulk.data.get("alle-massnahme"))).first()
+            if measure is not None and measure.pk not in editable:
+                _refuse(request, measure)
+        messages.error(request, _("Bitte prüfen Sie die Angaben für „Alle Schulen setzen“."))
+        return 422
+    measure, state = bulk.measure, bulk.cleaned_data["stand"]
+    schools = list(bulk.schools(scope))
+    result = SchoolRollout.objects.set_states(
+        measure,
+        dict.fromkeys(schools, state),
+        user=request.user,
+        reason=bulk.cleaned_data["grund"],
+    )
+    messages.success(
+        request,
+        ngettext(
+            "„%(measure)s“: %(changed)s von %(count)s Schule auf „%(state)s“ gesetzt.",
+            "„%(measure)s“: %(changed)s von %(count)s Schulen auf „%(state)s“ gesetzt.",
+            len(schools),
+        )
+        % {
+            "measure": measure,
+            "changed": result.changed,
+            "count": len(schools),
+            "state": RolloutState(state).label,
+        },
+    )
+    return 200
+
+
+def _apply_cells(request: HttpRequest, measures: list[Measure], editable: set[int], scope) -> int:
+    """The cells the editor changed: one (HTMX) or the whole page (without JavaScript)."""
+    by_pk = {str(measure.pk): measure for measure in measures}
+    names = (
+        [request.POST["cell"]]
+        if "cell" in request.POST
+        else [key for key in request.POST if key.startswith("z-")]
+    )
+    parsed = [CELL.match(name) for name in names]
+    states = {value for value, _label in RolloutState.choices}
+    if not all(parsed) or any(request.POST.get(name) not in states for name in names):
+        messages.error(request, _("Die Auswahl enthält unbekannte Maßnahmen, Schulen oder Stände."))
+        return 422
+    numbers = {match[2] for match in parsed}
+    schools = scope.in_bulk(numbers, field_name="school_number")
+    if not numbers <= schools.keys() or any(match[1] not in by_pk for match in parsed):
+        messages.error(request, _("Die Auswahl enthält unbekannte Maßnahmen, Schulen oder Stände."))
+        return 422
+    wanted: dict[Measure, dict] = {}
+    expected: dict[Measure, dict] = {}
+    for name, match in zip(names, parsed, strict=True):
+        measure, school = by_pk[match[1]], schools[match[2]]
+        before = request.POST.get("v" + name[1:])
+        if before == request.POST[name]:
+            continue  # not changed by the editor
+        if measure.pk not in editable:
+            _refuse(request, measure)
+        wanted.setdefault(measure, {})[school] = request.POST[name]
+        if before in states:
+            expected.setdefault(measure, {})[school] = before
+    changed, conflicts = 0, []
+    for measure, cells in wanted.items():
+        result = SchoolRollout.objects.set_states(
+            measure,
+            cells,
+            user=request.user,
+            reason=request.POST.get("grund", "").strip()[:300],
+            expected=expected.get(measure, {}),
+        )
+        changed += result.changed
+        conflicts += [f"{measure.title}: {school.name}" for school in result.conflicts]
+    messages.success(
+        request,
+        ngettext("%(count)s Eintrag gespeichert.", "%(count)s Einträge gespeichert.", changed)
+        % {"count": changed},
+    )
+    if conflicts:
+        messages.warning(
+            request,
+            _(
+                "Inzwischen von jemand anderem geändert und daher nicht überschrieben: "
+                "%(cells)s. Die Seite zeigt jetzt den neuen Stand."
+            )
+            % {"cells": "; ".join(conflicts)},
+        )
+    return 200

@@ -303,6 +303,11 @@ class SchoolRolloutQuerySet(models.QuerySet):
             for school in schools
         ]
 
+    def grid(self, measures, schools) -> dict[tuple[int, int], "SchoolRollout"]:
+        """The rows of `measures` at `schools`, by (measure pk, school pk); one query."""
+        rows = self.filter(measure__in=[m.pk for m in measures], school__in=[s.pk for s in schools])
+        return {(row.measure_id, row.school_id): row for row in rows}
+
     def start_tracking(self, measure, *, user) -> int:
         """Track `measure` per school: an open row at every school of its plan's scope."""
         scope = measure.field.plan.schools(timezone.localdate())

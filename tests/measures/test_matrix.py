@@ -1,0 +1,218 @@
+"""The staff matrix (issue 5): measures tracked per school x the plan's schools.
+
+Bielefeld's real schools are loaded (76 in the plan's scope today).
+"flaechendeckendes-wlan" is in Technische Infrastruktur (administrators only),
+"1-1-ausstattung" in Hardwareausstattung (Team Hardware).
+"""
+
+import datetime
+import re
+
+import pytest
+from django.contrib.auth.models import Group, Permission, User
+from django.test import Client
+from django.utils import timezone
+
+from measures.models import Measure
+from schools.models import RolloutState, School, SchoolRollout
+from tests.factories import make_school
+
+URL = "/verwaltung/schulen/"
+HEEPEN_GRUNDSCHULEN = 7  # in the plan's scope, per the city's district file
+
+
+@pytest.fixture
+def users(bielefeld):
+    hardware = Group.objects.create(name="Team Hardware")
+    bielefeld.fields.get(slug="hardwareausstattung").responsible_groups.add(hardware)
+    hanna = User.objects.create_user("hanna")
+    hanna.groups.add(hardware)
+    admin = User.objects.create_user("ada", is_staff=True)
+    admin.user_permissions.add(*Permission.objects.filter(codename="edit_all_measures"))
+    for slug in ["flaechendeckendes-wlan", "1-1-ausstattung"]:
+        SchoolRollout.objects.start_tracking(Measure.objects.get(slug=slug), user=admin)
+    return {"hardware": hanna, "admin": admin, "other": User.objects.create_user("otto")}
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def cell(measure_slug: str, school: School) -> str:
+    return f"z-{Measure.objects.get(slug=measure_slug).pk}-{school.school_number}"
+
+
+def state(measure_slug: str, school: School) -> str:
+    row = SchoolRollout.objects.filter(measure__slug=measure_slug, school=school).first()
+    return row.state if row else RolloutState.OPEN
+
+
+def a_school(name: str = "Grundschule") -> School:
+    return School.objects.filter(name__startswith=name, authority_number="10261").first()
+
+
+def test_anonymous_users_are_sent_to_the_login(bielefeld):
+    response = Client().get(URL)
+    assert response.status_code == 302 and "/verwaltung/anmelden/" in response["Location"]
+
+
+def test_staff_see_every_tracked_measure_but_edit_only_their_own(users):
+    html = client_for(users["hardware"]).get(URL).content.decode()
+    school = School.objects.order_by("name").filter(pk__in=users_scope_pks()).first()
+    assert f'name="{cell("1-1-ausstattung", school)}"' in html  # their field: a select
+    assert (
+        f'name="{cell("flaechendeckendes-wlan", school)}"' not in html
+    )  # someone else's: text only
+    assert "Flächendeckendes WLAN" in html and "von 76 abgeschlossen" in html
+    assert "Seite 1 von 3" in html  # 76 schools, 30 per page
+    nothing = client_for(users["other"]).get(URL).content.decode()
+    assert "<select" not in nothing.split('id="matrix"')[1]
+
+
+def users_scope_pks() -> list[int]:
+    from measures.models import Plan
+
+    return list(Plan.objects.get().schools(timezone.localdate()).values_list("pk", flat=True))
+
+
+def test_a_cell_set_with_htmx_answers_with_the_new_count(users):
+    school = a_school()
+    name = cell("1-1-ausstattung", school)
+    response = client_for(users["hardware"]).post(
+        URL,
+        {name: "done", "v" + name[1:]: "open", "cell": name},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    fragment = response.content.decode()
+    assert fragment.lstrip().startswith('<div id="matrix-status" hx-swap-oob="innerHTML">')
+    assert "1 Eintrag gespeichert." in fragment and "1 von 76 abgeschlossen" in fragment
+    row = SchoolRollout.objects.get(measure__slug="1-1-ausstattung", school=school)
+    assert (row.state, row.date) == ("done", timezone.localdate())
+    assert row.history.latest("history_date").history_user == users["hardware"]
+
+
+def test_without_javascript_only_changed_cells_are_written_and_others_work_survives(users):
+    first, second = School.objects.filter(pk__in=users_scope_pks()).order_by("name")[:2]
+    a, b = cell("1-1-ausstattung", first), cell("1-1-ausstattung", second)
+    page = {a: "open", "v" + a[1:]: "open", b: "open", "v" + b[1:]: "open"}
+    # Meanwhile somebody else marks the first school "in Arbeit".
+    SchoolRollout.objects.set_states(
+        Measure.objects.get(slug="1-1-ausstattung"),
+        {first: RolloutState.IN_PROGRESS},
+        user=users["admin"],
+    )
+    # The editor, from the old page, sets both to "abgeschlossen".
+    client = client_for(users["hardware"])
+    response = client.post(URL, {**page, a: "done", b: "done"}, follow=True)
+    assert response.status_code == 200
+    assert state("1-1-ausstattung", first) == "in_progress"  # not overwritten ...
+    assert state("1-1-ausstattung", second) == "done"
+    text = response.content.decode()
+    assert "1 Eintrag gespeichert." in text
+    assert f"nicht überschrieben: 1:1-Ausstattung: {first.name}" in text  # ... and said so
+
+
+def test_bulk_all_grundschulen_in_heepen_done(users):
+    response = client_for(users["admin"]).post(
+        URL,
+        {
+            "alle-massnahme": Measure.objects.get(slug="flaechendeckendes-wlan").pk,
+            "alle-schulform": "02",
+            "alle-bezirk": "Heepen",
+            "alle-stand": "done",
+            "alle-grund": "WLAN abgenommen",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    done = SchoolRollout.objects.filter(measure__slug="flaechendeckendes-wlan", state="done")
+    assert done.count() == HEEPEN_GRUNDSCHULEN
+    assert {row.school.district for row in done} == {"Heepen"}
+    assert {row.school.school_form for row in done} == {"02"}
+    assert f"{HEEPEN_GRUNDSCHULEN} von {HEEPEN_GRUNDSCHULEN} Schulen" in response.content.decode()
+    assert done.first().history.latest("history_date").history_change_reason == "WLAN abgenommen"
+    # The derived count follows on the public page.
+    public = Client().get("/massnahmen/flaechendeckendes-wlan/").content.decode()
+    assert f"{HEEPEN_GRUNDSCHULEN} von 76 Schulen" in public
+
+
+@pytest.mark.parametrize("who", ["hardware", "other"])
+def test_staff_cannot_set_cells_or_bulk_of_measures_not_theirs(users, who, caplog):
+    school = a_school()
+    name = cell("flaechendeckendes-wlan", school)
+    client = client_for(users[who])
+    with caplog.at_level("WARNING", logger="portal.security"):
+        assert client.post(URL, {name: "done", "v" + name[1:]: "open"}).status_code == 403
+    assert "Zugriff verweigert" in caplog.text
+    bulk = {
+        "alle-massnahme": Measure.objects.get(slug="flaechendeckendes-wlan").pk,
+        "alle-stand": "done",
+    }
+    assert client.post(URL, bulk).status_code == 403
+    assert not SchoolRollout.objects.filter(state="done").exists()
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"z-1-12345": "done"},  # not a six-digit school number
+        {"z-999999-100192": "done"},  # no such measure
+        {"cell": "z-abc", "z-abc": "done"},
+        "unknown school",
+        "unknown state",
+        {"alle-massnahme": "1", "alle-stand": "fertig"},
+    ],
+)
+def test_bad_input_is_refused_in_german_and_changes_nothing(users, bad):
+    if bad == "unknown school":
+        outside = make_school(name="Berufskolleg", school_form="30")
+        bad = {cell("flaechendeckendes-wlan", outside): "done"}
+    elif bad == "unknown state":
+        bad = {cell("flaechendeckendes-wlan", a_school()): "fertig"}
+    elif "alle-massnahme" in bad:
+        bad["alle-massnahme"] = Measure.objects.get(slug="flaechendeckendes-wlan").pk
+    response = client_for(users["admin"]).post(URL, bad)
+    assert response.status_code == 422
+    assert "unbekannte" in response.content.decode() or "Bitte prüfen" in response.content.decode()
+    assert not SchoolRollout.objects.filter(state="done").exists()
+
+
+def test_filters_search_and_pages(users):
+    client = client_for(users["admin"])
+    html = client.get(URL + "?schulform=02&bezirk=Heepen").content.decode()
+    rows = re.findall(r'<th class="kern-table__cell" scope="row">', html)
+    assert len(rows) == HEEPEN_GRUNDSCHULEN
+    school = a_school("Gymnasium")
+    found = client.get(URL, {"suche": school.school_number}).content.decode()
+    assert school.name in found and "Seite 1 von 1" in found
+    assert client.get(URL + "?seite=3").status_code == 200
+    assert client.get(URL + "?seite=99").status_code == 200  # the last page
+    assert client.get(URL + "?schulform=99").status_code == 422
+
+
+# Session, user, plan, the filter form's school forms and districts, the
+# tracked measures with their counts, which of them the user may edit (user
+# permissions, group permissions, the measures), the page's count and schools,
+# their rows.
+MATRIX_QUERIES = 12
+
+
+def test_query_count_does_not_grow_with_the_schools(users, django_assert_num_queries):
+    client = client_for(users["admin"])
+    with django_assert_num_queries(MATRIX_QUERIES):
+        assert client.get(URL).status_code == 200
+    for n in range(60):
+        school = make_school(name=f"Aaa Schule {n}")  # sorts first: on page 1
+        SchoolRollout.objects.create(
+            measure=Measure.objects.get(slug="flaechendeckendes-wlan"),
+            school=school,
+            state="done",
+            date=datetime.date(2026, 1, 1),
+        )
+    with django_assert_num_queries(MATRIX_QUERIES):
+        assert "Aaa Schule 0" in client.get(URL).content.decode()
+    with django_assert_num_queries(MATRIX_QUERIES):
+        client.get(URL + "?seite=2")
