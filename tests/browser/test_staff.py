@@ -140,3 +140,27 @@ def test_invalid_target_shows_the_error_summary_in_place(page, staff_live):
     summary.get_by_role("link").click()
     expect(page.locator("#id_target")).to_be_focused()
     assert Measure.objects.get(slug=MEASURE).target_year == 2023
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-js"])
+def test_staff_member_sets_a_school_in_the_matrix_with_the_keyboard(
+    new_page, staff_live, javascript
+):
+    page = new_page(java_script_enabled=javascript)
+    log_in(page, staff_live)
+    tab_to(page, 'a[href="/verwaltung/schulen/"]')
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Umsetzung an den Schulen")).to_be_visible()
+    if javascript:
+        assert_accessible(page)
+    school = School.objects.get(name="Gymnasium Mitte")
+    select = f"#z-{Measure.objects.get(slug=MEASURE).pk}-{school.school_number}"
+    tab_to(page, select)
+    choose_with_arrow_keys(page, select, "in_progress")
+    if not javascript:
+        tab_to(page, "#matrix button[type=submit]")
+        page.keyboard.press("Enter")
+    expect(page.get_by_text("1 Eintrag gespeichert.")).to_be_visible()
+    row = SchoolRollout.objects.get(measure__slug=MEASURE, school=school)
+    assert (row.state, row.date) == ("in_progress", datetime.date.today())
+    expect(page.locator(select)).to_have_value("in_progress")
