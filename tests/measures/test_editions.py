@@ -327,3 +327,20 @@ def test_an_edition_is_never_deleted_and_reserved_titles_get_their_own_address(
     response = client.post("/verwaltung/berichte/neu/", data)
     assert response["Location"] == "/berichte/bericht-vergleich/"
     assert client.get("/berichte/bericht-vergleich/").status_code == 200
+
+
+def test_an_edition_keeps_its_address_when_a_newer_plan_is_loaded(bielefeld, publisher, client):
+    from tests.factories import make_plan
+
+    _publish(bielefeld, publisher)
+    make_plan(as_of=datetime.date(2030, 1, 1))  # now the current plan
+    assert client.get("/berichte/bericht-maerz-2025/").status_code == 200
+    assert client.get("/berichte/bericht-maerz-2025/bericht.pdf").status_code == 200
+
+
+def test_the_staff_dashboard_links_to_publishing_for_those_allowed(bielefeld, publisher):
+    client = Client()
+    client.force_login(publisher)
+    assert "/verwaltung/berichte/neu/" in client.get("/verwaltung/").content.decode()
+    client.force_login(User.objects.create_user("otto"))
+    assert "/verwaltung/berichte/neu/" not in client.get("/verwaltung/").content.decode()
