@@ -110,9 +110,15 @@ class PlanAdmin(HistoryAdmin):
     date_hierarchy = "as_of"
     ordering = ["-as_of", "-pk"]
     inlines = [FieldOfActionInline]
+    readonly_fields = ["schools_today"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(field_count=Count("fields"))
+
+    @admin.display(description=_("Schulen des Plans heute"))
+    def schools_today(self, plan: Plan) -> int | str:
+        """What the Schulträger number and school forms pick from the directory today."""
+        return plan.schools(timezone.localdate()).count() if plan.pk else "–"
 
     @admin.display(description=_("Handlungsfelder"), ordering="field_count")
     def field_count(self, plan: Plan) -> int:

@@ -2,11 +2,12 @@
 the target in the deck's notation, the version check, permissions and groups."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission, User
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from measures.models import EditConflict, Measure, Status
@@ -488,3 +489,11 @@ def test_admin_widgets_and_history_speak_german(admin_client, sample):
     assert "Alle %s ausw\\u00e4hlen" in script or "Alle %s auswählen" in script
     history = admin_client.get(url(Measure, "history", sample.pk)).content.decode()
     assert "Änderungen" in history and ">Changes<" not in history
+
+
+def test_the_plans_admin_page_shows_how_many_schools_its_rule_picks_today(bielefeld):
+    client = Client()
+    client.force_login(User.objects.create_superuser("root", password="x" * 20))
+    html = client.get(f"/admin/measures/plan/{bielefeld.pk}/change/").content.decode()
+    assert 'name="school_authority_number" value="10261"' in html
+    assert re.search(r"Schulen des Plans heute.*?76</div>", html, re.S)
