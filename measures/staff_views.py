@@ -254,6 +254,10 @@ def school_matrix(request: HttpRequest) -> HttpResponse:
         request.POST if "alle-massnahme" in request.POST else None,
         measures=[m for m in measures if m.pk in editable],
         filters=filters,
+        initial={  # the schools on screen
+            "schulform": filters.criteria()["school_form"],
+            "bezirk": filters.criteria()["district"],
+        },
     )
     status = 200
     if request.method == "POST":
