@@ -54,6 +54,8 @@ SCHOOL_LIST_PAGES = [
     "/schulen/?schulform=02&seite=3",
 ]
 SCHOOL_PAGE = "/schulen/{number}/"
+# The school page shows the first Gymnasium of the Stadt Bielefeld (Trägernummer).
+SCHOOL_PAGE_AUTHORITY, SCHOOL_PAGE_FORM = "10261", "20"
 MEASURE_PAGE = "/massnahmen/{slug}/"
 REPORT_PAGE = "/"
 STAFF_MATRIX = "/verwaltung/schulen/"
@@ -270,7 +272,10 @@ def measure(client: Client, label: str, path: str, runs: int, warmup: int) -> Re
 def pages(plan: Plan) -> list[tuple[str, str]]:
     today = timezone.localdate()
     scope = plan.schools(today).order_by("school_number")
-    school = scope.filter(authority_number="10261", school_form="20").first() or scope.first()
+    school = (
+        scope.filter(authority_number=SCHOOL_PAGE_AUTHORITY, school_form=SCHOOL_PAGE_FORM).first()
+        or scope.first()
+    )
     tracked = (
         Measure.objects.for_plan(plan)
         .filter(school_rollouts__isnull=False)
