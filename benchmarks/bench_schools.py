@@ -306,7 +306,11 @@ def main() -> None:
 
     started = time.perf_counter()
     name = dj_database_url.parse(BENCH_DATABASE_URL)["NAME"]
-    print(f"bench-schools: PostgreSQL database {name}, {os.cpu_count()} cores")
+    # Other work on the machine skews the timings; the load says how much there was.
+    print(
+        f"bench-schools: PostgreSQL database {name}, {os.cpu_count()} cores, "
+        f"load {os.getloadavg()[0]:.1f}"
+    )
     _create_database(BENCH_DATABASE_URL)
     try:
         print("setup")
@@ -344,7 +348,7 @@ def main() -> None:
         else:
             _drop_database(BENCH_DATABASE_URL)
     print(f"peak memory (ru_maxrss): {_peak_mib():.0f} MiB")
-    print(f"total: {time.perf_counter() - started:.0f} s")
+    print(f"total: {time.perf_counter() - started:.0f} s, load {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
