@@ -26,7 +26,7 @@ PIP_COMPILE := $(STAMPS)/pip-tools/bin/pip-compile
 PIP_COMPILE_FLAGS := --allow-unsafe --generate-hashes --no-emit-find-links \
 	--no-emit-index-url --strip-extras $(if $(UPGRADE),--upgrade)
 
-.PHONY: help venv assets run test chromium pango postgres bench bench-decks requirements clean distclean FORCE
+.PHONY: help venv assets run test chromium pango postgres bench bench-decks bench-schools requirements clean distclean FORCE
 
 # A stamp is also rebuilt when what it stands for was deleted behind its back.
 VENV_MISSING := $(if $(wildcard $(PY)),,FORCE)
@@ -38,6 +38,7 @@ help:
 	@echo "make test          ruff, migration/deploy checks, pytest against PostgreSQL"
 	@echo "make bench         gunicorn + wrk: '/' against a bare view (PostgreSQL)"
 	@echo "make bench-decks   time the PDF and PowerPoint of Bielefeld and a 500-measure plan"
+	@echo "make bench-schools time school pages, report and matrix with all NRW schools in scope"
 	@echo "make venv          .venv from requirements/dev.txt (hashed)"
 	@echo "make assets        KERN UX css and fonts into $(KERN_DIR)/"
 	@echo "make requirements  recompile requirements/*.txt (UPGRADE=1 to upgrade pins)"
@@ -125,6 +126,15 @@ BENCH_DECKS_URL := $(or $(BENCH_DATABASE_URL),postgres://bielefeld:bielefeld@127
 bench-decks: venv assets pango
 	@if [ -z "$${BENCH_DATABASE_URL:-}" ]; then bash scripts/ensure-postgres.sh bielefeld_bench_decks; fi
 	DATABASE_URL='$(BENCH_DECKS_URL)' SECRET_KEY=bench-only $(PY) benchmarks/bench_decks.py
+
+# The full NRW directory (~5,600 schools) in scope of a plan with 50 measures
+# tracked per school: import, setup, pages' timings and queries (issue 5). The
+# script creates its database afresh and drops it at the end.
+BENCH_SCHOOLS_URL := $(or $(BENCH_DATABASE_URL),postgres://bielefeld:bielefeld@127.0.0.1:5432/bielefeld_bench_schools)
+
+bench-schools: venv assets pango
+	@if [ -z "$${BENCH_DATABASE_URL:-}" ]; then bash scripts/ensure-postgres.sh bielefeld_bench_schools; fi
+	BENCH_DATABASE_URL='$(BENCH_SCHOOLS_URL)' $(PY) benchmarks/bench_schools.py
 
 # --- Dependencies ---------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 """`manage.py generate_demo`: a large synthetic plan for benchmarks and query counts."""
 
+import datetime
 import io
 
 import pytest
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from measures.models import FieldOfAction, Measure, Plan, Status
 from measures.targets import TargetKind
-from schools.models import RolloutState, School, SchoolRollout
+from schools.models import OperationKey, RolloutState, School, SchoolRollout
 from tests.factories import make_school
 
 pytestmark = pytest.mark.django_db
@@ -193,3 +194,66 @@ def test_too_few_free_school_numbers_creates_nothing():
         generate(fields=1, measures=5, schools=20)
     assert not Plan.objects.exists()
     assert School.objects.count() == 1
+
+
+def test_tracked_spreads_that_many_measures_over_the_plan():
+    generate(fields=4, measures=60, schools=5, tracked=50, seed=4)
+    plan = Plan.objects.get()
+    measures = list(Measure.objects.for_report(plan))
+    tracked = [m for m in measures if m.tracks_schools]
+    assert len(tracked) == 50
+    assert SchoolRollout.objects.count() == 50 * 5
+    # The others keep entered counts or none, never both kinds.
+    assert all(m.rollout_total is None for m in tracked)
+    assert any(m.rollout_total is not None for m in measures if not m.tracks_schools)
+
+
+def test_tracked_every_measure():
+    generate(fields=2, measures=7, schools=3, tracked=7)
+    assert SchoolRollout.objects.count() == 7 * 3
+
+
+def test_existing_schools_covers_every_school_in_operation():
+    today = timezone.localdate()
+    bielefeld = make_school(school_form="20")
+    elsewhere = make_school(school_form="02", authority_number="10100")
+    opening_later = make_school(
+        operation_key=OperationKey.OPENING, opens_on=today + datetime.timedelta(days=30)
+    )
+    delisted = make_school(listed=False)
+
+    output = generate("--existing-schools", "--measures", "20", "--tracked", "4")
+
+    plan = Plan.objects.get()
+    assert plan.school_authority_number == ""
+    assert plan.school_forms == ""
+    assert set(plan.schools(today)) == {bielefeld, elsewhere}
+    assert School.objects.count() == 4  # no demo schools
+    assert SchoolRollout.objects.count() == 4 * 2
+    assert not opening_later.rollouts.exists()
+    assert not delisted.rollouts.exists()
+    for measure in Measure.objects.for_report(plan):
+        if measure.tracks_schools:
+            assert measure.rollout.total == 2
+    assert "20 Maßnahmen, 2 Schulen, 8 Umsetzungsstände" in output
+
+
+def test_existing_schools_needs_schools():
+    with pytest.raises(CommandError, match="keine Schule in Betrieb"):
+        generate(existing_schools=True, measures=5)
+    assert not Plan.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"tracked": 0}, "--tracked muss eine positive ganze Zahl sein"),
+        ({"tracked": 6}, "--tracked darf höchstens 5 sein"),
+        ({"existing_schools": True}, "--schools und --existing-schools schließen sich aus"),
+    ],
+)
+def test_bad_tracked_and_existing_schools_arguments(options, message):
+    make_school()
+    with pytest.raises(CommandError, match=message):
+        generate(**{"fields": 2, "measures": 5, "schools": 2, **options})
+    assert not Plan.objects.exists()

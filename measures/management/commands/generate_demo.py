@@ -1,13 +1,19 @@
 """A large synthetic plan for benchmarks and query-count tests.
 
     manage.py generate_demo --fields 8 --measures 500 --schools 400 --seed 1
+    manage.py generate_demo --measures 60 --tracked 50 --existing-schools
 
 Creates one plan "Demo-Medienentwicklungsplan" of the "Demo-Schulträger" with
 "Stand" today (so it becomes `Plan.objects.current()`), its fields of action
 and measures (every status including none, every kind of target, some past and
 some future, work items, some entered rollout counts), and schools with
-per-school rollout rows for every tenth measure. Everything goes in with
-`bulk_create`; the same seed gives the same plan.
+per-school rollout rows for every tenth measure (`--tracked N`: for N measures
+spread over the plan). Everything goes in with `bulk_create`; the same seed
+gives the same plan.
+
+`--existing-schools` creates no schools: the plan covers every school in
+operation that is already in the database (blank Trägernummer and school
+forms), e.g. the whole NRW directory after `import_schools`.
 """
 
 import datetime
@@ -40,7 +46,8 @@ LAST_SCHOOL_NUMBER = 999999
 MAX_FIELDS = 1000
 MAX_MEASURES = 30000
 
-# Every TRACKED_EVERY-th measure (the first included) has a row per school.
+# Every TRACKED_EVERY-th measure (the first included) has a row per school,
+# unless --tracked says how many.
 TRACKED_EVERY = 10
 # Every ENTERED_EVERY-th of the other measures has entered counts ("59/74").
 ENTERED_EVERY = 4
@@ -187,15 +194,39 @@ class Command(BaseCommand):
         # Strings, so that a wrong value gets the German message of handle().
         parser.add_argument("--fields", default="8", help="Zahl der Handlungsfelder (8).")
         parser.add_argument("--measures", default="100", help="Zahl der Maßnahmen (100).")
-        parser.add_argument("--schools", default="50", help="Zahl der Schulen (50).")
+        parser.add_argument("--schools", help="Zahl der Schulen (50).")
+        parser.add_argument(
+            "--tracked",
+            help="Zahl der Maßnahmen mit Umsetzungsstand je Schule, über den Plan verteilt "
+            "(jede zehnte).",
+        )
+        parser.add_argument(
+            "--existing-schools",
+            action="store_true",
+            help="Keine Demo-Schulen anlegen: Der Plan umfasst alle Schulen in Betrieb, "
+            "die schon in der Datenbank sind (z. B. nach import_schools).",
+        )
         parser.add_argument("--seed", default="0", help="Startwert des Zufalls (0).")
 
     def handle(self, *args, **options) -> None:
         fields = _positive("fields", options["fields"], MAX_FIELDS)
         measures = _positive("measures", options["measures"], MAX_MEASURES)
-        schools = _positive(
-            "schools", options["schools"], LAST_SCHOOL_NUMBER - FIRST_SCHOOL_NUMBER + 1
-        )
+        existing = options["existing_schools"]
+        if existing and options["schools"] is not None:
+            raise CommandError("--schools und --existing-schools schließen sich aus.")
+        schools = None
+        if not existing:
+            schools = _positive(
+                "schools",
+                "50" if options["schools"] is None else options["schools"],
+                LAST_SCHOOL_NUMBER - FIRST_SCHOOL_NUMBER + 1,
+            )
+        if options["tracked"] is None:
+            tracked = set(range(0, measures, TRACKED_EVERY))
+        else:
+            count = _positive("tracked", options["tracked"], measures)
+            # Spread over the plan: the first measure and then every measures/count-th.
+            tracked = {i * measures // count for i in range(count)}
         try:
             seed = int(options["seed"])
         except (TypeError, ValueError):
@@ -206,24 +237,49 @@ class Command(BaseCommand):
         rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
         started = time.perf_counter()
         with transaction.atomic():
-            stats = self.generate(fields, measures, schools, rng)
+            stats = self.generate(fields, measures, schools, rng, tracked=tracked)
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"Demo-Plan „{stats['plan'].title}“ (ID {stats['plan'].pk}) angelegt: "
-            f"{fields} Handlungsfelder, {measures} Maßnahmen, {schools} Schulen, "
+            f"{fields} Handlungsfelder, {measures} Maßnahmen, {stats['schools']} Schulen, "
             f"{stats['rollouts']} Umsetzungsstände je Schule in {elapsed:.1f} s."
         )
 
-    def generate(self, n_fields: int, n_measures: int, n_schools: int, rng: random.Random):
+    def generate(
+        self,
+        n_fields: int,
+        n_measures: int,
+        n_schools: int | None,
+        rng: random.Random,
+        *,
+        tracked: set[int],
+    ):
+        """`n_schools` None: no new schools, the plan covers all schools in operation."""
         today = timezone.localdate()
-        first_number = self._first_school_number(n_schools)
+        if n_schools is None:
+            # Blank Trägernummer and school forms: every school in operation.
+            authority_number = ""
+            school_ids = list(
+                Plan(school_authority_number="", school_forms="")
+                .schools(today)
+                .order_by("school_number")
+                .values_list("pk", flat=True)
+            )
+            if not school_ids:
+                raise CommandError(
+                    "--existing-schools: Es ist keine Schule in Betrieb in der Datenbank. "
+                    "Bitte zuerst das Schulverzeichnis importieren (import_schools)."
+                )
+        else:
+            first_number = self._first_school_number(n_schools)
+            authority_number = f"D{first_number}"
         plan = Plan.objects.create(
             authority=AUTHORITY,
             title=TITLE,
             period_start=today.year - 2,
             period_end=today.year + 3,
             as_of=today,
-            school_authority_number=f"D{first_number}",
+            school_authority_number=authority_number,
         )
 
         fields = bulk_create_with_history(
@@ -249,7 +305,16 @@ class Command(BaseCommand):
         measures = []
         for i in range(n_measures):
             positions[field_of[i]] += 1
-            measure = self._measure(i, plan, today, statuses[i], kinds[i], n_schools, rng)
+            measure = self._measure(
+                i,
+                plan,
+                today,
+                statuses[i],
+                kinds[i],
+                i in tracked,
+                n_schools or len(school_ids),
+                rng,
+            )
             measure.field = fields[field_of[i]]
             measure.position = positions[field_of[i]]
             measures.append(measure)
@@ -259,25 +324,30 @@ class Command(BaseCommand):
             measures, Measure, batch_size=BATCH_SIZE, default_change_reason=REASON
         )
 
-        schools = School.objects.bulk_create(
-            (
-                self._school(first_number + i, i, plan.school_authority_number, rng)
-                for i in range(n_schools)
-            ),
-            batch_size=BATCH_SIZE,
-        )
+        if n_schools is not None:
+            schools = School.objects.bulk_create(
+                (
+                    self._school(first_number + i, i, plan.school_authority_number, rng)
+                    for i in range(n_schools)
+                ),
+                batch_size=BATCH_SIZE,
+            )
+            school_ids = [school.pk for school in schools]
 
         start = datetime.date(plan.period_start, 1, 1)
-        school_ids = [school.pk for school in schools]
-        rows = [
-            row
-            for measure in measures[::TRACKED_EVERY]
-            for row in self._rollouts(measure, school_ids, start, today, rng)
-        ]
-        bulk_create_with_history(
-            rows, SchoolRollout, batch_size=BATCH_SIZE, default_change_reason=REASON
-        )
-        return {"plan": plan, "rollouts": len(rows)}
+        rollouts = 0
+        # Measure by measure: the whole of NRW with 50 tracked measures is some
+        # 280,000 rows, and as model instances plus their history records all at
+        # once they would hold the process's memory for nothing.
+        for i, measure in enumerate(measures):
+            if i not in tracked:
+                continue
+            rows = self._rollouts(measure, school_ids, start, today, rng)
+            bulk_create_with_history(
+                rows, SchoolRollout, batch_size=BATCH_SIZE, default_change_reason=REASON
+            )
+            rollouts += len(rows)
+        return {"plan": plan, "rollouts": rollouts, "schools": len(school_ids)}
 
     @staticmethod
     def _first_school_number(count: int) -> int:
@@ -300,6 +370,7 @@ class Command(BaseCommand):
         today: datetime.date,
         status: str,
         kind: str,
+        tracked: bool,
         n_schools: int,
         rng: random.Random,
     ) -> Measure:
@@ -323,8 +394,7 @@ class Command(BaseCommand):
             target_quarter=quarter,
             responsible=rng.choice(RESPONSIBLES),
         )
-        untracked = index % TRACKED_EVERY != 0
-        if untracked and index % ENTERED_EVERY == 1:
+        if not tracked and index % ENTERED_EVERY == 1:
             total = rng.randint(1, max(n_schools, 1))
             measure.rollout_total = total
             measure.rollout_done = total if status == Status.DONE else rng.randint(0, total)
