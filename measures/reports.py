@@ -26,9 +26,10 @@ def build_snapshot(plan: Plan, today: datetime.date) -> dict:
     A measure tracked per school lists every school in the plan's scope that
     day, a school without a row as open. Costs five queries.
     """
-    scope = list(plan.schools(today).order_by("district", "name", "school_number"))
-    in_scope = {school.pk for school in scope}
-    rows = SchoolRollout.objects.filter(school__in=in_scope)
+    schools = plan.schools(today)
+    scope = list(schools.order_by("district", "name", "school_number"))
+    # A subquery, not the list of ids: thousands of literal ids cost seconds.
+    rows = SchoolRollout.objects.filter(school__in=schools.values("pk"))
     measures = (
         Measure.objects.for_plan(plan)
         .for_report(plan, today)
