@@ -3,8 +3,9 @@
 The same tests run against the Bielefeld plan (13 measures, no schools) and a
 `generate_demo` plan (500 measures, 400 schools, 20 000 per-school rows): the
 report needs the plan, its fields and its measures with their per-school
-counts (one query each); the detail page the measure with its counts, plus
-the per-school rows when it has a rollout to show.
+counts (one query each); the detail page the measure with its counts, plus,
+for a measure tracked per school, its counts per district and a page of the
+chosen district's schools.
 """
 
 import html
