@@ -206,6 +206,15 @@ class MeasureQuerySet(models.QuerySet):
             ),
         )
 
+    def at_school(self, school: School) -> "MeasureQuerySet":
+        """Annotate `school_state` and `school_state_date`: the measure's row at
+        `school` (None without a row; a tracked measure is then open there)."""
+        row = SchoolRollout.objects.filter(measure=OuterRef("pk"), school=school)
+        return self.annotate(
+            school_state=Subquery(row.values("state")[:1]),
+            school_state_date=Subquery(row.values("date")[:1]),
+        )
+
     def overdue(self, today: datetime.date) -> "MeasureQuerySet":
         """Not done, and the target's last day lies before `today` (see Target.deadline)."""
         quarter = (today.month - 1) // 3 + 1
@@ -580,6 +589,15 @@ class Measure(models.Model):
         """Whether the rollout is recorded school by school (else as an entered count)."""
         tracked = getattr(self, "has_school_rows", None)
         return tracked if tracked is not None else self.school_rollouts.exists()
+
+    @property
+    def school_state_label(self) -> str:
+        """The state annotated by `at_school()`, in words; no row means open."""
+        return RolloutState(self.school_state or RolloutState.OPEN).label
+
+    @property
+    def school_state_badge(self) -> str:
+        return RolloutState(self.school_state or RolloutState.OPEN).badge_modifier
 
     @cached_property
     def rollout(self) -> Rollout | None:

@@ -10,6 +10,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from bielefeld_digital.pager import paginate
+from schools.forms import DistrictForm
+
 from . import decks
 from .forms import ComparisonForm, ReportFilterForm
 from .models import Edition, Measure, Plan, ProgressReport
@@ -56,22 +59,42 @@ def report(request: HttpRequest) -> HttpResponse:
     )
 
 
+# A district's schools on the measure page, a page at a time.
+SCHOOLS_PER_PAGE = 50
+
+
 @require_safe
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A measure; tracked per school, with its state per district, and the schools of
+    the district chosen with `?bezirk=` (never all schools at once: a plan may
+    cover thousands)."""
     plan = _current_plan()
     try:
         measure = Measure.objects.for_plan(plan).for_report(plan).get(slug=slug)
     except Measure.DoesNotExist:
         raise Http404("Diese Maßnahme gibt es nicht.") from None
-    rollouts = (
-        list(
-            measure.school_rollouts.select_related("school").order_by(
-                "school__district", "school__name"
+    districts, district_form, pager = [], None, None
+    if measure.tracks_schools:
+        scope = plan.schools(timezone.localdate())
+        districts = scope.rollout_by_district(measure)
+        if "bezirk" in request.GET:
+            district_form = DistrictForm(
+                request.GET, districts=[district.district for district in districts]
             )
-        )
-        if measure.rollout
-        else []
-    )
+            if district_form.is_valid():
+                schools = (
+                    scope.filter(district=district_form.district)
+                    .with_state_of(measure)
+                    .order_by("name", "school_number")
+                )
+                pager = paginate(
+                    schools,
+                    district_form.page_number,
+                    SCHOOLS_PER_PAGE,
+                    district_form.query_string,
+                )
+                if pager is None:
+                    raise Http404("Diese Seite der Schulliste gibt es nicht.")
     staff = request.user.is_authenticated
     return render(
         request,
@@ -80,10 +103,13 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "measure": measure,
             "plan": plan,
             "content_lang": plan.language,
-            "rollouts": rollouts,
+            "districts": districts,
+            "district_form": district_form,
+            "pager": pager,
             "timeline": measure.timeline(public=not staff),
             "can_edit": staff and measure.can_be_edited_by(request.user),
         },
+        status=400 if district_form is not None and not district_form.is_valid() else 200,
     )
 
 

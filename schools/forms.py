@@ -1,10 +1,11 @@
+from urllib.parse import urlencode
+
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from bielefeld_digital.forms import PortalForm
 
-from .models import RolloutState, SchoolQuerySet
+from .models import UNKNOWN_DISTRICT, RolloutState, SchoolQuerySet
 
 
 class RolloutFilterForm(PortalForm):
@@ -42,14 +43,16 @@ class RolloutFilterForm(PortalForm):
 class MatrixFilterForm(RolloutFilterForm):
     """The matrix's filters: form and district, and a search by name or number."""
 
-    suche = forms.CharField(label=_("Schule suchen"), required=False, max_length=100)
+    suche = forms.CharField(
+        label=_("Schule suchen"),
+        required=False,
+        max_length=100,
+        help_text=_("Name, Schulnummer oder Straße"),
+    )
 
     def filter(self, schools: SchoolQuerySet) -> SchoolQuerySet:
         schools = super().filter(schools)
-        text = self.cleaned_data.get("suche", "").strip() if self.is_valid() else ""
-        if text:
-            schools = schools.filter(Q(name__icontains=text) | Q(school_number=text))
-        return schools
+        return schools.search(self.cleaned_data.get("suche", "")) if self.is_valid() else schools
 
 
 class BulkStateForm(PortalForm):
@@ -79,3 +82,113 @@ class BulkStateForm(PortalForm):
     @property
     def measure(self):
         return self.measures[self.cleaned_data["massnahme"]]
+
+
+class SchoolFilterForm(PortalForm):
+    """Search and filters of the public school list; a plain GET form."""
+
+    suche = forms.CharField(
+        label=_("Suche"),
+        required=False,
+        max_length=100,
+        help_text=_("Name, Schulnummer oder Straße"),
+    )
+    schulform = forms.ChoiceField(
+        label=_("Schulform"),
+        required=False,
+        error_messages={"invalid_choice": _("„%(value)s“ ist keine Schulform dieser Liste.")},
+    )
+    bezirk = forms.ChoiceField(
+        label=_("Stadtbezirk"),
+        required=False,
+        error_messages={"invalid_choice": _("„%(value)s“ ist kein Stadtbezirk dieser Liste.")},
+    )
+    # Not shown in the form (a new search starts on page 1); pager links carry it.
+    seite = forms.IntegerField(
+        label=_("Seite"),
+        required=False,
+        min_value=1,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": _("Die Seitenzahl muss eine ganze Zahl sein."),
+            "min_value": _("Die Seiten beginnen bei 1."),
+        },
+    )
+
+    def __init__(self, data=None, *, schools: SchoolQuerySet, **kwargs) -> None:
+        super().__init__(data, **kwargs)
+        school_forms, districts = schools.filter_choices()
+        self.fields["schulform"].choices = [("", _("Alle Schulformen")), *school_forms]
+        self.fields["bezirk"].choices = [
+            ("", _("Alle Stadtbezirke")),
+            *((district, district) for district in districts if district),
+        ]
+        if "" in districts:
+            self.fields["bezirk"].choices += [(UNKNOWN_DISTRICT, _("Stadtbezirk nicht bekannt"))]
+
+    @property
+    def page_number(self) -> int:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return data.get("seite") or 1
+
+    def filter(self, schools: SchoolQuerySet) -> SchoolQuerySet:
+        """`schools` narrowed by the valid search and filters; all of them if invalid."""
+        if not (self.is_bound and self.is_valid()):
+            return schools
+        data = self.cleaned_data
+        schools = schools.search(data["suche"])
+        if data["schulform"]:
+            schools = schools.filter(school_form=data["schulform"])
+        if data["bezirk"]:
+            district = "" if data["bezirk"] == UNKNOWN_DISTRICT else data["bezirk"]
+            schools = schools.filter(district=district)
+        return schools
+
+    @property
+    def is_filtering(self) -> bool:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return any(data.get(name) for name in ("suche", "schulform", "bezirk"))
+
+    def query_string(self, page: int) -> str:
+        """The current search and filters with `page`, for the pager's plain links."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        values = {name: data[name] for name in ("suche", "schulform", "bezirk") if data.get(name)}
+        return urlencode({**values, "seite": page})
+
+
+class DistrictForm(PortalForm):
+    """Which district's schools the measure page lists (`?bezirk=`), and the page."""
+
+    bezirk = forms.ChoiceField(
+        label=_("Stadtbezirk"),
+        error_messages={"invalid_choice": _("„%(value)s“ ist kein Stadtbezirk dieser Liste.")},
+    )
+    seite = forms.IntegerField(
+        label=_("Seite"),
+        required=False,
+        min_value=1,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": _("Die Seitenzahl muss eine ganze Zahl sein."),
+            "min_value": _("Die Seiten beginnen bei 1."),
+        },
+    )
+
+    def __init__(self, data=None, *, districts: list[str], **kwargs) -> None:
+        super().__init__(data, **kwargs)
+        self.fields["bezirk"].choices = [
+            (district or UNKNOWN_DISTRICT, district) for district in districts
+        ]
+
+    @property
+    def district(self) -> str:
+        """The chosen district as stored ("" for not known); call after is_valid()."""
+        value = self.cleaned_data["bezirk"]
+        return "" if value == UNKNOWN_DISTRICT else value
+
+    @property
+    def page_number(self) -> int:
+        return self.cleaned_data.get("seite") or 1
+
+    def query_string(self, page: int) -> str:
+        return urlencode({"bezirk": self.cleaned_data["bezirk"], "seite": page})

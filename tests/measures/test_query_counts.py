@@ -3,8 +3,9 @@
 The same tests run against the Bielefeld plan (13 measures, no schools) and a
 `generate_demo` plan (500 measures, 400 schools, 20 000 per-school rows): the
 report needs the plan, its fields and its measures with their per-school
-counts (one query each); the detail page the measure with its counts, plus
-the per-school rows when it has a rollout to show.
+counts (one query each); the detail page the measure with its counts, plus,
+for a measure tracked per school, its counts per district and a page of the
+chosen district's schools.
 """
 
 import html
@@ -23,10 +24,14 @@ from tests.factories import make_school
 # Plan.objects.current(), plan.fields, Measure.objects...for_report().
 REPORT_QUERIES = 3
 # The current plan; the measure with field and per-school counts; its history
-# and its per-school rows' history for the timeline.
+# and its per-school rows' history for the timeline. A measure with an entered
+# count ("59/74") needs no more.
 DETAIL_QUERIES = 4
-# ... plus the per-school rows, looked at only when the measure has a rollout.
+# ... plus the counts per district, for a measure tracked per school.
 DETAIL_WITH_ROLLOUT_QUERIES = 5
+# ... plus the paginator's count and a page of the schools of the district
+# chosen with ?bezirk=.
+DETAIL_WITH_DISTRICT_QUERIES = 7
 
 DEMO = {"fields": 8, "measures": 500, "schools": 400, "seed": 1}
 
@@ -100,7 +105,7 @@ class ReportQueries:
         measure = Measure.objects.for_plan(plan).filter(
             rollout_total__isnull=False, school_rollouts__isnull=True
         )[0]
-        with django_assert_num_queries(DETAIL_WITH_ROLLOUT_QUERIES):
+        with django_assert_num_queries(DETAIL_QUERIES):
             response = client.get(measure.get_absolute_url())
         assert response.status_code == 200
         assert f"{measure.rollout_done} von {measure.rollout_total} Schulen" in response.text
@@ -179,4 +184,16 @@ class TestDemo(ReportQueries):
         assert response.status_code == 200
         rollout = measure.rollout
         assert f"{rollout.done} von {rollout.total} Schulen" in response.text
-        assert response.text.count(TABLE_ROW) == 1 + DEMO["schools"]
+        # One row per district, not per school: the schools come district by district.
+        scope = plan.schools(timezone.localdate())
+        districts = scope.order_by().values("district").distinct().count()
+        assert 1 < districts < 20
+        assert response.text.count(TABLE_ROW) == 1 + districts
+        assert "/schulen/" not in response.text.split('id="bezirke"')[1].split("</table>")[0]
+
+        district = scope.order_by("district").first().district
+        with django_assert_num_queries(DETAIL_WITH_DISTRICT_QUERIES):
+            response = client.get(measure.get_absolute_url(), {"bezirk": district})
+        assert response.status_code == 200
+        shown = min(50, scope.filter(district=district).count())
+        assert response.text.count(TABLE_ROW) == 1 + districts + 1 + shown
