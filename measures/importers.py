@@ -117,9 +117,17 @@ def load_plan(data: dict, *, reset: bool = False) -> Counter:
             field, created = FieldOfAction.objects.get_or_create(
                 plan=plan,
                 slug=slug,
-                defaults={"title": field_data["title"], "position": field_position},
+                defaults={
+                    "title": field_data["title"],
+                    "position": field_position,
+                    "for_plan_schools": field_data.get("for_plan_schools", True),
+                },
             )
-            field_values = {"title": field_data["title"], "position": field_position}
+            field_values = {
+                "title": field_data["title"],
+                "position": field_position,
+                "for_plan_schools": field_data.get("for_plan_schools", True),
+            }
             stats["changed"] += created or _update(field, field_values)
             seen_fields.append(field.pk)
 

@@ -111,6 +111,14 @@ class FieldOfAction(models.Model):
     title = models.CharField(_("Titel"), max_length=200)
     slug = models.SlugField(_("Kurzname"), max_length=100)
     position = models.PositiveSmallIntegerField(_("Position"), default=0)
+    for_plan_schools = models.BooleanField(
+        _("betrifft die Schulen des Plans"),
+        default=True,
+        help_text=_(
+            "Aus, wenn das Handlungsfeld andere Schulen betrifft (z. B. ein Exkurs zu den "
+            "Berufskollegs): Seine Maßnahmen erscheinen dann nicht auf den Seiten der Schulen."
+        ),
+    )
     responsible_groups = models.ManyToManyField(
         Group,
         blank=True,

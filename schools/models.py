@@ -118,8 +118,8 @@ class SchoolQuerySet(models.QuerySet):
     def in_scope(
         self, authority_number: str, school_forms: Iterable[str], on: datetime.date
     ) -> Self:
-        """The schools a plan covers on `on`: one Schulträger's schools of some forms in
-        operation (see schools.scope for Bielefeld's)."""
+        """One Schulträger's schools of some forms in operation on `on` (Plan.schools
+        applies a plan's own rule)."""
         return self.in_operation(on).filter(
             authority_number=authority_number, school_form__in=list(school_forms)
         )

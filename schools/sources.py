@@ -41,7 +41,7 @@ SCHULGRUNDDATEN_NRW = DataSource(
     attribution=(
         "Ministerium für Schule und Bildung des Landes NRW; Schulgrunddaten NRW; "
         "dl-de/by-2-0; https://ckan.open.nrw.de/dataset/001ec65e-9b58-4809-878a-34b182d5e0e3; "
-        "Daten wurden verändert (auf Bielefeld gefiltert)"
+        "Daten wurden verändert (auf Bielefeld gefiltert, Namensteile verbunden)"
     ),
     files=("schools/data/schuldaten-bielefeld.csv",),
 )

@@ -75,7 +75,11 @@ def school_detail(request: HttpRequest, school_number: str) -> HttpResponse:
             "plan": plan,
             "school": school,
             "tracked": [measure for measure in measures if measure.tracks_schools],
-            "city_wide": [measure for measure in measures if not measure.tracks_schools],
+            "city_wide": [
+                measure
+                for measure in measures
+                if not measure.tracks_schools and measure.field.for_plan_schools
+            ],
             "content_lang": plan.language,
         },
     )

@@ -490,3 +490,11 @@ def test_every_page_links_to_the_sources_and_the_schools(client, bielefeld, url)
     nav = html.split('aria-label="Hauptnavigation"')[1].split("</nav>")[0]
     assert 'href="/schulen/"' in nav and 'href="/"' in nav
     assert (f'href="{url}" aria-current="page"' in nav) is (url != "/datenquellen/")
+
+
+def test_a_schools_page_leaves_out_fields_about_other_schools(client, bielefeld):
+    school = bielefeld.schools(datetime.date.today()).filter(school_form="02").first()
+    page = text(client.get(f"/schulen/{school.school_number}/").text)
+    assert "Flächendeckendes WLAN" in page  # a measure for all the plan's schools
+    assert "Digitalstrategie BKs" not in page  # the excursus on the Berufskollegs
+    assert "Digitalstrategie BKs" in text(client.get("/").text)  # still in the report
