@@ -46,11 +46,10 @@ TRACKED = 50
 FIELDS = 8
 SEED = 1
 
-# The pages. The public school pages (branch schools-public) and the staff
-# matrix are being built; adjust paths and query parameters here once merged.
+# The pages and their query parameters.
 SCHOOL_LIST_PAGES = [
     "/schulen/",
-    "/schulen/?q=gymnasium",
+    "/schulen/?suche=gymnasium",
     "/schulen/?schulform=02&seite=3",
 ]
 SCHOOL_PAGE = "/schulen/{number}/"
@@ -287,6 +286,8 @@ def pages(plan: Plan) -> list[tuple[str, str]]:
         *[(f"school list {i + 1}", path) for i, path in enumerate(SCHOOL_LIST_PAGES)],
         ("school page", SCHOOL_PAGE.format(number=school.school_number)),
         ("tracked measure page", MEASURE_PAGE.format(slug=measure.slug)),
+        # Schools imported without the city's district file have no district.
+        ("  one district's schools", MEASURE_PAGE.format(slug=measure.slug) + "?bezirk=ohne"),
         (f"report ({Measure.objects.for_plan(plan).count()} measures)", REPORT_PAGE),
     ]
 
@@ -331,9 +332,16 @@ def main() -> None:
         results = [
             measure(public, label, path, args.runs, args.warmup) for label, path in pages(plan)
         ]
-        results.append(
-            measure(staff, "staff matrix (superuser)", STAFF_MATRIX, args.runs, args.warmup)
-        )
+        results += [
+            measure(staff, "staff matrix (superuser)", STAFF_MATRIX, args.runs, args.warmup),
+            measure(
+                staff,
+                "  page 50, Grundschulen",
+                STAFF_MATRIX + "?schulform=02&seite=50",
+                args.runs,
+                args.warmup,
+            ),
+        ]
         # The first deck of the process (it also unpacks the fonts) takes seconds;
         # once shows the order of magnitude. bench-decks times it in detail.
         results.append(measure(public, "report PDF (once, first)", REPORT_PDF, 1, 0))

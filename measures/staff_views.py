@@ -4,11 +4,11 @@ import datetime
 import logging
 import re
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from bielefeld_digital.pager import paginate
 from schools.forms import BulkStateForm, MatrixFilterForm, RolloutFilterForm
 from schools.models import RolloutState, School, SchoolRollout
 
@@ -268,8 +269,18 @@ def school_matrix(request: HttpRequest) -> HttpResponse:
         if status == 200 and not request.htmx:  # post-redirect-get
             return redirect(request.get_full_path())
         measures = list(Measure.objects.for_plan(plan).tracked_per_school().for_report(plan))
-    page = Paginator(filters.filter(scope), MATRIX_PAGE_SIZE).get_page(request.GET.get("seite"))
-    schools = list(page.object_list)
+    schools = filters.filter(scope)
+    number = request.GET.get("seite", "")
+    number = int(number) if number.isdigit() and 0 < int(number) < 10_000 else 1
+
+    def query_string(page: int) -> str:
+        return urlencode({**request.GET.dict(), "seite": page})
+
+    # A page that is no more (the list got shorter): the first one.
+    pager = paginate(schools, number, MATRIX_PAGE_SIZE, query_string) or paginate(
+        schools, 1, MATRIX_PAGE_SIZE, query_string
+    )
+    schools = pager.items
     grid = SchoolRollout.objects.grid(measures, schools)
     rows = [
         (school, [_cell(measure, school, grid, editable) for measure in measures])
@@ -286,7 +297,7 @@ def school_matrix(request: HttpRequest) -> HttpResponse:
             "measures": measures,
             "filters": filters,
             "bulk": bulk,
-            "page": page,
+            "pager": pager,
             "rows": rows,
             "states": RolloutState.choices,
         },
