@@ -41,7 +41,26 @@ class RolloutFilterForm(PortalForm):
 
 
 class MatrixFilterForm(RolloutFilterForm):
-    """The matrix's filters: form and district, and a search by name or number."""
+    """The matrix's filters: form and district, a search, and which measures to show."""
+
+    massnahmen = forms.MultipleChoiceField(
+        label=_("Maßnahmen (Spalten)"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("„%(value)s“ ist keine Maßnahme dieser Liste.")},
+    )
+
+    def __init__(self, *args, measures, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["massnahmen"].choices = [(str(m.pk), m.title) for m in measures]
+
+    def columns(self, measures: list, editable: set[int], default: int) -> list:
+        """The measures chosen as columns; unless chosen, the first `default` ones,
+        those the user may edit first."""
+        chosen = set(self.cleaned_data.get("massnahmen", [])) if self.is_valid() else set()
+        if chosen:
+            return [measure for measure in measures if str(measure.pk) in chosen]
+        return sorted(measures, key=lambda measure: measure.pk not in editable)[:default]
 
     suche = forms.CharField(
         label=_("Schule suchen"),

@@ -193,11 +193,11 @@ def test_filters_search_and_pages(users):
     assert client.get(URL + "?schulform=99").status_code == 422
 
 
-# Session, user, plan, the filter form's school forms and districts, the
-# tracked measures with their counts, which of them the user may edit (user
-# permissions, group permissions, the measures), the page's count and schools,
+# Session, user, plan, the tracked measures, which of them the user may edit
+# (user permissions, group permissions, the measures), the filter form's school
+# forms and districts, the columns' counts, the page's count and schools,
 # their rows.
-MATRIX_QUERIES = 12
+MATRIX_QUERIES = 13
 
 
 def test_query_count_does_not_grow_with_the_schools(users, django_assert_num_queries):
@@ -216,3 +216,21 @@ def test_query_count_does_not_grow_with_the_schools(users, django_assert_num_que
         assert "Aaa Schule 0" in client.get(URL).content.decode()
     with django_assert_num_queries(MATRIX_QUERIES):
         client.get(URL + "?seite=2")
+
+
+def test_six_measures_as_columns_unless_staff_choose_others(users, django_assert_num_queries):
+    admin = users["admin"]
+    slugs = [m.slug for m in Measure.objects.exclude(slug__in=["flaechendeckendes-wlan"])[:6]]
+    for slug in slugs:
+        SchoolRollout.objects.start_tracking(Measure.objects.get(slug=slug), user=admin)
+    client = client_for(admin)
+    html = client.get(URL).content.decode()
+    head = html.split("<thead")[1].split("</thead>")[0]
+    assert head.count('scope="col"') == 1 + 6  # the school and six of eight measures
+    assert "6 Maßnahmen als Spalten gezeigt: andere wählen" in html
+    wlan = Measure.objects.get(slug="flaechendeckendes-wlan")
+    with django_assert_num_queries(MATRIX_QUERIES):
+        chosen = client.get(URL, {"massnahmen": [wlan.pk]}).content.decode()
+    head = chosen.split("<thead")[1].split("</thead>")[0]
+    assert head.count('scope="col"') == 2 and "Flächendeckendes WLAN" in head
+    assert client.get(URL, {"massnahmen": ["999999"]}).status_code == 422
