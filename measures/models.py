@@ -531,22 +531,33 @@ class Measure(models.Model):
             .select_related("school", "history_user")
             .order_by("school_id", "history_date", "history_id")
         )
-        for previous, record in itertools.pairwise(rows):
-            if previous.school_id == record.school_id and previous.state != record.state:
-                changes.append(
-                    Change(
-                        date=record.history_date,
-                        user="" if public else _user_name(record.history_user),
-                        reason=record.history_change_reason or "",
-                        fields=[
-                            FieldChange(
-                                record.school.name,
-                                str(RolloutState(previous.state).label),
-                                str(RolloutState(record.state).label),
-                            )
-                        ],
-                    )
+        # A school without a row was open, so a row's first record may be a change
+        # too. Changes made together (one bulk action, one saved page: the same
+        # minute, person, reason and step) are one entry, however many schools.
+        together: dict[tuple, list] = {}
+        state_of: dict[int, str] = {}
+        for record in rows:
+            before = state_of.get(record.school_id, RolloutState.OPEN)
+            state_of[record.school_id] = record.state
+            if record.state != before:
+                minute = record.history_date.replace(second=0, microsecond=0)
+                key = (minute, record.history_user_id, record.history_change_reason or "")
+                together.setdefault((*key, before, record.state), []).append(record)
+        for (_minute, _user, reason, before, after), records in together.items():
+            changes.append(
+                Change(
+                    date=max(record.history_date for record in records),
+                    user="" if public else _user_name(records[0].history_user),
+                    reason=reason,
+                    fields=[
+                        FieldChange(
+                            _schools_label([record.school.name for record in records]),
+                            str(RolloutState(before).label),
+                            str(RolloutState(after).label),
+                        )
+                    ],
                 )
+            )
         changes = [change for change in changes if change.fields]
         return sorted(changes, key=lambda change: change.date, reverse=True)
 
@@ -707,6 +718,13 @@ def _rollout_text(record) -> str:
 
 def _status_text(record) -> str:
     return str(Status(record.status).label) if record.status else str(NO_STATUS_LABEL)
+
+
+def _schools_label(names: list[str]) -> str:
+    """A school's name, up to three names, or how many schools."""
+    if len(names) <= 3:
+        return ", ".join(sorted(names))
+    return _("%(count)s Schulen") % {"count": len(names)}
 
 
 def describe_change(previous, record, *, public: bool = False) -> Change:

@@ -234,3 +234,26 @@ def test_six_measures_as_columns_unless_staff_choose_others(users, django_assert
     head = chosen.split("<thead")[1].split("</thead>")[0]
     assert head.count('scope="col"') == 2 and "Flächendeckendes WLAN" in head
     assert client.get(URL, {"massnahmen": ["999999"]}).status_code == 422
+
+
+def test_the_public_timeline_sums_up_a_bulk_change_and_counts_new_rows(users):
+    measure = Measure.objects.get(slug="flaechendeckendes-wlan")
+    SchoolRollout.objects.filter(measure=measure).delete()  # no rows: every school open
+    SchoolRollout.objects.set_states(
+        measure, {a_school("Gymnasium"): RolloutState.IN_PROGRESS}, user=users["admin"]
+    )
+    client_for(users["admin"]).post(
+        URL,
+        {
+            "alle-massnahme": measure.pk,
+            "alle-schulform": "02",
+            "alle-bezirk": "Heepen",
+            "alle-stand": "done",
+            "alle-grund": "WLAN abgenommen",
+        },
+    )
+    page = Client().get("/massnahmen/flaechendeckendes-wlan/").content.decode()
+    timeline = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.split("Verlauf</h2>")[1]))
+    assert f"{HEEPEN_GRUNDSCHULEN} Schulen: offen → abgeschlossen" in timeline
+    assert "WLAN abgenommen" in timeline
+    assert f"{a_school('Gymnasium').name}: offen → in Arbeit" in timeline
