@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from bielefeld_digital.pager import paginate
+from bielefeld_digital.pager import Pager, paginate
 from schools.forms import BulkStateForm, MatrixFilterForm, RolloutFilterForm
 from schools.models import RolloutState, School, SchoolRollout
 
@@ -95,6 +95,10 @@ def edit_measure(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, template, {"measure": measure, "form": form}, status=status)
 
 
+# The checklist's schools per page (all of them for Bielefeld).
+CHECKLIST_PAGE_SIZE = 100
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
@@ -128,7 +132,8 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
         if status == 200 and not request.htmx:  # post-redirect-get
             return redirect(request.get_full_path())
         measure = Measure.objects.for_report().get(pk=measure.pk)
-    rows = SchoolRollout.objects.states(measure, filters.filter(scope))
+    pager = _page_of_schools(request, filters.filter(scope), CHECKLIST_PAGE_SIZE)
+    rows = SchoolRollout.objects.states(measure, pager.items)
     template = "staff/edit_rollout.html"
     if request.htmx and not request.htmx.history_restore_request:
         # A tick updates only the count and message; the boxes stay as they are,
@@ -137,7 +142,7 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         template,
-        {"measure": measure, "filters": filters, "rows": rows},
+        {"measure": measure, "filters": filters, "rows": rows, "pager": pager},
         status=422 if filters.errors else status,
     )
 
@@ -280,17 +285,7 @@ def school_matrix(request: HttpRequest) -> HttpResponse:
         if status == 200 and not request.htmx:  # post-redirect-get
             return redirect(request.get_full_path())
         measures = counted()
-    schools = filters.filter(scope)
-    number = request.GET.get("seite", "")
-    number = int(number) if number.isdigit() and 0 < int(number) < 10_000 else 1
-
-    def query_string(page: int) -> str:
-        return urlencode({**request.GET.dict(), "seite": page})
-
-    # A page that is no more (the list got shorter): the first one.
-    pager = paginate(schools, number, MATRIX_PAGE_SIZE, query_string) or paginate(
-        schools, 1, MATRIX_PAGE_SIZE, query_string
-    )
+    pager = _page_of_schools(request, filters.filter(scope), MATRIX_PAGE_SIZE)
     schools = pager.items
     grid = SchoolRollout.objects.grid(measures, schools)
     rows = [
@@ -314,6 +309,20 @@ def school_matrix(request: HttpRequest) -> HttpResponse:
             "states": RolloutState.choices,
         },
         status=422 if filters.errors else status,
+    )
+
+
+def _page_of_schools(request: HttpRequest, schools, per_page: int) -> Pager:
+    """The page `?seite=` of `schools`, links keeping the other parameters; a page
+    that is no more (the list got shorter since) falls back to the first."""
+    number = request.GET.get("seite", "")
+    number = int(number) if number.isdigit() and 0 < int(number) < 10_000 else 1
+
+    def query_string(page: int) -> str:
+        return urlencode({**request.GET.dict(), "seite": page})
+
+    return paginate(schools, number, per_page, query_string) or paginate(
+        schools, 1, per_page, query_string
     )
 
 

@@ -257,3 +257,14 @@ def test_the_public_timeline_sums_up_a_bulk_change_and_counts_new_rows(users):
     assert f"{HEEPEN_GRUNDSCHULEN} Schulen: offen → abgeschlossen" in timeline
     assert "WLAN abgenommen" in timeline
     assert f"{a_school('Gymnasium').name}: offen → in Arbeit" in timeline
+
+
+def test_the_checklist_of_one_measure_comes_a_hundred_schools_a_page(users):
+    for n in range(30):
+        make_school(name=f"Zusatzschule {n:02d}")  # 76 + 30 = 106 schools
+    client = client_for(users["admin"])
+    url = "/verwaltung/massnahmen/flaechendeckendes-wlan/schulen/"
+    first = client.get(url).content.decode()
+    assert first.count('type="checkbox"') == 100 and "Seite 1 von 2" in first
+    second = client.get(url + "?seite=2").content.decode()
+    assert second.count('type="checkbox"') == 6 and "Zusatzschule 29" in second
