@@ -16,14 +16,11 @@ class RolloutFilterForm(PortalForm):
 
     def __init__(self, *args, schools: SchoolQuerySet, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        in_scope = schools
-        forms_ = in_scope.values_list("school_form", "school_form_name").distinct()
-        self.fields["schulform"].choices = [("", _("Alle Schulformen"))] + sorted(
-            (code, name or code) for code, name in forms_
-        )
-        districts = in_scope.exclude(district="").values_list("district", flat=True).distinct()
-        self.fields["bezirk"].choices = [("", _("Alle Stadtbezirke"))] + [
-            (district, district) for district in sorted(districts)
+        school_forms, districts = schools.filter_choices()
+        self.fields["schulform"].choices = [("", _("Alle Schulformen")), *school_forms]
+        self.fields["bezirk"].choices = [
+            ("", _("Alle Stadtbezirke")),
+            *((district, district) for district in districts if district),
         ]
 
     def filter(self, schools: SchoolQuerySet) -> SchoolQuerySet:

@@ -195,9 +195,9 @@ def test_filters_search_and_pages(users):
 
 # Session, user, plan, the tracked measures, which of them the user may edit
 # (user permissions, group permissions, the measures), the filter form's school
-# forms and districts, the columns' counts, the page's count and schools,
+# forms and districts (one query), the columns' counts, the page's count and schools,
 # their rows.
-MATRIX_QUERIES = 13
+MATRIX_QUERIES = 12
 
 
 def test_query_count_does_not_grow_with_the_schools(users, django_assert_num_queries):
