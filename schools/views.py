@@ -67,7 +67,8 @@ def school_detail(request: HttpRequest, school_number: str) -> HttpResponse:
             _("Eine Schule mit der Schulnummer %(number)s gehört nicht zum Plan.")
             % {"number": school_number},
         )
-    measures = list(Measure.objects.for_plan(plan).for_report(plan).at_school(school))
+    # No per-school counts: the page shows this school's state, and entered counts.
+    measures = list(Measure.objects.for_plan(plan).for_report().with_tracking().at_school(school))
     return render(
         request,
         "schools/detail.html",
