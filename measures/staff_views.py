@@ -1,5 +1,6 @@
 """The staff area (/verwaltung/): school office staff keep their measures current."""
 
+import dataclasses
 import datetime
 import logging
 import re
@@ -116,9 +117,20 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
                 _("„%(measure)s“ wird jetzt pro Schule erfasst (%(count)s Schulen).")
                 % {"measure": measure, "count": changed},
             )
+        elif not measure.tracks_schools:  # switching is a step of its own, with a warning
+            changed = None
         else:
             changed = _apply_checklist(request, measure, scope, reason)
-        if changed is None:
+        if changed is None and not measure.tracks_schools:
+            messages.error(
+                request,
+                _(
+                    "Diese Maßnahme wird noch nicht pro Schule erfasst. Stellen Sie sie zuerst "
+                    "mit „Ab jetzt pro Schule erfassen“ um."
+                ),
+            )
+            status = 422
+        elif changed is None:
             messages.error(request, _("Die Auswahl enthält unbekannte Schulen."))
             status = 422
         elif "action" not in request.POST:
@@ -156,7 +168,9 @@ def _apply_checklist(request: HttpRequest, measure: Measure, scope, reason: str)
     """
     done = set(request.POST.getlist("done"))
     if "toggle" in request.POST:
+        # The whole form comes along: only the clicked box counts.
         shown, before = [request.POST["toggle"]], None
+        done &= set(shown)
     else:
         shown, before = request.POST.getlist("shown"), set(request.POST.getlist("before"))
     schools = scope.in_bulk(shown, field_name="school_number")
@@ -227,6 +241,7 @@ class MatrixCell:
     state: str
     date: datetime.date | None
     editable: bool
+    conflict: bool = False
 
     @property
     def name(self) -> str:
@@ -276,12 +291,12 @@ def school_matrix(request: HttpRequest) -> HttpResponse:
             "bezirk": filters.criteria()["district"],
         },
     )
-    status = 200
+    status, touched = 200, []
     if request.method == "POST":
         if bulk.is_bound:
             status = _apply_bulk(request, bulk, scope, editable)
         else:
-            status = _apply_cells(request, tracked, editable, scope)
+            status, touched = _apply_cells(request, tracked, editable, scope)
         if status == 200 and not request.htmx:  # post-redirect-get
             return redirect(request.get_full_path())
         measures = counted()
@@ -291,6 +306,13 @@ def school_matrix(request: HttpRequest) -> HttpResponse:
     rows = [
         (school, [_cell(measure, school, grid, editable) for measure in measures])
         for school in schools
+    ]
+    # The cells an HTMX post wrote or refused, as they are now: the answer updates
+    # their "before" value and date (and, if refused, the select) in the page.
+    now = SchoolRollout.objects.grid([m for m, _s, _c in touched], [s for _m, s, _c in touched])
+    updated = [
+        dataclasses.replace(_cell(measure, school, now, editable), conflict=conflict)
+        for measure, school, conflict in touched
     ]
     template = "staff/matrix.html"
     if request.htmx and not request.htmx.history_restore_request:
@@ -306,6 +328,7 @@ def school_matrix(request: HttpRequest) -> HttpResponse:
             "bulk": bulk,
             "pager": pager,
             "rows": rows,
+            "updated": updated,
             "states": RolloutState.choices,
         },
         status=422 if filters.errors else status,
@@ -348,8 +371,9 @@ def _refuse(request: HttpRequest, measure: Measure) -> None:
 
 def _apply_bulk(request: HttpRequest, bulk: BulkStateForm, scope, editable: set[int]) -> int:
     if not bulk.is_valid():
-        if bulk.data.get("alle-massnahme") not in bulk.measures:
-            measure = Measure.objects.filter(pk=str(bulk.data.get("alle-massnahme"))).first()
+        chosen = str(bulk.data.get("alle-massnahme", ""))
+        if chosen not in bulk.measures and chosen.isdigit():
+            measure = Measure.objects.filter(pk=chosen).first()
             if measure is not None and measure.pk not in editable:
                 _refuse(request, measure)
         messages.error(request, _("Bitte prüfen Sie die Angaben für „Alle Schulen setzen“."))
@@ -379,8 +403,14 @@ def _apply_bulk(request: HttpRequest, bulk: BulkStateForm, scope, editable: set[
     return 200
 
 
-def _apply_cells(request: HttpRequest, measures: list[Measure], editable: set[int], scope) -> int:
-    """The cells the editor changed: one (HTMX) or the whole page (without JavaScript)."""
+def _apply_cells(
+    request: HttpRequest, measures: list[Measure], editable: set[int], scope
+) -> tuple[int, list[tuple[Measure, School, bool]]]:
+    """The cells the editor changed: one (HTMX) or the whole page (without JavaScript).
+
+    Returns the status and the cells written or refused as (measure, school,
+    conflict), so that an HTMX answer can bring those cells up to date.
+    """
     by_pk = {str(measure.pk): measure for measure in measures}
     names = (
         [request.POST["cell"]]
@@ -391,12 +421,12 @@ def _apply_cells(request: HttpRequest, measures: list[Measure], editable: set[in
     states = {value for value, _label in RolloutState.choices}
     if not all(parsed) or any(request.POST.get(name) not in states for name in names):
         messages.error(request, _("Die Auswahl enthält unbekannte Maßnahmen, Schulen oder Stände."))
-        return 422
+        return 422, []
     numbers = {match[2] for match in parsed}
     schools = scope.in_bulk(numbers, field_name="school_number")
     if not numbers <= schools.keys() or any(match[1] not in by_pk for match in parsed):
         messages.error(request, _("Die Auswahl enthält unbekannte Maßnahmen, Schulen oder Stände."))
-        return 422
+        return 422, []
     wanted: dict[Measure, dict] = {}
     expected: dict[Measure, dict] = {}
     for name, match in zip(names, parsed, strict=True):
@@ -409,7 +439,7 @@ def _apply_cells(request: HttpRequest, measures: list[Measure], editable: set[in
         wanted.setdefault(measure, {})[school] = request.POST[name]
         if before in states:
             expected.setdefault(measure, {})[school] = before
-    changed, conflicts = 0, []
+    changed, conflicts, touched = 0, [], []
     for measure, cells in wanted.items():
         result = SchoolRollout.objects.set_states(
             measure,
@@ -420,11 +450,13 @@ def _apply_cells(request: HttpRequest, measures: list[Measure], editable: set[in
         )
         changed += result.changed
         conflicts += [f"{measure.title}: {school.name}" for school in result.conflicts]
-    messages.success(
-        request,
-        ngettext("%(count)s Eintrag gespeichert.", "%(count)s Einträge gespeichert.", changed)
-        % {"count": changed},
-    )
+        touched += [(measure, school, school in result.conflicts) for school in cells]
+    if wanted:
+        messages.success(
+            request,
+            ngettext("%(count)s Eintrag gespeichert.", "%(count)s Einträge gespeichert.", changed)
+            % {"count": changed},
+        )
     if conflicts:
         messages.warning(
             request,
@@ -434,4 +466,4 @@ def _apply_cells(request: HttpRequest, measures: list[Measure], editable: set[in
             )
             % {"cells": "; ".join(conflicts)},
         )
-    return 200
+    return 200, touched

@@ -164,3 +164,9 @@ def test_staff_member_sets_a_school_in_the_matrix_with_the_keyboard(
     row = SchoolRollout.objects.get(measure__slug=MEASURE, school=school)
     assert (row.state, row.date) == ("in_progress", datetime.date.today())
     expect(page.locator(select)).to_have_value("in_progress")
+    if javascript:  # a second change of the same cell, still with the keyboard
+        expect(page.locator("#d" + select[2:])).to_have_text(f"{datetime.date.today():%d.%m.%Y}")
+        choose_with_arrow_keys(page, select, "done")
+        expect(page.locator(".matrix-counts")).to_contain_text("1 von 3 abgeschlossen")
+        row.refresh_from_db()
+        assert row.state == "done"

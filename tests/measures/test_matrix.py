@@ -268,3 +268,83 @@ def test_the_checklist_of_one_measure_comes_a_hundred_schools_a_page(users):
     assert first.count('type="checkbox"') == 100 and "Seite 1 von 2" in first
     second = client.get(url + "?seite=2").content.decode()
     assert second.count('type="checkbox"') == 6 and "Zusatzschule 29" in second
+
+
+def test_htmx_answers_update_the_cell_so_the_next_change_is_not_a_conflict(users):
+    school = a_school()
+    name = cell("1-1-ausstattung", school)
+    client = client_for(users["hardware"])
+
+    def change(before: str, after: str) -> str:
+        data = {name: after, "v" + name[1:]: before, "cell": name}
+        return client.post(URL, data, headers={"HX-Request": "true"}).content.decode()
+
+    first = change("open", "done")
+    # The page's "before" value and the date come along, out of band.
+    assert f'id="v{name[1:]}" value="done" hx-swap-oob="true"' in first
+    assert f'id="d{name[1:]}" hx-swap-oob="true">{timezone.localdate():%d.%m.%Y}' in first
+    second = change("done", "in_progress")
+    assert "1 Eintrag gespeichert." in second and "nicht überschrieben" not in second
+    assert state("1-1-ausstattung", school) == "in_progress"
+
+
+def test_a_refused_htmx_change_puts_the_saved_state_back_into_the_select(users):
+    school = a_school()
+    name = cell("1-1-ausstattung", school)
+    SchoolRollout.objects.set_states(
+        Measure.objects.get(slug="1-1-ausstattung"),
+        {school: RolloutState.DONE},
+        user=users["admin"],
+    )
+    answer = client_for(users["hardware"]).post(
+        URL,
+        {name: "in_progress", "v" + name[1:]: "open", "cell": name},
+        headers={"HX-Request": "true"},
+    )
+    html = answer.content.decode()
+    assert "nicht überschrieben" in html
+    select = html.split(f'id="s{name[1:]}" hx-swap-oob="true"')[1].split("</select>")[0]
+    assert '<option value="done" selected>' in select
+    assert state("1-1-ausstattung", school) == "done"
+
+
+def test_bulk_with_a_measure_that_is_no_number_is_refused(users):
+    response = client_for(users["hardware"]).post(
+        URL, {"alle-massnahme": "abc", "alle-stand": "done"}
+    )
+    assert response.status_code == 422
+    assert "Bitte prüfen Sie die Angaben" in response.content.decode()
+
+
+def test_filters_offer_each_school_form_and_district_once(users):
+    html = client_for(users["admin"]).get(URL).content.decode()
+    school_forms = html.split('name="schulform"')[1].split("</select>")[0]
+    assert school_forms.count("<option") == 1 + 7  # "alle" and the plan's seven forms
+    districts = html.split('name="bezirk"')[1].split("</select>")[0]
+    assert districts.count("<option") == 1 + 10  # "alle" and Bielefeld's ten districts
+
+
+def test_checklist_tick_with_htmx_while_other_boxes_are_ticked(users):
+    url = "/verwaltung/massnahmen/1-1-ausstattung/schulen/"
+    first, second = School.objects.filter(pk__in=users_scope_pks()).order_by("name")[:2]
+    client = client_for(users["hardware"])
+    htmx = {"HX-Request": "true"}
+    one = first.school_number
+    client.post(url, {"toggle": one, "done": [one]}, headers=htmx)
+    # The whole form comes along: the first box is still ticked.
+    two = second.school_number
+    response = client.post(url, {"toggle": two, "done": [one, two]}, headers=htmx)
+    assert response.status_code == 200
+    assert state("1-1-ausstattung", first) == state("1-1-ausstattung", second) == "done"
+    client.post(url, {"toggle": one, "done": [two]}, headers=htmx)  # untick the first
+    assert state("1-1-ausstattung", first) == "open"
+    assert state("1-1-ausstattung", second) == "done"
+
+
+def test_a_measure_is_not_tracked_per_school_by_a_tick_but_by_its_own_step(users):
+    url = "/verwaltung/massnahmen/voip/schulen/"
+    number = a_school().school_number
+    response = client_for(users["admin"]).post(url, {"toggle": number, "done": [number]})
+    assert response.status_code == 422
+    assert "noch nicht pro Schule erfasst" in response.content.decode()
+    assert not SchoolRollout.objects.filter(measure__slug="voip").exists()
