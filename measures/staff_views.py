@@ -385,6 +385,7 @@ def _apply_bulk(request: HttpRequest, bulk: BulkStateForm, scope, editable: set[
         dict.fromkeys(schools, state),
         user=request.user,
         reason=bulk.cleaned_data["grund"],
+        date=bulk.cleaned_data["datum"],
     )
     messages.success(
         request,

@@ -1,6 +1,8 @@
 from urllib.parse import urlencode
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bielefeld_digital.forms import PortalForm
@@ -78,7 +80,17 @@ class BulkStateForm(PortalForm):
     schulform = forms.ChoiceField(label=_("Schulform"), required=False)
     bezirk = forms.ChoiceField(label=_("Stadtbezirk"), required=False)
     stand = forms.ChoiceField(label=_("Neuer Stand"), choices=RolloutState.choices)
+    datum = forms.DateField(
+        label=_("Datum"),
+        required=False,
+        help_text=_("TT.MM.JJJJ; leer: heute. Zum Nachtragen eines früheren Abschlusses."),
+    )
     grund = forms.CharField(label=_("Grund der Änderung"), required=False, max_length=300)
+    alle = forms.BooleanField(
+        label=_("Ja, für alle Schulen des Plans"),
+        required=False,
+        help_text=_("Nötig, wenn weder Schulform noch Stadtbezirk gewählt ist."),
+    )
 
     def __init__(self, *args, measures, filters: RolloutFilterForm, **kwargs) -> None:
         super().__init__(*args, prefix="alle", **kwargs)
@@ -86,6 +98,24 @@ class BulkStateForm(PortalForm):
         self.fields["massnahme"].choices = [(pk, m.title) for pk, m in self.measures.items()]
         self.fields["schulform"].choices = filters.fields["schulform"].choices
         self.fields["bezirk"].choices = filters.fields["bezirk"].choices
+
+    def clean_datum(self):
+        date = self.cleaned_data["datum"]
+        if date and date > timezone.localdate():
+            raise ValidationError(_("Das Datum darf nicht in der Zukunft liegen."))
+        return date
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("schulform") and not data.get("bezirk") and not data.get("alle"):
+            self.add_error(
+                "alle",
+                _(
+                    "Ohne Schulform und Stadtbezirk gilt die Änderung für alle Schulen des "
+                    "Plans. Bitte bestätigen Sie das."
+                ),
+            )
+        return data
 
     def schools(self, scope: SchoolQuerySet) -> SchoolQuerySet:
         data = self.cleaned_data

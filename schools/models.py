@@ -490,17 +490,18 @@ class SchoolRolloutQuerySet(models.QuerySet):
         user,
         reason: str = "",
         expected: dict[School, str] | None = None,
+        date: datetime.date | None = None,
     ) -> StateChanges:
         """Give each school in `wanted` its state for `measure`; rows are made as needed.
 
         With `expected` (the states the editor saw), a school whose state someone
         else changed meanwhile is left as it is and reported as a conflict, so a
         stale page never undoes another person's work. The date is the day of
-        the change (none for open). One transaction, rows locked; history records
-        carry `user` and `reason`.
+        the change unless `date` says otherwise (none for open). One transaction,
+        rows locked; history records carry `user` and `reason`.
         """
         result = StateChanges()
-        today = timezone.localdate()
+        today = date or timezone.localdate()
         with transaction.atomic():
             rows = {
                 row.school_id: row

@@ -348,3 +348,21 @@ def test_a_measure_is_not_tracked_per_school_by_a_tick_but_by_its_own_step(users
     assert response.status_code == 422
     assert "noch nicht pro Schule erfasst" in response.content.decode()
     assert not SchoolRollout.objects.filter(measure__slug="voip").exists()
+
+
+def test_bulk_for_every_school_needs_a_confirmation_and_may_name_an_earlier_date(users):
+    measure = Measure.objects.get(slug="flaechendeckendes-wlan")
+    client = client_for(users["admin"])
+    data = {"alle-massnahme": measure.pk, "alle-stand": "done", "alle-datum": "15.09.2026"}
+    response = client.post(URL, data)
+    assert response.status_code == 422
+    assert "Bitte bestätigen Sie das." in response.content.decode()
+    assert not SchoolRollout.objects.filter(state="done").exists()
+
+    assert (
+        client.post(URL, {**data, "alle-datum": "01.01.2099", "alle-alle": "on"}).status_code == 422
+    )
+    assert client.post(URL, {**data, "alle-alle": "on"}).status_code == 302
+    done = SchoolRollout.objects.filter(measure=measure, state="done")
+    assert done.count() == 76
+    assert set(done.values_list("date", flat=True)) == {datetime.date(2026, 9, 15)}
