@@ -27,7 +27,7 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.lang import MSO_LANGUAGE_ID
 from pptx.enum.shapes import MSO_SHAPE
-from pptx.enum.text import MSO_AUTO_SIZE, PP_ALIGN
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Inches, Pt
 
 from .models import NO_STATUS_LABEL, Status
@@ -366,10 +366,10 @@ def render_pptx(
     presentation = Presentation()
     presentation.slide_width = Inches(_SLIDE_WIDTH_IN)
     presentation.slide_height = Inches(_SLIDE_HEIGHT_IN)
-    blank = presentation.slide_layouts[6]
+    title_only = presentation.slide_layouts[5]  # the default template's "Title Only"
     builder = _SlideBuilder(translation.get_language() or "de")
     for page in pages:
-        builder.build(presentation.slides.add_slide(blank), page)
+        builder.build(presentation.slides.add_slide(title_only), page)
     cover = pages[0].cover
     properties = presentation.core_properties
     # The file's properties: python-pptx's template brings its own author, dates
@@ -404,10 +404,12 @@ class _SlideBuilder:
         if page.kind == PageKind.TITLE:
             self._title_page(slide, page, content_language)
         elif page.kind == PageKind.CLOSING:
-            self._text(slide, 0.9, 2.9, _SLIDE_WIDTH_IN - 1.8, 1.2, [(page.heading, 36, True)])
+            self._text(
+                slide, 0.9, 2.9, _SLIDE_WIDTH_IN - 1.8, 1.2, [(page.heading, 36, True)], title=True
+            )
         elif page.kind == PageKind.PREFACE:
             width = _SLIDE_WIDTH_IN - 2 * self.MARGIN
-            self._text(slide, self.MARGIN, 0.45, width, 0.9, [(page.heading, 30, True)])
+            self._text(slide, self.MARGIN, 0.45, width, 0.9, [(page.heading, 30, True)], title=True)
             self._part(slide, page)
             paragraphs = [(text, 16, False) for text in page.text.splitlines() if text]
             text = self._text(slide, self.MARGIN, 1.55, width, 5.0, paragraphs, content_language)
@@ -435,7 +437,7 @@ class _SlideBuilder:
         width = _SLIDE_WIDTH_IN - 1.8
         self._text(slide, 0.9, 0.8, width, 0.6, [(cover.authority, 18, False)], content_language)
         size = {"short": 36, "long": 28, "very-long": 22}[cover.title_length]
-        self._text(slide, 0.9, 1.6, width, 1.5, [(cover.title, size, True)])
+        self._text(slide, 0.9, 1.6, width, 1.5, [(cover.title, size, True)], title=True)
         self._text(
             slide,
             0.9,
@@ -452,7 +454,7 @@ class _SlideBuilder:
 
     def _field_page(self, slide, page: Page, content_language) -> None:
         heading = [(page.heading, 30, True)]
-        self._text(slide, self.MARGIN, 0.45, 9.5, 0.9, heading, content_language)
+        self._text(slide, self.MARGIN, 0.45, 9.5, 0.9, heading, content_language, title=True)
         self._part(slide, page)
         if not page.measures:
             self._text(
@@ -560,10 +562,21 @@ class _SlideBuilder:
         shape.fill.fore_color.rgb = RGBColor.from_string(colour)
         shape.line.fill.background()
 
-    def _text(self, slide, left, top, width, height, lines, language=None, align_right=False):
-        """A text box with one paragraph per (text, size, bold[, colour]) line."""
+    def _text(
+        self, slide, left, top, width, height, lines, language=None, align_right=False, title=False
+    ):
+        """A text box with one paragraph per (text, size, bold[, colour]) line.
 
-        box = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
+        With `title` it is the slide's title placeholder: screen readers, the
+        outline view and PowerPoint's accessibility check know each slide by it.
+        """
+        if title:
+            box = slide.shapes.title
+            box.left, box.top = Inches(left), Inches(top)
+            box.width, box.height = Inches(width), Inches(height)
+            box.text_frame.vertical_anchor = MSO_ANCHOR.TOP
+        else:
+            box = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
         frame = box.text_frame
         frame.word_wrap = True
         frame.auto_size = MSO_AUTO_SIZE.NONE
@@ -571,6 +584,8 @@ class _SlideBuilder:
             paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
             if align_right:
                 paragraph.alignment = PP_ALIGN.RIGHT
+            elif title:
+                paragraph.alignment = PP_ALIGN.LEFT
             run = paragraph.add_run()
             run.text = text
             run.font.size = Pt(size)

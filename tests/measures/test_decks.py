@@ -141,6 +141,8 @@ def test_pptx_has_the_same_slides_with_real_text(pages, snapshot):
         text = pptx_texts(slide)
         for expected in expected_texts(deck_page):
             assert squeeze(expected) in text, (deck_page.number, expected)
+        # Each slide is known by its title (outline view, screen readers).
+        assert slide.shapes.title.text_frame.text == deck_page.heading
     assert presentation.core_properties.title.startswith(TITLE)
     # The rollout bar: a grey track and a green fill of 80 % of its width.
     track, fill = [s for s in slides[2].shapes if s.height < 200_000 and s.width > 1_000_000]
