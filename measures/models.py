@@ -533,6 +533,9 @@ class Measure(models.Model):
         ]
         rows = (
             self.school_rollouts.model.history.filter(measure_id=self.pk)
+            # A row made open changes nothing (no row is open too): with all of
+            # NRW those are thousands of records that need not be read.
+            .exclude(history_type="+", state=RolloutState.OPEN)
             .select_related("school", "history_user")
             .order_by("school_id", "history_date", "history_id")
         )
