@@ -5,11 +5,11 @@ import datetime
 import logging
 import re
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from bielefeld_digital.pager import Pager, paginate
 from schools.forms import BulkStateForm, MatrixFilterForm, RolloutFilterForm
-from schools.models import RolloutState, School, SchoolRollout
+from schools.models import RolloutState, School, SchoolRollout, StateChanges
 
 from .forms import EditionForm, MeasureEditForm
 from .models import EditConflict, Edition, Measure, Plan
@@ -107,9 +107,9 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
     measure = measure_for_edit(request, slug)
     scope = measure.field.plan.schools(timezone.localdate())
     filters = RolloutFilterForm(request.GET or None, schools=scope)
-    status = 200
+    status, result, touched = 200, None, []
     if request.method == "POST":
-        reason = request.POST.get("reason", "").strip()[:300]
+        reason = _reason(request, "reason")
         if request.POST.get("action") == "track":
             changed = SchoolRollout.objects.start_tracking(measure, user=request.user)
             messages.success(
@@ -120,7 +120,11 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
         elif not measure.tracks_schools:  # switching is a step of its own, with a warning
             changed = None
         else:
-            changed = _apply_checklist(request, measure, scope, reason)
+            applied = _apply_checklist(request, measure, scope, reason)
+            changed = None if applied is None else applied[0].changed
+            if applied is not None:
+                result, touched = applied
+                _warn_of_conflicts(request, [school.name for school in result.conflicts])
         if changed is None and not measure.tracks_schools:
             messages.error(
                 request,
@@ -146,6 +150,12 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
         measure = Measure.objects.for_report().get(pk=measure.pk)
     pager = _page_of_schools(request, filters.filter(scope), CHECKLIST_PAGE_SIZE)
     rows = SchoolRollout.objects.states(measure, pager.items)
+    # An HTMX answer brings the clicked box's "before" state (and, if refused,
+    # the box) up to date, so the next click compares with what is saved.
+    conflicts = set(result.conflicts) if result else set()
+    updated = [
+        (row, row.school in conflicts) for row in SchoolRollout.objects.states(measure, touched)
+    ]
     template = "staff/edit_rollout.html"
     if request.htmx and not request.htmx.history_restore_request:
         # A tick updates only the count and message; the boxes stay as they are,
@@ -154,39 +164,58 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         template,
-        {"measure": measure, "filters": filters, "rows": rows, "pager": pager},
+        {
+            "measure": measure,
+            "filters": filters,
+            "rows": rows,
+            "pager": pager,
+            "updated": updated,
+        },
         status=422 if filters.errors else status,
     )
 
 
-def _apply_checklist(request: HttpRequest, measure: Measure, scope, reason: str) -> int | None:
+def _reason(request: HttpRequest, name: str) -> str:
+    """A reason typed with a change: at most 300 characters, no NUL (PostgreSQL
+    refuses it in text)."""
+    return request.POST.get(name, "").replace("\x00", "").strip()[:300]
+
+
+def _apply_checklist(
+    request: HttpRequest, measure: Measure, scope, reason: str
+) -> tuple[StateChanges, list[School]] | None:
     """Write what the editor changed on the checklist; None if it names unknown schools.
 
-    HTMX sends each box on its own ("toggle"). Without JavaScript the whole form
-    comes: only the boxes the editor changed are written, and a box someone else
-    changed meanwhile is left alone, so a stale page never undoes their work.
+    HTMX sends each box on its own ("toggle", with the whole form). Without
+    JavaScript the whole form comes and only the boxes the editor changed are
+    written. Either way a school whose state someone else changed since the page
+    was shown (its "v-<number>" field) is left alone and reported.
     """
     done = set(request.POST.getlist("done"))
-    if "toggle" in request.POST:
-        # The whole form comes along: only the clicked box counts.
-        shown, before = [request.POST["toggle"]], None
-        done &= set(shown)
+    toggled = "toggle" in request.POST  # a click: a change by definition
+    if toggled:
+        shown = [request.POST["toggle"]]
+        done &= set(shown)  # the other ticked boxes come along: only this one counts
     else:
-        shown, before = request.POST.getlist("shown"), set(request.POST.getlist("before"))
-    schools = scope.in_bulk(shown, field_name="school_number")
-    if len(schools) != len(set(shown)) or not done <= schools.keys():
+        shown = request.POST.getlist("shown")
+    if not all(SCHOOL_NUMBER.match(number) for number in shown) or not done <= set(shown):
         return None
+    schools = scope.in_bulk(shown, field_name="school_number")
+    if len(schools) != len(set(shown)):
+        return None
+    states = set(RolloutState.values)
     wanted, expected = {}, {}
     for number, school in schools.items():
-        if before is not None and (number in done) == (number in before):
-            continue
+        before = request.POST.get(f"v-{number}")
+        if not toggled and (number in done) == (before == RolloutState.DONE):
+            continue  # not changed by the editor
         wanted[school] = RolloutState.DONE if number in done else RolloutState.OPEN
-        if before is not None and number in before:
-            expected[school] = RolloutState.DONE
+        if before in states:
+            expected[school] = before
     result = SchoolRollout.objects.set_states(
         measure, wanted, user=request.user, reason=reason, expected=expected
     )
-    return result.changed
+    return result, list(schools.values())
 
 
 @login_required
@@ -231,7 +260,8 @@ def publish_edition(request: HttpRequest) -> HttpResponse:
 MATRIX_PAGE_SIZE = 30
 # Columns shown unless staff choose: 30 rows of 50 selects would be 1.8 MB of page.
 MATRIX_COLUMNS = 6
-CELL = re.compile(r"^z-(\d+)-(\d{6})$")
+CELL = re.compile(r"^z-([0-9]+)-([0-9]{6})$")
+SCHOOL_NUMBER = re.compile(r"^[0-9]{6}$")
 
 
 @dataclass(frozen=True)
@@ -339,10 +369,12 @@ def _page_of_schools(request: HttpRequest, schools, per_page: int) -> Pager:
     """The page `?seite=` of `schools`, links keeping the other parameters; a page
     that is no more (the list got shorter since) falls back to the first."""
     number = request.GET.get("seite", "")
-    number = int(number) if number.isdigit() and 0 < int(number) < 10_000 else 1
+    number = int(number) if re.fullmatch(r"[0-9]{1,4}", number) and int(number) else 1
 
     def query_string(page: int) -> str:
-        return urlencode({**request.GET.dict(), "seite": page})
+        query = request.GET.copy()  # keeps repeated parameters (the chosen columns)
+        query["seite"] = page
+        return query.urlencode()
 
     return paginate(schools, number, per_page, query_string) or paginate(
         schools, 1, per_page, query_string
@@ -372,7 +404,7 @@ def _refuse(request: HttpRequest, measure: Measure) -> None:
 def _apply_bulk(request: HttpRequest, bulk: BulkStateForm, scope, editable: set[int]) -> int:
     if not bulk.is_valid():
         chosen = str(bulk.data.get("alle-massnahme", ""))
-        if chosen not in bulk.measures and chosen.isdigit():
+        if chosen not in bulk.measures and re.fullmatch(r"[0-9]{1,18}", chosen):
             measure = Measure.objects.filter(pk=chosen).first()
             if measure is not None and measure.pk not in editable:
                 _refuse(request, measure)
@@ -441,30 +473,35 @@ def _apply_cells(
         if before in states:
             expected.setdefault(measure, {})[school] = before
     changed, conflicts, touched = 0, [], []
-    for measure, cells in wanted.items():
-        result = SchoolRollout.objects.set_states(
-            measure,
-            cells,
-            user=request.user,
-            reason=request.POST.get("grund", "").strip()[:300],
-            expected=expected.get(measure, {}),
-        )
-        changed += result.changed
-        conflicts += [f"{measure.title}: {school.name}" for school in result.conflicts]
-        touched += [(measure, school, school in result.conflicts) for school in cells]
+    with transaction.atomic():  # the page's cells of all measures, or none
+        for measure, cells in wanted.items():
+            result = SchoolRollout.objects.set_states(
+                measure,
+                cells,
+                user=request.user,
+                reason=_reason(request, "grund"),
+                expected=expected.get(measure, {}),
+            )
+            changed += result.changed
+            conflicts += [f"{measure.title}: {school.name}" for school in result.conflicts]
+            touched += [(measure, school, school in result.conflicts) for school in cells]
     if wanted:
         messages.success(
             request,
             ngettext("%(count)s Eintrag gespeichert.", "%(count)s Einträge gespeichert.", changed)
             % {"count": changed},
         )
-    if conflicts:
+    _warn_of_conflicts(request, conflicts)
+    return 200, touched
+
+
+def _warn_of_conflicts(request: HttpRequest, names: list[str]) -> None:
+    if names:
         messages.warning(
             request,
             _(
                 "Inzwischen von jemand anderem geändert und daher nicht überschrieben: "
                 "%(cells)s. Die Seite zeigt jetzt den neuen Stand."
             )
-            % {"cells": "; ".join(conflicts)},
+            % {"cells": "; ".join(names)},
         )
-    return 200, touched

@@ -1,3 +1,4 @@
+import datetime
 from urllib.parse import urlencode
 
 from django import forms
@@ -8,6 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from bielefeld_digital.forms import PortalForm
 
 from .models import UNKNOWN_DISTRICT, RolloutState, SchoolQuerySet
+
+
+def narrowed(schools: SchoolQuerySet, *, school_form: str, district: str) -> SchoolQuerySet:
+    """`schools` of one form and district, if chosen (UNKNOWN_DISTRICT: none known)."""
+    if school_form:
+        schools = schools.filter(school_form=school_form)
+    if district:
+        schools = schools.filter(district="" if district == UNKNOWN_DISTRICT else district)
+    return schools
 
 
 class RolloutFilterForm(PortalForm):
@@ -24,15 +34,12 @@ class RolloutFilterForm(PortalForm):
             ("", _("Alle Stadtbezirke")),
             *((district, district) for district in districts if district),
         ]
+        if "" in districts:
+            self.fields["bezirk"].choices += [(UNKNOWN_DISTRICT, _("Stadtbezirk nicht bekannt"))]
 
     def filter(self, schools: SchoolQuerySet) -> SchoolQuerySet:
         """`schools` narrowed down by the chosen form and district, by name."""
-        criteria = self.criteria()
-        if criteria["school_form"]:
-            schools = schools.filter(school_form=criteria["school_form"])
-        if criteria["district"]:
-            schools = schools.filter(district=criteria["district"])
-        return schools.order_by("name", "school_number")
+        return narrowed(schools, **self.criteria()).order_by("name", "school_number")
 
     def criteria(self) -> dict:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
@@ -99,10 +106,15 @@ class BulkStateForm(PortalForm):
         self.fields["schulform"].choices = filters.fields["schulform"].choices
         self.fields["bezirk"].choices = filters.fields["bezirk"].choices
 
+    # Digital infrastructure at schools is younger than this; earlier is a typo.
+    EARLIEST = datetime.date(2000, 1, 1)
+
     def clean_datum(self):
         date = self.cleaned_data["datum"]
         if date and date > timezone.localdate():
             raise ValidationError(_("Das Datum darf nicht in der Zukunft liegen."))
+        if date and date < self.EARLIEST:
+            raise ValidationError(_("Das Datum darf nicht vor dem 01.01.2000 liegen."))
         return date
 
     def clean(self) -> dict:
@@ -119,11 +131,7 @@ class BulkStateForm(PortalForm):
 
     def schools(self, scope: SchoolQuerySet) -> SchoolQuerySet:
         data = self.cleaned_data
-        if data["schulform"]:
-            scope = scope.filter(school_form=data["schulform"])
-        if data["bezirk"]:
-            scope = scope.filter(district=data["bezirk"])
-        return scope
+        return narrowed(scope, school_form=data["schulform"], district=data["bezirk"])
 
     @property
     def measure(self):

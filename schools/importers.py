@@ -71,7 +71,7 @@ _DISTRICT_SPELLINGS = {
     for spelling in (name, name.translate(_ASCII))
 }
 
-_SIX_DIGITS = re.compile(r"^\d{6}$")
+_SIX_DIGITS = re.compile(r"^[0-9]{6}$")  # not \d: that takes any script's digits
 # The directory's fields as they map onto the model, in the order of the report.
 _FIELD_COLUMNS = {
     "short_name": "Kurzbezeichnung",

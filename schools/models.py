@@ -11,7 +11,7 @@ from django.db import models, transaction
 from django.db.models import Count, F, FilteredRelation, Func, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from measures.models import Measure, Plan
 
 school_number_validator = RegexValidator(
-    r"^\d{6}$", _("Die Schulnummer besteht aus sechs Ziffern.")
+    r"^[0-9]{6}$", _("Die Schulnummer besteht aus sechs Ziffern.")
 )
 
 # The directory's school forms (key_schulformschluessel.csv of Schulgrunddaten NRW).
@@ -425,6 +425,16 @@ class RolloutState(models.TextChoices):
         return {"open": "neutral", "in_progress": "info", "done": "success"}[self.value]
 
 
+def _lock(measure) -> None:
+    """Make the writers of one measure's rows wait for each other.
+
+    Locking the rows is not enough: two first changes at a school without a row
+    would both insert one (the second fails on the unique constraint), so lock
+    the measure itself for the rest of the transaction.
+    """
+    list(type(measure).objects.select_for_update().filter(pk=measure.pk).values_list("pk"))
+
+
 @dataclass(frozen=True)
 class SchoolState:
     """One school's state for one measure; a school without a row is open."""
@@ -468,17 +478,18 @@ class SchoolRolloutQuerySet(models.QuerySet):
 
     def start_tracking(self, measure, *, user) -> int:
         """Track `measure` per school: an open row at every school of its plan's scope."""
-        scope = measure.field.plan.schools(timezone.localdate())
-        rows = [
-            SchoolRollout(measure=measure, school=school)
-            for school in scope.exclude(rollouts__measure=measure)
-        ]
+        plan = measure.field.plan
         with transaction.atomic():
+            _lock(measure)
+            rows = [
+                SchoolRollout(measure=measure, school=school)
+                for school in plan.schools(timezone.localdate()).exclude(rollouts__measure=measure)
+            ]
+            # The public timeline shows the reason: in the plan's language.
+            with translation.override(plan.language):
+                reason = str(_("Erfassung pro Schule begonnen"))
             bulk_create_with_history(
-                rows,
-                SchoolRollout,
-                default_user=user,
-                default_change_reason=str(_("Erfassung pro Schule begonnen")),
+                rows, SchoolRollout, default_user=user, default_change_reason=reason
             )
         return len(rows)
 
@@ -503,6 +514,7 @@ class SchoolRolloutQuerySet(models.QuerySet):
         result = StateChanges()
         today = date or timezone.localdate()
         with transaction.atomic():
+            _lock(measure)
             rows = {
                 row.school_id: row
                 for row in self.select_for_update().filter(

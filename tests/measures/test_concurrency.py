@@ -323,3 +323,45 @@ def test_racing_changes_with_retries_lose_nothing(editors):
         .values_list("version", flat=True)
     )
     assert versions == list(range(initial, initial + accepted + 1))
+
+
+# --- Two people tick the same school, which has no row yet ----------------------
+
+
+def test_first_ticks_at_a_school_without_a_row_wait_for_each_other(editors):
+    from schools.models import RolloutState, SchoolRollout
+    from tests.factories import make_school
+
+    measure, (anna, bernd) = editors
+    SchoolRollout.objects.start_tracking(measure, user=anna)
+    school = make_school(name="Neue Schule")  # entered the scope later: no row
+
+    def tick(user: User, state: str):
+        return SchoolRollout.objects.set_states(
+            measure, {school: state}, user=user, expected={school: RolloutState.OPEN}
+        )
+
+    results = _run_together(
+        [lambda: tick(anna, RolloutState.DONE), lambda: tick(bernd, RolloutState.IN_PROGRESS)]
+    )
+    assert not [result for result in results if isinstance(result, BaseException)], results
+    # One wrote the row; the other saw it and was told, instead of failing.
+    assert sorted((r.changed, len(r.conflicts)) for r in results) == [(0, 1), (1, 0)]
+    assert SchoolRollout.objects.filter(measure=measure, school=school).count() == 1
+
+
+def test_switching_to_per_school_tracking_twice_at_once_makes_one_row_per_school(editors):
+    from schools.models import SchoolRollout
+    from tests.factories import make_school
+
+    measure, (anna, bernd) = editors
+    for n in range(5):
+        make_school(name=f"Schule {n}")
+    results = _run_together(
+        [
+            lambda user=user: SchoolRollout.objects.start_tracking(measure, user=user)
+            for user in (anna, bernd)
+        ]
+    )
+    assert sorted(results) == [0, 5]
+    assert SchoolRollout.objects.filter(measure=measure).count() == 5

@@ -444,7 +444,8 @@ def test_ticks_from_an_old_page_do_not_undo_others_work(roles, schools):
     states = dict(SchoolRollout.objects.filter(measure__slug="voip").values_list("pk", "state"))
     assert states[rows[0].pk] == "done" and states[rows[1].pk] == "done"
     # Unticking is a change only for the box the editor saw ticked.
-    client.post(url, {"shown": shown, "before": shown[:2], "done": [shown[1]]})
+    saw_done = {f"v-{number}": "done" for number in shown[:2]}
+    client.post(url, {"shown": shown, **saw_done, "done": [shown[1]]})
     assert SchoolRollout.objects.get(pk=rows[0].pk).state == "open"
     assert SchoolRollout.objects.get(pk=rows[1].pk).state == "done"
 
