@@ -20,6 +20,20 @@ def narrowed(schools: SchoolQuerySet, *, school_form: str, district: str) -> Sch
     return schools
 
 
+def page_field() -> forms.IntegerField:
+    """`?seite=`: not shown in a form (a new search starts on page 1); pager links carry it."""
+    return forms.IntegerField(
+        label=_("Seite"),
+        required=False,
+        min_value=1,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": _("Die Seitenzahl muss eine ganze Zahl sein."),
+            "min_value": _("Die Seiten beginnen bei 1."),
+        },
+    )
+
+
 class RolloutFilterForm(PortalForm):
     """Narrow the per-school checklist down by school form and district."""
 
@@ -157,17 +171,7 @@ class SchoolFilterForm(PortalForm):
         required=False,
         error_messages={"invalid_choice": _("„%(value)s“ ist kein Stadtbezirk dieser Liste.")},
     )
-    # Not shown in the form (a new search starts on page 1); pager links carry it.
-    seite = forms.IntegerField(
-        label=_("Seite"),
-        required=False,
-        min_value=1,
-        widget=forms.HiddenInput,
-        error_messages={
-            "invalid": _("Die Seitenzahl muss eine ganze Zahl sein."),
-            "min_value": _("Die Seiten beginnen bei 1."),
-        },
-    )
+    seite = page_field()
 
     def __init__(self, data=None, *, schools: SchoolQuerySet, **kwargs) -> None:
         super().__init__(data, **kwargs)
@@ -217,16 +221,7 @@ class DistrictForm(PortalForm):
         label=_("Stadtbezirk"),
         error_messages={"invalid_choice": _("„%(value)s“ ist kein Stadtbezirk dieser Liste.")},
     )
-    seite = forms.IntegerField(
-        label=_("Seite"),
-        required=False,
-        min_value=1,
-        widget=forms.HiddenInput,
-        error_messages={
-            "invalid": _("Die Seitenzahl muss eine ganze Zahl sein."),
-            "min_value": _("Die Seiten beginnen bei 1."),
-        },
-    )
+    seite = page_field()
 
     def __init__(self, data=None, *, districts: list[str], **kwargs) -> None:
         super().__init__(data, **kwargs)
