@@ -539,7 +539,12 @@ class SchoolRolloutQuerySet(models.QuerySet):
                 else:
                     row.state, row.date = state, date
                     changed.append(row)
-            history = {"default_user": user, "default_change_reason": reason}
+            # One moment for the whole change: the timeline shows it as one entry.
+            history = {
+                "default_user": user,
+                "default_change_reason": reason,
+                "default_date": timezone.now(),
+            }
             bulk_create_with_history(new, SchoolRollout, **history)
             bulk_update_with_history(changed, SchoolRollout, ["state", "date"], **history)
         result.changed = len(new) + len(changed)
