@@ -539,8 +539,12 @@ def import_directory(
 
 
 @transaction.atomic
-def import_districts(districts: DistrictFile) -> DistrictImport:
-    """Set each known school's Stadtbezirk; one school in two districts is left alone."""
+def import_districts(districts: DistrictFile, *, only_missing: bool = False) -> DistrictImport:
+    """Set each known school's Stadtbezirk; one school in two districts is left alone.
+
+    With `only_missing`, a school that has a district keeps it (one an
+    administrator corrected must not be undone by loading the file again).
+    """
     result = DistrictImport(rejections=districts.rejections)
     schools = School.objects.in_bulk(list(districts.districts), field_name="school_number")
     changed = []
@@ -550,7 +554,9 @@ def import_districts(districts: DistrictFile) -> DistrictImport:
             result.unknown[number] = districts.names.get(number, "")
         elif len(names) > 1:
             result.conflicts[number] = sorted(names)
-        elif school.district == (district := next(iter(names))):
+        elif school.district == (district := next(iter(names))) or (
+            only_missing and school.district
+        ):
             result.unchanged += 1
         else:
             school.district = district

@@ -5,6 +5,7 @@ import io
 
 from django.core.management import call_command
 
+from schools.importers import BIELEFELD_DISTRICTS_FILE
 from schools.models import School
 from tests.factories import BIELEFELD_AUTHORITY_NUMBER, BIELEFELD_SCHOOL_FORMS
 
@@ -56,3 +57,12 @@ def test_a_per_school_measure_counts_out_of_the_scope_of_the_day(bielefeld):
     assert counted(datetime.date(2026, 8, 1)) == (10, 76)
     # Without the annotations (one measure on its own) the same, as of today.
     assert (Measure.objects.get(pk=measure.pk).rollout.done, measure.rollout.total) == (10, 76)
+
+
+def test_loading_again_keeps_a_district_an_administrator_corrected(bielefeld):
+    School.objects.filter(school_number="100045").update(district="Mitte")  # file: Heepen
+    call_command("load_bielefeld", stdout=io.StringIO())
+    assert School.objects.get(school_number="100045").district == "Mitte"
+    # The command on its own sets what the file says; with --nur-fehlende it would not.
+    call_command("import_districts", BIELEFELD_DISTRICTS_FILE, verbosity=0)
+    assert School.objects.get(school_number="100045").district == "Heepen"

@@ -23,4 +23,10 @@ class Command(BaseCommand):
         call_command("load_plan", BIELEFELD_PLAN, reset=reset, stdout=self.stdout)
         # Quiet and idempotent: the shipped files change only with a new release.
         call_command("import_schools", BIELEFELD_DIRECTORY_FILE, verbosity=0, stdout=self.stdout)
-        call_command("import_districts", BIELEFELD_DISTRICTS_FILE, verbosity=0, stdout=self.stdout)
+        call_command(
+            "import_districts",
+            BIELEFELD_DISTRICTS_FILE,
+            only_missing=True,  # keeps districts an administrator corrected
+            verbosity=0,
+            stdout=self.stdout,
+        )

@@ -14,10 +14,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
+        parser.add_argument(
+            "--nur-fehlende",
+            action="store_true",
+            dest="only_missing",
+            help="Nur Schulen ohne Stadtbezirk setzen; schon gesetzte (etwa von der "
+            "Administration berichtigte) bleiben, wie sie sind.",
+        )
 
-    def handle(self, *args, path: Path, verbosity: int, **options) -> None:
+    def handle(self, *args, path: Path, only_missing: bool, verbosity: int, **options) -> None:
         try:
-            result = import_districts(read_districts(path))
+            result = import_districts(read_districts(path), only_missing=only_missing)
         except ImportFileError as error:
             raise CommandError(str(error)) from error
         if verbosity < 1:
