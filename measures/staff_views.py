@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from schools.models import RolloutState, School, SchoolRollout, StateChanges
 
 from .forms import EditionForm, MeasureEditForm
 from .models import EditConflict, Edition, Measure, Plan
+from .views import current_plan
 
 security_log = logging.getLogger("portal.security")
 
@@ -228,9 +229,7 @@ def publish_edition(request: HttpRequest) -> HttpResponse:
             request.user.get_username(),
         )
         raise PermissionDenied
-    plan = Plan.objects.current()
-    if plan is None:
-        raise Http404("Es ist noch kein Plan geladen.")
+    plan = current_plan()
     form = EditionForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
@@ -291,9 +290,7 @@ def school_matrix(request: HttpRequest) -> HttpResponse:
     JavaScript the page is one form), or one state for all schools of a form and
     district at once.
     """
-    plan = Plan.objects.current()
-    if plan is None:
-        raise Http404("Es ist noch kein Plan geladen.")
+    plan = current_plan()
     scope = plan.schools(timezone.localdate())
     tracked = list(Measure.objects.for_plan(plan).tracked_per_school().for_report())
     editable = {

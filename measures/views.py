@@ -19,7 +19,8 @@ from .models import Edition, Measure, Plan, ProgressReport
 from .reports import build_snapshot, compare, frozen_report
 
 
-def _current_plan() -> Plan:
+def current_plan() -> Plan:
+    """The plan the portal shows; 404 while none is loaded. Shared by every page."""
     plan = Plan.objects.current()
     if plan is None:
         raise Http404("Es ist noch kein Plan geladen.")
@@ -30,7 +31,7 @@ def _current_plan() -> Plan:
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def report(request: HttpRequest) -> HttpResponse:
     """The public progress report; with HTMX only the filtered list."""
-    plan = _current_plan()
+    plan = current_plan()
     fields = list(plan.fields.all())
     form = ReportFilterForm(request.GET or None, fields=fields)
     measures = list(Measure.objects.for_plan(plan).for_report(plan))
@@ -68,7 +69,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A measure; tracked per school, with its state per district, and the schools of
     the district chosen with `?bezirk=` (never all schools at once: a plan may
     cover thousands)."""
-    plan = _current_plan()
+    plan = current_plan()
     try:
         measure = Measure.objects.for_plan(plan).for_report(plan).get(slug=slug)
     except Measure.DoesNotExist:
@@ -140,7 +141,7 @@ def _edition(plan: Plan, slug: str) -> Edition:
 
 @require_safe
 def editions(request: HttpRequest) -> HttpResponse:
-    plan = _current_plan()
+    plan = current_plan()
     return render(
         request,
         "measures/editions.html",
@@ -150,7 +151,7 @@ def editions(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def edition(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = _current_plan()
+    plan = current_plan()
     edition = _edition(plan, slug)
     return render(
         request,
@@ -170,7 +171,7 @@ def comparison(request: HttpRequest) -> HttpResponse:
 
     Without parameters: since the latest edition.
     """
-    plan = _current_plan()
+    plan = current_plan()
     published = list(plan.editions.published())
     if not published:
         return render(request, "measures/comparison.html", {"plan": plan, "no_editions": True})
@@ -210,14 +211,14 @@ PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentatio
 
 def _live_deck() -> tuple:
     """The live plan as a deck: (snapshot, title, date, reference, preface)."""
-    plan = _current_plan()
+    plan = current_plan()
     today = timezone.localdate()
     return build_snapshot(plan, today), _("Fortschrittsbericht"), today, "", ""
 
 
 def _edition_deck(slug: str) -> tuple:
     """A published edition as a deck; 404 if unknown or withdrawn."""
-    edition = _edition(_current_plan(), slug)
+    edition = _edition(current_plan(), slug)
     return edition.snapshot, edition.title, edition.date, edition.reference, edition.preface
 
 
@@ -246,7 +247,7 @@ def _edition_file(slug: str, kind: str, render_file) -> bytes:
     The cache key holds the edition's pk, so a withdrawn and republished slug
     cannot be served an old file.
     """
-    edition = _edition(_current_plan(), slug)
+    edition = _edition(current_plan(), slug)
     key = f"edition-file:{edition.pk}:{kind}:{get_language()}"
     return cache.get_or_set(
         key,

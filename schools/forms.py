@@ -20,6 +20,19 @@ def narrowed(schools: SchoolQuerySet, *, school_form: str, district: str) -> Sch
     return schools
 
 
+def offer_school_choices(form: forms.Form, schools: SchoolQuerySet) -> None:
+    """The forms and districts of `schools` as choices of `form`'s "schulform" and
+    "bezirk" fields, "nicht bekannt" for schools without a district. One query."""
+    school_forms, districts = schools.filter_choices()
+    form.fields["schulform"].choices = [("", _("Alle Schulformen")), *school_forms]
+    form.fields["bezirk"].choices = [
+        ("", _("Alle Stadtbezirke")),
+        *((district, district) for district in districts if district),
+    ]
+    if "" in districts:
+        form.fields["bezirk"].choices += [(UNKNOWN_DISTRICT, _("Stadtbezirk nicht bekannt"))]
+
+
 def page_field() -> forms.IntegerField:
     """`?seite=`: not shown in a form (a new search starts on page 1); pager links carry it."""
     return forms.IntegerField(
@@ -42,14 +55,7 @@ class RolloutFilterForm(PortalForm):
 
     def __init__(self, *args, schools: SchoolQuerySet, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        school_forms, districts = schools.filter_choices()
-        self.fields["schulform"].choices = [("", _("Alle Schulformen")), *school_forms]
-        self.fields["bezirk"].choices = [
-            ("", _("Alle Stadtbezirke")),
-            *((district, district) for district in districts if district),
-        ]
-        if "" in districts:
-            self.fields["bezirk"].choices += [(UNKNOWN_DISTRICT, _("Stadtbezirk nicht bekannt"))]
+        offer_school_choices(self, schools)
 
     def filter(self, schools: SchoolQuerySet) -> SchoolQuerySet:
         """`schools` narrowed down by the chosen form and district, by name."""
@@ -175,14 +181,7 @@ class SchoolFilterForm(PortalForm):
 
     def __init__(self, data=None, *, schools: SchoolQuerySet, **kwargs) -> None:
         super().__init__(data, **kwargs)
-        school_forms, districts = schools.filter_choices()
-        self.fields["schulform"].choices = [("", _("Alle Schulformen")), *school_forms]
-        self.fields["bezirk"].choices = [
-            ("", _("Alle Stadtbezirke")),
-            *((district, district) for district in districts if district),
-        ]
-        if "" in districts:
-            self.fields["bezirk"].choices += [(UNKNOWN_DISTRICT, _("Stadtbezirk nicht bekannt"))]
+        offer_school_choices(self, schools)
 
     @property
     def page_number(self) -> int:
@@ -195,12 +194,7 @@ class SchoolFilterForm(PortalForm):
             return schools
         data = self.cleaned_data
         schools = schools.search(data["suche"])
-        if data["schulform"]:
-            schools = schools.filter(school_form=data["schulform"])
-        if data["bezirk"]:
-            district = "" if data["bezirk"] == UNKNOWN_DISTRICT else data["bezirk"]
-            schools = schools.filter(district=district)
-        return schools
+        return narrowed(schools, school_form=data["schulform"], district=data["bezirk"])
 
     @property
     def is_filtering(self) -> bool:

@@ -1,6 +1,6 @@
 """The public school pages: the plan's schools, one school's page, the data sources."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -8,19 +8,13 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from bielefeld_digital.pager import paginate
-from measures.models import Measure, Plan
+from measures.models import Measure
+from measures.views import current_plan
 
 from .forms import SchoolFilterForm
 from .sources import DATA_SOURCES
 
 SCHOOLS_PER_PAGE = 50
-
-
-def _current_plan() -> Plan:
-    plan = Plan.objects.current()
-    if plan is None:
-        raise Http404("Es ist noch kein Plan geladen.")
-    return plan
 
 
 def _not_found(request: HttpRequest, message: str) -> HttpResponse:
@@ -32,7 +26,7 @@ def _not_found(request: HttpRequest, message: str) -> HttpResponse:
 def school_list(request: HttpRequest) -> HttpResponse:
     """The schools in the plan's scope today, searched and filtered; with HTMX only
     the results. Invalid filters: 400 with the errors, above the unfiltered list."""
-    plan = _current_plan()
+    plan = current_plan()
     scope = plan.schools(timezone.localdate())
     form = SchoolFilterForm(request.GET or None, schools=scope)
     schools = form.filter(scope).with_rollout_share(plan).order_by("name", "school_number")
@@ -59,7 +53,7 @@ def school_detail(request: HttpRequest, school_number: str) -> HttpResponse:
     """ "Meine Schule": one school of the plan's scope and every measure's state there."""
     if not (len(school_number) == 6 and school_number.isascii() and school_number.isdigit()):
         return _not_found(request, _("Eine Schulnummer besteht aus sechs Ziffern."))
-    plan = _current_plan()
+    plan = current_plan()
     school = plan.schools(timezone.localdate()).filter(school_number=school_number).first()
     if school is None:
         return _not_found(
