@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "django_ratelimit",
     "measures",
     "schools",
 ]
@@ -122,6 +123,15 @@ if _PROXY_COUNT:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# django-ratelimit (anonymous forms) counts in the default cache. That cache is
+# per process until a shared one (Redis) is configured, so each gunicorn worker
+# counts on its own: the limits hold, multiplied by the number of workers. Its
+# checks refuse such a cache outright; we accept the multiplication instead of
+# requiring a cache server for `make run`.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+RATELIMIT_USE_CACHE = "default"
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 ROOT_URLCONF = "bielefeld_digital.urls"
 
