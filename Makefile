@@ -21,6 +21,8 @@ KERN_DIR := static/vendor/kern
 LOCAL_PG_URL := postgres://bielefeld:bielefeld@127.0.0.1:5432/bielefeld_digital
 TEST_DATABASE_URL := $(or $(DATABASE_URL),$(LOCAL_PG_URL))
 PYTEST_ARGS ?=
+# `make run PORT=8001` serves on another port (loopback only).
+PORT ?= 8000
 
 PIP_COMPILE := $(STAMPS)/pip-tools/bin/pip-compile
 PIP_COMPILE_FLAGS := --allow-unsafe --generate-hashes --no-emit-find-links \
@@ -34,7 +36,7 @@ ASSETS_MISSING := $(if $(wildcard $(KERN_DIR)/kern.min.css),,FORCE)
 FORCE:
 
 help:
-	@echo "make run           serve http://127.0.0.1:8000 with SQLite and the Bielefeld plan"
+	@echo "make run           serve http://127.0.0.1:8000 with SQLite and the Bielefeld plan (PORT=...)"
 	@echo "make test          ruff, migration/deploy checks, pytest against PostgreSQL"
 	@echo "make bench         gunicorn + wrk: '/' against a bare view (PostgreSQL)"
 	@echo "make bench-decks   time the PDF and PowerPoint of Bielefeld and a 500-measure plan"
@@ -79,8 +81,8 @@ $(STAMPS)/assets.stamp: package.json package-lock.json scripts/copy-kern-assets.
 run: venv assets pango
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py load_bielefeld
-	@echo "Serving http://127.0.0.1:8000/ (Ctrl-C stops)"
-	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Serving http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # --- Tests ----------------------------------------------------------------------
 

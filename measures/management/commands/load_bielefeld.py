@@ -1,7 +1,11 @@
+import io
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from measures.importers import BIELEFELD_PLAN
+from measures.models import Plan
 from schools.importers import BIELEFELD_DIRECTORY_FILE, BIELEFELD_DISTRICTS_FILE
 
 
@@ -20,13 +24,24 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, reset: bool, **options) -> None:
-        call_command("load_plan", BIELEFELD_PLAN, reset=reset, stdout=self.stdout)
-        # Quiet and idempotent: the shipped files change only with a new release.
-        call_command("import_schools", BIELEFELD_DIRECTORY_FILE, verbosity=0, stdout=self.stdout)
-        call_command(
+        self._step("Plan", "load_plan", BIELEFELD_PLAN, reset=reset)
+        # Idempotent: the shipped files change only with a new release.
+        self._step("Schulverzeichnis NRW", "import_schools", BIELEFELD_DIRECTORY_FILE)
+        self._step(
+            "Stadtbezirke",
             "import_districts",
             BIELEFELD_DISTRICTS_FILE,
             only_missing=True,  # keeps districts an administrator corrected
-            verbosity=0,
-            stdout=self.stdout,
         )
+        plan = Plan.objects.current()
+        if plan is not None:
+            count = plan.schools(timezone.localdate()).count()
+            self.stdout.write(f"Schulen des Plans heute: {count}")
+
+    def _step(self, label: str, command: str, *args, **options) -> None:
+        """Run `command` and say in one line what it did: its summary, not its details."""
+        output = io.StringIO()
+        call_command(command, *args, stdout=output, **options)
+        lines = output.getvalue().strip().splitlines()
+        summary = lines[0].removeprefix(f"{label}: ") if lines else "fertig"
+        self.stdout.write(f"{label}: {summary}")
