@@ -274,3 +274,15 @@ def test_mail_failure_looks_the_same_to_the_client(client, anna, settings, caplo
 def test_wrong_method_is_405(client, db):
     assert client.put(RESET).status_code == 405
     assert client.post(DONE).status_code == 405
+
+
+def test_reset_pages_and_mail_in_english(client, anna):
+    client.post("/i18n/setlang/", {"language": "en"})
+    assert "Forgotten your password?" in client.get("/verwaltung/anmelden/").content.decode()
+    page = client.get(RESET).content.decode()
+    assert "Forgotten password" in page and "Email address" in page
+    _request(client, "anna@schulamt.example")
+    [message] = mail.outbox
+    assert message.subject == "Your password for the School Digitalisation Monitor"
+    assert "The link works for 60 minutes and only once." in message.body
+    assert "If the address belongs to an active account" in client.get(DONE).content.decode()
