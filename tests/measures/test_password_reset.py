@@ -286,3 +286,10 @@ def test_reset_pages_and_mail_in_english(client, anna):
     assert message.subject == "Your password for the School Digitalisation Monitor"
     assert "The link works for 60 minutes and only once." in message.body
     assert "If the address belongs to an active account" in client.get(DONE).content.decode()
+
+
+def test_locked_out_page_offers_the_reset(client, anna):
+    _fail_five_times(client)
+    html = _login(client, "anna", PASSWORD).content.decode()
+    assert f'href="{RESET}"' in html
+    assert "damit ist auch die Sperre aufgehoben" in html
