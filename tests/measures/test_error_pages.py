@@ -107,3 +107,12 @@ def test_the_summary_comes_with_its_focus_script(client, db):
     html = failed.content.decode()
     assert re.search(r'<script src="/static/js/error-summary.js" defer nonce="[^"]+">', html)
     assert 'tabindex="-1"' in _first_in_main(failed)  # focusable by script, not by Tab
+
+
+def test_public_pages_with_invalid_filters_say_so_in_the_title(client, bielefeld):
+    """The same rule where a public page shows its filter form's errors (400)."""
+    for url in ["/?status=fertig", "/schulen/?schulform=99"]:
+        response = client.get(url)
+        assert response.status_code == 400
+        assert _title(response).startswith("Fehler: "), url
+    assert not _title(client.get("/")).startswith("Fehler:")
