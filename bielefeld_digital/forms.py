@@ -5,6 +5,7 @@ from django.forms.renderers import TemplatesSetting
 
 _INPUT_CLASSES = {
     forms.DateInput: "kern-form-input__input",
+    forms.EmailInput: "kern-form-input__input",
     forms.Select: "kern-form-input__select",
     forms.Textarea: "kern-form-input__input",
     forms.TextInput: "kern-form-input__input",
@@ -38,6 +39,9 @@ def style_fields(form: forms.BaseForm) -> None:
         css = _INPUT_CLASSES.get(type(field.widget))
         if css:
             field.widget.attrs.setdefault("class", css)
+        # No field jumps the page's heading (Django's login and password forms
+        # autofocus one): a screen reader starts at the top and hears the heading.
+        field.widget.attrs.pop("autofocus", None)
 
 
 def describe_errors(form: forms.BaseForm) -> None:

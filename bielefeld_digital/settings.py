@@ -131,6 +131,9 @@ else:
 # requiring a cache server for `make run`.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 RATELIMIT_USE_CACHE = "default"
+# The client address as axes resolves it (AXES_PROXY_COUNT above): behind a proxy
+# the proxy's own address would otherwise put every client in one bucket.
+RATELIMIT_IP_META_KEY = "bielefeld_digital.signals.ratelimit_address"
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 ROOT_URLCONF = "bielefeld_digital.urls"
@@ -169,6 +172,10 @@ DATABASES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# A password reset link works once and for this long: long enough for a slow
+# municipal mail server, short enough that an old mail in an inbox is useless.
+PASSWORD_RESET_TIMEOUT = 60 * env_int("PASSWORD_RESET_TIMEOUT_MINUTES", 60)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -199,6 +206,40 @@ STORAGES = {
 # Tests and `make run` serve static files straight from the finders.
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", DEBUG)
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Mail (password reset links) through SMTP, configured from the environment.
+# Django 6.1's MAILERS replaces the EMAIL_* settings, so the EMAIL_* names are
+# environment variables here, not settings. In debug, mail goes to the console
+# unless EMAIL_HOST is set. Production without EMAIL_HOST starts and passes its
+# checks (the portal works without mail), but every mail fails when it is sent
+# and is logged as an error ("Failed to send password reset email").
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+_EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
+if DEBUG and not _EMAIL_HOST:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    _email_use_tls = env_bool("EMAIL_USE_TLS", False)
+    _email_use_ssl = env_bool("EMAIL_USE_SSL", False)
+    if _email_use_tls and _email_use_ssl:
+        raise ImproperlyConfigured("Set at most one of EMAIL_USE_TLS and EMAIL_USE_SSL.")
+    _email_options = {
+        "host": _EMAIL_HOST or None,
+        "username": os.environ.get("EMAIL_HOST_USER", ""),
+        "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": _email_use_tls,
+        "use_ssl": _email_use_ssl,
+        # A hanging mail server must not hold a worker (and the person waiting).
+        "timeout": env_int("EMAIL_TIMEOUT", 10),
+    }
+    if os.environ.get("EMAIL_PORT"):  # unset: 25, 587 with TLS, 465 with SSL
+        _email_options["port"] = env_int("EMAIL_PORT", 25)
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": _email_options,
+        }
+    }
 
 # Security. Production runs behind a TLS-terminating proxy.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -4,7 +4,9 @@ Each entry names the account and the client address, as django-axes sees it
 (the connection's address unless AXES_PROXY_COUNT says there is a proxy), so
 that an entry here and an axes lockout can be matched. A failed login logs the
 username only, never the password. Refused access to a measure is logged where
-it is refused (measures.staff_views.measure_for_edit).
+it is refused (measures.staff_views.measure_for_edit). Password resets are
+logged by their views (requested, refused for too many requests, completed);
+what the log says about an address never reaches the client.
 
 connect() is called from an AppConfig.ready().
 """
@@ -37,6 +39,39 @@ def client_address(request: HttpRequest | None) -> str:
         return "-"
     address = getattr(request, "axes_ip_address", None) or get_client_ip_address(request)
     return _clean(address) if address else "-"
+
+
+def ratelimit_address(request: HttpRequest) -> str:
+    """The client address for django-ratelimit (RATELIMIT_IP_META_KEY), as axes sees it."""
+    # ipware finds none in a header that does not match AXES_PROXY_COUNT: then the
+    # connection's address counts (the proxy's: one bucket for all, not none).
+    address = get_client_ip_address(request) or request.META.get("REMOTE_ADDR")
+    return address or "0.0.0.0"  # noqa: S104 - a bucket's name, nothing listens here
+
+
+def log_password_reset_requested(request: HttpRequest, email: str, users: list) -> None:
+    # For the log only: the client gets the same answer whether or not the address is known.
+    names = ", ".join(_clean(user.get_username()) for user in users) or "kein aktives Konto"
+    security_log.info(
+        "Passwort-Zurücksetzen angefordert für %s von %s: %s",
+        _clean(email),
+        client_address(request),
+        names,
+    )
+
+
+def log_password_reset_refused(request: HttpRequest, email: str) -> None:
+    security_log.warning(
+        "Passwort-Zurücksetzen abgelehnt (zu viele Anfragen) für %s von %s",
+        _clean(email),
+        client_address(request),
+    )
+
+
+def log_password_reset_done(request: HttpRequest, user) -> None:
+    security_log.info(
+        "Passwort zurückgesetzt: %s von %s", _clean(user.get_username()), client_address(request)
+    )
 
 
 def log_login(sender, request: HttpRequest | None, user, **kwargs) -> None:

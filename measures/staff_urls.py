@@ -32,6 +32,24 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="staff/password_change_done.html"),
         name="password-change-done",
     ),
+    path("passwort/vergessen/", staff_views.password_reset, name="password-reset"),
+    path(
+        "passwort/vergessen/gesendet/",
+        staff_views.password_reset_done,
+        name="password-reset-done",
+    ),
+    path(
+        "passwort/neu/<uidb64>/<token>/",
+        staff_views.StaffPasswordResetConfirmView.as_view(),
+        name="password-reset-confirm",
+    ),
+    path(
+        "passwort/neu/fertig/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="staff/password_reset_complete.html"
+        ),
+        name="password-reset-complete",
+    ),
     path("berichte/neu/", staff_views.publish_edition, name="publish-edition"),
     path("schulen/", staff_views.school_matrix, name="matrix"),
     path("massnahmen/<slug:slug>/", staff_views.edit_measure, name="edit-measure"),

@@ -6,22 +6,28 @@ import logging
 import re
 from dataclasses import dataclass
 
+from axes.utils import reset as reset_axes_lockouts
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.decorators import ratelimit
 
+from bielefeld_digital import signals
 from bielefeld_digital.pager import Pager, paginate
 from schools.forms import BulkStateForm, MatrixFilterForm, RolloutFilterForm
 from schools.models import RolloutState, School, SchoolRollout, StateChanges
 
-from .forms import EditionForm, MeasureEditForm
+from .forms import EditionForm, MeasureEditForm, StaffPasswordResetForm, StaffSetPasswordForm
 from .models import EditConflict, Edition, Measure, Plan
 from .views import current_plan
 
@@ -41,6 +47,98 @@ def measure_for_edit(request: HttpRequest, slug: str) -> Measure:
         )
         raise PermissionDenied
     return measure
+
+
+# --- Forgotten passwords (Django's views, German templates) -------------------
+
+# Requests per client address (a school office shares one) and per typed address.
+# Every POST counts, whether or not the address is known.
+RESET_RATE_PER_ADDRESS = "10/h"
+RESET_RATE_PER_EMAIL = "3/h"
+
+
+def _typed_email(group: str, request: HttpRequest) -> str:
+    return request.POST.get("email", "").strip().casefold()[:254]
+
+
+def _reset_link_minutes() -> int:
+    return settings.PASSWORD_RESET_TIMEOUT // 60
+
+
+class StaffPasswordResetView(auth_views.PasswordResetView):
+    form_class = StaffPasswordResetForm
+    template_name = "staff/password_reset.html"
+    email_template_name = "staff/password_reset_email.txt"
+    subject_template_name = "staff/password_reset_subject.txt"
+    success_url = reverse_lazy("staff:password-reset-done")
+
+    @property
+    def extra_email_context(self) -> dict:
+        return {"valid_minutes": _reset_link_minutes()}
+
+    def form_valid(self, form: StaffPasswordResetForm) -> HttpResponse:
+        response = super().form_valid(form)  # mails the link, if there is anyone to mail
+        signals.log_password_reset_requested(
+            self.request, form.cleaned_data["email"], form.recipients
+        )
+        return response
+
+    def form_invalid(self, form: StaffPasswordResetForm) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(form=form), status=422)
+
+
+_password_reset = StaffPasswordResetView.as_view()
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(
+    group="password-reset-address",
+    key="ip",
+    rate=RESET_RATE_PER_ADDRESS,
+    method="POST",
+    block=False,
+)
+@ratelimit(
+    group="password-reset-email",
+    key=_typed_email,
+    rate=RESET_RATE_PER_EMAIL,
+    method="POST",
+    block=False,
+)
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """Ask for a reset link; the same answer whether or not the address is known."""
+    if request.limited:
+        signals.log_password_reset_refused(request, request.POST.get("email", ""))
+        return render(request, "staff/password_reset_limited.html", status=429)
+    return _password_reset(request)
+
+
+@require_GET
+def password_reset_done(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "staff/password_reset_done.html", {"valid_minutes": _reset_link_minutes()}
+    )
+
+
+class StaffPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = StaffSetPasswordForm
+    template_name = "staff/password_reset_confirm.html"
+    success_url = reverse_lazy("staff:password-reset-complete")
+
+    def render_to_response(self, context: dict, **kwargs) -> HttpResponse:
+        if not self.validlink:  # used, expired or mistyped: a link that leads nowhere
+            kwargs["status"] = 400
+        return super().render_to_response(context, **kwargs)
+
+    def form_invalid(self, form: StaffSetPasswordForm) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(form=form), status=422)
+
+    def form_valid(self, form: StaffSetPasswordForm) -> HttpResponse:
+        response = super().form_valid(form)
+        # Whoever forgot the password has often locked themselves out trying.
+        reset_axes_lockouts(username=form.user.get_username())
+        signals.log_password_reset_done(self.request, form.user)
+        return response
 
 
 @login_required
