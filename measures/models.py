@@ -15,6 +15,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from bielefeld_digital.forms import REASON_MAX_LENGTH
 from schools.models import RolloutState, School, SchoolQuerySet, SchoolRollout
 
 from .targets import MAX_YEAR, MIN_YEAR, Target, TargetKind
@@ -818,7 +819,7 @@ class Edition(models.Model):
         verbose_name=_("Zurückgezogen von"),
     )
     withdrawal_reason = models.CharField(
-        _("Grund für das Zurückziehen"), max_length=300, blank=True
+        _("Grund für das Zurückziehen"), max_length=REASON_MAX_LENGTH, blank=True
     )
 
     objects = EditionQuerySet.as_manager()
