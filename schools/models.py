@@ -106,8 +106,8 @@ _UMLAUT_SPELLING = re.compile(r"([aou])e")
 
 def searchable(text: str) -> str:
     """`text` as the school search compares it: without case and accents, and
-    with ü/ue, ö/oe, ä/ae and ß/ss alike ("Bückardtschule" reads "buckardtschule",
-    as do "bueckardt", "BÜCKARDT" and "buckardt" as far as they go).
+    with ü/ue, ö/oe, ä/ae and ß/ss alike. "Bückardtschule" becomes
+    "buckardtschule"; "bueckardt", "BÜCKARDT" and "buckardt" all become "buckardt".
 
     The names and the search words both pass through here, so the rule holds
     the same in every database.
