@@ -77,3 +77,14 @@ def test_saving_an_empty_checklist_warns_and_changes_nothing(hanna):
     html = response.content.decode()
     assert NOTHING in html and "0 Schulen aktualisiert" not in html
     assert history() == before
+
+
+def test_the_warning_in_english(hanna):
+    hanna.post("/i18n/setlang/", {"language": "en"})
+    response = hanna.post(
+        MATRIX, bulk(**{"alle-schulform": "15", "alle-bezirk": "Heepen"}), follow=True
+    )
+    assert (
+        "No school selected: the selection (school type “Gesamtschule”, district “Heepen”) "
+        "contains no schools. Nothing was changed."
+    ) in response.content.decode()
