@@ -1,7 +1,9 @@
 """How the portal renders form fields: KERN markup and GOV.UK-style error messages."""
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
 
 _INPUT_CLASSES = {
     forms.DateInput: "kern-form-input__input",
@@ -56,3 +58,33 @@ def describe_errors(form: forms.BaseForm) -> None:
         form.fields[name].widget.attrs.update(
             {"aria-describedby": " ".join(ids), "aria-invalid": "true"}
         )
+
+
+# How long a reason typed with a change may be, wherever it is typed (staff
+# editor, checklist, matrix, bulk form, admin): it is shown in the public
+# timeline, and a longer text is refused, never cut.
+REASON_MAX_LENGTH = 300
+
+
+class ReasonLengthValidator(MaxLengthValidator):
+    message = _(
+        "Der Grund darf höchstens %(limit_value)d Zeichen lang sein; eingegeben sind "
+        "%(show_value)d Zeichen. Bitte kürzen Sie ihn."
+    )
+
+    def __init__(self) -> None:
+        super().__init__(REASON_MAX_LENGTH)
+
+
+class ReasonField(forms.CharField):
+    """The reason typed with a change, at most REASON_MAX_LENGTH characters.
+
+    No `max_length`: it would put `maxlength` on the input, and browsers cut a
+    longer pasted text without a word. The validator refuses it instead and
+    the form keeps what was typed.
+    """
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("label", _("Grund der Änderung"))
+        super().__init__(**kwargs)
+        self.validators.append(ReasonLengthValidator())

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from bielefeld_digital.forms import ReasonField
 from schools.models import SchoolRollout
 
 from .models import EDIT_ALL_PERMISSION, Edition, FieldOfAction, Measure, Plan, Status
@@ -210,10 +211,8 @@ class MeasureAdminForm(forms.ModelForm):
         label=_("Abschluss"), required=False, max_length=40, help_text=TARGET_HELP
     )
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
-    change_reason = forms.CharField(
-        label=_("Grund der Änderung"),
+    change_reason = ReasonField(
         required=False,
-        max_length=300,
         help_text=_(
             "Wird mit der Änderung gespeichert und im öffentlichen Verlauf gezeigt. "
             "Ohne Angabe: „Geändert im Admin“."
@@ -300,9 +299,7 @@ class SetStatusForm(forms.Form):
         required=False,
         choices=[*Status.choices, ("", _("Ohne Status"))],
     )
-    reason = forms.CharField(
-        label=_("Grund der Änderung"),
-        max_length=300,
+    reason = ReasonField(
         initial=REASON_BULK,
         help_text=_("Wird mit jeder Änderung gespeichert und im öffentlichen Verlauf gezeigt."),
     )
@@ -643,7 +640,7 @@ class PortalUserAdmin(UserAdmin):
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(label=_("Grund für das Zurückziehen"), max_length=300)
+    reason = ReasonField(label=_("Grund für das Zurückziehen"))
 
 
 @admin.register(Edition)

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bielefeld_digital.forms import PortalForm, PortalFormMixin
+from bielefeld_digital.forms import PortalForm, PortalFormMixin, ReasonField
 
 from .importers import german_slugify
 from .models import EditConflict, Edition, FieldOfAction, Measure, Plan, Status
@@ -94,9 +94,7 @@ class MeasureEditForm(PortalForm):
     rollout_total = forms.IntegerField(
         label=_("Schulen gesamt"), required=False, min_value=1, max_value=100_000
     )
-    reason = forms.CharField(
-        label=_("Grund der Änderung"),
-        max_length=300,
+    reason = ReasonField(
         help_text=_("Wird mit der Änderung gespeichert und im öffentlichen Verlauf gezeigt."),
         error_messages={"required": _("Bitte geben Sie kurz an, warum Sie die Maßnahme ändern.")},
     )

@@ -12,12 +12,14 @@ from django.db.models import Count, Exists, F, FilteredRelation, Func, OuterRef,
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from bielefeld_digital.forms import REASON_MAX_LENGTH
 from schools.models import RolloutState, School, SchoolQuerySet, SchoolRollout
 
-from .targets import MAX_YEAR, MIN_YEAR, Target, TargetKind
+from .targets import MAX_YEAR, MIN_YEAR, Target, TargetKind, times_postponed
 
 school_forms_validator = RegexValidator(
     r"^\s*([0-9A-Za-z]{2}\s*(,\s*[0-9A-Za-z]{2}\s*)*)?$",
@@ -501,6 +503,19 @@ class Measure(models.Model):
             return original, current
         return None
 
+    @property
+    def slip_label(self) -> str:
+        """The slip in words for every page and deck: "verschoben von Q3 2023 auf
+        Q3 2027 (zweimal verschoben)"; "" if the measure did not slip."""
+        if not self.slip:
+            return ""
+        original, current = self.slip
+        return gettext("verschoben von %(original)s auf %(current)s (%(times)s)") % {
+            "original": original.label,
+            "current": current.label,
+            "times": times_postponed(self.postponements),
+        }
+
     def can_be_edited_by(self, user: "User | AnonymousUser") -> bool:
         if not user.is_active:
             return False
@@ -818,7 +833,7 @@ class Edition(models.Model):
         verbose_name=_("Zurückgezogen von"),
     )
     withdrawal_reason = models.CharField(
-        _("Grund für das Zurückziehen"), max_length=300, blank=True
+        _("Grund für das Zurückziehen"), max_length=REASON_MAX_LENGTH, blank=True
     )
 
     objects = EditionQuerySet.as_manager()

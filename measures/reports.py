@@ -176,6 +176,7 @@ class FrozenMeasure:
         return Status(self.status).badge_modifier if self.status else "none"
 
     slip = Measure.slip
+    slip_label = Measure.slip_label
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         """As recorded on the edition's date: an edition does not age."""

@@ -24,7 +24,14 @@ from django_ratelimit.decorators import ratelimit
 
 from bielefeld_digital import signals
 from bielefeld_digital.pager import Pager, paginate
-from schools.forms import BulkStateForm, MatrixFilterForm, RolloutFilterForm
+from schools.forms import (
+    BulkStateForm,
+    ChecklistReasonForm,
+    MatrixFilterForm,
+    MatrixReasonForm,
+    RolloutFilterForm,
+    empty_selection_message,
+)
 from schools.models import RolloutState, School, SchoolRollout, StateChanges
 
 from .forms import EditionForm, MeasureEditForm, StaffPasswordResetForm, StaffSetPasswordForm
@@ -206,9 +213,9 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
     measure = measure_for_edit(request, slug)
     scope = measure.field.plan.schools(timezone.localdate())
     filters = RolloutFilterForm(request.GET or None, schools=scope)
-    status, result, touched = 200, None, []
+    reason = ChecklistReasonForm(request.POST if request.method == "POST" else None)
+    status, result, touched, kept = 200, None, [], None
     if request.method == "POST":
-        reason = _reason(request, "reason")
         if request.POST.get("action") == "track":
             changed = SchoolRollout.objects.start_tracking(measure, user=request.user)
             messages.success(
@@ -217,14 +224,6 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
                 % {"measure": measure, "count": changed},
             )
         elif not measure.tracks_schools:  # switching is a step of its own, with a warning
-            changed = None
-        else:
-            applied = _apply_checklist(request, measure, scope, reason)
-            changed = None if applied is None else applied[0].changed
-            if applied is not None:
-                result, touched = applied
-                _warn_of_conflicts(request, [school.name for school in result.conflicts])
-        if changed is None and not measure.tracks_schools:
             messages.error(
                 request,
                 _(
@@ -233,17 +232,35 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
                 ),
             )
             status = 422
-        elif changed is None:
-            messages.error(request, _("Die Auswahl enthält unbekannte Schulen."))
+        elif not reason.is_valid():
+            # Nothing is written; the page keeps the ticks and the text as typed.
+            _refuse_reason(request, reason)
             status = 422
-        elif "action" not in request.POST:
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)s Schule aktualisiert.", "%(count)s Schulen aktualisiert.", changed
+            toggled = request.POST.get("toggle", "")
+            if SCHOOL_NUMBER.match(toggled):  # the clicked box goes back to its saved state
+                touched = list(scope.filter(school_number=toggled))
+                result = StateChanges(conflicts=touched)
+            elif not request.htmx:
+                kept = set(request.POST.getlist("done"))
+        elif not request.POST.getlist("shown") and "toggle" not in request.POST:
+            messages.warning(request, empty_selection_message(filters.selection))
+        else:
+            applied = _apply_checklist(request, measure, scope, reason.cleaned_data["reason"])
+            if applied is None:
+                messages.error(request, _("Die Auswahl enthält unbekannte Schulen."))
+                status = 422
+            else:
+                result, touched = applied
+                _warn_of_conflicts(request, [school.name for school in result.conflicts])
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)s Schule aktualisiert.",
+                        "%(count)s Schulen aktualisiert.",
+                        result.changed,
+                    )
+                    % {"count": result.changed},
                 )
-                % {"count": changed},
-            )
         if status == 200 and not request.htmx:  # post-redirect-get
             return redirect(request.get_full_path())
         measure = Measure.objects.for_report().get(pk=measure.pk)
@@ -269,15 +286,18 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": rows,
             "pager": pager,
             "updated": updated,
+            "reason": reason,
+            "kept": kept,
         },
         status=422 if filters.errors else status,
     )
 
 
-def _reason(request: HttpRequest, name: str) -> str:
-    """A reason typed with a change: at most 300 characters, no NUL (PostgreSQL
-    refuses it in text)."""
-    return request.POST.get(name, "").replace("\x00", "").strip()[:300]
+def _refuse_reason(request: HttpRequest, form: ChecklistReasonForm | MatrixReasonForm) -> None:
+    """Say why the reason was refused where HTMX answers show it: in the messages."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
 
 
 def _apply_checklist(
@@ -416,12 +436,14 @@ def school_matrix(request: HttpRequest) -> HttpResponse:
             "bezirk": filters.criteria()["district"],
         },
     )
+    posted_cells = request.method == "POST" and not bulk.is_bound
+    reason = MatrixReasonForm(request.POST if posted_cells else None)
     status, touched = 200, []
     if request.method == "POST":
         if bulk.is_bound:
             status = _apply_bulk(request, bulk, scope, editable)
         else:
-            status, touched = _apply_cells(request, tracked, editable, scope)
+            status, touched = _apply_cells(request, tracked, editable, scope, reason)
         if status == 200 and not request.htmx:  # post-redirect-get
             return redirect(request.get_full_path())
         measures = counted()
@@ -451,6 +473,7 @@ def school_matrix(request: HttpRequest) -> HttpResponse:
             "hidden_columns": len(tracked) - len(measures),
             "filters": filters,
             "bulk": bulk,
+            "reason": reason,
             "pager": pager,
             "rows": rows,
             "updated": updated,
@@ -507,6 +530,9 @@ def _apply_bulk(request: HttpRequest, bulk: BulkStateForm, scope, editable: set[
         return 422
     measure, state = bulk.measure, bulk.cleaned_data["stand"]
     schools = list(bulk.schools(scope))
+    if not schools:  # "0 von 0 Schulen gesetzt" would read as a success
+        messages.warning(request, empty_selection_message(bulk.selection))
+        return 200
     result = SchoolRollout.objects.set_states(
         measure,
         dict.fromkeys(schools, state),
@@ -532,7 +558,11 @@ def _apply_bulk(request: HttpRequest, bulk: BulkStateForm, scope, editable: set[
 
 
 def _apply_cells(
-    request: HttpRequest, measures: list[Measure], editable: set[int], scope
+    request: HttpRequest,
+    measures: list[Measure],
+    editable: set[int],
+    scope,
+    reason: MatrixReasonForm,
 ) -> tuple[int, list[tuple[Measure, School, bool]]]:
     """The cells the editor changed: one (HTMX) or the whole page (without JavaScript).
 
@@ -567,6 +597,9 @@ def _apply_cells(
         wanted.setdefault(measure, {})[school] = request.POST[name]
         if before in states:
             expected.setdefault(measure, {})[school] = before
+    if not reason.is_valid():  # nothing is written; the cells go back to their saved state
+        _refuse_reason(request, reason)
+        return 422, [(m, school, True) for m, cells in wanted.items() for school in cells]
     changed, conflicts, touched = 0, [], []
     with transaction.atomic():  # the page's cells of all measures, or none
         for measure, cells in wanted.items():
@@ -574,7 +607,7 @@ def _apply_cells(
                 measure,
                 cells,
                 user=request.user,
-                reason=_reason(request, "grund"),
+                reason=reason.cleaned_data["grund"],
                 expected=expected.get(measure, {}),
             )
             changed += result.changed

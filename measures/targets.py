@@ -3,7 +3,8 @@
 The deck writes targets in five notations: "Q3 2023", "2026", "2024 ff.",
 "wird noch bekanntgegeben" and "Laufend". `Target` parses them, renders them
 back identically, sorts them chronologically and knows the deadline that makes
-a measure overdue.
+a measure overdue. "wird noch bekannt gegeben" (today's spelling) is read as
+the deck's notation and rendered in the deck's spelling.
 """
 
 import datetime
@@ -32,7 +33,8 @@ MAX_YEAR = 2100
 _QUARTER = re.compile(r"^Q\s*([1-4])\s*/?\s*(\d{4})$", re.IGNORECASE)
 _YEAR = re.compile(r"^(\d{4})$")
 _ONWARDS = re.compile(r"^(\d{4})\s*ff\.?$", re.IGNORECASE)
-_TBD = {"wird noch bekanntgegeben", "tbd", "noch offen"}
+# "bekannt gegeben" is today's spelling of the deck's "bekanntgegeben".
+_TBD = {"wird noch bekanntgegeben", "wird noch bekannt gegeben", "tbd", "noch offen"}
 _ONGOING = {"laufend", "fortlaufend"}
 
 # Sort rank of the undated kinds, after every dated target.
@@ -150,3 +152,28 @@ class Target:
 
     def __lt__(self, other: "Target") -> bool:
         return self.sort_key() < other.sort_key()
+
+
+# How often a measure moved, in words up to twelve as German writes them
+# ("zweimal verschoben"), in digits beyond ("13-mal verschoben").
+_TIMES_POSTPONED = {
+    1: _("einmal verschoben"),
+    2: _("zweimal verschoben"),
+    3: _("dreimal verschoben"),
+    4: _("viermal verschoben"),
+    5: _("fünfmal verschoben"),
+    6: _("sechsmal verschoben"),
+    7: _("siebenmal verschoben"),
+    8: _("achtmal verschoben"),
+    9: _("neunmal verschoben"),
+    10: _("zehnmal verschoben"),
+    11: _("elfmal verschoben"),
+    12: _("zwölfmal verschoben"),
+}
+
+
+def times_postponed(count: int) -> str:
+    """ "zweimal verschoben", in the reader's language."""
+    if count in _TIMES_POSTPONED:
+        return str(_TIMES_POSTPONED[count])
+    return gettext("%(count)s-mal verschoben") % {"count": count}

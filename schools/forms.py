@@ -4,9 +4,10 @@ from urllib.parse import urlencode
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from bielefeld_digital.forms import PortalForm
+from bielefeld_digital.forms import PortalForm, ReasonField
 
 from .models import UNKNOWN_DISTRICT, RolloutState, SchoolQuerySet
 
@@ -47,6 +48,42 @@ def page_field() -> forms.IntegerField:
     )
 
 
+def describe_selection(form: forms.Form, *, school_form: str, district: str) -> str:
+    """The schools chosen by form and district in words, from `form`'s choices:
+    "Schulform „Grundschule“, Stadtbezirk „Heepen“"."""
+    parts = []
+    if school_form:
+        label = dict(form.fields["schulform"].choices).get(school_form, school_form)
+        parts.append(gettext("Schulform „%(name)s“") % {"name": label})
+    if district == UNKNOWN_DISTRICT:
+        parts.append(gettext("ohne bekannten Stadtbezirk"))
+    elif district:
+        parts.append(gettext("Stadtbezirk „%(name)s“") % {"name": district})
+    return ", ".join(parts) or gettext("alle Schulen des Plans")
+
+
+def empty_selection_message(selection: str) -> str:
+    return gettext(
+        "Keine Schule ausgewählt: Die Auswahl (%(selection)s) enthält keine Schulen. "
+        "Es wurde nichts geändert."
+    ) % {"selection": selection}
+
+
+class ChecklistReasonForm(PortalForm):
+    """The optional reason typed with the per-school checklist's ticks."""
+
+    reason = ReasonField(
+        required=False,
+        help_text=_("Wird mit jedem Haken gespeichert und im öffentlichen Verlauf gezeigt."),
+    )
+
+
+class MatrixReasonForm(PortalForm):
+    """The optional reason typed with the matrix's cells."""
+
+    grund = ReasonField(required=False)
+
+
 class RolloutFilterForm(PortalForm):
     """Narrow the per-school checklist down by school form and district."""
 
@@ -64,6 +101,11 @@ class RolloutFilterForm(PortalForm):
     def criteria(self) -> dict:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         return {"school_form": data.get("schulform", ""), "district": data.get("bezirk", "")}
+
+    @property
+    def selection(self) -> str:
+        """The chosen schools in words, for a message."""
+        return describe_selection(self, **self.criteria())
 
 
 class MatrixFilterForm(RolloutFilterForm):
@@ -112,7 +154,7 @@ class BulkStateForm(PortalForm):
         required=False,
         help_text=_("TT.MM.JJJJ; leer: heute. Zum Nachtragen eines früheren Abschlusses."),
     )
-    grund = forms.CharField(label=_("Grund der Änderung"), required=False, max_length=300)
+    grund = ReasonField(required=False)
     alle = forms.BooleanField(
         label=_("Ja, für alle Schulen des Plans"),
         required=False,
@@ -152,6 +194,12 @@ class BulkStateForm(PortalForm):
     def schools(self, scope: SchoolQuerySet) -> SchoolQuerySet:
         data = self.cleaned_data
         return narrowed(scope, school_form=data["schulform"], district=data["bezirk"])
+
+    @property
+    def selection(self) -> str:
+        """The chosen schools in words, for a message; call after is_valid()."""
+        data = self.cleaned_data
+        return describe_selection(self, school_form=data["schulform"], district=data["bezirk"])
 
     @property
     def measure(self):

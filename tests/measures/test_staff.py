@@ -314,7 +314,7 @@ def test_target_slip_is_shown_publicly(roles):
     public = Client()
     for url in ["/", f"/massnahmen/{measure.slug}/"]:
         html = public.get(url).content.decode()
-        assert "verschoben von Q3 2023 auf Q2 2024 (2-mal verschoben)" in html
+        assert "verschoben von Q3 2023 auf Q2 2024 (zweimal verschoben)" in html
 
 
 def test_moving_a_target_earlier_is_no_slip(roles):

@@ -2,8 +2,10 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
-from measures.targets import Target, TargetKind
+from measures.reports import build_snapshot, read_snapshot
+from measures.targets import Target, TargetKind, times_postponed
 from tests.factories import make_measure
 
 
@@ -136,3 +138,43 @@ def test_a_measure_without_target_is_never_overdue(db):
     assert measure.target is None
     assert not measure.is_overdue(datetime.date(2030, 1, 1))
     assert not measure.__class__.objects.overdue(datetime.date(2030, 1, 1)).exists()
+
+
+@pytest.mark.parametrize(
+    "text", ["wird noch bekannt gegeben", "Wird noch bekannt  gegeben", "wird noch bekanntgegeben"]
+)
+def test_todays_spelling_of_tbd_is_the_decks_notation(text):
+    target = Target.parse(text)
+    assert target == Target(TargetKind.TBD)
+    assert str(target) == "wird noch bekanntgegeben"  # rendered as the deck spells it
+
+
+@pytest.mark.parametrize(
+    ("count", "german", "english"),
+    [
+        (1, "einmal verschoben", "postponed once"),
+        (2, "zweimal verschoben", "postponed twice"),
+        (3, "dreimal verschoben", "postponed 3 times"),
+        (5, "fünfmal verschoben", "postponed 5 times"),
+        (12, "zwölfmal verschoben", "postponed 12 times"),
+        (13, "13-mal verschoben", "postponed 13 times"),
+    ],
+)
+def test_how_often_a_measure_moved_reads_in_words(count, german, english):
+    assert times_postponed(count) == german
+    with translation.override("en"):
+        assert times_postponed(count) == english
+
+
+def test_the_slip_label_is_written_once_for_pages_and_frozen_reports(db):
+    measure = make_measure(target="Q3 2023")
+    measure.move_target(Target.parse("Q3 2027"))
+    assert measure.slip_label == "verschoben von Q3 2023 auf Q3 2027 (einmal verschoben)"
+    with translation.override("en"):
+        assert measure.slip_label == "postponed from Q3 2023 to Q3 2027 (postponed once)"
+    measure.save()
+    _plan, _fields, frozen = read_snapshot(
+        build_snapshot(measure.field.plan, datetime.date.today())
+    )
+    assert frozen[0].slip_label == measure.slip_label
+    assert make_measure(target="Q3 2023").slip_label == ""
