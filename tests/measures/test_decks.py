@@ -1,9 +1,9 @@
 """The deck (issue 4): one page list, rendered as PDF and PPTX with the same pages.
 
-The Bielefeld plan fills the deck's 11 slides: title, Technische Infrastruktur (2
-measures), Hardwareausstattung (6: 3 + 3), Softwareausstattung (4: 2 + 2),
-Support (2), Medienlabor (1), Organisatorische Rahmenbedingungen (3),
-Exkurs: Berufskollegs (2), closing.
+The Bielefeld plan fills the deck's 11 slides and an overview (issue 9): title,
+overview, Technische Infrastruktur (2 measures), Hardwareausstattung (6: 3 + 3),
+Softwareausstattung (4: 2 + 2), Support (2), Medienlabor (1), Organisatorische
+Rahmenbedingungen (3), Exkurs: Berufskollegs (2), closing.
 """
 
 import datetime
@@ -23,6 +23,7 @@ REFERENCE = "Drucksache 1234/2023"
 
 LAYOUT = [
     (PageKind.TITLE, TITLE, 0),
+    (PageKind.OVERVIEW, "Überblick", 0),
     (PageKind.FIELD, "Technische Infrastruktur", 2),
     (PageKind.FIELD, "Hardwareausstattung", 3),
     (PageKind.FIELD, "Hardwareausstattung", 3),
@@ -56,6 +57,19 @@ def expected_texts(page) -> list[str]:
     if page.kind == PageKind.TITLE:
         cover = page.cover
         return [cover.authority, TITLE, cover.plan_title, "Stand: 01.05.2023", REFERENCE]
+    if page.kind == PageKind.OVERVIEW:
+        # Bielefeld on 1 May 2023: the web page's summary says the same.
+        return [
+            "Überblick",
+            "Maßnahmen 20",
+            "Überfällig 0",
+            "Umsetzung an Schulen (2 Maßnahmen) 95 von 148 (64 %)",
+            "In Vorbereitung 1",
+            "In Bearbeitung 15",
+            "Wartend 3",
+            "Abgeschlossen 0",
+            "Ohne Status 1",
+        ]
     texts = [page.heading]
     for measure in page.measures:
         texts += [measure.title, *measure.work_item_list]
@@ -115,7 +129,7 @@ def test_pdf_marks_overdue_measures(bielefeld):
     snapshot = build_snapshot(bielefeld, datetime.date(2023, 10, 1))
     pdf = PdfReader(io.BytesIO(render_pdf(snapshot, TITLE, datetime.date(2023, 10, 1))))
 
-    infrastructure, hardware = pdf.pages[1].extract_text(), pdf.pages[2].extract_text()
+    infrastructure, hardware = pdf.pages[2].extract_text(), pdf.pages[3].extract_text()
     # "überfällig" once in the legend of every field page, once per overdue box.
     assert infrastructure.count("überfällig") == 1
     assert hardware.count("überfällig") == 1 + 2  # Klassenzimmerstandard, Förderprogramme
@@ -142,10 +156,10 @@ def test_pptx_has_the_same_slides_with_real_text(pages, snapshot):
         for expected in expected_texts(deck_page):
             assert squeeze(expected) in text, (deck_page.number, expected)
         # Each slide is known by its title (outline view, screen readers).
-        assert slide.shapes.title.text_frame.text == deck_page.heading
+        assert slide.shapes.title.text_frame.text.startswith(deck_page.heading)
     assert presentation.core_properties.title.startswith(TITLE)
     # The rollout bar: a grey track and a green fill of 80 % of its width.
-    track, fill = [s for s in slides[2].shapes if s.height < 200_000 and s.width > 1_000_000]
+    track, fill = [s for s in slides[3].shapes if s.height < 200_000 and s.width > 1_000_000]
     assert round(fill.width / track.width, 2) == round(59 / 74, 2)
 
 
@@ -204,7 +218,7 @@ def test_edition_downloads_show_the_frozen_edition(edition, client):
     reader = PdfReader(io.BytesIO(pdf.content))
     assert len(reader.pages) == len(LAYOUT)
     assert REFERENCE in reader.pages[0].extract_text()
-    assert "First-Level-Support" in reader.pages[6].extract_text()
+    assert "First-Level-Support" in reader.pages[7].extract_text()
 
     pptx = client.get("/berichte/mai-2023/bericht.pptx")
     assert pptx["Content-Disposition"] == 'attachment; filename="mai-2023.pptx"'
@@ -214,8 +228,9 @@ def test_edition_downloads_show_the_frozen_edition(edition, client):
 def test_edition_files_are_rendered_once_and_withdrawal_still_wins(edition, client):
     first = client.get("/berichte/mai-2023/bericht.pdf").content
     # Kept in the cache (an edition never changes) and served from there.
-    assert cache.get(f"edition-file:{edition.pk}:pdf:de") == first
-    cache.set(f"edition-file:{edition.pk}:pdf:de", b"%PDF-cached")
+    # (0: no earlier edition to compare with)
+    assert cache.get(f"edition-file:{edition.pk}:0:pdf:de") == first
+    cache.set(f"edition-file:{edition.pk}:0:pdf:de", b"%PDF-cached")
     assert client.get("/berichte/mai-2023/bericht.pdf").content == b"%PDF-cached"
     edition.withdraw(user=edition.published_by, reason="Fehler in den Zahlen")
     assert client.get("/berichte/mai-2023/bericht.pdf").status_code == 404
@@ -232,7 +247,8 @@ def test_presentation_pages(edition, client):
     response = client.get("/praesentation/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.count('<section class="slide') == len(LAYOUT)
+    # The live deck also has what changed since the edition.
+    assert html.count('<section class="slide') == len(LAYOUT) + 1
     assert 'href="/bericht.pdf"' in html
     nonce = response["Content-Security-Policy"].split("'nonce-", 1)[1].split("'", 1)[0]
     assert f'presentation.js" defer nonce="{nonce}"' in html
@@ -260,12 +276,12 @@ def test_an_editions_preface_gets_its_own_page_everywhere(bielefeld, client):
     )
     reader = PdfReader(io.BytesIO(client.get("/berichte/mit-vorwort/bericht.pdf").content))
     assert len(reader.pages) == len(LAYOUT) + 1
-    page_two = reader.pages[1].extract_text()
-    assert "Vorwort" in page_two and "der Ausbau des WLAN kommt voran." in page_two
+    page_three = reader.pages[2].extract_text()
+    assert "Vorwort" in page_three and "der Ausbau des WLAN kommt voran." in page_three
     slides = Presentation(io.BytesIO(client.get("/berichte/mit-vorwort/bericht.pptx").content))
     assert len(slides.slides) == len(LAYOUT) + 1
     texts = " ".join(
-        shape.text_frame.text for shape in slides.slides[1].shapes if shape.has_text_frame
+        shape.text_frame.text for shape in slides.slides[2].shapes if shape.has_text_frame
     )
     assert "Vorwort" in texts and "Sehr geehrte Damen und Herren," in texts
     html = client.get("/berichte/mit-vorwort/praesentation/").content.decode()
@@ -285,16 +301,16 @@ def test_long_texts_never_push_status_and_target_off_the_page(snapshot):
     prefaces = [page for page in pages if page.kind == PageKind.PREFACE]
     assert len(prefaces) > 1 and all(page.parts == len(prefaces) for page in prefaces)
     assert "\n\n".join(page.text for page in prefaces).split() == preface.split()
-    boxes = pages[len(prefaces) + 2].boxes
+    boxes = pages[len(prefaces) + 3].boxes
     assert 0 < len(boxes[0].items) < 12 and boxes[0].hidden_items == 12 - len(boxes[0].items)
 
     pdf = PdfReader(io.BytesIO(render_pdf(snapshot, title, TODAY, "x", preface)))
     pptx = Presentation(io.BytesIO(render_pptx(snapshot, title, TODAY, "x", preface)))
     assert len(pdf.pages) == len(pptx.slides) == len(pages)
-    text = pdf.pages[len(prefaces) + 2].extract_text()
+    text = pdf.pages[len(prefaces) + 3].extract_text()
     assert text.count("Status:") == text.count("Abschluss:") == 3
     assert f"… und {boxes[0].hidden_items} weitere Punkte im Portal" in text
-    for preface_page, pdf_page in zip(prefaces, pdf.pages[1:], strict=False):
+    for preface_page, pdf_page in zip(prefaces, pdf.pages[2:], strict=False):
         # The last words of each part are on its page: nothing was clipped.
         assert squeeze(preface_page.text[-60:]) in squeeze(pdf_page.extract_text())
     assert pptx.core_properties.title.startswith("Fortschrittsbericht")
