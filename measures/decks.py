@@ -807,7 +807,7 @@ class _SlideBuilder:
 
     def _changes(self, slide, page: Page, language) -> None:
         width = _SLIDE_WIDTH_IN - 2 * self.MARGIN
-        self._text(slide, self.MARGIN, 1.25, width, 0.4, [(page.since, 14, False)])
+        self._text(slide, self.MARGIN, 1.35, width, 0.4, [(page.since, 14, False)])
         box = slide.shapes.add_textbox(
             Inches(self.MARGIN), Inches(1.75), Inches(width), Inches(4.9)
         )
