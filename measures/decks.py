@@ -309,6 +309,8 @@ def _fit(measure: FrozenMeasure, columns: int, scale: float = 1.0) -> _Fit:
 
 def _type_size(measures: list[FrozenMeasure]) -> str:
     """The largest type at which every box of a page shows all it has."""
+    if not measures:
+        return ""
     for name, scale in TYPE_SIZES.items():
         if all(_fit(measure, len(measures), scale).complete for measure in measures):
             return name

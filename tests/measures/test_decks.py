@@ -681,3 +681,15 @@ def test_pptx_titles_are_unique_and_shapes_are_decorative(snapshot):
         properties = shape._element.find(".//" + qn("p:cNvPr"))
         xml = etree.tostring(properties, encoding="unicode")
         assert (DECORATIVE in xml) == (shape in rectangles), (shape.name, xml)
+
+
+def test_the_edition_before_is_the_one_listed_after_it(bielefeld):
+    """Editions of one day count in the order they were published; withdrawn ones not."""
+    may = _publish(bielefeld, "mai-2023", "Bericht Mai 2023", TODAY)
+    first = _publish(bielefeld, "erste", "Erste", OCTOBER)
+    second = _publish(bielefeld, "zweite", "Zweite", OCTOBER)
+
+    assert (may.previous(), first.previous(), second.previous()) == (None, may, first)
+    first.withdraw(user=first.published_by, reason="Doppelt")
+    assert second.previous() == may
+    assert list(bielefeld.editions.published()) == [second, may]
