@@ -109,7 +109,7 @@ class Baseline:
 
 @dataclass(frozen=True)
 class ChangeEntry:
-    """A measure on a changes page: its title and what changed, one line each."""
+    """A measure on a changes page: its title and what changed, shown on one line."""
 
     title: str
     details: tuple[str, ...] = ()
