@@ -1,7 +1,8 @@
 """The report as a slide deck: one page list, rendered as PDF, PPTX and presentation.
 
 `deck_pages` lays a snapshot (see reports.py) out the way the Bielefeld deck
-does: a title page, one page per field of action (split over several pages
+does: a title page, an overview of the numbers, the preface, what changed
+since the last edition, one page per field of action (split over several pages
 when a field has more measures than fit on one), and a closing page. The PDF
 (WeasyPrint), the PPTX (python-pptx) and the presentation mode in the browser
 all render this list, so the three always show the same pages in the same order.
@@ -23,15 +24,26 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from lxml import etree
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.lang import MSO_LANGUAGE_ID
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.oxml.ns import qn
 from pptx.util import Inches, Pt
 
-from .models import NO_STATUS_LABEL, Status
-from .reports import FrozenField, FrozenMeasure, FrozenPlan, read_snapshot
+from . import markup
+from .models import NO_STATUS_LABEL, ProgressReport, Status
+from .reports import (
+    FrozenField,
+    FrozenMeasure,
+    FrozenPlan,
+    MeasureDiff,
+    compare,
+    frozen_report,
+    read_snapshot,
+)
 
 # At most this many measure boxes side by side on a 16:9 page. With three, and
 # a field spread evenly over its pages, the Bielefeld plan gets exactly the
@@ -59,7 +71,9 @@ logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 class PageKind(enum.StrEnum):
     TITLE = "title"
+    OVERVIEW = "overview"
     PREFACE = "preface"
+    CHANGES = "changes"
     FIELD = "field"
     CLOSING = "closing"
 
@@ -85,6 +99,37 @@ class Cover:
 
 
 @dataclass(frozen=True)
+class Baseline:
+    """The edition a deck is compared with: "Änderungen seit dem letzten Bericht"."""
+
+    title: str
+    date: datetime.date
+    snapshot: dict
+
+
+@dataclass(frozen=True)
+class ChangeEntry:
+    """A measure on a changes page: its title and what changed, shown on one line."""
+
+    title: str
+    details: tuple[str, ...] = ()
+
+    @property
+    def changes(self) -> str:
+        return "; ".join(self.details)
+
+    @property
+    def text(self) -> str:
+        return f"{self.title}: {self.changes}" if self.details else self.title
+
+
+@dataclass(frozen=True)
+class ChangeGroup:
+    heading: str
+    entries: tuple[ChangeEntry, ...]
+
+
+@dataclass(frozen=True)
 class Page:
     kind: PageKind
     number: int
@@ -95,7 +140,11 @@ class Page:
     measures: tuple[FrozenMeasure, ...] = ()
     part: int = 1
     parts: int = 1
-    text: str = ""  # a preface page's share of the preface
+    text: str = ""  # a preface page's share of the preface (Markdown)
+    overview: ProgressReport | None = None
+    changes: tuple[ChangeGroup, ...] = ()
+    baseline: Baseline | None = None
+    type_size: str = ""  # "", "larger" or "largest": a field page with room to spare
 
     @property
     def anchor(self) -> str:
@@ -106,8 +155,36 @@ class Page:
         return self.parts > 1
 
     @property
+    def title(self) -> str:
+        """The heading with its part ("Hardwareausstattung (Teil 1 von 2)"): unique per page."""
+        return f"{self.heading} ({part_text(self)})" if self.is_continued else self.heading
+
+    @property
     def boxes(self) -> list["Box"]:
-        return [Box(measure, len(self.measures)) for measure in self.measures]
+        scale = TYPE_SIZES[self.type_size]
+        return [Box(measure, len(self.measures), scale) for measure in self.measures]
+
+    @property
+    def tiles(self) -> list[list[tuple[str, str, bool]]]:
+        return overview_tiles(self.overview)
+
+    @property
+    def preface_html(self) -> str:
+        return markup.to_html(self.text)
+
+    @property
+    def since(self) -> str:
+        """Which edition a changes page compares with."""
+        baseline = self.baseline
+        return _("Verglichen mit „%(title)s“ (Stand: %(date)s)") % {
+            "title": baseline.title,
+            "date": date_format(baseline.date, "SHORT_DATE_FORMAT"),
+        }
+
+
+# A field page whose boxes would stay mostly empty sets them in larger type:
+# the largest of these scales at which every box shows all it has.
+TYPE_SIZES = {"largest": 1.4, "larger": 1.2, "": 1.0}
 
 
 @dataclass(frozen=True)
@@ -116,6 +193,7 @@ class Box:
 
     measure: FrozenMeasure
     columns: int = MAX_BOXES
+    scale: float = 1.0
 
     @property
     def bar_step(self) -> int:
@@ -124,9 +202,22 @@ class Box:
         return 5 * round(rollout.percent / 5) if rollout else 0
 
     @functools.cached_property
+    def _fit(self) -> "_Fit":
+        return _fit(self.measure, self.columns, self.scale)
+
+    @property
+    def description(self) -> str:
+        """The measure's description, shortened with "…" where it would crowd the box."""
+        return self._fit.description
+
+    @property
     def items(self) -> list[str]:
         """The work items that fit in the box; the rest are counted in `hidden_items`."""
-        return _fitting_items(self.measure, self.columns)
+        return self._fit.items
+
+    @property
+    def slip(self) -> str:
+        return slip_text(self.measure)
 
     @property
     def hidden_items(self) -> int:
@@ -143,44 +234,90 @@ class Box:
 
 # How much text a box holds, measured off the PDF (Fira Sans; the PowerPoint
 # uses smaller type): millimetres of a 306 mm wide, 105 mm high box area, and
-# the width of an average character. Estimates err towards fewer items, so
-# "Status" and "Abschluss" always stay on the page.
+# the width of an average character at normal type size. Estimates err
+# towards fewer items, so "Status" and "Abschluss" always stay on the page.
 _BOXES_WIDTH_MM = 306.0
 _BOX_SPACING_MM = 6.0
 _BOX_INNER_HEIGHT_MM = 105.0
 _TITLE_CHAR_MM, _TITLE_LINE_MM = 3.3, 8.2
 _ITEM_CHAR_MM, _ITEM_LINE_MM, _ITEM_GAP_MM = 2.55, 6.9, 1.5
+_DESCRIPTION_CHAR_MM, _DESCRIPTION_LINE_MM = 2.3, 6.2
 _ROLLOUT_MM = 20.0
 _FACTS_LINE_MM = 8.4
 
 
+@dataclass(frozen=True)
+class _Fit:
+    description: str
+    items: list[str]
+    complete: bool  # nothing shortened, nothing left out
+
+
 def _lines(text: str, width_mm: float, char_mm: float) -> int:
-    return len(textwrap.wrap(text, max(int(width_mm / char_mm), 8), break_on_hyphens=False)) or 1
+    return len(_wrap(text, width_mm, char_mm)) or 1
 
 
-def _fitting_items(measure: FrozenMeasure, columns: int) -> list[str]:
+def _wrap(text: str, width_mm: float, char_mm: float) -> list[str]:
+    return textwrap.wrap(text, max(int(width_mm / char_mm), 8), break_on_hyphens=False)
+
+
+def _has_long_word(texts: list[str], width_mm: float, char_mm: float) -> bool:
+    """Whether a word of `texts` is wider than a line: it would stick out of its box."""
+    return any(len(word) * char_mm > width_mm for text in texts for word in text.split())
+
+
+def _fit(measure: FrozenMeasure, columns: int, scale: float = 1.0) -> _Fit:
+    """What of `measure` fits in a box of a page with `columns` boxes, type scaled by `scale`."""
     width = (_BOXES_WIDTH_MM - (columns + 1) * _BOX_SPACING_MM) / columns - 11
-    space = _BOX_INNER_HEIGHT_MM - _lines(measure.title, width, _TITLE_CHAR_MM) * _TITLE_LINE_MM
-    space -= _ROLLOUT_MM if measure.rollout else 0
+    space = _BOX_INNER_HEIGHT_MM
+    space -= _lines(measure.title, width, _TITLE_CHAR_MM * scale) * _TITLE_LINE_MM * scale
+    space -= _ROLLOUT_MM * scale if measure.rollout else 0
     target = f"{_('Abschluss')}: {target_text(measure)} {_('überfällig')}"
-    space -= (1 + _lines(target, width, _ITEM_CHAR_MM)) * _FACTS_LINE_MM
+    facts = 1 + _lines(target, width, _ITEM_CHAR_MM * scale)
+    slip = slip_text(measure)
+    facts += _lines(slip, width, _ITEM_CHAR_MM * scale) if slip else 0
+    space -= facts * _FACTS_LINE_MM * scale
+
     items = measure.work_item_list
-    heights = [
-        _lines(item, width - 6, _ITEM_CHAR_MM) * _ITEM_LINE_MM + _ITEM_GAP_MM for item in items
-    ]
+    char, line, gap = _ITEM_CHAR_MM * scale, _ITEM_LINE_MM * scale, _ITEM_GAP_MM
+    heights = [_lines(item, width - 6, char) * line + gap for item in items]
+    complete = not _has_long_word([measure.title], width, _TITLE_CHAR_MM * scale)
+    complete = complete and not _has_long_word(items, width - 6, char)
+
+    # The description in full if all fits, else in at most a third of the space.
+    description = measure.description.strip()
+    if description:
+        rows = _wrap(description, width, _DESCRIPTION_CHAR_MM * scale)
+        row = _DESCRIPTION_LINE_MM * scale
+        at_most = max(int(space / 3 / row), 1)
+        if len(rows) * row + gap + sum(heights) > space and len(rows) > at_most:
+            rows, complete = rows[:at_most], False
+            description = " ".join(rows) + " …"
+        space -= len(rows) * row + gap
+
     if sum(heights) <= space:
-        return items
-    space -= _ITEM_LINE_MM + _ITEM_GAP_MM  # for "… und 3 weitere Punkte"
+        return _Fit(description, items, complete)
+    space -= line + gap  # for "… und 3 weitere Punkte"
     fitting = []
     for item, height in zip(items, heights, strict=True):
         if height > space:
             break
         fitting.append(item)
         space -= height
-    return fitting
+    return _Fit(description, fitting, False)
 
 
-def _chunks(measures: list[FrozenMeasure], size: int) -> list[list[FrozenMeasure]]:
+def _type_size(measures: list[FrozenMeasure]) -> str:
+    """The largest type at which every box of a page shows all it has."""
+    if not measures:
+        return ""
+    for name, scale in TYPE_SIZES.items():
+        if all(_fit(measure, len(measures), scale).complete for measure in measures):
+            return name
+    return ""
+
+
+def _chunks(measures: list, size: int) -> list[list]:
     """`measures` over as few pages as fit, spread evenly (6 -> 3 + 3, 4 -> 2 + 2)."""
     if not measures:
         return [[]]
@@ -195,35 +332,168 @@ def _chunks(measures: list[FrozenMeasure], size: int) -> list[list[FrozenMeasure
 
 
 def deck_pages(
-    snapshot: dict, title: str, date: datetime.date, reference: str = "", preface: str = ""
+    snapshot: dict,
+    title: str,
+    date: datetime.date,
+    reference: str = "",
+    preface: str = "",
+    baseline: Baseline | None = None,
 ) -> list[Page]:
-    """The deck's pages for `snapshot`, in order: title, preface (if any), fields, closing."""
+    """The deck's pages for `snapshot`, in order: title, overview, preface (if any),
+    changes since `baseline` (if any), fields, closing."""
     plan, fields, measures = read_snapshot(snapshot)
     cover = _cover(plan, title, date, reference, preface)
     by_field: dict[int, list[FrozenMeasure]] = {field_.pk: [] for field_ in fields}
     for measure in measures:
         by_field[measure.field.pk].append(measure)
 
-    # (kind, heading, field, its measures or a preface page's text, part, parts)
-    layout: list[tuple[PageKind, str, FrozenField | None, list[FrozenMeasure] | str, int, int]] = [
-        (PageKind.TITLE, title, None, [], 1, 1)
+    # Each page's values but its number and the total, known only at the end.
+    layout: list[dict] = [
+        {"kind": PageKind.TITLE, "heading": title},
+        # The same numbers as the web page's summary: the same ProgressReport.
+        {"kind": PageKind.OVERVIEW, "heading": _("Überblick"), "overview": frozen_report(snapshot)},
     ]
     preface_parts = _preface_parts(preface)
     for part, text in enumerate(preface_parts, start=1):
-        layout.append((PageKind.PREFACE, _("Vorwort"), None, text, part, len(preface_parts)))
+        layout.append(
+            {
+                "kind": PageKind.PREFACE,
+                "heading": _("Vorwort"),
+                "text": text,
+                "part": part,
+                "parts": len(preface_parts),
+            }
+        )
+    if baseline is not None:
+        change_parts = _change_parts(change_groups(compare(baseline.snapshot, snapshot)))
+        for part, groups in enumerate(change_parts, start=1):
+            layout.append(
+                {
+                    "kind": PageKind.CHANGES,
+                    "heading": _("Änderungen seit dem letzten Bericht"),
+                    "changes": tuple(groups),
+                    "baseline": baseline,
+                    "part": part,
+                    "parts": len(change_parts),
+                }
+            )
     for field_ in fields:
         chunks = _chunks(by_field[field_.pk], MAX_BOXES)
         for part, chunk in enumerate(chunks, start=1):
-            layout.append((PageKind.FIELD, field_.title, field_, chunk, part, len(chunks)))
-    layout.append((PageKind.CLOSING, _("Vielen Dank für Ihre Aufmerksamkeit!"), None, [], 1, 1))
+            layout.append(
+                {
+                    "kind": PageKind.FIELD,
+                    "heading": field_.title,
+                    "field": field_,
+                    "measures": tuple(chunk),
+                    "part": part,
+                    "parts": len(chunks),
+                    "type_size": _type_size(chunk),
+                }
+            )
+    layout.append({"kind": PageKind.CLOSING, "heading": _("Vielen Dank für Ihre Aufmerksamkeit!")})
 
     total = len(layout)
     return [
-        Page(kind, number, total, heading, cover, field_, (), part, parts, content)
-        if isinstance(content, str)
-        else Page(kind, number, total, heading, cover, field_, tuple(content), part, parts)
-        for number, (kind, heading, field_, content, part, parts) in enumerate(layout, start=1)
+        Page(number=number, total=total, cover=cover, **values)
+        for number, values in enumerate(layout, start=1)
     ]
+
+
+# --- Changes since the last edition ----------------------------------------------
+
+# One function per kind of change: the line a changes page shows for a changed
+# measure, or None. A new kind of change in MeasureDiff is one more function.
+
+
+def _renamed(diff: MeasureDiff) -> str | None:
+    return _("bisher „%(title)s“") % {"title": diff.old_title} if diff.renamed else None
+
+
+def _status(diff: MeasureDiff) -> str | None:
+    if not diff.status_changed:
+        return None
+    return f"{_('Status')}: {diff.old_status} → {diff.new_status}"
+
+
+def _target(diff: MeasureDiff) -> str | None:
+    if not diff.target_moved:
+        return None
+    text = f"{_('Abschluss')}: {diff.old_target} → {diff.new_target}"
+    if diff.quarters_later:
+        counter = diff.quarters_later
+        moved = ngettext("%(counter)s Quartal später", "%(counter)s Quartale später", counter)
+        text += f" ({moved % {'counter': counter}})"
+    elif diff.quarters_earlier:
+        counter = diff.quarters_earlier
+        moved = ngettext("%(counter)s Quartal früher", "%(counter)s Quartale früher", counter)
+        text += f" ({moved % {'counter': counter}})"
+    return text
+
+
+def _schools(diff: MeasureDiff) -> str | None:
+    gained = diff.schools_gained
+    if gained is None:
+        return None
+    change = ngettext("%(change)s Schule", "%(change)s Schulen", gained) % {
+        "change": diff.schools_gained_signed
+    }
+    return f"{_('Schulen')}: {diff.old_rollout} → {diff.new_rollout} ({change})"
+
+
+def _overdue(diff: MeasureDiff) -> str | None:
+    return _("neu überfällig") if diff.newly_overdue else None
+
+
+CHANGE_TEXTS = [_renamed, _status, _target, _schools, _overdue]
+
+
+def change_groups(comparison) -> list[ChangeGroup]:
+    """A comparison (reports.compare) as headed lists of measures with their changes."""
+    groups = []
+    if comparison.changed:
+        entries = [
+            ChangeEntry(diff.title, tuple(t for t in (text(diff) for text in CHANGE_TEXTS) if t))
+            for diff in comparison.changed
+        ]
+        groups.append(ChangeGroup(_("Geänderte Maßnahmen"), tuple(entries)))
+    for heading, measures in [
+        (_("Neue Maßnahmen"), comparison.added),
+        (_("Entfallene Maßnahmen"), comparison.removed),
+    ]:
+        if measures:
+            entries = [ChangeEntry(m.title, (m.field.title,)) for m in measures]
+            groups.append(ChangeGroup(heading, tuple(entries)))
+    return groups
+
+
+# A changes page holds about this many lines of this many characters (13 pt
+# type on 306 mm in the PDF, 13 pt on 12 inches in the PowerPoint); a measure
+# is one line, its title and its changes, a group's heading takes two.
+_CHANGE_LINES, _CHANGE_CHARS = 16, 120
+
+
+def _change_parts(groups: list[ChangeGroup]) -> list[list[ChangeGroup]]:
+    """`groups` in page-sized parts; one empty part ("no changes") if there are none."""
+    parts: list[list[ChangeGroup]] = []
+    current: list[ChangeGroup] = []
+    used = 0
+    for group in groups:
+        entries: list[ChangeEntry] = []
+        for entry in group.entries:
+            cost = len(textwrap.wrap(entry.text, _CHANGE_CHARS)) or 1
+            heading = 0 if entries else 2  # a group's heading, repeated on a new page
+            if used and used + heading + cost > _CHANGE_LINES:
+                if entries:
+                    current.append(ChangeGroup(group.heading, tuple(entries)))
+                parts.append(current)
+                current, entries, used, heading = [], [], 0, 2
+            entries.append(entry)
+            used += heading + cost
+        current.append(ChangeGroup(group.heading, tuple(entries)))
+    if current or not parts:
+        parts.append(current)
+    return parts
 
 
 # A preface page holds about this many lines of this many characters (the PDF
@@ -289,9 +559,40 @@ def target_text(measure: FrozenMeasure) -> str:
     return measure.target.label if measure.target else _("nicht festgelegt")
 
 
+def slip_text(measure: FrozenMeasure) -> str:
+    """ "verschoben von Q3 2023 auf Q3 2027 (…)" as the web page says it; "" if not postponed."""
+    slip = measure.slip
+    if not slip:
+        return ""
+    counter = measure.postponements
+    return ngettext(
+        "verschoben von %(original)s auf %(current)s (%(counter)s-mal verschoben)",
+        "verschoben von %(original)s auf %(current)s (%(counter)s-mal verschoben)",
+        counter,
+    ) % {"original": slip[0].label, "current": slip[1].label, "counter": counter}
+
+
 def legend() -> list[tuple[str, str]]:
     """(status value, label) for the legend; "" is "no status"."""
     return [(status.value, str(status.label)) for status in Status] + [("", str(NO_STATUS_LABEL))]
+
+
+def overview_tiles(report: ProgressReport) -> list[list[tuple[str, str, bool]]]:
+    """The overview page's two rows of (label, number, is overdue) tiles: the totals, then
+    the count per status. The same numbers as the web page's summary."""
+    totals = [(str(_("Maßnahmen")), str(report.measure_count), False)]
+    totals.append((str(_("Überfällig")), str(report.overdue_count), bool(report.overdue_count)))
+    if report.rollout:
+        label = ngettext(
+            "Umsetzung an Schulen (%(counter)s Maßnahme)",
+            "Umsetzung an Schulen (%(counter)s Maßnahmen)",
+            report.rollout_measure_count,
+        ) % {"counter": report.rollout_measure_count}
+        rollout = report.rollout
+        value = _("%(done)s von %(total)s") % {"done": rollout.done, "total": rollout.total}
+        totals.append((label, f"{value} ({rollout.percent}\xa0%)", False))
+    statuses = [(str(item.label), str(item.count), False) for item in report.status_counts]
+    return [totals, statuses]
 
 
 def part_text(page: Page) -> str:
@@ -313,13 +614,18 @@ def context(pages: list[Page]) -> dict:
 
 
 def render_pdf(
-    snapshot: dict, title: str, date: datetime.date, reference: str = "", preface: str = ""
+    snapshot: dict,
+    title: str,
+    date: datetime.date,
+    reference: str = "",
+    preface: str = "",
+    baseline: Baseline | None = None,
 ) -> bytes:
     """The deck as a tagged PDF (PDF/UA-1), one 16:9 page per deck page."""
     # Imported here: WeasyPrint needs Pango, and the rest of the site does not.
     from weasyprint import HTML
 
-    pages = deck_pages(snapshot, title, date, reference, preface)
+    pages = deck_pages(snapshot, title, date, reference, preface, baseline)
     html = render_to_string("measures/deck_pdf.html", context(pages))
     stylesheets, fonts = _stylesheets()
     return HTML(string=html).write_pdf(
@@ -358,11 +664,16 @@ _SLIDE_HEIGHT_IN = 7.5
 
 
 def render_pptx(
-    snapshot: dict, title: str, date: datetime.date, reference: str = "", preface: str = ""
+    snapshot: dict,
+    title: str,
+    date: datetime.date,
+    reference: str = "",
+    preface: str = "",
+    baseline: Baseline | None = None,
 ) -> bytes:
     """The deck as a PowerPoint file with real text boxes, one slide per deck page."""
 
-    pages = deck_pages(snapshot, title, date, reference, preface)
+    pages = deck_pages(snapshot, title, date, reference, preface, baseline)
     presentation = Presentation()
     presentation.slide_width = Inches(_SLIDE_WIDTH_IN)
     presentation.slide_height = Inches(_SLIDE_HEIGHT_IN)
@@ -407,14 +718,15 @@ class _SlideBuilder:
             self._text(
                 slide, 0.9, 2.9, _SLIDE_WIDTH_IN - 1.8, 1.2, [(page.heading, 36, True)], title=True
             )
+        elif page.kind == PageKind.OVERVIEW:
+            self._heading(slide, page)
+            self._overview(slide, page.overview)
         elif page.kind == PageKind.PREFACE:
-            width = _SLIDE_WIDTH_IN - 2 * self.MARGIN
-            self._text(slide, self.MARGIN, 0.45, width, 0.9, [(page.heading, 30, True)], title=True)
-            self._part(slide, page)
-            paragraphs = [(text, 16, False) for text in page.text.splitlines() if text]
-            text = self._text(slide, self.MARGIN, 1.55, width, 5.0, paragraphs, content_language)
-            for paragraph in text.text_frame.paragraphs:
-                paragraph.space_after = Pt(10)
+            self._heading(slide, page)
+            self._preface(slide, page, content_language)
+        elif page.kind == PageKind.CHANGES:
+            self._heading(slide, page)
+            self._changes(slide, page, content_language)
         else:
             self._field_page(slide, page, content_language)
         if page.kind != PageKind.TITLE:
@@ -431,6 +743,13 @@ class _SlideBuilder:
     @staticmethod
     def _language(code: str) -> MSO_LANGUAGE_ID:
         return MSO_LANGUAGE_ID.ENGLISH_UK if code.startswith("en") else MSO_LANGUAGE_ID.GERMAN
+
+    def _heading(self, slide, page: Page, language=None) -> None:
+        """The slide's title, with its part: PowerPoint's accessibility check wants each unique."""
+        width = _SLIDE_WIDTH_IN - 2 * self.MARGIN
+        self._text(
+            slide, self.MARGIN, 0.45, width, 0.9, [(page.title, 30, True)], language, title=True
+        )
 
     def _title_page(self, slide, page: Page, content_language) -> None:
         cover = page.cover
@@ -452,10 +771,73 @@ class _SlideBuilder:
             lines.append((cover.reference, 18, False))
         self._text(slide, 0.9, 5.0, width, 1.2, lines)
 
+    def _overview(self, slide, report: ProgressReport) -> None:
+        """Tiles like the web page's summary and the PDF's: a label over its number."""
+        width = _SLIDE_WIDTH_IN - 2 * self.MARGIN
+        for row_index, row in enumerate(overview_tiles(report)):
+            tile_width = (width - (len(row) - 1) * self.GAP) / max(len(row), 1)
+            top = self.BOX_TOP + row_index * 2.5
+            for index, (label, value, overdue) in enumerate(row):
+                left = self.MARGIN + index * (tile_width + self.GAP)
+                self._rectangle(slide, left, top, tile_width, 2.1, "F5F7FA", line="C9CED6")
+                colour = OVERDUE_COLOUR if overdue else "1A1F29"
+                lines = [(label, 16, False), (value, 36, True, colour)]
+                self._text(slide, left + 0.2, top + 0.2, tile_width - 0.4, 1.8, lines)
+
+    def _preface(self, slide, page: Page, language) -> None:
+        """The preface's Markdown as paragraphs and list items with bold and italic runs."""
+        width = _SLIDE_WIDTH_IN - 2 * self.MARGIN
+        box = slide.shapes.add_textbox(
+            Inches(self.MARGIN), Inches(self.BOX_TOP), Inches(width), Inches(5.0)
+        )
+        frame = box.text_frame
+        frame.word_wrap = True
+        frame.auto_size = MSO_AUTO_SIZE.NONE
+        for index, block in enumerate(markup.to_blocks(page.text)):
+            paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+            paragraph.space_after = Pt(4 if block.bullet else 10)
+            runs = list(block.runs)
+            if block.bullet:
+                indent = "    " * block.level
+                runs.insert(0, markup.Run(f"{indent}{block.bullet} "))
+            for run_data in runs:
+                if run_data.line_break:
+                    paragraph.add_line_break()
+                run = paragraph.add_run()
+                run.text = run_data.text
+                self._font(run, 16, run_data.bold, language, italic=run_data.italic)
+
+    def _changes(self, slide, page: Page, language) -> None:
+        width = _SLIDE_WIDTH_IN - 2 * self.MARGIN
+        self._text(slide, self.MARGIN, 1.35, width, 0.4, [(page.since, 14, False)])
+        box = slide.shapes.add_textbox(
+            Inches(self.MARGIN), Inches(1.75), Inches(width), Inches(4.9)
+        )
+        frame = box.text_frame
+        frame.word_wrap = True
+        frame.auto_size = MSO_AUTO_SIZE.NONE
+        paragraphs = []
+        for group in page.changes:
+            paragraphs.append((group.heading, None))
+            paragraphs += [(entry.title, entry) for entry in group.entries]
+        if not page.changes:
+            paragraphs.append((_("Seit dem letzten Bericht hat sich nichts geändert."), None))
+        for index, (text, entry) in enumerate(paragraphs):
+            paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+            run = paragraph.add_run()
+            run.text = text
+            if entry is None:  # a group's heading
+                paragraph.space_before = Pt(0 if index == 0 else 10)
+                self._font(run, 16, True, self.ui_language)
+                continue
+            self._font(run, 13, True, language)
+            if entry.details:
+                run = paragraph.add_run()
+                run.text = f": {entry.changes}"
+                self._font(run, 13, False, self.ui_language)
+
     def _field_page(self, slide, page: Page, content_language) -> None:
-        heading = [(page.heading, 30, True)]
-        self._text(slide, self.MARGIN, 0.45, 9.5, 0.9, heading, content_language, title=True)
-        self._part(slide, page)
+        self._heading(slide, page, content_language)
         if not page.measures:
             self._text(
                 slide,
@@ -473,42 +855,46 @@ class _SlideBuilder:
             self._box(slide, box, left, width, content_language)
         self._legend(slide)
 
-    def _part(self, slide, page: Page) -> None:
-        """ "Teil 1 von 2" at the top right of a page that continues on another."""
-        if page.is_continued:
-            self._text(
-                slide,
-                _SLIDE_WIDTH_IN - self.MARGIN - 2.6,
-                0.6,
-                2.6,
-                0.5,
-                [(part_text(page), 14, False)],
-                align_right=True,
-            )
-
     def _box(self, slide, box: Box, left: float, width: float, lang) -> None:
         """Title and items flow from the top; rollout, status and target sit at the bottom."""
-        measure = box.measure
+        measure, scale = box.measure, box.scale
         height = self.BOX_BOTTOM - self.BOX_TOP
-        frame = slide.shapes.add_shape(
-            MSO_SHAPE.RECTANGLE, Inches(left), Inches(self.BOX_TOP), Inches(width), Inches(height)
+        frame = self._rectangle(
+            slide,
+            left,
+            self.BOX_TOP,
+            width,
+            height,
+            "F5F7FA",
+            line=OVERDUE_COLOUR if measure.is_overdue_today else "C9CED6",
+            line_width=2.5 if measure.is_overdue_today else 1,
         )
-        frame.fill.solid()
-        frame.fill.fore_color.rgb = RGBColor.from_string("F5F7FA")
-        frame.line.color.rgb = RGBColor.from_string(
-            OVERDUE_COLOUR if measure.is_overdue_today else "C9CED6"
-        )
-        frame.line.width = Pt(2.5 if measure.is_overdue_today else 1)
-        frame.shadow.inherit = False
         frame.name = f"{_('Maßnahme')}: {measure.title}"
 
         inner = width - 0.4
-        facts_top = self.BOX_BOTTOM - 1.25
-        rollout_top = facts_top - 0.75
-        text = [(measure.title, 16, True)]
-        text += [(f"• {item}", 13, False) for item in box.items]
+        facts_size = 14 * scale
+        facts = [(f"{_('Status')}: {measure.status_label}", facts_size, False)]
+        facts.append((f"{_('Abschluss')}: {target_text(measure)}", facts_size, False))
+        if measure.is_overdue_today:
+            facts.append((_("überfällig"), facts_size, True, OVERDUE_COLOUR))
+        if box.slip:
+            facts.append((box.slip, 12 * scale, False))
+        # Lines of about half an em per character, 1.2 em high.
+        facts_height = sum(
+            len(textwrap.wrap(text, max(int((inner - 0.25) * 144 / size), 8)) or [""])
+            * size
+            * 1.2
+            / 72
+            for text, size, *_rest in facts
+        )
+        facts_top = self.BOX_BOTTOM - facts_height - 0.25
+        rollout_top = facts_top - 0.75 * scale
+        text = [(measure.title, 16 * scale, True)]
+        if box.description:
+            text.append((box.description, 12 * scale, False))
+        text += [(f"• {item}", 13 * scale, False) for item in box.items]
         if box.hidden_items:
-            text.append((box.more_items, 11, False))
+            text.append((box.more_items, 11 * scale, False))
         bottom = rollout_top if measure.rollout else facts_top
         flow = self._text(
             slide, left + 0.2, self.BOX_TOP + 0.15, inner, bottom - self.BOX_TOP - 0.2, text, lang
@@ -518,9 +904,14 @@ class _SlideBuilder:
         if measure.rollout:
             rollout = measure.rollout
             self._text(
-                slide, left + 0.2, rollout_top, inner, 0.35, [(rollout_text(measure), 12, False)]
+                slide,
+                left + 0.2,
+                rollout_top,
+                inner,
+                0.35,
+                [(rollout_text(measure), 12 * scale, False)],
             )
-            bar_top = rollout_top + 0.4
+            bar_top = rollout_top + 0.4 * scale
             self._rectangle(slide, left + 0.2, bar_top, inner, 0.18, "DDE2E8")
             if rollout.percent:
                 self._rectangle(
@@ -528,11 +919,7 @@ class _SlideBuilder:
                 )
         status_colour = STATUS_COLOURS.get(measure.status, STATUS_COLOURS[""])
         self._rectangle(slide, left + 0.2, facts_top + 0.1, 0.18, 0.18, status_colour)
-        target = f"{_('Abschluss')}: {target_text(measure)}"
-        lines = [(f"{_('Status')}: {measure.status_label}", 14, False), (target, 14, False)]
-        if measure.is_overdue_today:
-            lines.append((_("überfällig"), 14, True, OVERDUE_COLOUR))
-        self._text(slide, left + 0.45, facts_top, inner - 0.25, 1.2, lines)
+        self._text(slide, left + 0.45, facts_top, inner - 0.25, facts_height + 0.2, facts)
 
     def _legend(self, slide) -> None:
         """One text box: a coloured square and the label per status, then "überfällig"."""
@@ -547,20 +934,33 @@ class _SlideBuilder:
             for text, rgb in (("   ■ ", colour), (label, "1A1F29")):
                 run = paragraph.add_run()
                 run.text = text
-                run.font.size = Pt(11)
-                run.font.name = FONT
-                run.font.language_id = self.ui_language
-                run.font.color.rgb = RGBColor.from_string(rgb)
+                self._font(run, 11, False, self.ui_language, colour=rgb)
 
-    def _rectangle(self, slide, left, top, width, height, colour: str) -> None:
-
+    def _rectangle(
+        self, slide, left, top, width, height, colour: str, line: str = "", line_width: float = 1
+    ):
+        """A decorative rectangle (bars, markers, backgrounds): what it shows is also text."""
         shape = slide.shapes.add_shape(
             MSO_SHAPE.RECTANGLE, Inches(left), Inches(top), Inches(width), Inches(height)
         )
         shape.shadow.inherit = False
         shape.fill.solid()
         shape.fill.fore_color.rgb = RGBColor.from_string(colour)
-        shape.line.fill.background()
+        if line:
+            shape.line.color.rgb = RGBColor.from_string(line)
+            shape.line.width = Pt(line_width)
+        else:
+            shape.line.fill.background()
+        mark_decorative(shape)
+        return shape
+
+    def _font(self, run, size, bold, language, italic=False, colour="1A1F29") -> None:
+        run.font.size = Pt(size)
+        run.font.name = FONT
+        run.font.bold = bold
+        run.font.italic = italic
+        run.font.language_id = language or self.ui_language
+        run.font.color.rgb = RGBColor.from_string(colour)
 
     def _text(
         self, slide, left, top, width, height, lines, language=None, align_right=False, title=False
@@ -588,9 +988,20 @@ class _SlideBuilder:
                 paragraph.alignment = PP_ALIGN.LEFT
             run = paragraph.add_run()
             run.text = text
-            run.font.size = Pt(size)
-            run.font.name = FONT
-            run.font.bold = bold
-            run.font.language_id = language or self.ui_language
-            run.font.color.rgb = RGBColor.from_string(colour[0] if colour else "1A1F29")
+            self._font(run, size, bold, language, colour=colour[0] if colour else "1A1F29")
         return box
+
+
+# PowerPoint's "Mark as decorative": screen readers and the accessibility check
+# skip the shape. Written as PowerPoint writes it, in the shape's cNvPr.
+_DECORATIVE_URI = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
+_ADEC = "http://schemas.microsoft.com/office/drawing/2017/decorative"
+
+
+def mark_decorative(shape) -> None:
+    properties = shape._element.nvSpPr.cNvPr
+    extensions = properties.find(qn("a:extLst"))
+    if extensions is None:
+        extensions = etree.SubElement(properties, qn("a:extLst"))
+    extension = etree.SubElement(extensions, qn("a:ext"), uri=_DECORATIVE_URI)
+    etree.SubElement(extension, f"{{{_ADEC}}}decorative", nsmap={"adec": _ADEC}, val="1")

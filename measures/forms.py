@@ -241,7 +241,13 @@ class EditionForm(PortalForm):
     )
     reference = forms.CharField(label=_("Sitzung / Drucksache"), max_length=200, required=False)
     preface = forms.CharField(
-        label=_("Vorwort"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Vorwort"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Absätze trennen Sie durch eine Leerzeile; Markdown wird umgesetzt: **fett**, "
+            "*kursiv* und Listen mit „- “ am Zeilenanfang."
+        ),
     )
 
     def __init__(self, *args, plan: Plan, **kwargs) -> None:

@@ -869,6 +869,14 @@ class Edition(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("measures:edition", args=[self.slug])
 
+    def previous(self) -> "Edition | None":
+        """The plan's published edition before this one, in the public list's order.
+
+        What the edition's "Änderungen seit dem letzten Bericht" compare with.
+        """
+        earlier = Q(date__lt=self.date) | Q(date=self.date, published_at__lt=self.published_at)
+        return type(self).objects.published().filter(earlier, plan_id=self.plan_id).first()
+
     # The date is the edition's "Stand": overdue measures are judged as of it. The
     # data itself is today's, so the date may not lie ahead of it, nor far behind.
     MAX_BACKDATING = datetime.timedelta(days=31)

@@ -13,7 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 from bielefeld_digital.pager import paginate
 from schools.forms import DistrictForm
 
-from . import decks
+from . import decks, markup
 from .forms import ComparisonForm, ReportFilterForm
 from .models import Edition, Measure, Plan, ProgressReport
 from .reports import build_snapshot, compare, frozen_report
@@ -159,6 +159,7 @@ def edition(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "edition": edition,
             "report": frozen_report(edition.snapshot),
+            "preface": markup.to_html(edition.preface),
             "content_lang": edition.snapshot["plan"]["language"],
             "editable": set(),
         },
@@ -210,16 +211,28 @@ PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentatio
 
 
 def _live_deck() -> tuple:
-    """The live plan as a deck: (snapshot, title, date, reference, preface)."""
+    """The live plan as a deck: (snapshot, title, date, reference, preface, baseline)."""
     plan = current_plan()
     today = timezone.localdate()
-    return build_snapshot(plan, today), _("Fortschrittsbericht"), today, "", ""
+    latest = plan.editions.published().first()
+    return build_snapshot(plan, today), _("Fortschrittsbericht"), today, "", "", _baseline(latest)
 
 
-def _edition_deck(slug: str) -> tuple:
-    """A published edition as a deck; 404 if unknown or withdrawn."""
-    edition = _edition(current_plan(), slug)
-    return edition.snapshot, edition.title, edition.date, edition.reference, edition.preface
+def _edition_deck(edition: Edition, previous: Edition | None) -> tuple:
+    """A published edition as a deck, its changes counted since `previous`."""
+    baseline = _baseline(previous)
+    return (
+        edition.snapshot,
+        edition.title,
+        edition.date,
+        edition.reference,
+        edition.preface,
+        baseline,
+    )
+
+
+def _baseline(edition: Edition | None) -> decks.Baseline | None:
+    return decks.Baseline(edition.title, edition.date, edition.snapshot) if edition else None
 
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -248,13 +261,11 @@ def _edition_file(slug: str, kind: str, render_file) -> bytes:
     cannot be served an old file.
     """
     edition = _edition(current_plan(), slug)
-    key = f"edition-file:{edition.pk}:{kind}:{get_language()}"
+    # Withdrawing the previous edition changes what this one's deck compares with.
+    previous = edition.previous()
+    key = f"edition-file:{edition.pk}:{previous.pk if previous else 0}:{kind}:{get_language()}"
     return cache.get_or_set(
-        key,
-        lambda: render_file(
-            edition.snapshot, edition.title, edition.date, edition.reference, edition.preface
-        ),
-        timeout=None,
+        key, lambda: render_file(*_edition_deck(edition, previous)), timeout=None
     )
 
 
@@ -292,4 +303,5 @@ def edition_presentation(request: HttpRequest, slug: str) -> HttpResponse:
         "pdf_url": reverse("measures:edition-pdf", args=[slug]),
         "pptx_url": reverse("measures:edition-pptx", args=[slug]),
     }
-    return _presentation(request, _edition_deck(slug), urls)
+    edition = _edition(current_plan(), slug)
+    return _presentation(request, _edition_deck(edition, edition.previous()), urls)

@@ -1,9 +1,9 @@
 """Presentation mode in a real browser: paging with the keyboard, accessibility,
 printing, and the long page of slides without JavaScript.
 
-The deck of the Bielefeld plan has 11 slides: title, Technische Infrastruktur,
-Hardware (2), Software (2), Support, Medienlabor, Organisation, Berufskollegs,
-closing.
+The deck of the Bielefeld plan has 12 slides: title, overview, Technische
+Infrastruktur, Hardware (2), Software (2), Support, Medienlabor, Organisation,
+Berufskollegs, closing.
 """
 
 import io
@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from tests.browser.axe import assert_accessible
 
-SLIDES = 11
+SLIDES = 12
 
 
 def slides(page):
@@ -46,13 +46,18 @@ def test_keyboard_pages_through_the_slides(page, bielefeld_live):
     page.keyboard.press("ArrowRight")
     expect_on_slide(page, 2)
     expect(page.locator("#folie-2")).to_be_focused()
-    expect(page.locator("#folie-2").get_by_role("heading", level=2)).to_have_text(
+    expect(page.locator("#folie-2").get_by_role("heading", level=2)).to_have_text("Überblick")
+    expect(page.locator("#folie-2 .tile")).to_have_count(8)
+    assert_accessible(page)
+    page.keyboard.press("ArrowRight")
+    expect_on_slide(page, 3)
+    expect(page.locator("#folie-3").get_by_role("heading", level=2)).to_have_text(
         "Technische Infrastruktur"
     )
     page.keyboard.press("ArrowRight")
-    expect_on_slide(page, 3)
-    expect(page.locator("#folie-3").get_by_role("heading", level=3)).to_have_count(3)
-    assert page.url.endswith("#folie-3")
+    expect_on_slide(page, 4)
+    expect(page.locator("#folie-4").get_by_role("heading", level=3)).to_have_count(3)
+    assert page.url.endswith("#folie-4")
     assert_accessible(page)
 
     page.keyboard.press("End")
@@ -113,3 +118,36 @@ def test_print_shows_every_slide_on_its_own_page(page, bielefeld_live):
     assert len(printed.pages) == SLIDES
     width, height = printed.pages[0].mediabox.width, printed.pages[0].mediabox.height
     assert round(width / height, 2) == round(16 / 9, 2)
+
+
+def test_changes_and_a_markdown_preface_on_slides(page, bielefeld_live):
+    from django.contrib.auth.models import User
+    from django.utils import timezone
+
+    from measures.models import Edition, Plan
+
+    today = timezone.localdate()
+    Edition.publish(
+        Plan.objects.get(),
+        user=User.objects.create_user("petra", password="x" * 20),
+        today=today,
+        date=today,
+        title="Bericht heute",
+        slug="heute",
+        preface="Sehr geehrte **Damen** und Herren,\n\n- erstens\n- zweitens",
+    )
+
+    page.goto(bielefeld_live + "/berichte/heute/praesentation/#folie-3")
+    expect(page.locator("#folie-3").get_by_role("heading", level=2)).to_have_text("Vorwort")
+    expect(page.locator("#folie-3 strong")).to_have_text("Damen")
+    expect(page.locator("#folie-3 li")).to_have_count(2)
+    assert_accessible(page)
+
+    # The live deck: what changed since that edition (today: nothing).
+    page.goto(bielefeld_live + "/praesentation/#folie-3")
+    expect(indicator(page)).to_have_text(f"Folie 3 von {SLIDES + 1}")
+    expect(page.locator("#folie-3").get_by_role("heading", level=2)).to_have_text(
+        "Änderungen seit dem letzten Bericht"
+    )
+    expect(page.locator("#folie-3")).to_contain_text("Verglichen mit „Bericht heute“")
+    assert_accessible(page)
