@@ -217,7 +217,7 @@ class Box:
 
     @property
     def slip(self) -> str:
-        return slip_text(self.measure)
+        return self.measure.slip_label
 
     @property
     def hidden_items(self) -> int:
@@ -274,7 +274,7 @@ def _fit(measure: FrozenMeasure, columns: int, scale: float = 1.0) -> _Fit:
     space -= _ROLLOUT_MM * scale if measure.rollout else 0
     target = f"{_('Abschluss')}: {target_text(measure)} {_('überfällig')}"
     facts = 1 + _lines(target, width, _ITEM_CHAR_MM * scale)
-    slip = slip_text(measure)
+    slip = measure.slip_label
     facts += _lines(slip, width, _ITEM_CHAR_MM * scale) if slip else 0
     space -= facts * _FACTS_LINE_MM * scale
 
@@ -557,19 +557,6 @@ def rollout_text(measure: FrozenMeasure) -> str:
 
 def target_text(measure: FrozenMeasure) -> str:
     return measure.target.label if measure.target else _("nicht festgelegt")
-
-
-def slip_text(measure: FrozenMeasure) -> str:
-    """ "verschoben von Q3 2023 auf Q3 2027 (…)" as the web page says it; "" if not postponed."""
-    slip = measure.slip
-    if not slip:
-        return ""
-    counter = measure.postponements
-    return ngettext(
-        "verschoben von %(original)s auf %(current)s (%(counter)s-mal verschoben)",
-        "verschoben von %(original)s auf %(current)s (%(counter)s-mal verschoben)",
-        counter,
-    ) % {"original": slip[0].label, "current": slip[1].label, "counter": counter}
 
 
 def legend() -> list[tuple[str, str]]:

@@ -321,7 +321,7 @@ def test_long_texts_never_push_status_and_target_off_the_page(snapshot):
 
 # --- Issue 9: the decks show what the web page shows -----------------------------
 
-SLIP = "verschoben von Q3 2023 auf Q3 2027 (1-mal verschoben)"
+SLIP = "verschoben von Q3 2023 auf Q3 2027 (einmal verschoben)"
 OCTOBER = datetime.date(2023, 10, 1)
 
 
