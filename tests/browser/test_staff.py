@@ -202,3 +202,32 @@ def test_staff_member_sets_a_school_in_the_matrix_with_the_keyboard(
     timeline = page.locator(".timeline")
     expect(timeline).to_contain_text("Gymnasium Mitte: offen → abgeschlossen")
     expect(timeline).not_to_contain_text("offen → in Arbeit")
+
+
+def test_leaving_the_matrix_with_an_unsaved_choice_asks_first(page, staff_live):
+    log_in(page, staff_live)
+    page.goto(staff_live + "/verwaltung/schulen/")
+    school = School.objects.get(name="Gymnasium Mitte")
+    select = f"#z-{Measure.objects.get(slug=MEASURE).pk}-{school.school_number}"
+    tab_to(page, select)
+    page.keyboard.press("ArrowDown")  # chosen, not saved
+    asked = []
+
+    def stay(dialog) -> None:
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    page.once("dialog", stay)
+    page.get_by_role("link", name="Verwaltung", exact=True).last.click(no_wait_after=True)
+    expect(page).to_have_url(staff_live + "/verwaltung/schulen/")
+    page.wait_for_timeout(300)
+    assert asked == ["beforeunload"]
+    expect(page.locator(select)).to_have_value("in_progress")  # the choice is still there
+
+    tab_to(page, f"tr:has(#row-{school.school_number}) .matrix__save button")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("1 Eintrag gespeichert.")).to_be_visible()
+    page.on("dialog", lambda dialog: asked.append(dialog.type) or dialog.accept())
+    page.get_by_role("link", name="Verwaltung", exact=True).last.click()
+    expect(page).to_have_url(staff_live + "/verwaltung/")  # saved: no question
+    assert asked == ["beforeunload"]
