@@ -404,9 +404,10 @@ class MatrixCell:
 def school_matrix(request: HttpRequest) -> HttpResponse:
     """Every measure tracked per school against the plan's schools, a page at a time.
 
-    Staff set a school's state per cell (HTMX sends each change on its own; without
-    JavaScript the page is one form), or one state for all schools of a form and
-    district at once.
+    Staff choose states in the cells and save them with "Speichern" (the page is one
+    form, which HTMX sends in place), or set one state for all schools of a form and
+    district at once. Nothing is saved on a select's change: a keyboard user's arrow
+    presses would each become a public timeline entry.
     """
     plan = current_plan()
     scope = plan.schools(timezone.localdate())
@@ -476,6 +477,7 @@ def school_matrix(request: HttpRequest) -> HttpResponse:
             "reason": reason,
             "pager": pager,
             "rows": rows,
+            "can_edit": any(measure.pk in editable for measure in measures),
             "updated": updated,
             "states": RolloutState.choices,
         },
@@ -564,17 +566,13 @@ def _apply_cells(
     scope,
     reason: MatrixReasonForm,
 ) -> tuple[int, list[tuple[Measure, School, bool]]]:
-    """The cells the editor changed: one (HTMX) or the whole page (without JavaScript).
+    """The cells of the page's form that the editor changed (with or without HTMX).
 
     Returns the status and the cells written or refused as (measure, school,
     conflict), so that an HTMX answer can bring those cells up to date.
     """
     by_pk = {str(measure.pk): measure for measure in measures}
-    names = (
-        [request.POST["cell"]]
-        if "cell" in request.POST
-        else [key for key in request.POST if key.startswith("z-")]
-    )
+    names = [key for key in request.POST if key.startswith("z-")]
     parsed = [CELL.match(name) for name in names]
     states = {value for value, _label in RolloutState.choices}
     if not all(parsed) or any(request.POST.get(name) not in states for name in names):

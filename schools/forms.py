@@ -21,9 +21,30 @@ def narrowed(schools: SchoolQuerySet, *, school_form: str, district: str) -> Sch
     return schools
 
 
+class ProperNameSelect(forms.Select):
+    """A select of school forms or districts: German names whatever the page's
+    language, so their options carry lang="de"; "alle" and "nicht bekannt" are
+    translated text and do not."""
+
+    def create_option(self, name, value, *args, **kwargs) -> dict:
+        option = super().create_option(name, value, *args, **kwargs)
+        if value and value != UNKNOWN_DISTRICT:
+            option["attrs"]["lang"] = "de"
+        return option
+
+
+def name_selects(form: forms.Form) -> None:
+    """`form`'s "schulform" and "bezirk" selects as ProperNameSelects (keeping their
+    KERN classes); before their choices are set."""
+    for name in ("schulform", "bezirk"):
+        field = form.fields[name]
+        field.widget = ProperNameSelect(attrs=field.widget.attrs)
+
+
 def offer_school_choices(form: forms.Form, schools: SchoolQuerySet) -> None:
     """The forms and districts of `schools` as choices of `form`'s "schulform" and
     "bezirk" fields, "nicht bekannt" for schools without a district. One query."""
+    name_selects(form)
     school_forms, districts = schools.filter_choices()
     form.fields["schulform"].choices = [("", _("Alle Schulformen")), *school_forms]
     form.fields["bezirk"].choices = [
@@ -165,6 +186,7 @@ class BulkStateForm(PortalForm):
         super().__init__(*args, prefix="alle", **kwargs)
         self.measures = {str(measure.pk): measure for measure in measures}
         self.fields["massnahme"].choices = [(pk, m.title) for pk, m in self.measures.items()]
+        name_selects(self)
         self.fields["schulform"].choices = filters.fields["schulform"].choices
         self.fields["bezirk"].choices = filters.fields["bezirk"].choices
 

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from measures.models import Measure, Plan
 from tests.browser.axe import assert_accessible
+from tests.browser.test_staff import tab_to
 
 MEASURES = 20
 FIELD = "hardwareausstattung"
@@ -77,8 +78,9 @@ def test_filter_with_htmx_updates_results_in_place(page, bielefeld_live):
     expect_htmx_ready(page)
     page.evaluate("() => { window.__marker = 1; }")
 
-    # Choosing a field is enough; no click on "Filtern".
+    # A field applies with "Filtern", in place.
     page.get_by_label("Handlungsfeld", exact=True).select_option(label=FIELD_TITLE)
+    page.get_by_role("button", name="Filtern").click()
     expect(page).to_have_url(re.compile(rf"[?&]feld={FIELD}(&|$)"))
     expect(cards(page)).to_have_count(FIELD_MEASURES)
     expect(page.get_by_role("status")).to_have_text(count_text(FIELD_MEASURES))
@@ -109,6 +111,42 @@ def test_filter_with_htmx_updates_results_in_place(page, bielefeld_live):
 
     # The swapped-in results are still accessible.
     assert_accessible(page)
+
+
+def test_field_select_filters_only_on_the_button_not_per_arrow_press(page, bielefeld_live):
+    """Arrow keys walk through a closed select's options, each a change event; the
+    report must not send a request and push a history entry for each of them."""
+    page.goto(bielefeld_live + "/")
+    expect_htmx_ready(page)
+    requests = []
+    page.on("request", lambda request: "hx-request" in request.headers and requests.append(request))
+    history = page.evaluate("() => history.length")
+    select = page.get_by_label("Handlungsfeld", exact=True)
+    tab_to(page, "#id_feld")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    second_field = select.input_value()
+    options = select.locator("option").evaluate_all("options => options.map(o => o.value)")
+    assert second_field == options[2]  # "alle", the first field, the second
+    page.wait_for_timeout(500)  # time for a request that a change would have sent
+    assert [request.url for request in requests] == []
+    assert page.evaluate("() => history.length") == history
+    expect(cards(page)).to_have_count(MEASURES)
+
+    tab_to(page, "button[type=submit]")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(rf"[?&]feld={second_field}(&|$)"))
+    shown = Measure.objects.filter(field__slug=second_field).count()
+    expect(page.get_by_role("status")).to_have_text(count_text(shown))
+    assert len(requests) == 1
+    assert page.evaluate("() => history.length") == history + 1
+
+    # A ticked box is an explicit choice: it filters at once, keeping the field.
+    tab_to(page, "#id_ueberfaellig")
+    page.keyboard.press("Space")
+    expect(page).to_have_url(re.compile(r"[?&]ueberfaellig=on(&|$)"))
+    expect(page).to_have_url(re.compile(rf"[?&]feld={second_field}(&|$)"))
+    assert page.evaluate("() => history.length") == history + 2
 
 
 def test_filter_without_javascript_submits_the_form(new_page, bielefeld_live):

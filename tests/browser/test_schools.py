@@ -55,10 +55,24 @@ def test_filter_by_district_with_htmx(page, bielefeld_live):
     assert 1 < in_heepen < IN_SCOPE
     page.goto(bielefeld_live + "/schulen/")
     expect_htmx_ready(page)
-    page.get_by_label("Stadtbezirk").select_option("Heepen")
+    requests = []
+    page.on("request", lambda request: "hx-request" in request.headers and requests.append(request))
+    history = page.evaluate("() => history.length")
+    # With the keyboard: each arrow press changes a closed select; none asks the server.
+    page.get_by_label("Stadtbezirk").focus()
+    for _ in range(10):
+        if page.get_by_label("Stadtbezirk").input_value() == "Heepen":
+            break
+        page.keyboard.press("ArrowDown")
+    expect(page.get_by_label("Stadtbezirk")).to_have_value("Heepen")
+    page.wait_for_timeout(500)  # time for a request that a change would have sent
+    assert requests == [] and page.evaluate("() => history.length") == history
+
+    page.get_by_role("button", name="Suchen").click()  # in place, one request, one entry
     expect(page).to_have_url(re.compile(r"[?&]bezirk=Heepen(&|$)"))
     expect(page.get_by_role("status")).to_have_text(f"{in_heepen} Schulen gefunden")
     expect(school_links(page)).to_have_count(in_heepen)
+    assert len(requests) == 1 and page.evaluate("() => history.length") == history + 1
 
 
 def test_find_a_school_without_javascript(new_page, bielefeld_live):

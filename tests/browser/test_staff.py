@@ -162,20 +162,72 @@ def test_staff_member_sets_a_school_in_the_matrix_with_the_keyboard(
     expect(page.get_by_role("heading", name="Umsetzung an den Schulen")).to_be_visible()
     if javascript:
         assert_accessible(page)
+    posts = []
+    page.on("request", lambda request: request.method == "POST" and posts.append(request.url))
+    school = School.objects.get(name="Gymnasium Mitte")
+    select = f"#z-{Measure.objects.get(slug=MEASURE).pk}-{school.school_number}"
+    save = f"tr:has(#row-{school.school_number}) .matrix__save button"
+    tab_to(page, select)
+    # Two arrow presses pass "in Arbeit" on the way to "abgeschlossen": neither is a save.
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    expect(page.locator(select)).to_have_value("done")
+    page.wait_for_timeout(500)  # time for a request that a change would have sent
+    assert posts == []
+    row = SchoolRollout.objects.get(measure__slug=MEASURE, school=school)
+    assert row.state == "open"
+
+    tab_to(page, save)  # the row's own "Speichern", right after its cells
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("1 Eintrag gespeichert.")).to_be_visible()
+    assert len(posts) == 1
+    row.refresh_from_db()
+    assert (row.state, row.date) == ("done", datetime.date.today())
+    expect(page.locator(select)).to_have_value("done")
+    if javascript:  # a second change of the same cell, saved in place again
+        expect(page.locator("#d" + select[2:])).to_have_text(f"{datetime.date.today():%d.%m.%Y}")
+        page.keyboard.press("Shift+Tab")
+        expect(page.locator(select)).to_be_focused()
+        page.keyboard.press("ArrowUp")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        expect(page.locator(".matrix-counts")).to_contain_text("0 von 3 abgeschlossen")
+        assert len(posts) == 2
+        row.refresh_from_db()
+        assert row.state == "in_progress"  # the page's before-value was updated: no conflict
+        expect(page.get_by_text("nicht überschrieben")).to_have_count(0)
+
+    # The public timeline has the one saved change, not the state passed on the way.
+    page.goto(staff_live + f"/massnahmen/{MEASURE}/")
+    timeline = page.locator(".timeline")
+    expect(timeline).to_contain_text("Gymnasium Mitte: offen → abgeschlossen")
+    expect(timeline).not_to_contain_text("offen → in Arbeit")
+
+
+def test_leaving_the_matrix_with_an_unsaved_choice_asks_first(page, staff_live):
+    log_in(page, staff_live)
+    page.goto(staff_live + "/verwaltung/schulen/")
     school = School.objects.get(name="Gymnasium Mitte")
     select = f"#z-{Measure.objects.get(slug=MEASURE).pk}-{school.school_number}"
     tab_to(page, select)
-    choose_with_arrow_keys(page, select, "in_progress")
-    if not javascript:
-        tab_to(page, "#matrix button[type=submit]")
-        page.keyboard.press("Enter")
+    page.keyboard.press("ArrowDown")  # chosen, not saved
+    asked = []
+
+    def stay(dialog) -> None:
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    page.once("dialog", stay)
+    page.get_by_role("link", name="Verwaltung", exact=True).last.click(no_wait_after=True)
+    expect(page).to_have_url(staff_live + "/verwaltung/schulen/")
+    page.wait_for_timeout(300)
+    assert asked == ["beforeunload"]
+    expect(page.locator(select)).to_have_value("in_progress")  # the choice is still there
+
+    tab_to(page, f"tr:has(#row-{school.school_number}) .matrix__save button")
+    page.keyboard.press("Enter")
     expect(page.get_by_text("1 Eintrag gespeichert.")).to_be_visible()
-    row = SchoolRollout.objects.get(measure__slug=MEASURE, school=school)
-    assert (row.state, row.date) == ("in_progress", datetime.date.today())
-    expect(page.locator(select)).to_have_value("in_progress")
-    if javascript:  # a second change of the same cell, still with the keyboard
-        expect(page.locator("#d" + select[2:])).to_have_text(f"{datetime.date.today():%d.%m.%Y}")
-        choose_with_arrow_keys(page, select, "done")
-        expect(page.locator(".matrix-counts")).to_contain_text("1 von 3 abgeschlossen")
-        row.refresh_from_db()
-        assert row.state == "done"
+    page.on("dialog", lambda dialog: asked.append(dialog.type) or dialog.accept())
+    page.get_by_role("link", name="Verwaltung", exact=True).last.click()
+    expect(page).to_have_url(staff_live + "/verwaltung/")  # saved: no question
+    assert asked == ["beforeunload"]

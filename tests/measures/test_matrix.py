@@ -67,8 +67,10 @@ def test_staff_see_every_tracked_measure_but_edit_only_their_own(users):
     )  # someone else's: text only
     assert "Flächendeckendes WLAN" in html and "von 76 abgeschlossen" in html
     assert "Seite 1 von 3" in html  # 76 schools, 30 per page
+    assert html.count('class="kern-table__cell matrix__save"') == 30  # a row's "Speichern"
     nothing = client_for(users["other"]).get(URL).content.decode()
     assert "<select" not in nothing.split('id="matrix"')[1]
+    assert "matrix__save" not in nothing  # nothing to save: no buttons in the rows
 
 
 def users_scope_pks() -> list[int]:
@@ -82,7 +84,7 @@ def test_a_cell_set_with_htmx_answers_with_the_new_count(users):
     name = cell("1-1-ausstattung", school)
     response = client_for(users["hardware"]).post(
         URL,
-        {name: "done", "v" + name[1:]: "open", "cell": name},
+        {name: "done", "v" + name[1:]: "open"},
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
@@ -160,7 +162,7 @@ def test_staff_cannot_set_cells_or_bulk_of_measures_not_theirs(users, who, caplo
     [
         {"z-1-12345": "done"},  # not a six-digit school number
         {"z-999999-100192": "done"},  # no such measure
-        {"cell": "z-abc", "z-abc": "done"},
+        {"z-abc": "done"},
         "unknown school",
         "unknown state",
         {"alle-massnahme": "1", "alle-stand": "fertig"},
@@ -183,7 +185,7 @@ def test_bad_input_is_refused_in_german_and_changes_nothing(users, bad):
 def test_filters_search_and_pages(users):
     client = client_for(users["admin"])
     html = client.get(URL + "?schulform=02&bezirk=Heepen").content.decode()
-    rows = re.findall(r'<th class="kern-table__cell" scope="row">', html)
+    rows = re.findall(r'<th class="kern-table__cell" scope="row"', html)
     assert len(rows) == HEEPEN_GRUNDSCHULEN
     school = a_school("Gymnasium")
     found = client.get(URL, {"suche": school.school_number}).content.decode()
@@ -226,13 +228,14 @@ def test_six_measures_as_columns_unless_staff_choose_others(users, django_assert
     client = client_for(admin)
     html = client.get(URL).content.decode()
     head = html.split("<thead")[1].split("</thead>")[0]
-    assert head.count('scope="col"') == 1 + 6  # the school and six of eight measures
+    # the school, six of eight measures and the rows' "Speichern"
+    assert head.count('scope="col"') == 1 + 6 + 1
     assert "6 Maßnahmen als Spalten gezeigt: andere wählen" in html
     wlan = Measure.objects.get(slug="flaechendeckendes-wlan")
     with django_assert_num_queries(MATRIX_QUERIES):
         chosen = client.get(URL, {"massnahmen": [wlan.pk]}).content.decode()
     head = chosen.split("<thead")[1].split("</thead>")[0]
-    assert head.count('scope="col"') == 2 and "Flächendeckendes WLAN" in head
+    assert head.count('scope="col"') == 3 and "Flächendeckendes WLAN" in head
     assert client.get(URL, {"massnahmen": ["999999"]}).status_code == 422
 
 
@@ -276,7 +279,7 @@ def test_htmx_answers_update_the_cell_so_the_next_change_is_not_a_conflict(users
     client = client_for(users["hardware"])
 
     def change(before: str, after: str) -> str:
-        data = {name: after, "v" + name[1:]: before, "cell": name}
+        data = {name: after, "v" + name[1:]: before}
         return client.post(URL, data, headers={"HX-Request": "true"}).content.decode()
 
     first = change("open", "done")
@@ -298,7 +301,7 @@ def test_a_refused_htmx_change_puts_the_saved_state_back_into_the_select(users):
     )
     answer = client_for(users["hardware"]).post(
         URL,
-        {name: "in_progress", "v" + name[1:]: "open", "cell": name},
+        {name: "in_progress", "v" + name[1:]: "open"},
         headers={"HX-Request": "true"},
     )
     html = answer.content.decode()

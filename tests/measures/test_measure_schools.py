@@ -90,9 +90,8 @@ def test_a_chosen_district_lists_its_schools_by_name_with_their_state(client, he
         "Am Wald abgeschlossen am 04.05.2026 Bäckereiweg in Arbeit Chaussee offen"
     )
     school = heepen_and_mitte["am_wald"]
-    assert f'<a class="kern-link" href="/schulen/{school.school_number}/">Am Wald</a>' in (
-        response.text
-    )
+    link = f'<a class="kern-link" href="/schulen/{school.school_number}/" lang="de">Am Wald</a>'
+    assert link in response.text
     assert "Berufskolleg" not in response.text
     assert 'href="?bezirk=Heepen#schulen" aria-current="true"' in response.text
 

@@ -167,8 +167,8 @@ def test_measure_page_lists_per_school_rollout(client, bielefeld):
     html = client.get("/massnahmen/voip/").content.decode()
     assert "1 von 2 Schulen" in html  # out-of-scope schools do not count
     # Per district; a district's schools once it is chosen.
-    assert 'href="?bezirk=Heepen#schulen">Heepen</a>' in html
-    assert 'href="?bezirk=Mitte#schulen">Mitte</a>' in html
+    assert 'href="?bezirk=Heepen#schulen" lang="de">Heepen</a>' in html
+    assert 'href="?bezirk=Mitte#schulen" lang="de">Mitte</a>' in html
     assert "Grundschule Am Wald" not in html.split("Verlauf</h2>")[0]  # not yet listed
     html = client.get("/massnahmen/voip/?bezirk=Heepen").content.decode()
     assert "Grundschule Am Wald" in html and "01.05.2024" in html

@@ -1,0 +1,77 @@
+"""German proper names on English pages (WCAG 3.1.2): schools, school forms and
+districts carry lang="de", so that a screen reader reads "Bückardtschule" and
+"Jöllenbeck" in German while the page around them is English."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.test import Client
+
+from measures.models import Measure
+from schools.models import School, SchoolRollout
+
+MEASURE = "flaechendeckendes-wlan"
+
+
+@pytest.fixture
+def english(bielefeld) -> Client:
+    client = Client()
+    client.post("/i18n/setlang/", {"language": "en"})
+    return client
+
+
+@pytest.fixture
+def school(bielefeld) -> School:
+    """A school of the plan with a school form name and a district."""
+    return School.objects.get(name__startswith="Bückardtschule")
+
+
+def german(html: str, text: str) -> bool:
+    """`text` is the whole content of an element marked lang="de"."""
+    return re.search(rf'<[a-z0-9]+ [^>]*lang="de"[^>]*>\s*{re.escape(text)}\s*</', html) is not None
+
+
+def test_the_school_list_marks_names_forms_and_districts(english, school):
+    html = english.get("/schulen/", {"suche": "Bückardt"}).content.decode()
+    assert '<html lang="en">' in html
+    assert german(html, school.name)
+    assert german(html, school.school_form_name) and german(html, school.district)
+    assert german(html, school.street)
+    # The filters' options too, but not the translated "All ..." and "not known".
+    assert re.search(r'<option value="Mitte"[^>]*lang="de"', html)
+    assert re.search(r'<option value=""[^>]*>', html) and 'value="" lang="de"' not in html
+    assert not re.search(r'<option value="ohne"[^>]*lang="de"', html)
+
+
+def test_the_school_page_marks_its_name_form_district_and_address(english, school):
+    html = english.get(school.get_absolute_url()).content.decode()
+    assert html.count(f'lang="de">{school.name}<') == 2  # the breadcrumb and the heading
+    assert german(html, school.school_form_name) and german(html, school.district)
+    assert re.search(r'<address class="school-address" lang="de">', html)
+
+
+def test_the_measure_page_marks_the_districts_and_their_schools(english, school):
+    SchoolRollout.objects.start_tracking(
+        Measure.objects.get(slug=MEASURE), user=User.objects.create_user("ada")
+    )
+    url = f"/massnahmen/{MEASURE}/"
+    html = english.get(url).content.decode()
+    assert re.search(r'href="\?bezirk=Mitte#schulen" lang="de">Mitte</a>', html)
+    chosen = english.get(url, {"bezirk": "Mitte"}).content.decode()
+    assert german(chosen, school.name)
+    assert 'Schools in <span lang="de">Mitte</span>' in chosen
+
+
+def test_the_matrix_and_the_checklist_mark_the_schools(english, school):
+    admin = User.objects.create_user("ada", is_staff=True)
+    admin.user_permissions.add(*Permission.objects.filter(codename="edit_all_measures"))
+    SchoolRollout.objects.start_tracking(Measure.objects.get(slug=MEASURE), user=admin)
+    english.force_login(admin)
+    for url in ["/verwaltung/schulen/", f"/verwaltung/massnahmen/{MEASURE}/schulen/"]:
+        html = english.get(url, {"schulform": school.school_form, "bezirk": "Mitte"}).content
+        html = html.decode()
+        assert '<html lang="en">' in html
+        assert german(html, school.name), url
+        assert german(html, school.school_form_name) and german(html, school.district), url
+        assert re.search(r'<option value="Mitte"[^>]*lang="de"', html), url
