@@ -39,22 +39,27 @@ class PlanQuerySet(models.QuerySet):
         """Annotate the newest history record of the plan, its fields, its measures
         and their per-school rows, for `Plan.last_change`.
 
-        Four subqueries in the plan's own query, so no query of its own. Each takes
-        the newest record by the history date's index, not the maximum of all of
-        them: with all of NRW's schools a plan has hundreds of thousands of rows'
-        records, and the newest ones are the public plan's.
+        Four subqueries in the plan's own query, so no query of its own. The
+        per-school rows' records are many (with all of NRW's schools, hundreds of
+        thousands, maybe of another plan being prepared), so their newest is taken
+        measure by measure, each one probe of the index on (measure, date) that
+        migration 0010 adds.
         """
 
         def newest(history) -> Subquery:
             return Subquery(history.order_by("-history_date").values("history_date")[:1])
 
+        per_measure = (
+            Measure.objects.filter(field__plan_id=OuterRef("pk"))
+            .annotate(changed=newest(SchoolRollout.history.filter(measure_id=OuterRef("pk"))))
+            .order_by(F("changed").desc(nulls_last=True))
+            .values("changed")[:1]
+        )
         return self.annotate(
             changed_plan=newest(Plan.history.filter(id=OuterRef("pk"))),
             changed_fields=newest(FieldOfAction.history.filter(plan_id=OuterRef("pk"))),
             changed_measures=newest(Measure.history.filter(field__plan_id=OuterRef("pk"))),
-            changed_schools=newest(
-                SchoolRollout.history.filter(measure__field__plan_id=OuterRef("pk"))
-            ),
+            changed_schools=Subquery(per_measure),
         )
 
 

@@ -71,8 +71,22 @@ def test_last_change_is_the_newest_record_of_any_part_of_the_plan(plan, model, f
 def test_another_plans_changes_do_not_count(plan):
     from tests.factories import make_field, make_measure, make_plan
 
-    make_measure(make_field(make_plan(title="Entwurf")))  # made today
+    draft = make_measure(make_field(make_plan(title="Entwurf")))  # made today
+    SchoolRollout.objects.create(measure=draft, school=make_school())
     assert Plan.objects.current().last_change_date == LONG_AGO.date()
+
+
+def test_the_rows_newest_record_is_found_measure_by_measure_through_an_index(db):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(
+            cursor, "schools_historicalschoolrollout"
+        )
+    assert any(
+        index["index"] and index["columns"] == ["measure_id", "history_date"]
+        for index in constraints.values()
+    )
 
 
 def test_last_change_costs_no_query_on_the_current_plan_and_one_else(
