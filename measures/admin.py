@@ -137,6 +137,10 @@ class PlanAdmin(HistoryAdmin):
             *super().get_urls(),
         ]
 
+    def view_on_site(self, plan: Plan) -> str | None:
+        """Only the public plan is on the site; "/" shows no other."""
+        return plan.get_absolute_url() if plan.is_public else None
+
     def has_make_public_permission(self, request) -> bool:
         return request.user.has_perm("measures.make_plan_public")
 
