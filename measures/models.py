@@ -152,21 +152,25 @@ class Plan(models.Model):
     def make_public(self, *, user: User | None, reason: str) -> "Plan | None":
         """Make this the plan the public sees, in place of the one it sees now
         (returned; None if none was public). Both changes are history records
-        with `user` and `reason`.
+        with `user` and `reason`; nothing changes if the plan is public already.
 
-        Locks all plans first, so two administrators choosing at once are
-        serialised and the later one replaces the earlier one's choice.
+        Locks and reads all plans afresh (they are few), so two administrators
+        choosing at once are serialised, the later one replacing the earlier
+        one's choice, and no field edited meanwhile is saved back stale.
         """
         with transaction.atomic():
-            list(Plan.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
-            previous = Plan.objects.public().exclude(pk=self.pk).first()
-            for plan, public in [(previous, False), (self, True)]:
+            plans = list(Plan.objects.select_for_update().order_by("pk"))
+            chosen = next(plan for plan in plans if plan.pk == self.pk)
+            previous = next((plan for plan in plans if plan.is_public and plan != chosen), None)
+            changes = [(previous, False), (chosen, True)] if not chosen.is_public else []
+            for plan, public in changes:
                 if plan is None:
                     continue
                 plan.is_public = public
                 plan._history_user = user
                 plan._change_reason = reason
                 plan.save()
+        self.is_public = True
         return previous
 
     def make_public_if_first(self, *, reason: str) -> bool:

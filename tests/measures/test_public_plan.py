@@ -9,13 +9,14 @@ import datetime
 import importlib
 import io
 import logging
+import threading
 
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Permission, User
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.test import Client
 
 from measures.models import Edition, Measure, Plan
@@ -270,3 +271,45 @@ def test_migration_makes_the_newest_plan_public(db):
     assert list(Plan.objects.filter(is_public=True)) == [newest]
     assert not Plan.objects.get(pk=older.pk).is_public
     assert Measure.objects.count() == 0
+
+
+def test_making_public_saves_no_stale_field_and_a_public_plan_stays_as_it_is(
+    bielefeld, newer, chooser
+):
+    stale = Plan.objects.get(pk=newer.pk)
+    Plan.objects.filter(pk=newer.pk).update(title="Inzwischen umbenannt")
+    assert stale.make_public(user=chooser, reason="Neuer Plan") == bielefeld
+    newer.refresh_from_db()
+    assert newer.is_public and newer.title == "Inzwischen umbenannt"
+    records = newer.history.count()
+    assert newer.make_public(user=chooser, reason="Noch einmal") is None
+    assert newer.history.count() == records
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs row locks: run with DATABASE_URL=postgres://…"
+)
+def test_two_administrators_choosing_at_once_leave_one_public_plan(transactional_db):
+    first, second, third = (make_plan(title=f"Plan {n}") for n in range(3))
+    user = User.objects.create_user("ada")
+    barrier = threading.Barrier(2, timeout=30)
+    errors = []
+
+    def choose(plan: Plan) -> None:
+        try:
+            barrier.wait()
+            Plan.objects.get(pk=plan.pk).make_public(user=user, reason="gleichzeitig")
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=choose, args=(plan,)) for plan in (second, third)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not any(thread.is_alive() for thread in threads), "a thread hung"
+    assert errors == []
+    assert Plan.objects.filter(is_public=True).count() == 1
+    assert not Plan.objects.get(pk=first.pk).is_public
