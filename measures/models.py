@@ -79,11 +79,12 @@ class Plan(models.Model):
         ),
     )
     # Which plan the public sees is an administrator's explicit choice
-    # (make_public), never a side effect of adding or dating a plan.
+    # (make_public), never a side effect of adding or dating a plan. No form
+    # sets it (read only in the admin); editable only so that the admin's
+    # history lists its changes (simple_history diffs editable fields only).
     is_public = models.BooleanField(
         _("öffentlich"),
         default=False,
-        editable=False,
         help_text=_("Der Plan, den die öffentlichen Seiten und die Verwaltung zeigen."),
     )
     language = models.CharField(

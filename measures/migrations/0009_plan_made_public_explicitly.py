@@ -25,12 +25,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalplan',
             name='is_public',
-            field=models.BooleanField(default=False, editable=False, help_text='Der Plan, den die öffentlichen Seiten und die Verwaltung zeigen.', verbose_name='öffentlich'),
+            field=models.BooleanField(default=False, help_text='Der Plan, den die öffentlichen Seiten und die Verwaltung zeigen.', verbose_name='öffentlich'),
         ),
         migrations.AddField(
             model_name='plan',
             name='is_public',
-            field=models.BooleanField(default=False, editable=False, help_text='Der Plan, den die öffentlichen Seiten und die Verwaltung zeigen.', verbose_name='öffentlich'),
+            field=models.BooleanField(default=False, help_text='Der Plan, den die öffentlichen Seiten und die Verwaltung zeigen.', verbose_name='öffentlich'),
         ),
         migrations.RunPython(newest_plan_public, migrations.RunPython.noop),
         migrations.AlterField(

@@ -313,3 +313,34 @@ def test_two_administrators_choosing_at_once_leave_one_public_plan(transactional
     assert errors == []
     assert Plan.objects.filter(is_public=True).count() == 1
     assert not Plan.objects.get(pk=first.pk).is_public
+
+
+def test_no_form_makes_a_plan_public_and_the_history_shows_the_switch(
+    bielefeld, newer, admin_client, admin_user
+):
+    change = f"/admin/measures/plan/{newer.pk}/change/"
+    data = {
+        "authority": newer.authority,
+        "title": newer.title,
+        "period_start": newer.period_start,
+        "period_end": newer.period_end,
+        "as_of": "01.01.2028",
+        "language": "de",
+        "is_public": "on",
+        "fields-TOTAL_FORMS": 1,
+        "fields-INITIAL_FORMS": 1,
+        "fields-0-id": newer.fields.get().pk,
+        "fields-0-plan": newer.pk,
+        "fields-0-position": 1,
+        "fields-0-title": "Feld",
+        "fields-0-slug": "feld",
+    }
+    assert admin_client.post(change, data).status_code == 302
+    newer.refresh_from_db()
+    assert not newer.is_public and newer.title == "MEP 2028-2032"
+    assert Plan.objects.current() == bielefeld
+
+    newer.make_public(user=admin_user, reason="Vom Rat beschlossen")
+    history = admin_client.get(f"/admin/measures/plan/{newer.pk}/history/").text
+    assert "Vom Rat beschlossen" in history
+    assert "<strong>Öffentlich:</strong>" in history
