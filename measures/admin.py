@@ -119,7 +119,7 @@ class MakePublicForm(forms.Form):
 
 @admin.register(Plan)
 class PlanAdmin(HistoryAdmin):
-    list_display = ["title", "authority", "period", "as_of", "is_public", "field_count"]
+    list_display = ["title", "authority", "period_display", "as_of", "is_public", "field_count"]
     search_fields = ["title", "authority"]
     date_hierarchy = "as_of"
     ordering = ["-as_of", "-pk"]
@@ -227,6 +227,10 @@ class PlanAdmin(HistoryAdmin):
             },
             status=status,
         )
+
+    @admin.display(description=_("Laufzeit"), ordering="period_start")
+    def period_display(self, plan: Plan) -> str:
+        return plan.period
 
     @admin.display(description=_("Schulen des Plans heute"))
     def schools_today(self, plan: Plan) -> int | str:

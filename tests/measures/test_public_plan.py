@@ -229,6 +229,8 @@ def test_change_form_button_and_list_action(bielefeld, newer, admin_client):
     public = admin_client.get(f"/admin/measures/plan/{bielefeld.pk}/change/").text
     assert MAKE_PUBLIC.format(bielefeld.pk) not in public
     assert "viewsitelink" in public
+    listing = admin_client.get("/admin/measures/plan/").text
+    assert "Laufzeit" in listing and "Period" not in listing
     response = admin_client.post(
         "/admin/measures/plan/", {"action": "make_public", "_selected_action": [newer.pk]}
     )
