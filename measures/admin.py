@@ -10,13 +10,16 @@ import logging
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Count
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _gettext
@@ -104,17 +107,131 @@ class FieldOfActionInline(admin.TabularInline):
     show_change_link = True
 
 
+class MakePublicForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Grund"),
+        max_length=300,
+        help_text=_("Wird mit Ihrem Namen im Verlauf beider Pläne gespeichert."),
+    )
+    # The plan public when the page was shown: if another administrator chose
+    # meanwhile, the page no longer says what will change.
+    replacing = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
 @admin.register(Plan)
 class PlanAdmin(HistoryAdmin):
-    list_display = ["title", "authority", "period", "as_of", "field_count"]
+    list_display = ["title", "authority", "period_display", "as_of", "is_public", "field_count"]
     search_fields = ["title", "authority"]
     date_hierarchy = "as_of"
     ordering = ["-as_of", "-pk"]
     inlines = [FieldOfActionInline]
-    readonly_fields = ["schools_today"]
+    readonly_fields = ["is_public", "schools_today"]
+    actions = ["make_public"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(field_count=Count("fields"))
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.make_public_view)
+        return [
+            path("<path:object_id>/oeffentlich/", view, name="measures_plan_make_public"),
+            *super().get_urls(),
+        ]
+
+    def view_on_site(self, plan: Plan) -> str | None:
+        """Only the public plan is on the site; "/" shows no other."""
+        return plan.get_absolute_url() if plan.is_public else None
+
+    def has_make_public_permission(self, request) -> bool:
+        return request.user.has_perm("measures.make_plan_public")
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        """The public plan stays until another one is made public: deleting it would
+        leave the public pages without a plan."""
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or not obj.is_public)
+
+    @admin.action(description=_("Als öffentlichen Plan festlegen …"), permissions=["make_public"])
+    def make_public(self, request, queryset):
+        """To the confirmation page of the one selected plan."""
+        plans = list(queryset[:2])
+        if len(plans) != 1:
+            self.message_user(
+                request, _gettext("Bitte wählen Sie genau einen Plan aus."), messages.WARNING
+            )
+            return None
+        return redirect("admin:measures_plan_make_public", plans[0].pk)
+
+    def make_public_view(self, request, object_id: str):
+        """Confirm which plan the public sees now and which afterwards, with a reason."""
+        if not self.has_make_public_permission(request):
+            security_log.warning(
+                "Zugriff verweigert: %s wollte den öffentlichen Plan festlegen",
+                request.user.get_username(),
+            )
+            raise PermissionDenied
+        plan = self.get_object(request, unquote(object_id))
+        if plan is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if plan.is_public:
+            self.message_user(request, _gettext("„%s“ ist schon der öffentliche Plan.") % plan)
+            return redirect("admin:measures_plan_change", plan.pk)
+        current = Plan.objects.current()
+        expected = current.pk if current else None
+        form = MakePublicForm(
+            request.POST if request.method == "POST" else None, initial={"replacing": expected}
+        )
+        status = 422 if form.is_bound and not form.is_valid() else 200
+        if form.is_bound and form.is_valid():
+            reason = form.cleaned_data["reason"]
+            if form.cleaned_data["replacing"] == expected:
+                previous = plan.make_public(user=request.user, reason=reason)
+                security_log.warning(
+                    "Öffentlicher Plan gewechselt: „%s“ statt „%s“ von %s (%s)",
+                    plan,
+                    previous or "–",
+                    request.user.get_username(),
+                    reason,
+                )
+                self.message_user(
+                    request,
+                    _gettext("„%(plan)s“ ist jetzt der öffentliche Plan.") % {"plan": plan},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:measures_plan_changelist")
+            # Another administrator chose meanwhile: show what changes now, keep the reason.
+            form = MakePublicForm({"reason": reason, "replacing": expected or ""})
+            form.is_valid()
+            form.add_error(
+                None,
+                _gettext(
+                    "Inzwischen ist ein anderer Plan öffentlich geworden. Die Seite zeigt jetzt, "
+                    "was sich ändert; bitte prüfen und bestätigen Sie erneut."
+                ),
+            )
+            status = 409
+        return TemplateResponse(
+            request,
+            "admin/measures/plan/make_public.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Als öffentlichen Plan festlegen"),
+                "opts": self.opts,
+                "plan": plan,
+                "current": current,
+                "measure_count": Measure.objects.for_plan(plan).count(),
+                "current_measure_count": Measure.objects.for_plan(current).count()
+                if current
+                else 0,
+                "form": form,
+                "media": self.media + form.media,
+            },
+            status=status,
+        )
+
+    @admin.display(description=_("Laufzeit"), ordering="period_start")
+    def period_display(self, plan: Plan) -> str:
+        return plan.period
 
     @admin.display(description=_("Schulen des Plans heute"))
     def schools_today(self, plan: Plan) -> int | str:

@@ -9,6 +9,7 @@ all render this list, so the three always show the same pages in the same order.
 """
 
 import atexit
+import dataclasses
 import datetime
 import enum
 import functools
@@ -90,6 +91,22 @@ class Cover:
     reference: str
     language: str
     preface: str = ""
+    # The live report: `date` is its last change, `retrieved` the day the deck
+    # was made, as of which overdue measures are judged. An edition: its Stand.
+    live: bool = False
+    retrieved: datetime.date | None = None
+
+    @property
+    def stand_lines(self) -> list[tuple[datetime.date, str]]:
+        """The title page's Stand, line by line with the date each line states."""
+        if not self.live:
+            return [(self.date, _("Stand: %(date)s") % {"date": _short(self.date)})]
+        changed = _("Laufend aktualisiert, letzte Änderung am %(date)s")
+        lines = [(self.date, changed % {"date": _short(self.date)})]
+        if self.retrieved:
+            retrieved = _("Abgerufen am %(date)s") % {"date": _short(self.retrieved)}
+            lines.append((self.retrieved, retrieved))
+        return lines
 
     @property
     def title_length(self) -> str:
@@ -331,6 +348,10 @@ def _chunks(measures: list, size: int) -> list[list]:
     return chunks
 
 
+def _short(date: datetime.date) -> str:
+    return date_format(date, "SHORT_DATE_FORMAT")
+
+
 def deck_pages(
     snapshot: dict,
     title: str,
@@ -338,11 +359,19 @@ def deck_pages(
     reference: str = "",
     preface: str = "",
     baseline: Baseline | None = None,
+    *,
+    live: bool = False,
 ) -> list[Page]:
     """The deck's pages for `snapshot`, in order: title, overview, preface (if any),
-    changes since `baseline` (if any), fields, closing."""
+    changes since `baseline` (if any), fields, closing.
+
+    `live`: the live report, whose `date` is its last change (see Cover).
+    """
     plan, fields, measures = read_snapshot(snapshot)
     cover = _cover(plan, title, date, reference, preface)
+    if live:
+        retrieved = datetime.date.fromisoformat(snapshot["date"])
+        cover = dataclasses.replace(cover, live=True, retrieved=retrieved)
     by_field: dict[int, list[FrozenMeasure]] = {field_.pk: [] for field_ in fields}
     for measure in measures:
         by_field[measure.field.pk].append(measure)
@@ -607,12 +636,14 @@ def render_pdf(
     reference: str = "",
     preface: str = "",
     baseline: Baseline | None = None,
+    *,
+    live: bool = False,
 ) -> bytes:
     """The deck as a tagged PDF (PDF/UA-1), one 16:9 page per deck page."""
     # Imported here: WeasyPrint needs Pango, and the rest of the site does not.
     from weasyprint import HTML
 
-    pages = deck_pages(snapshot, title, date, reference, preface, baseline)
+    pages = deck_pages(snapshot, title, date, reference, preface, baseline, live=live)
     html = render_to_string("measures/deck_pdf.html", context(pages))
     stylesheets, fonts = _stylesheets()
     return HTML(string=html).write_pdf(
@@ -657,10 +688,12 @@ def render_pptx(
     reference: str = "",
     preface: str = "",
     baseline: Baseline | None = None,
+    *,
+    live: bool = False,
 ) -> bytes:
     """The deck as a PowerPoint file with real text boxes, one slide per deck page."""
 
-    pages = deck_pages(snapshot, title, date, reference, preface, baseline)
+    pages = deck_pages(snapshot, title, date, reference, preface, baseline, live=live)
     presentation = Presentation()
     presentation.slide_width = Inches(_SLIDE_WIDTH_IN)
     presentation.slide_height = Inches(_SLIDE_HEIGHT_IN)
@@ -753,7 +786,7 @@ class _SlideBuilder:
             [(f"{cover.plan_title} {cover.period}", 24, False)],
             content_language,
         )
-        lines = [(f"{_('Stand')}: {date_format(cover.date, 'SHORT_DATE_FORMAT')}", 18, False)]
+        lines = [(text, 18, False) for _date, text in cover.stand_lines]
         if cover.reference:
             lines.append((cover.reference, 18, False))
         self._text(slide, 0.9, 5.0, width, 1.2, lines)

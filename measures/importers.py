@@ -21,6 +21,7 @@ _ROLLOUT = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 
 
 CHANGE_REASON = "Plandatei geladen"
+PUBLIC_REASON = "Erster Plan der Installation: öffentlich"
 # Optional keys of [plan]: the rule that says which schools the plan covers.
 PLAN_SCOPE_KEYS = ("school_authority_number", "school_forms")
 
@@ -81,6 +82,9 @@ def _update(obj, values: dict) -> bool:
 def load_plan(data: dict, *, reset: bool = False) -> Counter:
     """Create the plan in `data`; with `reset`, make an existing one match it exactly.
 
+    A new plan becomes public only if no plan is (Plan.make_public_if_first);
+    stats["public"] says whether the plan is public.
+
     Without `reset` an existing plan is left alone (stats["kept"] is 1): staff
     edit the plan in the portal, and loading the file again must not undo that.
     With `reset` the plan is found by authority and title, fields and measures by
@@ -94,6 +98,7 @@ def load_plan(data: dict, *, reset: bool = False) -> Counter:
         ).first()
         if existing and not reset:
             stats["kept"] = 1
+            stats["public"] = int(existing.is_public)
             stats["fields"] = existing.fields.count()
             stats["measures"] = Measure.objects.for_plan(existing).count()
             return stats
@@ -110,6 +115,9 @@ def load_plan(data: dict, *, reset: bool = False) -> Counter:
         plan_values = {k: plan_data[k] for k in ("period_start", "period_end", "as_of")}
         plan_values |= {k: plan_data.get(k, "") for k in PLAN_SCOPE_KEYS}
         stats["changed"] += created or _update(plan, plan_values)
+        if created:
+            plan.make_public_if_first(reason=PUBLIC_REASON)
+        stats["public"] = int(plan.is_public)
 
         seen_fields, seen_measures = [], []
         for field_position, field_data in enumerate(data["fields"], start=1):

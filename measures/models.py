@@ -29,8 +29,40 @@ school_forms_validator = RegexValidator(
 
 class PlanQuerySet(models.QuerySet):
     def current(self) -> "Plan | None":
-        """The plan the public pages show: the one with the newest "Stand"."""
-        return self.order_by("-as_of", "-pk").first()
+        """The plan the public pages show: the one an administrator made public
+        (Plan.make_public), with its last change (see `with_last_change`)."""
+        return self.public().with_last_change().first()
+
+    def public(self) -> "PlanQuerySet":
+        """The public plan (at most one, see the constraint plan_at_most_one_public)."""
+        return self.filter(is_public=True)
+
+    def with_last_change(self) -> "PlanQuerySet":
+        """Annotate the newest history record of the plan, its fields, its measures
+        and their per-school rows, for `Plan.last_change`.
+
+        Four subqueries in the plan's own query, so no query of its own. The
+        per-school rows' records are many (with all of NRW's schools, hundreds of
+        thousands, maybe of another plan being prepared), so their newest is taken
+        measure by measure, each one probe of the index on (measure, date) that
+        migration 0010 adds.
+        """
+
+        def newest(history) -> Subquery:
+            return Subquery(history.order_by("-history_date").values("history_date")[:1])
+
+        per_measure = (
+            Measure.objects.filter(field__plan_id=OuterRef("pk"))
+            .annotate(changed=newest(SchoolRollout.history.filter(measure_id=OuterRef("pk"))))
+            .order_by(F("changed").desc(nulls_last=True))
+            .values("changed")[:1]
+        )
+        return self.annotate(
+            changed_plan=newest(Plan.history.filter(id=OuterRef("pk"))),
+            changed_fields=newest(FieldOfAction.history.filter(plan_id=OuterRef("pk"))),
+            changed_measures=newest(Measure.history.filter(field__plan_id=OuterRef("pk"))),
+            changed_schools=Subquery(per_measure),
+        )
 
 
 class Plan(models.Model):
@@ -38,7 +70,25 @@ class Plan(models.Model):
     title = models.CharField(_("Titel"), max_length=300)
     period_start = models.PositiveSmallIntegerField(_("Laufzeit von"))
     period_end = models.PositiveSmallIntegerField(_("Laufzeit bis"))
-    as_of = models.DateField(_("Stand"))
+    # Not the Stand of the reports: the live report's is its last change
+    # (last_change), an edition's its date.
+    as_of = models.DateField(
+        _("Plan vom"),
+        help_text=_(
+            "Datum des Plandokuments, aus dem der Plan übernommen wurde (z. B. des "
+            "Foliensatzes). Der Fortschrittsbericht nennt als Stand die letzte Änderung "
+            "im Portal, eine Berichtsausgabe ihr eigenes Datum."
+        ),
+    )
+    # Which plan the public sees is an administrator's explicit choice
+    # (make_public), never a side effect of adding or dating a plan. No form
+    # sets it (read only in the admin); editable only so that the admin's
+    # history lists its changes (simple_history diffs editable fields only).
+    is_public = models.BooleanField(
+        _("öffentlich"),
+        default=False,
+        help_text=_("Der Plan, den die öffentlichen Seiten und die Verwaltung zeigen."),
+    )
     language = models.CharField(
         _("Sprache der Inhalte"),
         max_length=10,
@@ -74,11 +124,21 @@ class Plan(models.Model):
         verbose_name = _("Plan")
         verbose_name_plural = _("Pläne")
         ordering = ["-as_of", "-pk"]
+        permissions = [("make_plan_public", _("Darf festlegen, welcher Plan öffentlich ist"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")),
                 name="plan_period_ordered",
                 violation_error_message=_("Die Laufzeit endet vor ihrem Beginn."),
+            ),
+            models.UniqueConstraint(
+                fields=["is_public"],
+                condition=Q(is_public=True),
+                name="plan_at_most_one_public",
+                violation_error_message=_(
+                    "Es ist schon ein anderer Plan öffentlich. Legen Sie den öffentlichen Plan "
+                    "im Admin mit „Als öffentlichen Plan festlegen“ fest."
+                ),
             ),
         ]
 
@@ -91,6 +151,67 @@ class Plan(models.Model):
     @property
     def period(self) -> str:
         return f"{self.period_start}-{self.period_end}"
+
+    def make_public(self, *, user: User | None, reason: str) -> "Plan | None":
+        """Make this the plan the public sees, in place of the one it sees now
+        (returned; None if none was public). Both changes are history records
+        with `user` and `reason`; nothing changes if the plan is public already.
+
+        Locks and reads all plans afresh (they are few), so two administrators
+        choosing at once are serialised, the later one replacing the earlier
+        one's choice, and no field edited meanwhile is saved back stale.
+        """
+        with transaction.atomic():
+            plans = list(Plan.objects.select_for_update().order_by("pk"))
+            chosen = next(plan for plan in plans if plan.pk == self.pk)
+            previous = next((plan for plan in plans if plan.is_public and plan != chosen), None)
+            changes = [(previous, False), (chosen, True)] if not chosen.is_public else []
+            for plan, public in changes:
+                if plan is None:
+                    continue
+                plan.is_public = public
+                plan._history_user = user
+                plan._change_reason = reason
+                plan.save()
+        self.is_public = True
+        return previous
+
+    def make_public_if_first(self, *, reason: str) -> bool:
+        """Make the plan public if no plan is: an installation's first plan (loaded
+        or generated) is served at once, while a further one waits for an
+        administrator's choice. Returns whether it became public."""
+        if Plan.objects.public().exists():
+            return False
+        self.make_public(user=None, reason=reason)
+        return True
+
+    @cached_property
+    def last_change(self) -> datetime.datetime | None:
+        """When the plan's content last changed: its own fields, its fields of
+        action, its measures or their per-school rows (the newest history record
+        of any of them). None without any history.
+
+        Free on a plan from `with_last_change()` (`Plan.objects.current()`),
+        else one query.
+        """
+        if not hasattr(self, "changed_plan"):
+            annotated = (
+                Plan.objects.with_last_change()
+                .filter(pk=self.pk)
+                .values("changed_plan", "changed_fields", "changed_measures", "changed_schools")
+            )
+            for name, value in (annotated.first() or {}).items():
+                setattr(self, name, value)
+        dates = [
+            getattr(self, name, None)
+            for name in ["changed_plan", "changed_fields", "changed_measures", "changed_schools"]
+        ]
+        return max((date for date in dates if date is not None), default=None)
+
+    @property
+    def last_change_date(self) -> datetime.date | None:
+        """The live report's Stand: the day of the last change, in local time."""
+        return timezone.localdate(self.last_change) if self.last_change else None
 
     @property
     def school_form_codes(self) -> list[str]:
@@ -186,6 +307,11 @@ NO_STATUS_LABEL = _("Ohne Status")
 class MeasureQuerySet(models.QuerySet):
     def for_plan(self, plan: Plan) -> "MeasureQuerySet":
         return self.filter(field__plan=plan)
+
+    def of_public_plan(self) -> "MeasureQuerySet":
+        """The public plan's measures: the only ones the staff area works on (a plan
+        not public yet is prepared in the admin)."""
+        return self.filter(field__plan__in=Plan.objects.public())
 
     def for_report(
         self, plan: Plan | None = None, on: datetime.date | None = None

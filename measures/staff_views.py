@@ -42,8 +42,9 @@ security_log = logging.getLogger("portal.security")
 
 
 def measure_for_edit(request: HttpRequest, slug: str) -> Measure:
-    """The measure `slug` if the user may edit it; 404 if unknown, 403 (logged) if not theirs."""
-    measure = get_object_or_404(Measure.objects.for_report(), slug=slug)
+    """The public plan's measure `slug` if the user may edit it; 404 if unknown or of
+    another plan, 403 (logged) if not theirs."""
+    measure = get_object_or_404(Measure.objects.of_public_plan().for_report(), slug=slug)
     if not measure.can_be_edited_by(request.user):
         security_log.warning(
             "Zugriff verweigert: %s wollte die Maßnahme %s bearbeiten (%s %s)",

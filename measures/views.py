@@ -20,10 +20,11 @@ from .reports import build_snapshot, compare, frozen_report
 
 
 def current_plan() -> Plan:
-    """The plan the portal shows; 404 while none is loaded. Shared by every page."""
+    """The public plan (an administrator's choice), with its last change; 404
+    while none is public. Shared by every page, the staff area's too."""
     plan = Plan.objects.current()
     if plan is None:
-        raise Http404("Es ist noch kein Plan geladen.")
+        raise Http404("Es ist noch kein Plan öffentlich.")
     return plan
 
 
@@ -211,11 +212,17 @@ PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentatio
 
 
 def _live_deck() -> tuple:
-    """The live plan as a deck: (snapshot, title, date, reference, preface, baseline)."""
+    """The live plan as a deck: (snapshot, title, date, reference, preface, baseline).
+
+    Its Stand is the plan's last change, as on the page; overdue measures are
+    judged as of today, the day the deck says it was retrieved (see decks.Cover).
+    Its changes are counted since the latest published edition.
+    """
     plan = current_plan()
     today = timezone.localdate()
+    stand = plan.last_change_date or today
     latest = plan.editions.published().first()
-    return build_snapshot(plan, today), _("Fortschrittsbericht"), today, "", "", _baseline(latest)
+    return build_snapshot(plan, today), _("Fortschrittsbericht"), stand, "", "", _baseline(latest)
 
 
 def _edition_deck(edition: Edition, previous: Edition | None) -> tuple:
@@ -244,14 +251,15 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 @require_safe
 def report_pdf(request: HttpRequest) -> HttpResponse:
     deck = _live_deck()
-    return _download(decks.render_pdf(*deck), PDF, f"fortschrittsbericht-{deck[2]:%Y-%m-%d}.pdf")
+    filename = f"fortschrittsbericht-{deck[2]:%Y-%m-%d}.pdf"
+    return _download(decks.render_pdf(*deck, live=True), PDF, filename)
 
 
 @require_safe
 def report_pptx(request: HttpRequest) -> HttpResponse:
     deck = _live_deck()
     filename = f"fortschrittsbericht-{deck[2]:%Y-%m-%d}.pptx"
-    return _download(decks.render_pptx(*deck), PPTX, filename)
+    return _download(decks.render_pptx(*deck, live=True), PPTX, filename)
 
 
 def _edition_file(slug: str, kind: str, render_file) -> bytes:
@@ -281,8 +289,10 @@ def edition_pptx(request: HttpRequest, slug: str) -> HttpResponse:
     return _download(content, PPTX, f"{slug}.pptx")
 
 
-def _presentation(request: HttpRequest, deck: tuple, urls: dict) -> HttpResponse:
-    pages = decks.deck_pages(*deck)
+def _presentation(
+    request: HttpRequest, deck: tuple, urls: dict, *, live: bool = False
+) -> HttpResponse:
+    pages = decks.deck_pages(*deck, live=live)
     return render(request, "measures/presentation.html", {**decks.context(pages), **urls})
 
 
@@ -293,7 +303,7 @@ def presentation(request: HttpRequest) -> HttpResponse:
         "pdf_url": reverse("measures:report-pdf"),
         "pptx_url": reverse("measures:report-pptx"),
     }
-    return _presentation(request, _live_deck(), urls)
+    return _presentation(request, _live_deck(), urls, live=True)
 
 
 @require_safe

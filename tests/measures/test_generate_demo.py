@@ -127,7 +127,9 @@ def test_same_seed_same_plan_and_a_second_run_does_not_collide():
     generate(fields=3, measures=30, schools=10, seed=42)
     generate(fields=3, measures=30, schools=10, seed=42)
     first, second = Plan.objects.order_by("pk")
-    assert Plan.objects.current() == second
+    # The first demo plan of an installation is public; a second does not replace it.
+    assert Plan.objects.current() == first
+    assert not second.is_public
     assert snapshot(first) == snapshot(second)
     # Globally unique measure slugs and school numbers, new schools for the second plan.
     assert Measure.objects.values("slug").distinct().count() == 60

@@ -4,7 +4,7 @@
     manage.py generate_demo --measures 60 --tracked 50 --existing-schools
 
 Creates one plan "Demo-Medienentwicklungsplan" of the "Demo-Schulträger" with
-"Stand" today (so it becomes `Plan.objects.current()`), its fields of action
+"Plan vom" today (public if no plan is, see Plan.make_public_if_first), its fields of action
 and measures (every status including none, every kind of target, some past and
 some future, work items, some entered rollout counts), and schools with
 per-school rollout rows for every tenth measure (`--tracked N`: for N measures
@@ -242,7 +242,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo-Plan „{stats['plan'].title}“ (ID {stats['plan'].pk}) angelegt: "
             f"{fields} Handlungsfelder, {measures} Maßnahmen, {stats['schools']} Schulen, "
-            f"{stats['rollouts']} Umsetzungsstände je Schule in {elapsed:.1f} s."
+            f"{stats['rollouts']} Umsetzungsstände je Schule in {elapsed:.1f} s. "
+            + (
+                "Er ist der öffentliche Plan."
+                if stats["plan"].is_public
+                else "Er ist nicht öffentlich (ein anderer Plan ist es)."
+            )
         )
 
     def generate(
@@ -281,6 +286,7 @@ class Command(BaseCommand):
             as_of=today,
             school_authority_number=authority_number,
         )
+        plan.make_public_if_first(reason=REASON)
 
         fields = bulk_create_with_history(
             [

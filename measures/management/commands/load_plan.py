@@ -28,8 +28,16 @@ class Command(BaseCommand):
                 f"{stats['measures']} Maßnahmen) und bleibt unverändert; "
                 "--reset setzt ihn auf den Stand der Datei zurück."
             )
-            return
-        self.stdout.write(
-            f"{stats['fields']} Handlungsfelder, {stats['measures']} Maßnahmen; "
-            f"{stats['changed']} Änderungen."
-        )
+        else:
+            self.stdout.write(
+                f"{stats['fields']} Handlungsfelder, {stats['measures']} Maßnahmen; "
+                f"{stats['changed']} Änderungen."
+            )
+        self.stdout.write(PUBLIC if stats["public"] else NOT_PUBLIC)
+
+
+PUBLIC = "Der Plan ist der öffentliche Plan."
+NOT_PUBLIC = (
+    "Der Plan ist nicht öffentlich: Ein anderer Plan ist es. Ein Administrator kann ihn im "
+    "Admin unter „Pläne“ mit „Als öffentlichen Plan festlegen“ öffentlich machen."
+)

@@ -1,0 +1,64 @@
+"""Making another plan public in the admin, in a real browser with and without
+JavaScript (issue 9, point 2); the public report's Stand (point 3)."""
+
+import datetime
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from measures.models import Plan
+from tests.browser.axe import assert_accessible
+from tests.factories import make_field, make_measure, make_plan
+
+PASSWORD = "admin-im-browser-2025"
+
+
+@pytest.fixture
+def two_plans(bielefeld_live) -> tuple[str, Plan]:
+    User.objects.create_superuser("verwaltung", "verwaltung@example.org", PASSWORD)
+    newer = make_plan(title="MEP 2028-2032", as_of=datetime.date(2028, 1, 1))
+    make_measure(make_field(newer), title="Neue Maßnahme", slug="neue-massnahme")
+    return bielefeld_live, newer
+
+
+def log_in(page, base: str) -> None:
+    page.goto(base + "/admin/login/?next=/admin/")
+    page.get_by_label("Benutzername").fill("verwaltung")
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page).to_have_url(base + "/admin/")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_an_administrator_makes_another_plan_public(new_page, two_plans, javascript):
+    base, newer = two_plans
+    page = new_page(java_script_enabled=javascript)
+    log_in(page, base)
+    page.goto(f"{base}/admin/measures/plan/{newer.pk}/change/")
+    page.get_by_role("link", name="Als öffentlichen Plan festlegen").click()
+    expect(page).to_have_url(f"{base}/admin/measures/plan/{newer.pk}/oeffentlich/")
+    expect(page.locator("dl.make-public")).to_contain_text("mit 20 Maßnahmen")
+    expect(page.locator("dl.make-public")).to_contain_text("„Stadt Musterstadt: MEP 2028-2032“")
+    if javascript:
+        assert_accessible(page)
+    page.get_by_label("Grund").fill("Vom Rat beschlossen")
+    page.get_by_role("button", name="Als öffentlichen Plan festlegen").click()
+    expect(page).to_have_url(f"{base}/admin/measures/plan/")
+    expect(page.locator(".messagelist")).to_contain_text("ist jetzt der öffentliche Plan")
+    page.wait_for_load_state("networkidle")
+    page.goto(base + "/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("MEP 2028-2032")
+
+
+def test_the_report_says_its_stand(page, bielefeld_live):
+    page.goto(bielefeld_live + "/")
+    today = timezone.localdate()
+    expect(page.locator(".report-header")).to_contain_text(
+        re.compile(
+            rf"Laufend aktualisiert, letzte Änderung am {today:%d.%m.%Y} · Plan vom 01.04.2023"
+        )
+    )
+    assert_accessible(page)

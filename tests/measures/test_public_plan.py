@@ -1,0 +1,348 @@
+"""Which plan is public is an administrator's choice (issue 9, point 2).
+
+Adding or loading a plan never changes the public site by itself; an
+administrator makes a plan public in the admin after a confirmation that says
+what changes, with a reason recorded in the history.
+"""
+
+import datetime
+import importlib
+import io
+import logging
+import threading
+
+import pytest
+from django.apps import apps as django_apps
+from django.contrib.auth.models import Permission, User
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import IntegrityError, connection, connections, transaction
+from django.test import Client
+
+from measures.models import Edition, Measure, Plan
+from tests.factories import make_field, make_measure, make_plan
+
+MAKE_PUBLIC = "/admin/measures/plan/{}/oeffentlich/"
+
+
+@pytest.fixture
+def newer(bielefeld) -> Plan:
+    """A second plan with a newer date than Bielefeld's, as an administrator adds one."""
+    plan = make_plan(
+        authority="Stadt Bielefeld", title="MEP 2028-2032", as_of=datetime.date(2028, 1, 1)
+    )
+    make_measure(make_field(plan), title="Neue Maßnahme", slug="neue-massnahme")
+    return plan
+
+
+@pytest.fixture
+def chooser(db) -> User:
+    """A staff member allowed to choose the public plan, but no superuser."""
+    user = User.objects.create_user("ada", password="x" * 20, is_staff=True)
+    user.user_permissions.add(
+        Permission.objects.get(codename="make_plan_public"),
+        Permission.objects.get(codename="view_plan"),
+    )
+    return user
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_adding_a_plan_in_the_admin_leaves_the_public_site(bielefeld, admin_client):
+    response = admin_client.post(
+        "/admin/measures/plan/add/",
+        {
+            "authority": "Stadt Bielefeld",
+            "title": "Entwurf MEP 2028",
+            "period_start": 2028,
+            "period_end": 2032,
+            "as_of": "01.01.2030",
+            "language": "de",
+            "fields-TOTAL_FORMS": 0,
+            "fields-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 302
+    draft = Plan.objects.get(title="Entwurf MEP 2028")
+    assert not draft.is_public
+    assert Plan.objects.current() == bielefeld
+    report = admin_client.get("/")
+    assert report.status_code == 200
+    assert bielefeld.title in report.text
+    assert admin_client.get("/massnahmen/voip/").status_code == 200
+    dashboard = admin_client.get("/verwaltung/").text
+    assert "VoIP" in dashboard
+
+
+def test_the_first_loaded_plan_is_public_a_further_one_is_not(db, tmp_path):
+    out = io.StringIO()
+    call_command("load_bielefeld", stdout=out)
+    bielefeld = Plan.objects.get()
+    assert bielefeld.is_public
+    assert "Der Plan ist der öffentliche Plan." in out.getvalue()
+
+    path = tmp_path / "plan.toml"
+    path.write_text(
+        '[plan]\nauthority = "Kreis Lippe"\ntitle = "MEP"\n'
+        "period_start = 2024\nperiod_end = 2028\nas_of = 2030-01-01\n"
+        '[[fields]]\ntitle = "Technik"\n[[fields.measures]]\ntitle = "Neu in Lippe"\n',
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    call_command("load_plan", path, stdout=out)
+    assert "nicht öffentlich" in out.getvalue()
+    assert "Als öffentlichen Plan festlegen" in out.getvalue()
+    assert Plan.objects.current() == bielefeld
+    assert not Plan.objects.get(authority="Kreis Lippe").is_public
+    # Loading Bielefeld again (make run) keeps it public and says so.
+    out = io.StringIO()
+    call_command("load_bielefeld", stdout=out)
+    assert "Der Plan ist der öffentliche Plan." in out.getvalue()
+
+
+def test_make_plan_makes_the_first_plan_public_only(db):
+    first, second = make_plan(), make_plan(title="Zweiter Plan")
+    assert first.is_public and not second.is_public
+
+
+def test_at_most_one_plan_is_public(bielefeld, newer):
+    newer.is_public = True
+    with pytest.raises(ValidationError) as error:
+        newer.full_clean()
+    assert "Es ist schon ein anderer Plan öffentlich" in str(error.value)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        newer.save()
+
+
+def test_confirmation_says_what_changes(bielefeld, newer, chooser):
+    response = _client(chooser).get(MAKE_PUBLIC.format(newer.pk))
+    assert response.status_code == 200
+    html = response.text
+    assert "Jetzt öffentlich" in html and "Danach öffentlich" in html
+    assert f"„{bielefeld}“ mit 20 Maßnahmen" in html
+    assert f"„{newer}“ mit 1 Maßnahme" in html
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert f'name="replacing" value="{bielefeld.pk}"' in html
+    assert Plan.objects.current() == bielefeld  # looking changes nothing
+
+
+def test_making_a_plan_public_switches_the_site_and_records_who_and_why(
+    bielefeld, newer, chooser, caplog
+):
+    publisher = User.objects.create_user("petra")
+    Edition.publish(
+        bielefeld,
+        user=publisher,
+        date=datetime.date.today(),
+        today=datetime.date.today(),
+        title="Bericht März",
+        slug="bericht-maerz",
+    )
+    caplog.set_level(logging.WARNING, logger="portal.security")
+    client = _client(chooser)
+    response = client.post(
+        MAKE_PUBLIC.format(newer.pk),
+        {"reason": "Neuer Plan vom Rat beschlossen", "replacing": bielefeld.pk},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/measures/plan/"
+    bielefeld.refresh_from_db()
+    newer.refresh_from_db()
+    assert newer.is_public and not bielefeld.is_public
+    for plan, public in [(newer, True), (bielefeld, False)]:
+        record = plan.history.latest("history_date")
+        assert record.is_public is public
+        assert record.history_user == chooser
+        assert record.history_change_reason == "Neuer Plan vom Rat beschlossen"
+    assert any("Öffentlicher Plan gewechselt" in r.getMessage() for r in caplog.records)
+    assert "Neue Maßnahme" in client.get("/").text
+    assert client.get("/massnahmen/voip/").status_code == 404
+    # The old plan's editions keep their addresses.
+    assert client.get("/berichte/bericht-maerz/").status_code == 200
+
+
+def test_without_a_reason_nothing_changes(bielefeld, newer, chooser):
+    response = _client(chooser).post(
+        MAKE_PUBLIC.format(newer.pk), {"reason": "  ", "replacing": bielefeld.pk}
+    )
+    assert response.status_code == 422
+    assert "Dieses Feld ist zwingend erforderlich" in response.text
+    assert Plan.objects.current() == bielefeld
+
+
+def test_a_reason_longer_than_300_characters_is_refused(bielefeld, newer, chooser):
+    response = _client(chooser).post(
+        MAKE_PUBLIC.format(newer.pk), {"reason": "x" * 301, "replacing": bielefeld.pk}
+    )
+    assert response.status_code == 422
+    assert Plan.objects.current() == bielefeld
+
+
+def test_a_choice_made_meanwhile_is_shown_before_anything_changes(bielefeld, newer, chooser):
+    third = make_plan(title="Dritter Plan")
+    third.make_public(user=chooser, reason="von jemand anderem")
+    response = _client(chooser).post(
+        MAKE_PUBLIC.format(newer.pk), {"reason": "Neuer Plan", "replacing": bielefeld.pk}
+    )
+    assert response.status_code == 409
+    assert "Inzwischen ist ein anderer Plan öffentlich geworden" in response.text
+    assert f"„{third}“ mit 0 Maßnahmen" in response.text
+    assert f'name="replacing" value="{third.pk}"' in response.text
+    assert 'value="Neuer Plan"' in response.text  # the reason is kept
+    assert Plan.objects.current() == third
+
+
+def test_the_public_plan_is_already_public(bielefeld, chooser):
+    response = _client(chooser).get(MAKE_PUBLIC.format(bielefeld.pk))
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/measures/plan/{bielefeld.pk}/change/"
+
+
+def test_only_with_the_permission(bielefeld, newer, caplog):
+    caplog.set_level(logging.WARNING, logger="portal.security")
+    clerk = User.objects.create_user("otto", is_staff=True)
+    clerk.user_permissions.add(
+        Permission.objects.get(codename="change_plan"),
+        Permission.objects.get(codename="view_plan"),
+    )
+    client = _client(clerk)
+    data = {"reason": "Versuch", "replacing": bielefeld.pk}
+    assert client.post(MAKE_PUBLIC.format(newer.pk), data).status_code == 403
+    assert any("den öffentlichen Plan festlegen" in r.getMessage() for r in caplog.records)
+    assert Plan.objects.current() == bielefeld
+    # Neither button nor action for them.
+    assert "oeffentlich" not in client.get(f"/admin/measures/plan/{newer.pk}/change/").text
+    assert "make_public" not in client.get("/admin/measures/plan/").text
+    anonymous = Client().get(MAKE_PUBLIC.format(newer.pk))
+    assert anonymous.status_code == 302
+    assert "/login/" in anonymous["Location"]
+
+
+def test_change_form_button_and_list_action(bielefeld, newer, admin_client):
+    change = admin_client.get(f"/admin/measures/plan/{newer.pk}/change/").text
+    assert f'href="{MAKE_PUBLIC.format(newer.pk)}"' in change
+    assert "viewsitelink" not in change  # "/" does not show this plan
+    public = admin_client.get(f"/admin/measures/plan/{bielefeld.pk}/change/").text
+    assert MAKE_PUBLIC.format(bielefeld.pk) not in public
+    assert "viewsitelink" in public
+    listing = admin_client.get("/admin/measures/plan/").text
+    assert "Laufzeit" in listing and "Period" not in listing
+    response = admin_client.post(
+        "/admin/measures/plan/", {"action": "make_public", "_selected_action": [newer.pk]}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == MAKE_PUBLIC.format(newer.pk)
+    response = admin_client.post(
+        "/admin/measures/plan/",
+        {"action": "make_public", "_selected_action": [newer.pk, bielefeld.pk]},
+        follow=True,
+    )
+    assert "Bitte wählen Sie genau einen Plan aus." in response.text
+    assert Plan.objects.current() == bielefeld
+
+
+def test_the_public_plan_cannot_be_deleted(bielefeld, newer, admin_client):
+    assert admin_client.get(f"/admin/measures/plan/{bielefeld.pk}/delete/").status_code == 403
+    assert admin_client.get(f"/admin/measures/plan/{newer.pk}/delete/").status_code == 200
+
+
+def test_staff_work_on_the_public_plan_only(bielefeld, newer, admin_client):
+    assert admin_client.get("/verwaltung/massnahmen/voip/").status_code == 200
+    assert admin_client.get("/verwaltung/massnahmen/neue-massnahme/").status_code == 404
+    assert admin_client.get("/verwaltung/massnahmen/neue-massnahme/schulen/").status_code == 404
+    assert "Neue Maßnahme" not in admin_client.get("/verwaltung/").text
+
+
+def test_staff_dashboard_says_when_no_plan_is_public(bielefeld, admin_client):
+    Plan.objects.update(is_public=False)
+    html = admin_client.get("/verwaltung/").text
+    assert "Es ist noch kein Plan öffentlich." in html
+    assert admin_client.get("/").status_code == 404
+
+
+def test_migration_makes_the_newest_plan_public(db):
+    migration = importlib.import_module("measures.migrations.0009_plan_made_public_explicitly")
+    older = make_plan(as_of=datetime.date(2020, 1, 1))
+    newest = make_plan(title="Neuester", as_of=datetime.date(2024, 6, 1))
+    Plan.objects.update(is_public=False)
+    migration.newest_plan_public(django_apps, None)
+    assert list(Plan.objects.filter(is_public=True)) == [newest]
+    assert not Plan.objects.get(pk=older.pk).is_public
+    assert Measure.objects.count() == 0
+
+
+def test_making_public_saves_no_stale_field_and_a_public_plan_stays_as_it_is(
+    bielefeld, newer, chooser
+):
+    stale = Plan.objects.get(pk=newer.pk)
+    Plan.objects.filter(pk=newer.pk).update(title="Inzwischen umbenannt")
+    assert stale.make_public(user=chooser, reason="Neuer Plan") == bielefeld
+    newer.refresh_from_db()
+    assert newer.is_public and newer.title == "Inzwischen umbenannt"
+    records = newer.history.count()
+    assert newer.make_public(user=chooser, reason="Noch einmal") is None
+    assert newer.history.count() == records
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs row locks: run with DATABASE_URL=postgres://…"
+)
+def test_two_administrators_choosing_at_once_leave_one_public_plan(transactional_db):
+    first, second, third = (make_plan(title=f"Plan {n}") for n in range(3))
+    user = User.objects.create_user("ada")
+    barrier = threading.Barrier(2, timeout=30)
+    errors = []
+
+    def choose(plan: Plan) -> None:
+        try:
+            barrier.wait()
+            Plan.objects.get(pk=plan.pk).make_public(user=user, reason="gleichzeitig")
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=choose, args=(plan,)) for plan in (second, third)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not any(thread.is_alive() for thread in threads), "a thread hung"
+    assert errors == []
+    assert Plan.objects.filter(is_public=True).count() == 1
+    assert not Plan.objects.get(pk=first.pk).is_public
+
+
+def test_no_form_makes_a_plan_public_and_the_history_shows_the_switch(
+    bielefeld, newer, admin_client, admin_user
+):
+    change = f"/admin/measures/plan/{newer.pk}/change/"
+    data = {
+        "authority": newer.authority,
+        "title": newer.title,
+        "period_start": newer.period_start,
+        "period_end": newer.period_end,
+        "as_of": "01.01.2028",
+        "language": "de",
+        "is_public": "on",
+        "fields-TOTAL_FORMS": 1,
+        "fields-INITIAL_FORMS": 1,
+        "fields-0-id": newer.fields.get().pk,
+        "fields-0-plan": newer.pk,
+        "fields-0-position": 1,
+        "fields-0-title": "Feld",
+        "fields-0-slug": "feld",
+    }
+    assert admin_client.post(change, data).status_code == 302
+    newer.refresh_from_db()
+    assert not newer.is_public and newer.title == "MEP 2028-2032"
+    assert Plan.objects.current() == bielefeld
+
+    newer.make_public(user=admin_user, reason="Vom Rat beschlossen")
+    history = admin_client.get(f"/admin/measures/plan/{newer.pk}/history/").text
+    assert "Vom Rat beschlossen" in history
+    assert "<strong>Öffentlich:</strong>" in history
