@@ -24,7 +24,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, reset: bool, **options) -> None:
-        self._step("Plan", "load_plan", BIELEFELD_PLAN, reset=reset)
+        self._step("Plan", "load_plan", BIELEFELD_PLAN, lines=2, reset=reset)
         # Idempotent: the shipped files change only with a new release.
         self._step("Schulverzeichnis NRW", "import_schools", BIELEFELD_DIRECTORY_FILE)
         self._step(
@@ -38,10 +38,10 @@ class Command(BaseCommand):
             count = plan.schools(timezone.localdate()).count()
             self.stdout.write(f"Schulen des Plans heute: {count}")
 
-    def _step(self, label: str, command: str, *args, **options) -> None:
-        """Run `command` and say in one line what it did: its summary, not its details."""
+    def _step(self, label: str, command: str, *args, lines: int = 1, **options) -> None:
+        """Run `command` and say what it did: its summary `lines`, not its details."""
         output = io.StringIO()
         call_command(command, *args, stdout=output, **options)
-        lines = output.getvalue().strip().splitlines()
-        summary = lines[0].removeprefix(f"{label}: ") if lines else "fertig"
-        self.stdout.write(f"{label}: {summary}")
+        summary = output.getvalue().strip().splitlines()[:lines] or ["fertig"]
+        for line in summary:
+            self.stdout.write(f"{label}: {line.removeprefix(f'{label}: ')}")
