@@ -21,7 +21,7 @@ from bielefeld_digital.pager import Pager, paginate
 from schools.forms import BulkStateForm, MatrixFilterForm, RolloutFilterForm
 from schools.models import RolloutState, School, SchoolRollout, StateChanges
 
-from .forms import EditionForm, MeasureEditForm
+from .forms import EditionForm, MeasureEditForm, StartTrackingForm
 from .models import EditConflict, Edition, Measure, Plan
 from .views import current_plan
 
@@ -108,16 +108,23 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
     measure = measure_for_edit(request, slug)
     scope = measure.field.plan.schools(timezone.localdate())
     filters = RolloutFilterForm(request.GET or None, schools=scope)
+    track_form = StartTrackingForm(request.POST if request.POST.get("action") == "track" else None)
     status, result, touched = 200, None, []
     if request.method == "POST":
         reason = _reason(request, "reason")
-        if request.POST.get("action") == "track":
-            changed = SchoolRollout.objects.start_tracking(measure, user=request.user)
-            messages.success(
-                request,
-                _("„%(measure)s“ wird jetzt pro Schule erfasst (%(count)s Schulen).")
-                % {"measure": measure, "count": changed},
-            )
+        if track_form.is_bound:
+            changed = 0
+            if track_form.is_valid():
+                changed = SchoolRollout.objects.start_tracking(
+                    measure, user=request.user, reason=track_form.cleaned_data["reason"]
+                )
+                messages.success(
+                    request,
+                    _("„%(measure)s“ wird jetzt pro Schule erfasst (%(count)s Schulen).")
+                    % {"measure": measure, "count": changed},
+                )
+            else:
+                status = 422
         elif not measure.tracks_schools:  # switching is a step of its own, with a warning
             changed = None
         else:
@@ -171,6 +178,7 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": rows,
             "pager": pager,
             "updated": updated,
+            "track_form": track_form,
         },
         status=422 if filters.errors else status,
     )
