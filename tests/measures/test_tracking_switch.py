@@ -237,3 +237,23 @@ def test_an_old_snapshot_without_the_tracking_flag_still_compares(bielefeld, sve
                 del measure["tracked"], measure["rollout_ticked"]
     diff = next(d for d in compare(old, new).changed if d.slug == "voip")
     assert diff.tracking_started and diff.old_rollout is None
+
+
+def test_staff_pages_mark_the_reported_count(bielefeld, staff, sven):
+    SchoolRollout.objects.start_tracking(Measure.objects.get(slug=SLUG), user=sven, reason=REASON)
+    assert "36/74 Schulen (gemeldet)" in _text(staff.get("/verwaltung/"))
+    editor = _text(staff.get(f"/verwaltung/massnahmen/{SLUG}/"))
+    assert "36 von 74 Schulen abgeschlossen." in editor and "bisher sind es 0." in editor
+
+
+def test_the_rule_costs_the_public_pages_no_query(
+    bielefeld, sven, client, django_assert_num_queries
+):
+    from tests.measures.test_query_counts import DETAIL_WITH_ROLLOUT_QUERIES, REPORT_QUERIES
+
+    SchoolRollout.objects.start_tracking(Measure.objects.get(slug=SLUG), user=sven, reason=REASON)
+    _tick(3, sven)
+    with django_assert_num_queries(REPORT_QUERIES):
+        assert "36 von 74 Schulen (gemeldet)" in _text(client.get("/"))
+    with django_assert_num_queries(DETAIL_WITH_ROLLOUT_QUERIES):
+        assert "bisher sind es 3." in _text(client.get(PUBLIC))
