@@ -114,9 +114,11 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
         reason = _reason(request, "reason")
         if track_form.is_bound:
             changed = 0
-            if track_form.is_valid():
+            # Once switched, a second click (or a stale page) needs no reason: it
+            # only adds rows for schools new in the scope, and records no switch.
+            if track_form.is_valid() or measure.tracks_schools:
                 changed = SchoolRollout.objects.start_tracking(
-                    measure, user=request.user, reason=track_form.cleaned_data["reason"]
+                    measure, user=request.user, reason=track_form.cleaned_data.get("reason", "")
                 )
                 messages.success(
                     request,

@@ -257,3 +257,11 @@ def test_the_rule_costs_the_public_pages_no_query(
         assert "36 von 74 Schulen (gemeldet)" in _text(client.get("/"))
     with django_assert_num_queries(DETAIL_WITH_ROLLOUT_QUERIES):
         assert "bisher sind es 3." in _text(client.get(PUBLIC))
+
+
+def test_a_second_click_from_a_stale_page_needs_no_reason(bielefeld, staff, sven):
+    SchoolRollout.objects.start_tracking(Measure.objects.get(slug=SLUG), user=sven, reason=REASON)
+    response = staff.post(URL, {"action": "track", "reason": ""}, follow=True)
+    assert response.status_code == 200
+    assert "wird jetzt pro Schule erfasst (0 Schulen)" in response.content.decode()
+    assert Measure.objects.get(slug=SLUG).history.filter(history_change_reason=REASON).count() == 1
