@@ -2,15 +2,16 @@
 
 Digitale Schulplattform has 36 of 74 schools entered. Staff switch it to
 per-school tracking with a reason and tick a school; the public page keeps
-showing the 36 as "gemeldet", says how many are ticked, and its timeline names
-the switch.
+showing the 36 as "gemeldet", says how many are ticked, and its timeline and
+the comparison with the last report name the switch.
 """
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from measures.models import FieldOfAction, Measure
+from measures.models import Edition, FieldOfAction, Measure, Plan
 from schools.models import SchoolRollout
 from tests.browser.axe import assert_accessible
 from tests.browser.test_staff import PASSWORD, log_in
@@ -22,7 +23,12 @@ MEASURE = "digitale-schulplattform"
 def staff_live(bielefeld_live) -> str:
     team = Group.objects.create(name="Team Software")
     FieldOfAction.objects.get(slug="softwareausstattung").responsible_groups.add(team)
-    User.objects.create_user("sven", password=PASSWORD).groups.add(team)
+    user = User.objects.create_user("sven", password=PASSWORD)
+    user.groups.add(team)
+    today = timezone.localdate()
+    Edition.publish(
+        Plan.objects.get(), user=user, date=today, today=today, title="Bericht", slug="bericht"
+    )
     return bielefeld_live
 
 
@@ -64,5 +70,24 @@ def test_switch_keeps_the_reported_count_and_is_in_the_timeline(new_page, staff_
         "Erfassung der Schulen: als Anzahl (36/74 gemeldet) → pro Schule"
     )
     expect(public.locator(".timeline")).to_contain_text("Die Schulen melden ab jetzt einzeln")
+    if javascript:
+        assert_accessible(public)
+
+    # The comparison with the edition from before the switch names it, and a
+    # changed text (issue 9, point 4).
+    measure = Measure.objects.get(slug="voip")
+    Measure.objects.apply_change(
+        measure.pk,
+        expected_version=measure.version,
+        user=User.objects.get(username="sven"),
+        reason="t",
+        description="Telefonie über das Schulnetz.",
+        work_items=measure.work_items + "\nRufnummern portieren",
+    )
+    public.goto(staff_live + "/berichte/vergleich/")
+    comparison = public.locator(".comparison")
+    expect(comparison).to_contain_text("Erfassung pro Schule begonnen (vorher 36/74 gemeldet)")
+    expect(comparison).to_contain_text("Beschreibung ergänzt: „Telefonie über das Schulnetz.“")
+    expect(comparison).to_contain_text("Neues Arbeitspaket: „Rufnummern portieren“")
     if javascript:
         assert_accessible(public)
