@@ -193,6 +193,20 @@ class MeasureEditForm(PortalForm):
         self.conflict = conflict
 
 
+class StartTrackingForm(PortalForm):
+    """The switch to per-school tracking: a change of the measure, with its reason."""
+
+    reason = ReasonField(
+        label=_("Grund der Umstellung"),
+        help_text=_("Wird mit der Umstellung gespeichert und im öffentlichen Verlauf gezeigt."),
+        error_messages={
+            "required": _(
+                "Bitte geben Sie kurz an, warum die Maßnahme ab jetzt pro Schule erfasst wird."
+            )
+        },
+    )
+
+
 class StaffAuthenticationForm(PortalFormMixin, AuthenticationForm):
     pass
 

@@ -1,5 +1,6 @@
 """The plan as data: a plan, its fields of action and their measures."""
 
+import dataclasses
 import datetime
 import itertools
 from dataclasses import dataclass
@@ -451,6 +452,16 @@ class Change:
 class Rollout:
     done: int
     total: int
+    # Set while a measure tracked per school has fewer schools ticked than the
+    # count reported before the switch: `done`/`total` are then that count, the
+    # best we know, and `ticked` the schools ticked so far. Not compared: the
+    # number the public reads is `done` of `total`.
+    ticked: int | None = dataclasses.field(default=None, compare=False)
+
+    @property
+    def is_reported(self) -> bool:
+        """Whether `done` is the count reported before per-school tracking began."""
+        return self.ticked is not None
 
     @property
     def percent(self) -> int:
@@ -537,6 +548,12 @@ class Measure(models.Model):
     original_target_year = models.PositiveSmallIntegerField(null=True, blank=True)
     original_target_quarter = models.PositiveSmallIntegerField(null=True, blank=True)
     postponements = models.PositiveSmallIntegerField(_("Verschiebungen"), default=0)
+    # Set by the switch to per-school tracking (SchoolRollout.objects.start_tracking):
+    # the switch is a change of the measure, so its history, timeline and
+    # comparison show it. Empty for measures tracked before it was recorded.
+    tracked_per_school_since = models.DateField(
+        _("Pro Schule erfasst seit"), null=True, blank=True, editable=False
+    )
     # Optimistic locking: every accepted change increments it; a change made
     # from an older version is refused (see Measure.objects.apply_change).
     version = models.PositiveIntegerField(_("Version"), default=1)
@@ -769,9 +786,16 @@ class Measure(models.Model):
 
     @cached_property
     def rollout(self) -> Rollout | None:
-        """Schools done/total. Tracked per school: done among the plan's schools today,
-        out of all of them (a school without a row is open), so the denominator
-        follows the directory. Otherwise the entered count ("59/74"), as entered.
+        """Schools done/total: the one rule for every page, deck and snapshot.
+
+        Tracked per school: done among the plan's schools today, out of all of
+        them (a school without a row is open), so the denominator follows the
+        directory. Otherwise the entered count ("59/74"), as entered.
+
+        A count entered before the switch to per-school tracking stays the figure,
+        as entered and marked as reported, until the ticked schools reach it:
+        switching how we record progress must not make progress vanish, nor look
+        like a setback. (An administrator corrects an overstated count in the admin.)
 
         The per-school numbers come from `with_school_counts()`; without them this
         costs up to four queries. Cached: fetch the measure anew after a change.
@@ -787,7 +811,12 @@ class Measure(models.Model):
             done = self.school_rollouts.filter(state=RolloutState.DONE, school__in=scope).count()
         else:
             done = self.schools_done
-        return Rollout(done, total) if total else None
+        if not total:
+            return None
+        if self.rollout_total and done < self.rollout_done:
+            # As reported, with its own total: we know no more about it.
+            return Rollout(self.rollout_done, self.rollout_total, ticked=done)
+        return Rollout(done, total)
 
 
 @dataclass
@@ -809,6 +838,8 @@ class ProgressReport:
     rollout: Rollout | None
     rollout_measure_count: int
     shown_count: int
+    # Of the measures in `rollout`, those whose figure is a reported count.
+    rollout_reported_count: int = 0
 
     @classmethod
     def build(
@@ -847,6 +878,7 @@ class ProgressReport:
             else None,
             rollout_measure_count=len(rollouts),
             shown_count=sum(len(items) for _, items in sections),
+            rollout_reported_count=sum(rollout.is_reported for rollout in rollouts),
         )
 
 
@@ -863,6 +895,13 @@ def _rollout_text(record) -> str:
     if record.rollout_total is None:
         return "–"
     return f"{record.rollout_done}/{record.rollout_total}"
+
+
+def _counted_text(record) -> str:
+    """How a measure's rollout was recorded before the switch to per-school tracking."""
+    if record.rollout_total is None:
+        return str(_("als Anzahl"))
+    return str(_("als Anzahl (%(count)s gemeldet)") % {"count": _rollout_text(record)})
 
 
 def _status_text(record) -> str:
@@ -891,6 +930,12 @@ def describe_change(previous, record, *, public: bool = False) -> Change:
         old, new = render(previous), render(record)
         if old != new:
             fields.append(FieldChange(str(label), old, new))
+    if previous.tracked_per_school_since is None and record.tracked_per_school_since is not None:
+        fields.append(
+            FieldChange(
+                str(_("Erfassung der Schulen")), _counted_text(previous), str(_("pro Schule"))
+            )
+        )
     for name in [] if public else ["title", "description", "work_items", "responsible"]:
         old, new = getattr(previous, name), getattr(record, name)
         if old != new:

@@ -55,6 +55,9 @@ def build_snapshot(plan: Plan, today: datetime.date) -> dict:
                 "overdue": measure.is_overdue(today),
                 "responsible": measure.responsible,
                 "rollout": [rollout.done, rollout.total] if rollout else None,
+                # Only while the figure is a count reported before per-school tracking.
+                "rollout_ticked": rollout.ticked if rollout else None,
+                "tracked": measure.tracks_schools,
                 "schools": [
                     _school_state(school, states.get(school.pk))
                     for school in (scope if measure.tracks_schools else [])
@@ -131,6 +134,7 @@ class FrozenMeasure:
     responsible: str
     rollout: Rollout | None
     schools: list[FrozenSchool] = field(default_factory=list)
+    tracks_schools: bool = False
 
     @classmethod
     def from_data(cls, data: dict, field_: FrozenField) -> "FrozenMeasure":
@@ -150,7 +154,9 @@ class FrozenMeasure:
             postponements=data["postponements"],
             is_overdue_today=data["overdue"],
             responsible=data["responsible"],
-            rollout=Rollout(*data["rollout"]) if data["rollout"] else None,
+            rollout=Rollout(*data["rollout"], ticked=data.get("rollout_ticked"))
+            if data["rollout"]
+            else None,
             schools=[
                 FrozenSchool(
                     row["number"],
@@ -161,6 +167,8 @@ class FrozenMeasure:
                 )
                 for row in data["schools"]
             ],
+            # Snapshots before the flag: a tracked measure listed its schools.
+            tracks_schools=data.get("tracked", bool(data["schools"])),
         )
 
     @property
@@ -234,6 +242,11 @@ def quarter_index(target: Target | None) -> int | None:
 
 @dataclass(frozen=True)
 class MeasureDiff:
+    """What changed in one measure between two snapshots; the one place that knows.
+
+    The comparison page and the decks render it; new facts are new fields.
+    """
+
     title: str
     slug: str
     old_title: str = ""
@@ -245,6 +258,20 @@ class MeasureDiff:
     old_rollout: Rollout | None = None
     new_rollout: Rollout | None = None
     newly_overdue: bool = False
+    # Per-school tracking began in between; `old_rollout` is the count before.
+    tracking_started: bool = False
+    old_description: str = ""
+    new_description: str = ""
+    work_items_added: tuple[str, ...] = ()
+    work_items_removed: tuple[str, ...] = ()
+
+    @property
+    def description_changed(self) -> bool:
+        return self.old_description != self.new_description
+
+    @property
+    def work_items_changed(self) -> bool:
+        return bool(self.work_items_added or self.work_items_removed)
 
     @property
     def renamed(self) -> bool:
@@ -333,6 +360,12 @@ def _diff(old: FrozenMeasure, new: FrozenMeasure) -> MeasureDiff | None:
         old_rollout=old.rollout,
         new_rollout=new.rollout,
         newly_overdue=new.is_overdue_today and not old.is_overdue_today,
+        tracking_started=new.tracks_schools and not old.tracks_schools,
+        old_description=old.description,
+        new_description=new.description,
+        # Items in their order; one reworded is one removed and one added.
+        work_items_added=tuple(i for i in new.work_item_list if i not in old.work_item_list),
+        work_items_removed=tuple(i for i in old.work_item_list if i not in new.work_item_list),
     )
     interesting = (
         diff.renamed
@@ -340,5 +373,8 @@ def _diff(old: FrozenMeasure, new: FrozenMeasure) -> MeasureDiff | None:
         or diff.target_moved
         or old.rollout != new.rollout
         or diff.newly_overdue
+        or diff.tracking_started
+        or diff.description_changed
+        or diff.work_items_changed
     )
     return diff if interesting else None

@@ -34,7 +34,13 @@ from schools.forms import (
 )
 from schools.models import RolloutState, School, SchoolRollout, StateChanges
 
-from .forms import EditionForm, MeasureEditForm, StaffPasswordResetForm, StaffSetPasswordForm
+from .forms import (
+    EditionForm,
+    MeasureEditForm,
+    StaffPasswordResetForm,
+    StaffSetPasswordForm,
+    StartTrackingForm,
+)
 from .models import EditConflict, Edition, Measure, Plan
 from .views import current_plan
 
@@ -215,15 +221,24 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
     scope = measure.field.plan.schools(timezone.localdate())
     filters = RolloutFilterForm(request.GET or None, schools=scope)
     reason = ChecklistReasonForm(request.POST if request.method == "POST" else None)
+    track_form = StartTrackingForm(request.POST if request.POST.get("action") == "track" else None)
     status, result, touched, kept = 200, None, [], None
     if request.method == "POST":
-        if request.POST.get("action") == "track":
-            changed = SchoolRollout.objects.start_tracking(measure, user=request.user)
-            messages.success(
-                request,
-                _("„%(measure)s“ wird jetzt pro Schule erfasst (%(count)s Schulen).")
-                % {"measure": measure, "count": changed},
-            )
+        if track_form.is_bound:
+            changed = 0
+            # Once switched, a second click (or a stale page) needs no reason: it
+            # only adds rows for schools new in the scope, and records no switch.
+            if track_form.is_valid() or measure.tracks_schools:
+                changed = SchoolRollout.objects.start_tracking(
+                    measure, user=request.user, reason=track_form.cleaned_data.get("reason", "")
+                )
+                messages.success(
+                    request,
+                    _("„%(measure)s“ wird jetzt pro Schule erfasst (%(count)s Schulen).")
+                    % {"measure": measure, "count": changed},
+                )
+            else:
+                status = 422
         elif not measure.tracks_schools:  # switching is a step of its own, with a warning
             messages.error(
                 request,
@@ -289,6 +304,7 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
             "updated": updated,
             "reason": reason,
             "kept": kept,
+            "track_form": track_form,
         },
         status=422 if filters.errors else status,
     )

@@ -537,21 +537,36 @@ class SchoolRolloutQuerySet(models.QuerySet):
         rows = self.filter(measure__in=[m.pk for m in measures], school__in=[s.pk for s in schools])
         return {(row.measure_id, row.school_id): row for row in rows}
 
-    def start_tracking(self, measure, *, user) -> int:
-        """Track `measure` per school: an open row at every school of its plan's scope."""
+    def start_tracking(self, measure, *, user, reason: str = "") -> int:
+        """Track `measure` per school: an open row at every school of its plan's scope.
+
+        The count entered so far stays on the measure: `Measure.rollout` shows it,
+        marked as reported, until the ticked schools reach it. The switch is a
+        change of the measure too (user, reason, a new version), so its timeline,
+        the comparison and an editor's conflict check see it. Returns the rows made.
+        """
         plan = measure.field.plan
         with transaction.atomic():
-            _lock(measure)
+            # Locks the measure (see _lock): two switches at once wait for each
+            # other, and the second finds the rows and the switch already made.
+            measure = type(measure).objects.select_for_update().get(pk=measure.pk)
+            was_tracked = self.filter(measure=measure).exists()
             rows = [
                 SchoolRollout(measure=measure, school=school)
                 for school in plan.schools(timezone.localdate()).exclude(rollouts__measure=measure)
             ]
-            # The public timeline shows the reason: in the plan's language.
-            with translation.override(plan.language):
-                reason = str(_("Erfassung pro Schule begonnen"))
+            if not reason:  # the public timeline shows it: in the plan's language
+                with translation.override(plan.language):
+                    reason = str(_("Erfassung pro Schule begonnen"))
             bulk_create_with_history(
                 rows, SchoolRollout, default_user=user, default_change_reason=reason
             )
+            if rows and not was_tracked:
+                measure.tracked_per_school_since = timezone.localdate()
+                measure.version += 1
+                measure._history_user = user
+                measure._change_reason = reason
+                measure.save(update_fields=["tracked_per_school_since", "version"])
         return len(rows)
 
     def set_states(

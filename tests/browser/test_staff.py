@@ -32,6 +32,10 @@ def staff_live(bielefeld_live) -> str:
     School.objects.all().delete()
     for name in ["Grundschule Am Wald", "Gymnasium Mitte", "Realschule Nord"]:
         make_school(name=name, school_form="02", school_form_name="Grundschule", district="Mitte")
+    # Without the count entered before (36/74): the figure is the ticks alone. A
+    # count entered before stays the figure until the ticks reach it
+    # (tests/browser/test_tracking_switch.py).
+    Measure.objects.filter(slug=MEASURE).update(rollout_done=None, rollout_total=None)
     SchoolRollout.objects.start_tracking(Measure.objects.get(slug=MEASURE), user=user)
     return bielefeld_live
 

@@ -365,3 +365,5 @@ def test_switching_to_per_school_tracking_twice_at_once_makes_one_row_per_school
     )
     assert sorted(results) == [0, 5]
     assert SchoolRollout.objects.filter(measure=measure).count() == 5
+    # ... and one switch in the measure's history: the second found it made.
+    assert measure.history.filter(tracked_per_school_since__isnull=False).count() == 1
