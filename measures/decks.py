@@ -470,11 +470,56 @@ def _schools(diff: MeasureDiff) -> str | None:
     return f"{_('Schulen')}: {diff.old_rollout} → {diff.new_rollout} ({change})"
 
 
+def _tracking(diff: MeasureDiff) -> str | None:
+    if not diff.tracking_started:
+        return None
+    if diff.old_rollout:
+        return _("Erfassung pro Schule begonnen (vorher %(count)s gemeldet)") % {
+            "count": diff.old_rollout
+        }
+    return _("Erfassung pro Schule begonnen")
+
+
+def _description(diff: MeasureDiff) -> str | None:
+    if not diff.description_changed:
+        return None
+    if not diff.new_description:
+        return _("Beschreibung entfernt")
+    label = _("Beschreibung ergänzt") if not diff.old_description else _("Beschreibung geändert")
+    return f"{label}: „{diff.new_description}“"
+
+
+def _quoted(items: tuple[str, ...]) -> str:
+    return ", ".join(f"„{item}“" for item in items)
+
+
+def _work_items(diff: MeasureDiff) -> str | None:
+    texts = []
+    if diff.work_items_added:
+        label = ngettext("Neues Arbeitspaket", "Neue Arbeitspakete", len(diff.work_items_added))
+        texts.append(f"{label}: {_quoted(diff.work_items_added)}")
+    if diff.work_items_removed:
+        label = ngettext(
+            "Entfallenes Arbeitspaket", "Entfallene Arbeitspakete", len(diff.work_items_removed)
+        )
+        texts.append(f"{label}: {_quoted(diff.work_items_removed)}")
+    return "; ".join(texts) or None
+
+
 def _overdue(diff: MeasureDiff) -> str | None:
     return _("neu überfällig") if diff.newly_overdue else None
 
 
-CHANGE_TEXTS = [_renamed, _status, _target, _schools, _overdue]
+CHANGE_TEXTS = [
+    _renamed,
+    _status,
+    _target,
+    _tracking,
+    _schools,
+    _description,
+    _work_items,
+    _overdue,
+]
 
 
 def change_groups(comparison) -> list[ChangeGroup]:
@@ -578,10 +623,11 @@ def _cover(
 
 def rollout_text(measure: FrozenMeasure) -> str:
     rollout = measure.rollout
-    return _("%(done)s von %(total)s Schulen abgeschlossen") % {
+    text = _("%(done)s von %(total)s Schulen abgeschlossen") % {
         "done": rollout.done,
         "total": rollout.total,
     }
+    return f"{text} {_('(gemeldet)')}" if rollout.is_reported else text
 
 
 def target_text(measure: FrozenMeasure) -> str:

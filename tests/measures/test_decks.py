@@ -693,3 +693,35 @@ def test_the_edition_before_is_the_one_listed_after_it(bielefeld):
     first.withdraw(user=first.published_by, reason="Doppelt")
     assert second.previous() == may
     assert list(bielefeld.editions.published()) == [second, may]
+
+
+def test_the_changes_page_names_text_changes_and_the_switch_to_per_school_tracking(
+    bielefeld, client
+):
+    from django.contrib.auth.models import User
+
+    from schools.models import SchoolRollout
+
+    _publish(bielefeld, "mai-2023", "Bericht Mai 2023", TODAY)
+    platform = _measure("Digitale Schulplattform")
+    platform.description = "Eine Plattform für alle Schulen."
+    platform.work_items = "Ausschreibung\nSchulungen"
+    platform.save()
+    SchoolRollout.objects.start_tracking(
+        platform, user=User.objects.get(username="petra"), reason="Jetzt pro Schule"
+    )
+
+    pdf = PdfReader(io.BytesIO(client.get("/bericht.pdf").content))
+    text = squeeze(pdf.pages[2].extract_text())
+    assert squeeze("Erfassung pro Schule begonnen (vorher 36/74 gemeldet)") in text
+    assert squeeze("Beschreibung ergänzt: „Eine Plattform für alle Schulen.“") in text
+    assert squeeze("Neue Arbeitspakete: „Ausschreibung“, „Schulungen“") in text
+    # The reported count stays the public figure, marked as such, in the deck too.
+    box = squeeze(field_page_with(pdf, "Digitale Schulplattform"))
+    assert squeeze("36 von 74 Schulen abgeschlossen (gemeldet)") in box
+    slides = Presentation(io.BytesIO(client.get("/bericht.pptx").content)).slides
+    texts = [
+        shape.text_frame.text for slide in slides for shape in slide.shapes if shape.has_text_frame
+    ]
+    assert "36 von 74 Schulen abgeschlossen (gemeldet)" in texts
+    assert any("Erfassung pro Schule begonnen (vorher 36/74 gemeldet)" in text for text in texts)
