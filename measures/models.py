@@ -436,6 +436,9 @@ class FieldChange:
     label: str
     old: str
     new: str
+    # "de" when the label is school names from the directory: German proper
+    # names on an English page too. "" means the page's language.
+    label_lang: str = ""
 
 
 @dataclass(frozen=True)
@@ -717,9 +720,9 @@ class Measure(models.Model):
                     reason=reason,
                     fields=[
                         FieldChange(
-                            _schools_label([record.school.name for record in records]),
-                            str(RolloutState(before).label),
-                            str(RolloutState(after).label),
+                            **_schools_label([record.school.name for record in records]),
+                            old=str(RolloutState(before).label),
+                            new=str(RolloutState(after).label),
                         )
                     ],
                 )
@@ -908,11 +911,11 @@ def _status_text(record) -> str:
     return str(Status(record.status).label) if record.status else str(NO_STATUS_LABEL)
 
 
-def _schools_label(names: list[str]) -> str:
-    """A school's name, up to three names, or how many schools."""
+def _schools_label(names: list[str]) -> dict[str, str]:
+    """A school's name, up to three names, or how many schools; with its language."""
     if len(names) <= 3:
-        return ", ".join(sorted(names))
-    return _("%(count)s Schulen") % {"count": len(names)}
+        return {"label": ", ".join(sorted(names)), "label_lang": "de"}
+    return {"label": _("%(count)s Schulen") % {"count": len(names)}}
 
 
 def describe_change(previous, record, *, public: bool = False) -> Change:

@@ -75,3 +75,15 @@ def test_the_matrix_and_the_checklist_mark_the_schools(english, school):
         assert german(html, school.name), url
         assert german(html, school.school_form_name) and german(html, school.district), url
         assert re.search(r'<option value="Mitte"[^>]*lang="de"', html), url
+
+
+def test_the_public_timeline_marks_school_names_and_reasons(english, school):
+    measure = Measure.objects.get(slug=MEASURE)
+    user = User.objects.create_user("ada")
+    SchoolRollout.objects.set_states(
+        measure, {school: "done"}, user=user, reason="Abnahme durch das Amt"
+    )
+    html = english.get(f"/massnahmen/{MEASURE}/").content.decode()
+    name = re.escape(school.name)
+    assert re.search(rf'<li><span lang="de">{name}</span>: open → completed', html)
+    assert '<span lang="de">Abnahme durch das Amt</span>' in html
