@@ -9,7 +9,8 @@ import logging
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
+from django.contrib.admin import ActionLocation, helpers
+from django.contrib.admin.utils import display_for_field, label_for_field
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
@@ -23,10 +24,19 @@ from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from schools.models import SchoolRollout
 
-from .models import EDIT_ALL_PERMISSION, Edition, FieldOfAction, Measure, Plan, Status
+from .models import (
+    EDIT_ALL_PERMISSION,
+    NO_STATUS_LABEL,
+    Edition,
+    FieldOfAction,
+    Measure,
+    Plan,
+    Status,
+)
 from .targets import Target
 
 # The reasons stored with admin changes. They are data (shown in the measure's
@@ -44,11 +54,50 @@ admin.site.site_title = _("Schuldigital-Monitor")
 admin.site.index_title = _("Administration")
 
 
+class LabelledChanges(HistoricalRecordContextHelper):
+    """A history entry's old and new values as the change form shows them.
+
+    simple_history prints the stored values ("in_progress → waiting"); administrators
+    read the labels ("In Bearbeitung → Wartend"), dates in German and "Ja"/"Nein".
+    """
+
+    def __init__(self, *args, blank_labels: dict, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.blank_labels = blank_labels
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if field.many_to_many:
+            return super().prepare_delta_change_value(change, value)
+        if value in field.empty_values:
+            return self.blank_labels.get(change.field, "–")
+        if isinstance(field, models.BooleanField):
+            return _gettext("Ja") if value else _gettext("Nein")
+        return display_for_field(value, field, "–")
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
     """Records who changed what in the admin, and why, for the object and its inlines."""
 
     # simple_history's own list has an inline style, which the CSP refuses.
     object_history_list_template = "admin/simple_history_list.html"
+    # What an empty value means, where "–" would say too little.
+    history_blank_labels: dict = {}
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return LabelledChanges(
+            self.model, historical_record, blank_labels=self.history_blank_labels
+        )
+
+    def history_view(self, request, object_id, extra_context=None):
+        # The column headings as the change list shows them, not the attribute names.
+        columns = [
+            (name, label_for_field(name, self.model, self))
+            for name in self.get_history_list_display(request)
+        ]
+        return super().history_view(
+            request, object_id, {"history_columns": columns, **(extra_context or {})}
+        )
 
     def get_history_queryset(self, request, history_manager, pk_name, object_id):
         # simple_history calls select_related() without names for models without
@@ -196,6 +245,28 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+# The value that stands for "no status" where an empty value already means
+# "nothing chosen" (a filter's "Alle", a select's placeholder).
+NO_STATUS = "ohne"
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """The statuses and "Ohne Status": Django's choices filter offers no blank value."""
+
+    title = _("Status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [*Status.choices, (NO_STATUS, NO_STATUS_LABEL)]
+
+    def queryset(self, request, queryset):
+        if self.value() == NO_STATUS:
+            return queryset.filter(status="")
+        if self.value() in Status.values:
+            return queryset.filter(status=self.value())
+        return queryset
+
+
 TARGET_HELP = _("z. B. „Q3 2025“, „2026“, „2024 ff.“, „wird noch bekanntgegeben“, „Laufend“")
 
 
@@ -295,10 +366,12 @@ def conflict_message(current: Measure, loaded: int) -> str:
 
 
 class SetStatusForm(forms.Form):
+    # Nothing is preselected: one careless click must not wipe the status of every
+    # selected measure. "Ohne Status" is a deliberate choice of its own.
     status = forms.ChoiceField(
         label=_("Neuer Status"),
-        required=False,
-        choices=[*Status.choices, ("", _("Ohne Status"))],
+        choices=[("", _("– Bitte wählen –")), *Status.choices, (NO_STATUS, NO_STATUS_LABEL)],
+        error_messages={"required": _("Bitte wählen Sie den neuen Status.")},
     )
     reason = forms.CharField(
         label=_("Grund der Änderung"),
@@ -306,6 +379,10 @@ class SetStatusForm(forms.Form):
         initial=REASON_BULK,
         help_text=_("Wird mit jeder Änderung gespeichert und im öffentlichen Verlauf gezeigt."),
     )
+
+    def clean_status(self) -> str:
+        status = self.cleaned_data["status"]
+        return "" if status == NO_STATUS else status
 
 
 class SchoolRolloutInline(admin.TabularInline):
@@ -353,7 +430,7 @@ class MeasureAdmin(HistoryAdmin):
     list_filter = [
         "field__plan",
         "field",
-        "status",
+        StatusFilter,
         OverdueFilter,
         "target_year",
         "target_kind",
@@ -392,7 +469,8 @@ class MeasureAdmin(HistoryAdmin):
     ]
     inlines = [SchoolRolloutInline]
     actions = ["set_status"]
-    history_list_display = ["status"]
+    history_list_display = ["status_label"]
+    history_blank_labels = {"status": NO_STATUS_LABEL, "target_kind": _("nicht festgelegt")}
 
     def get_fieldsets(self, request, obj=None):
         """View only (another group's measure): no form-only fields to render."""
@@ -430,6 +508,11 @@ class MeasureAdmin(HistoryAdmin):
     @admin.display(description=_("Abschluss"), ordering="target_year")
     def target_display(self, measure: Measure) -> str:
         return measure.target.label if measure.target else "–"
+
+    @admin.display(description=_("Status"))
+    def status_label(self, record) -> str:
+        """The status of a measure or of one of its historical records, as a label."""
+        return record.get_status_display() if record.status else NO_STATUS_LABEL
 
     @admin.display(description=_("Ursprünglicher Abschluss"))
     def original_target_display(self, measure: Measure) -> str:
@@ -496,6 +579,7 @@ class MeasureAdmin(HistoryAdmin):
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
                 "media": self.media + form.media,
             },
+            status=422 if form.is_bound else 200,
         )
 
     def apply_status(self, request, queryset, status: str, reason: str) -> int:
@@ -642,6 +726,9 @@ class PortalUserAdmin(UserAdmin):
         )
 
 
+WITHDRAW_PERMISSION = "measures.withdraw_edition"
+
+
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("Grund für das Zurückziehen"), max_length=300)
 
@@ -679,10 +766,35 @@ class EditionAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # an edition is withdrawn, never deleted
 
+    def get_action_choices(
+        self, request, default_choices=None, action_location=ActionLocation.CHANGE_LIST
+    ):
+        """Offer "Zurückziehen" only to those allowed; a posted attempt is still refused."""
+        choices = super().get_action_choices(request, default_choices, action_location)
+        if request.user.has_perm(WITHDRAW_PERMISSION):
+            return choices
+        return [(name, label) for name, label in choices if name != "withdraw"]
+
+    def response_action(self, request, queryset, action_location=ActionLocation.CHANGE_LIST):
+        # Before the admin's own check, which would refuse the action unknown to
+        # the user's menu silently: a withdrawal without the permission is logged.
+        if request.POST.get("action") == "withdraw":
+            self.check_may_withdraw(request)
+        return super().response_action(request, queryset, action_location)
+
+    def check_may_withdraw(self, request) -> None:
+        """Withdrawing is a permission of its own; a refusal goes to the security log."""
+        if not request.user.has_perm(WITHDRAW_PERMISSION):
+            security_log.warning(
+                "Zugriff verweigert: %s wollte Berichtsausgaben zurückziehen (%s)",
+                request.user.get_username(),
+                ", ".join(request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)),
+            )
+            raise PermissionDenied
+
     @admin.action(description=_("Zurückziehen …"))
     def withdraw(self, request, queryset):
-        if not request.user.is_superuser:
-            raise PermissionDenied  # only an administrator withdraws an edition
+        self.check_may_withdraw(request)
         form = WithdrawForm(request.POST if "reason" in request.POST else None)
         if form.is_valid():
             for edition in queryset.filter(withdrawn_at__isnull=True):

@@ -273,10 +273,14 @@ def test_publishing_with_bad_input_is_refused_in_german(bielefeld, publisher, da
     assert Edition.objects.count() == 1
 
 
-def test_only_an_administrator_withdraws_and_it_is_logged(bielefeld, publisher, caplog):
+def test_only_who_may_withdraw_withdraws_and_it_is_logged(bielefeld, publisher, caplog):
     edition = _publish(bielefeld, publisher)
     staff = User.objects.create_user("sam", password="x" * 20, is_staff=True)
-    staff.user_permissions.add(*Permission.objects.filter(codename__endswith="_edition"))
+    staff.user_permissions.add(
+        *Permission.objects.filter(codename__endswith="_edition").exclude(
+            codename="withdraw_edition"
+        )
+    )
     data = {"action": "withdraw", "_selected_action": [edition.pk], "reason": "Zahlen falsch"}
     client = Client()
     client.force_login(staff)

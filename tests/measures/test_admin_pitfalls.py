@@ -1,0 +1,199 @@
+"""Admin pitfalls before going live: the bulk status needs an explicit choice,
+"Ohne Status" can be filtered, the history speaks in labels, withdrawing an
+edition is a permission of its own, and no English is left in the German admin."""
+
+import datetime
+import logging
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.test import Client
+
+from measures.models import Edition, Measure, Status
+from schools.models import RolloutState, SchoolRollout
+from tests.factories import make_field, make_measure, make_plan, make_school
+
+CHANGELIST = "/admin/measures/measure/"
+
+
+@pytest.fixture
+def measures(db) -> list[Measure]:
+    field = make_field(make_plan())
+    return [
+        make_measure(field, target="Q1 2025", status=Status.IN_PROGRESS),
+        make_measure(field, status=Status.WAITING),
+        make_measure(field),  # no status yet
+    ]
+
+
+def _set_status(client, measures, **data):
+    return client.post(
+        CHANGELIST,
+        {
+            "action": "set_status",
+            "_selected_action": [measure.pk for measure in measures],
+            "apply": "Status setzen",
+            "reason": "Sammeländerung im Admin",
+            **data,
+        },
+    )
+
+
+def test_the_bulk_status_form_preselects_nothing(admin_client, measures):
+    response = admin_client.post(
+        CHANGELIST,
+        {"action": "set_status", "_selected_action": [m.pk for m in measures], "index": 0},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<option value="" selected>– Bitte wählen –</option>' in html
+    assert '<option value="ohne">Ohne Status</option>' in html
+
+
+@pytest.mark.parametrize("data", [{}, {"status": ""}])
+def test_a_bulk_status_without_a_choice_is_refused_and_changes_nothing(
+    admin_client, measures, data
+):
+    response = _set_status(admin_client, measures, **data)
+    assert response.status_code == 422
+    assert "Bitte wählen Sie den neuen Status." in response.content.decode()
+    assert [Measure.objects.get(pk=m.pk).status for m in measures] == [
+        Status.IN_PROGRESS,
+        Status.WAITING,
+        "",
+    ]
+    assert all(Measure.objects.get(pk=m.pk).version == m.version for m in measures)
+
+
+def test_an_unknown_bulk_status_is_refused(admin_client, measures):
+    response = _set_status(admin_client, measures, status="kaputt")
+    assert response.status_code == 422
+    assert Measure.objects.get(pk=measures[0].pk).status == Status.IN_PROGRESS
+
+
+def test_ohne_status_is_a_deliberate_choice(admin_client, measures):
+    response = _set_status(admin_client, measures[:2], status="ohne")
+    assert response.status_code == 302
+    assert {Measure.objects.get(pk=m.pk).status for m in measures} == {""}
+
+
+def test_the_status_filter_offers_ohne_status(admin_client, measures):
+    response = admin_client.get(CHANGELIST)
+    assert "?status=ohne" in response.content.decode()
+    listed = admin_client.get(CHANGELIST + "?status=ohne").context["cl"].result_list
+    assert [m.pk for m in listed] == [measures[2].pk]
+    listed = admin_client.get(CHANGELIST + "?status=waiting").context["cl"].result_list
+    assert [m.pk for m in listed] == [measures[1].pk]
+    assert len(admin_client.get(CHANGELIST).context["cl"].result_list) == 3
+
+
+def test_the_history_shows_labels_not_stored_values(admin_client, admin_user, measures):
+    measure = measures[0]
+    changed = Measure.objects.apply_change(
+        measure.pk,
+        expected_version=measure.version,
+        user=admin_user,
+        reason="Lieferung verzögert",
+        status=Status.WAITING,
+    )
+    Measure.objects.apply_change(
+        measure.pk,
+        expected_version=changed.version,
+        user=admin_user,
+        reason="Zurückgesetzt",
+        status="",
+    )
+    html = admin_client.get(f"{CHANGELIST}{measure.pk}/history/").content.decode()
+    assert "In Bearbeitung &nbsp;&rarr;&nbsp;&nbsp;Wartend" in html
+    assert "Wartend &nbsp;&rarr;&nbsp;&nbsp;Ohne Status" in html
+    assert "in_progress" not in html and "waiting" not in html
+    # The status column: its heading and the label of each version.
+    assert '<th scope="col">Status</th>' in html and "status_label" not in html
+    assert "<td>Ohne Status</td>" in html and "<td>In Bearbeitung</td>" in html
+
+
+def test_the_rollout_history_shows_the_state_label(admin_client, admin_user, measures):
+    row = SchoolRollout.objects.create(measure=measures[0], school=make_school())
+    row._history_user = admin_user
+    row.state = RolloutState.DONE
+    row.date = datetime.date(2025, 3, 4)
+    row.save()
+    html = admin_client.get(f"/admin/schools/schoolrollout/{row.pk}/history/").content.decode()
+    assert f"{RolloutState.OPEN.label} &nbsp;&rarr;&nbsp;&nbsp;{RolloutState.DONE.label}" in html
+    assert "– &nbsp;&rarr;&nbsp;&nbsp;4. März 2025" in html
+    assert f">{RolloutState.DONE.value}<" not in html
+
+
+# --- Withdrawing an edition ---------------------------------------------------
+
+
+@pytest.fixture
+def edition(db) -> Edition:
+    plan = make_plan()
+    make_measure(make_field(plan), status=Status.DONE)
+    today = datetime.date.today()
+    return Edition.publish(
+        plan,
+        user=User.objects.create_user("petra"),
+        date=today,
+        today=today,
+        title="Bericht März",
+        slug="bericht-maerz",
+    )
+
+
+def _staff(*codenames: str) -> Client:
+    user = User.objects.create_user("sam", password="x" * 20, is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _warnings(caplog) -> list[logging.LogRecord]:
+    return [
+        r for r in caplog.records if r.name == "portal.security" and r.levelno >= logging.WARNING
+    ]
+
+
+WITHDRAW = {"action": "withdraw", "reason": "Zahlen falsch"}
+
+
+def test_without_the_permission_withdrawing_is_refused_and_logged(edition, caplog):
+    client = _staff("view_edition", "publish_edition")
+    changelist = client.get("/admin/measures/edition/").content.decode()
+    assert 'value="withdraw"' not in changelist  # not offered
+    with caplog.at_level(logging.WARNING, logger="portal.security"):
+        response = client.post(
+            "/admin/measures/edition/", {**WITHDRAW, "_selected_action": [edition.pk]}
+        )
+    assert response.status_code == 403
+    assert Edition.objects.published().count() == 1
+    [record] = _warnings(caplog)
+    assert "zurückziehen" in record.getMessage() and "sam" in record.getMessage()
+
+
+def test_with_the_permission_a_staff_member_withdraws_with_a_reason(edition, caplog):
+    client = _staff("view_edition", "withdraw_edition")
+    assert 'value="withdraw"' in client.get("/admin/measures/edition/").content.decode()
+    selected = {"_selected_action": [edition.pk]}
+    form = client.post("/admin/measures/edition/", {**WITHDRAW, **selected, "reason": ""})
+    assert form.status_code == 200 and "Grund für das Zurückziehen" in form.content.decode()
+    assert Edition.objects.published().count() == 1
+    with caplog.at_level(logging.WARNING, logger="portal.security"):
+        response = client.post("/admin/measures/edition/", {**WITHDRAW, **selected})
+    assert response.status_code == 302
+    edition.refresh_from_db()
+    assert edition.withdrawn_by.username == "sam"
+    assert edition.withdrawal_reason == "Zahlen falsch"
+    [record] = _warnings(caplog)
+    assert "Bericht zurückgezogen" in record.getMessage()
+    assert "sam" in record.getMessage() and "Zahlen falsch" in record.getMessage()
+
+
+def test_a_superuser_still_withdraws(edition, admin_client):
+    response = admin_client.post(
+        "/admin/measures/edition/", {**WITHDRAW, "_selected_action": [edition.pk]}
+    )
+    assert response.status_code == 302
+    assert not Edition.objects.published().exists()
