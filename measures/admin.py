@@ -28,6 +28,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from schools.models import SchoolRollout
 
+from .forms import NO_STATUS
 from .models import (
     EDIT_ALL_PERMISSION,
     NO_STATUS_LABEL,
@@ -243,11 +244,6 @@ class OverdueFilter(admin.SimpleListFilter):
         if self.value() == "nein":
             return queryset.exclude(pk__in=overdue)
         return queryset
-
-
-# The value that stands for "no status" where an empty value already means
-# "nothing chosen" (a filter's "Alle", a select's placeholder).
-NO_STATUS = "ohne"
 
 
 class StatusFilter(admin.SimpleListFilter):

@@ -221,6 +221,8 @@ class EditionForm(PortalForm):
     preface = forms.CharField(
         label=_("Vorwort"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
+    # The digest of the previewed snapshot (reports.snapshot_fingerprint).
+    fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, plan: Plan, **kwargs) -> None:
         self.plan = plan

@@ -3,11 +3,13 @@
 edition is a permission of its own, and no English is left in the German admin."""
 
 import datetime
+import io
 import logging
 
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.test import Client
+from pypdf import PdfReader
 
 from measures.models import Edition, Measure, Status
 from schools.models import RolloutState, SchoolRollout
@@ -197,3 +199,135 @@ def test_a_superuser_still_withdraws(edition, admin_client):
     )
     assert response.status_code == 302
     assert not Edition.objects.published().exists()
+
+
+# --- Publishing an edition after a preview --------------------------------------
+
+PUBLISH = "/verwaltung/berichte/neu/"
+PREVIEW_PDF = "/verwaltung/berichte/neu/vorschau.pdf"
+
+
+@pytest.fixture
+def publisher(db) -> Client:
+    user = User.objects.create_user("petra", password="x" * 20)
+    user.user_permissions.add(Permission.objects.get(codename="publish_edition"))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _entered(**values) -> dict:
+    return {
+        "title": "Bericht Schulausschuss",
+        "date": datetime.date.today().strftime("%d.%m.%Y"),
+        "reference": "Drucksache 12/2025",
+        "preface": "Erster Absatz.\r\n\r\nZweiter Absatz.",
+        **values,
+    }
+
+
+def test_the_form_leads_to_a_preview_that_saves_nothing(bielefeld, publisher):
+    form = publisher.get(PUBLISH).content.decode()
+    assert "Vorschau anzeigen" in form and "Jetzt veröffentlichen" not in form
+
+    response = publisher.post(PUBLISH, {**_entered(), "schritt": "vorschau"})
+
+    assert response.status_code == 200
+    assert not Edition.objects.exists()
+    html = response.content.decode()
+    assert "Vorschau – noch nicht veröffentlicht" in html
+    assert "<title>Vorschau: Bericht Schulausschuss" in html
+    # The edition's page as published: header, preface, summary and the measures.
+    assert '<h1 class="kern-heading-large" lang="de">Bericht Schulausschuss</h1>' in html
+    assert "Drucksache 12/2025" in html and "<p>Zweiter Absatz.</p>" in html
+    assert "Bielefelder Klassenzimmerstandard" in html and "59 von 74 Schulen" in html
+    # The entered values travel on as hidden fields, with the snapshot's fingerprint.
+    assert 'type="hidden" name="title" value="Bericht Schulausschuss"' in html
+    assert response.context["fingerprint"] in html
+    assert "Jetzt veröffentlichen" in html and 'value="aendern"' in html
+    assert f'action="{PREVIEW_PDF}"' in html or f'formaction="{PREVIEW_PDF}"' in html
+
+
+def test_the_preview_is_built_like_the_published_edition(bielefeld, publisher):
+    preview = publisher.post(PUBLISH, {**_entered(), "schritt": "vorschau"})
+    fingerprint = preview.context["fingerprint"]
+    response = publisher.post(
+        PUBLISH, {**_entered(), "schritt": "veroeffentlichen", "fingerprint": fingerprint}
+    )
+    assert response.status_code == 302
+    edition = Edition.objects.get()
+    assert edition.snapshot == preview.context["edition"].snapshot
+    assert (edition.title, edition.reference) == ("Bericht Schulausschuss", "Drucksache 12/2025")
+    assert edition.preface == "Erster Absatz.\r\n\r\nZweiter Absatz."
+
+
+def test_publishing_is_refused_when_the_plan_changed_since_the_preview(bielefeld, publisher):
+    preview = publisher.post(PUBLISH, {**_entered(), "schritt": "vorschau"})
+    measure = Measure.objects.get(slug="digitale-schulplattform")
+    Measure.objects.apply_change(
+        measure.pk,
+        expected_version=measure.version,
+        user=User.objects.get(username="petra"),
+        reason="Neue Zahl",
+        rollout_done=40,
+    )
+    data = {**_entered(), "schritt": "veroeffentlichen"}
+    response = publisher.post(PUBLISH, {**data, "fingerprint": preview.context["fingerprint"]})
+    assert response.status_code == 409
+    assert not Edition.objects.exists()
+    html = response.content.decode()
+    assert "hat sich seit der Vorschau geändert" in html and "40 von 74 Schulen" in html
+    # Without having seen a preview at all: the preview first.
+    assert publisher.post(PUBLISH, data).status_code == 409
+    assert not Edition.objects.exists()
+    # From the new preview, publishing works.
+    response = publisher.post(PUBLISH, {**data, "fingerprint": response.context["fingerprint"]})
+    assert response.status_code == 302 and Edition.objects.count() == 1
+
+
+def test_back_from_the_preview_the_form_keeps_the_entries(bielefeld, publisher):
+    response = publisher.post(PUBLISH, {**_entered(), "schritt": "aendern"})
+    assert response.status_code == 200
+    assert 'value="Bericht Schulausschuss"' in response.content.decode()
+    assert not Edition.objects.exists()
+
+
+def test_a_preview_with_bad_input_is_refused_in_german(bielefeld, publisher):
+    response = publisher.post(PUBLISH, {**_entered(date="31.02.2025"), "schritt": "vorschau"})
+    assert response.status_code == 422
+    assert "Bitte ein gültiges Datum eingeben." in response.content.decode()
+
+
+def test_the_preview_pdf_is_marked_and_saves_nothing(bielefeld, publisher):
+    response = publisher.post(PREVIEW_PDF, _entered())
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="vorschau-bericht-schulausschuss.pdf"'
+    )
+    assert response.content.startswith(b"%PDF")
+    text = _pdf_text(response.content)
+    assert "Vorschau – noch nicht veröffentlicht · Drucksache 12/2025" in text
+    assert "Bericht Schulausschuss" in text
+    assert not Edition.objects.exists()
+    assert publisher.post(PREVIEW_PDF, _entered(title="")).status_code == 422
+    assert publisher.get(PREVIEW_PDF).status_code == 405
+
+
+def _pdf_text(content: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_the_preview_and_its_pdf_need_the_publish_permission(bielefeld, caplog):
+    anonymous = Client()
+    for address in [PUBLISH, PREVIEW_PDF]:
+        response = anonymous.post(address, {**_entered(), "schritt": "vorschau"})
+        assert response.status_code == 302 and "/verwaltung/anmelden/" in response["Location"]
+    client = Client()
+    client.force_login(User.objects.create_user("otto", password="x" * 20, is_staff=True))
+    with caplog.at_level(logging.WARNING, logger="portal.security"):
+        assert client.post(PUBLISH, {**_entered(), "schritt": "vorschau"}).status_code == 403
+        assert client.post(PREVIEW_PDF, _entered()).status_code == 403
+    messages = [record.getMessage() for record in _warnings(caplog)]
+    assert len(messages) == 2 and all("otto" in message for message in messages)
+    assert PREVIEW_PDF in messages[1]
