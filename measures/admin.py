@@ -13,11 +13,13 @@ from django.contrib.admin import ActionLocation, helpers
 from django.contrib.admin.utils import display_for_field, label_for_field
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _gettext
@@ -142,10 +144,34 @@ class HistoryAdmin(SimpleHistoryAdmin):
                 self.delete_model(request, obj)
 
 
+class LabelledInlineFormSet(BaseInlineFormSet):
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = _gettext("Löschen")
+
+
+class LabelledTabularInline(admin.TabularInline):
+    """A table of inline rows whose inputs have names.
+
+    Django heads the columns with <th>s, not <label>s, so its inputs are
+    unnamed for screen readers (axe: label, critical); each input here carries
+    its column's label, the delete box "Löschen". Works without JavaScript.
+    """
+
+    formset = LabelledInlineFormSet
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None:
+            field.widget.attrs.setdefault("aria-label", str(field.label))
+        return field
+
+
 # Plan and fields of action -------------------------------------------------
 
 
-class FieldOfActionInline(admin.TabularInline):
+class FieldOfActionInline(LabelledTabularInline):
     model = FieldOfAction
     fields = ["position", "title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
@@ -175,7 +201,7 @@ class PlanAdmin(HistoryAdmin):
         return plan.field_count
 
 
-class MeasureInline(admin.TabularInline):
+class MeasureInline(LabelledTabularInline):
     """The measures of a field of action, to see and order them.
 
     Everything else is edited on the measure's own page, where the target is
@@ -381,7 +407,7 @@ class SetStatusForm(forms.Form):
         return "" if status == NO_STATUS else status
 
 
-class SchoolRolloutInline(admin.TabularInline):
+class SchoolRolloutInline(LabelledTabularInline):
     """Read only: the rows change through the staff checklist, which writes only the
     rows an editor changed. An editable inline would post every row's old state and
     silently undo ticks made while the admin page was open."""
@@ -514,9 +540,9 @@ class MeasureAdmin(HistoryAdmin):
     def original_target_display(self, measure: Measure) -> str:
         return measure.original_target.label if measure.original_target else "–"
 
-    @admin.display(description=_("überfällig"), boolean=True)
-    def overdue(self, measure: Measure) -> bool:
-        return measure.is_overdue(timezone.localdate())
+    @admin.display(description=_("überfällig"))
+    def overdue(self, measure: Measure) -> str:
+        return yes_no_icon(measure.is_overdue(timezone.localdate()))
 
     @admin.display(description=_("Schulen"))
     def rollout_display(self, measure: Measure) -> str:
@@ -598,6 +624,49 @@ class MeasureAdmin(HistoryAdmin):
 
 # Users and groups ------------------------------------------------------------
 
+# Django stores the names of its default permissions in English at migrate time
+# ("Can add group"), so the German admin names them itself.
+PERMISSION_ACTIONS = {
+    "add": _("Darf anlegen"),
+    "change": _("Darf ändern"),
+    "delete": _("Darf löschen"),
+    "view": _("Darf ansehen"),
+}
+
+
+def permission_label(permission: Permission) -> str:
+    """ "Maßnahmen | Maßnahme | Darf ändern"; custom permissions keep their (German) name."""
+    model = permission.content_type.model_class()
+    if model is None:
+        return str(permission)
+    name = model._meta.verbose_name
+    if hasattr(model, "instance_type"):  # simple_history's model of the past versions
+        name = _gettext("Verlauf: %s") % model.instance_type._meta.verbose_name
+    action, _sep, model_name = permission.codename.partition("_")
+    if action in PERMISSION_ACTIONS and model_name == model._meta.model_name:
+        text = PERMISSION_ACTIONS[action]
+    else:
+        text = permission.name
+    return f"{model._meta.app_config.verbose_name} | {name} | {text}"
+
+
+class GermanPermissionsMixin:
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and db_field.remote_field.model is Permission:
+            field.queryset = field.queryset.select_related("content_type")
+            field.label_from_instance = permission_label
+        return field
+
+
+def yes_no_icon(value: bool) -> str:
+    """The admin's yes/no icon with a German text: Django's says "True"/"False"."""
+    return format_html(
+        '<img src="{}" alt="{}">',
+        static(f"admin/img/icon-{'yes' if value else 'no'}.svg"),
+        _gettext("Ja") if value else _gettext("Nein"),
+    )
+
 
 class GroupAdminForm(forms.ModelForm):
     """A group with its members and the fields of action and measures it is responsible for."""
@@ -647,7 +716,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class PortalGroupAdmin(GroupAdmin):
+class PortalGroupAdmin(GermanPermissionsMixin, GroupAdmin):
     form = GroupAdminForm
     fields = ["name", "members", "fields_of_action", "measures", "permissions"]
     list_display = ["name", "member_count", "field_count", "measure_count"]
@@ -684,16 +753,16 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class PortalUserAdmin(UserAdmin):
+class PortalUserAdmin(GermanPermissionsMixin, UserAdmin):
     list_display = [
         "username",
         "first_name",
         "last_name",
         "email",
         "group_names",
-        "is_staff",
-        "is_superuser",
-        "is_active",
+        "staff_flag",
+        "superuser_flag",
+        "active_flag",
     ]
     fieldsets = [*UserAdmin.fieldsets, (_("Zuständigkeiten"), {"fields": ["responsibilities"]})]
     readonly_fields = ["responsibilities"]
@@ -704,6 +773,21 @@ class PortalUserAdmin(UserAdmin):
     @admin.display(description=_("Gruppen"))
     def group_names(self, user: User) -> str:
         return ", ".join(group.name for group in user.groups.all()) or "–"
+
+    @admin.display(description=User._meta.get_field("is_staff").verbose_name, ordering="is_staff")
+    def staff_flag(self, user: User) -> str:
+        return yes_no_icon(user.is_staff)
+
+    @admin.display(
+        description=User._meta.get_field("is_superuser").verbose_name,
+        ordering="is_superuser",
+    )
+    def superuser_flag(self, user: User) -> str:
+        return yes_no_icon(user.is_superuser)
+
+    @admin.display(description=User._meta.get_field("is_active").verbose_name, ordering="is_active")
+    def active_flag(self, user: User) -> str:
+        return yes_no_icon(user.is_active)
 
     @admin.display(description=_("Darf bearbeiten"))
     def responsibilities(self, user: User) -> str:

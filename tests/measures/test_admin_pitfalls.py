@@ -331,3 +331,98 @@ def test_the_preview_and_its_pdf_need_the_publish_permission(bielefeld, caplog):
     messages = [record.getMessage() for record in _warnings(caplog)]
     assert len(messages) == 2 and all("otto" in message for message in messages)
     assert PREVIEW_PDF in messages[1]
+
+
+# --- No English left in the German admin ------------------------------------------
+
+# What a German administrator saw in English, clicking through every admin page
+# with the Bielefeld plan loaded (Django 6.1 and django-axes lack these in German).
+ENGLISH = [
+    "- Select an option -",
+    ">Run<",
+    'alt="Search"',
+    'alt="True"',
+    'alt="False"',
+    ">Search ",
+    "Filter by",
+    "Pagination",
+    "Are you sure you want to delete",
+    "would result in deleting related objects",
+    "After you’ve created a user",
+    "Password-based authentication",
+    "password-based authentication",
+    "Raw passwords are not stored",
+    "Reset password",
+    "Can add ",
+    "Can change ",
+    "Can delete ",
+    "Can view ",
+    "historical ",
+    "Locked Out",
+    "access attempt expiration",
+    "View history",
+    ">Changes<",
+]
+
+
+def _admin_pages(client, models) -> list[str]:
+    pages = ["/admin/", "/admin/measures/", "/admin/password_change/"]
+    for model in models:
+        base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        pages += [base, base + "?q=zzz", base + "add/"]
+        obj = model._default_manager.order_by("pk").first()
+        if obj is not None:
+            pages += [f"{base}{obj.pk}/{view}/" for view in ["change", "history", "delete"]]
+    return pages
+
+
+def test_the_german_admin_shows_no_english(bielefeld, admin_client, admin_user):
+    from axes.models import AccessAttempt
+    from django.contrib import admin
+    from django.contrib.auth.models import Group
+
+    Group.objects.create(name="Amt für Schule")
+    AccessAttempt.objects.create(username="x", ip_address="10.0.0.1", failures_since_start=1)
+    today = datetime.date.today()
+    Edition.publish(bielefeld, user=admin_user, date=today, today=today, title="B", slug="b")
+    found = {}
+    for address in _admin_pages(admin_client, admin.site._registry):
+        response = admin_client.get(address)
+        if response.status_code != 200:
+            continue  # e.g. adding is not offered for editions: 403
+        html = response.content.decode()
+        for text in ENGLISH:
+            if text in html:
+                found.setdefault(text, address)
+    # The intermediate page of deleting several measures.
+    measures = list(Measure.objects.values_list("pk", flat=True)[:2])
+    html = admin_client.post(
+        CHANGELIST, {"action": "delete_selected", "_selected_action": measures}
+    ).content.decode()
+    found.update({text: "delete_selected" for text in ENGLISH if text in html})
+    assert found == {}
+    assert (
+        "Maßnahmen | Maßnahme | Darf ändern"
+        in admin_client.get("/admin/auth/group/add/").content.decode()
+    )
+
+
+def test_the_admin_widgets_speak_german(admin_client):
+    script = admin_client.get("/admin/jsi18n/").content.decode()
+    for english in [
+        "by selecting them and then select the",
+        "Note: Enter times in the %(timezone)s timezone",
+        "%(month)s %(day)s, %(year)s",
+        "%s (today)",
+        "You have selected an action, and you haven",
+    ]:
+        # The catalogue maps the English text to German; an untranslated text is absent.
+        assert english in script, english
+    for german in [
+        "indem Sie sie markieren und dann auf den Pfeil",
+        "Hinweis: Bitte geben Sie Uhrzeiten in der Zeitzone",
+        "%(day)s. %(month)s %(year)s",
+        "%s (heute)",
+        "Wahrscheinlich m",
+    ]:
+        assert german in script, german
