@@ -9,16 +9,18 @@ import logging
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
-from django.contrib.admin.utils import unquote
+from django.contrib.admin import ActionLocation, helpers
+from django.contrib.admin.utils import display_for_field, label_for_field, unquote
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.urls import path
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
@@ -26,11 +28,21 @@ from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from bielefeld_digital.forms import ReasonField
 from schools.models import SchoolRollout
 
-from .models import EDIT_ALL_PERMISSION, Edition, FieldOfAction, Measure, Plan, Status
+from .forms import NO_STATUS
+from .models import (
+    EDIT_ALL_PERMISSION,
+    NO_STATUS_LABEL,
+    Edition,
+    FieldOfAction,
+    Measure,
+    Plan,
+    Status,
+)
 from .targets import Target
 
 # The reasons stored with admin changes. They are data (shown in the measure's
@@ -48,11 +60,50 @@ admin.site.site_title = _("Schuldigital-Monitor")
 admin.site.index_title = _("Administration")
 
 
+class LabelledChanges(HistoricalRecordContextHelper):
+    """A history entry's old and new values as the change form shows them.
+
+    simple_history prints the stored values ("in_progress → waiting"); administrators
+    read the labels ("In Bearbeitung → Wartend"), dates in German and "Ja"/"Nein".
+    """
+
+    def __init__(self, *args, blank_labels: dict, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.blank_labels = blank_labels
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if field.many_to_many:
+            return super().prepare_delta_change_value(change, value)
+        if value in field.empty_values:
+            return self.blank_labels.get(change.field, "–")
+        if isinstance(field, models.BooleanField):
+            return _gettext("Ja") if value else _gettext("Nein")
+        return display_for_field(value, field, "–")
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
     """Records who changed what in the admin, and why, for the object and its inlines."""
 
     # simple_history's own list has an inline style, which the CSP refuses.
     object_history_list_template = "admin/simple_history_list.html"
+    # What an empty value means, where "–" would say too little.
+    history_blank_labels: dict = {}
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return LabelledChanges(
+            self.model, historical_record, blank_labels=self.history_blank_labels
+        )
+
+    def history_view(self, request, object_id, extra_context=None):
+        # The column headings as the change list shows them, not the attribute names.
+        columns = [
+            (name, label_for_field(name, self.model, self))
+            for name in self.get_history_list_display(request)
+        ]
+        return super().history_view(
+            request, object_id, {"history_columns": columns, **(extra_context or {})}
+        )
 
     def get_history_queryset(self, request, history_manager, pk_name, object_id):
         # simple_history calls select_related() without names for models without
@@ -96,10 +147,34 @@ class HistoryAdmin(SimpleHistoryAdmin):
                 self.delete_model(request, obj)
 
 
+class LabelledInlineFormSet(BaseInlineFormSet):
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = _gettext("Löschen")
+
+
+class LabelledTabularInline(admin.TabularInline):
+    """A table of inline rows whose inputs have names.
+
+    Django heads the columns with <th>s, not <label>s, so its inputs are
+    unnamed for screen readers (axe: label, critical); each input here carries
+    its column's label, the delete box "Löschen". Works without JavaScript.
+    """
+
+    formset = LabelledInlineFormSet
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None:
+            field.widget.attrs.setdefault("aria-label", str(field.label))
+        return field
+
+
 # Plan and fields of action -------------------------------------------------
 
 
-class FieldOfActionInline(admin.TabularInline):
+class FieldOfActionInline(LabelledTabularInline):
     model = FieldOfAction
     fields = ["position", "title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
@@ -243,7 +318,7 @@ class PlanAdmin(HistoryAdmin):
         return plan.field_count
 
 
-class MeasureInline(admin.TabularInline):
+class MeasureInline(LabelledTabularInline):
     """The measures of a field of action, to see and order them.
 
     Everything else is edited on the measure's own page, where the target is
@@ -311,6 +386,23 @@ class OverdueFilter(admin.SimpleListFilter):
             return queryset.filter(pk__in=overdue)
         if self.value() == "nein":
             return queryset.exclude(pk__in=overdue)
+        return queryset
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """The statuses and "Ohne Status": Django's choices filter offers no blank value."""
+
+    title = _("Status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [*Status.choices, (NO_STATUS, NO_STATUS_LABEL)]
+
+    def queryset(self, request, queryset):
+        if self.value() == NO_STATUS:
+            return queryset.filter(status="")
+        if self.value() in Status.values:
+            return queryset.filter(status=self.value())
         return queryset
 
 
@@ -411,18 +503,24 @@ def conflict_message(current: Measure, loaded: int) -> str:
 
 
 class SetStatusForm(forms.Form):
+    # Nothing is preselected: one careless click must not wipe the status of every
+    # selected measure. "Ohne Status" is a deliberate choice of its own.
     status = forms.ChoiceField(
         label=_("Neuer Status"),
-        required=False,
-        choices=[*Status.choices, ("", _("Ohne Status"))],
+        choices=[("", _("– Bitte wählen –")), *Status.choices, (NO_STATUS, NO_STATUS_LABEL)],
+        error_messages={"required": _("Bitte wählen Sie den neuen Status.")},
     )
     reason = ReasonField(
         initial=REASON_BULK,
         help_text=_("Wird mit jeder Änderung gespeichert und im öffentlichen Verlauf gezeigt."),
     )
 
+    def clean_status(self) -> str:
+        status = self.cleaned_data["status"]
+        return "" if status == NO_STATUS else status
 
-class SchoolRolloutInline(admin.TabularInline):
+
+class SchoolRolloutInline(LabelledTabularInline):
     """Read only: the rows change through the staff checklist, which writes only the
     rows an editor changed. An editable inline would post every row's old state and
     silently undo ticks made while the admin page was open."""
@@ -467,7 +565,7 @@ class MeasureAdmin(HistoryAdmin):
     list_filter = [
         "field__plan",
         "field",
-        "status",
+        StatusFilter,
         OverdueFilter,
         "target_year",
         "target_kind",
@@ -506,7 +604,8 @@ class MeasureAdmin(HistoryAdmin):
     ]
     inlines = [SchoolRolloutInline]
     actions = ["set_status"]
-    history_list_display = ["status"]
+    history_list_display = ["status_label"]
+    history_blank_labels = {"status": NO_STATUS_LABEL, "target_kind": _("nicht festgelegt")}
 
     def get_fieldsets(self, request, obj=None):
         """View only (another group's measure): no form-only fields to render."""
@@ -545,13 +644,18 @@ class MeasureAdmin(HistoryAdmin):
     def target_display(self, measure: Measure) -> str:
         return measure.target.label if measure.target else "–"
 
+    @admin.display(description=_("Status"))
+    def status_label(self, record) -> str:
+        """The status of a measure or of one of its historical records, as a label."""
+        return record.get_status_display() if record.status else NO_STATUS_LABEL
+
     @admin.display(description=_("Ursprünglicher Abschluss"))
     def original_target_display(self, measure: Measure) -> str:
         return measure.original_target.label if measure.original_target else "–"
 
-    @admin.display(description=_("überfällig"), boolean=True)
-    def overdue(self, measure: Measure) -> bool:
-        return measure.is_overdue(timezone.localdate())
+    @admin.display(description=_("überfällig"))
+    def overdue(self, measure: Measure) -> str:
+        return yes_no_icon(measure.is_overdue(timezone.localdate()))
 
     @admin.display(description=_("Schulen"))
     def rollout_display(self, measure: Measure) -> str:
@@ -610,6 +714,7 @@ class MeasureAdmin(HistoryAdmin):
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
                 "media": self.media + form.media,
             },
+            status=422 if form.is_bound else 200,
         )
 
     def apply_status(self, request, queryset, status: str, reason: str) -> int:
@@ -631,6 +736,49 @@ class MeasureAdmin(HistoryAdmin):
 
 
 # Users and groups ------------------------------------------------------------
+
+# Django stores the names of its default permissions in English at migrate time
+# ("Can add group"), so the German admin names them itself.
+PERMISSION_ACTIONS = {
+    "add": _("Darf anlegen"),
+    "change": _("Darf ändern"),
+    "delete": _("Darf löschen"),
+    "view": _("Darf ansehen"),
+}
+
+
+def permission_label(permission: Permission) -> str:
+    """ "Maßnahmen | Maßnahme | Darf ändern"; custom permissions keep their (German) name."""
+    model = permission.content_type.model_class()
+    if model is None:
+        return str(permission)
+    name = model._meta.verbose_name
+    if hasattr(model, "instance_type"):  # simple_history's model of the past versions
+        name = _gettext("Verlauf: %s") % model.instance_type._meta.verbose_name
+    action, _sep, model_name = permission.codename.partition("_")
+    if action in PERMISSION_ACTIONS and model_name == model._meta.model_name:
+        text = PERMISSION_ACTIONS[action]
+    else:
+        text = permission.name
+    return f"{model._meta.app_config.verbose_name} | {name} | {text}"
+
+
+class GermanPermissionsMixin:
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and db_field.remote_field.model is Permission:
+            field.queryset = field.queryset.select_related("content_type")
+            field.label_from_instance = permission_label
+        return field
+
+
+def yes_no_icon(value: bool) -> str:
+    """The admin's yes/no icon with a German text: Django's says "True"/"False"."""
+    return format_html(
+        '<img src="{}" alt="{}">',
+        static(f"admin/img/icon-{'yes' if value else 'no'}.svg"),
+        _gettext("Ja") if value else _gettext("Nein"),
+    )
 
 
 class GroupAdminForm(forms.ModelForm):
@@ -681,7 +829,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class PortalGroupAdmin(GroupAdmin):
+class PortalGroupAdmin(GermanPermissionsMixin, GroupAdmin):
     form = GroupAdminForm
     fields = ["name", "members", "fields_of_action", "measures", "permissions"]
     list_display = ["name", "member_count", "field_count", "measure_count"]
@@ -718,16 +866,16 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class PortalUserAdmin(UserAdmin):
+class PortalUserAdmin(GermanPermissionsMixin, UserAdmin):
     list_display = [
         "username",
         "first_name",
         "last_name",
         "email",
         "group_names",
-        "is_staff",
-        "is_superuser",
-        "is_active",
+        "staff_flag",
+        "superuser_flag",
+        "active_flag",
     ]
     fieldsets = [*UserAdmin.fieldsets, (_("Zuständigkeiten"), {"fields": ["responsibilities"]})]
     readonly_fields = ["responsibilities"]
@@ -738,6 +886,21 @@ class PortalUserAdmin(UserAdmin):
     @admin.display(description=_("Gruppen"))
     def group_names(self, user: User) -> str:
         return ", ".join(group.name for group in user.groups.all()) or "–"
+
+    @admin.display(description=User._meta.get_field("is_staff").verbose_name, ordering="is_staff")
+    def staff_flag(self, user: User) -> str:
+        return yes_no_icon(user.is_staff)
+
+    @admin.display(
+        description=User._meta.get_field("is_superuser").verbose_name,
+        ordering="is_superuser",
+    )
+    def superuser_flag(self, user: User) -> str:
+        return yes_no_icon(user.is_superuser)
+
+    @admin.display(description=User._meta.get_field("is_active").verbose_name, ordering="is_active")
+    def active_flag(self, user: User) -> str:
+        return yes_no_icon(user.is_active)
 
     @admin.display(description=_("Darf bearbeiten"))
     def responsibilities(self, user: User) -> str:
@@ -754,6 +917,9 @@ class PortalUserAdmin(UserAdmin):
                 "", "<li>{}: {}</li>", ((measure.field, measure) for measure in measures)
             ),
         )
+
+
+WITHDRAW_PERMISSION = "measures.withdraw_edition"
 
 
 class WithdrawForm(forms.Form):
@@ -793,10 +959,35 @@ class EditionAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # an edition is withdrawn, never deleted
 
+    def get_action_choices(
+        self, request, default_choices=None, action_location=ActionLocation.CHANGE_LIST
+    ):
+        """Offer "Zurückziehen" only to those allowed; a posted attempt is still refused."""
+        choices = super().get_action_choices(request, default_choices, action_location)
+        if request.user.has_perm(WITHDRAW_PERMISSION):
+            return choices
+        return [(name, label) for name, label in choices if name != "withdraw"]
+
+    def response_action(self, request, queryset, action_location=ActionLocation.CHANGE_LIST):
+        # Before the admin's own check, which would refuse the action unknown to
+        # the user's menu silently: a withdrawal without the permission is logged.
+        if request.POST.get("action") == "withdraw":
+            self.check_may_withdraw(request)
+        return super().response_action(request, queryset, action_location)
+
+    def check_may_withdraw(self, request) -> None:
+        """Withdrawing is a permission of its own; a refusal goes to the security log."""
+        if not request.user.has_perm(WITHDRAW_PERMISSION):
+            security_log.warning(
+                "Zugriff verweigert: %s wollte Berichtsausgaben zurückziehen (%s)",
+                request.user.get_username(),
+                ", ".join(request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)),
+            )
+            raise PermissionDenied
+
     @admin.action(description=_("Zurückziehen …"))
     def withdraw(self, request, queryset):
-        if not request.user.is_superuser:
-            raise PermissionDenied  # only an administrator withdraws an edition
+        self.check_may_withdraw(request)
         form = WithdrawForm(request.POST if "reason" in request.POST else None)
         if form.is_valid():
             for edition in queryset.filter(withdrawn_at__isnull=True):

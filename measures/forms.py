@@ -263,6 +263,8 @@ class EditionForm(PortalForm):
             "*kursiv* und Listen mit „- “ am Zeilenanfang."
         ),
     )
+    # The digest of the previewed snapshot (reports.snapshot_fingerprint).
+    fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, plan: Plan, **kwargs) -> None:
         self.plan = plan

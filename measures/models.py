@@ -1016,7 +1016,10 @@ class Edition(models.Model):
         verbose_name = _("Berichtsausgabe")
         verbose_name_plural = _("Berichtsausgaben")
         ordering = ["-date", "-published_at"]
-        permissions = [("publish_edition", _("Darf Berichtsausgaben veröffentlichen"))]
+        permissions = [
+            ("publish_edition", _("Darf Berichtsausgaben veröffentlichen")),
+            ("withdraw_edition", _("Darf Berichtsausgaben zurückziehen")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "slug"],

@@ -7,6 +7,8 @@ live reports render through the same templates.
 """
 
 import datetime
+import hashlib
+import json
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
@@ -94,6 +96,16 @@ def _school_state(school: School, row: SchoolRollout | None) -> dict:
         "state": row.state if row else RolloutState.OPEN.value,
         "date": row.date.isoformat() if row and row.date else None,
     }
+
+
+def snapshot_fingerprint(snapshot: dict) -> str:
+    """A short digest of `snapshot`: equal digests, equal editions.
+
+    A preview carries it, so that publishing can tell whether the plan changed
+    since staff looked at the preview.
+    """
+    canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,7 @@ urlpatterns = [
         name="password-reset-complete",
     ),
     path("berichte/neu/", staff_views.publish_edition, name="publish-edition"),
+    path("berichte/neu/vorschau.pdf", staff_views.preview_edition_pdf, name="preview-edition-pdf"),
     path("schulen/", staff_views.school_matrix, name="matrix"),
     path("massnahmen/<slug:slug>/", staff_views.edit_measure, name="edit-measure"),
     path("massnahmen/<slug:slug>/schulen/", staff_views.edit_rollout, name="edit-rollout"),

@@ -19,7 +19,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from bielefeld_digital import signals
@@ -34,6 +34,7 @@ from schools.forms import (
 )
 from schools.models import RolloutState, School, SchoolRollout, StateChanges
 
+from . import decks
 from .forms import (
     EditionForm,
     MeasureEditForm,
@@ -42,6 +43,7 @@ from .forms import (
     StartTrackingForm,
 )
 from .models import EditConflict, Edition, Measure, Plan
+from .reports import build_snapshot, frozen_report, snapshot_fingerprint
 from .views import current_plan
 
 security_log = logging.getLogger("portal.security")
@@ -354,35 +356,111 @@ def _apply_checklist(
     return result, list(schools.values())
 
 
+def check_may_publish(request: HttpRequest) -> None:
+    """Publishing and its previews need the permission; a refusal is logged."""
+    if not request.user.has_perm("measures.publish_edition"):
+        security_log.warning(
+            "Zugriff verweigert: %s wollte einen Bericht veröffentlichen (%s %s)",
+            request.user.get_username(),
+            request.method,
+            request.path,
+        )
+        raise PermissionDenied
+
+
+# The steps of publishing, as the buttons of the form and the preview send them.
+PREVIEW, EDIT, PUBLISH = "vorschau", "aendern", "veroeffentlichen"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def publish_edition(request: HttpRequest) -> HttpResponse:
-    """Freeze the current plan as a progress report edition."""
-    if not request.user.has_perm("measures.publish_edition"):
-        security_log.warning(
-            "Zugriff verweigert: %s wollte einen Bericht veröffentlichen",
-            request.user.get_username(),
-        )
-        raise PermissionDenied
+    """Freeze the current plan as a progress report edition, after a preview.
+
+    The form leads to the preview (built from the same snapshot, never saved);
+    "Jetzt veröffentlichen" there publishes, unless the plan changed meanwhile:
+    then staff see the new preview first.
+    """
+    check_may_publish(request)
     plan = current_plan()
     form = EditionForm(request.POST or None, plan=plan)
-    if request.method == "POST" and form.is_valid():
-        try:
-            edition = Edition.publish(
-                plan,
-                user=request.user,
-                today=timezone.localdate(),
-                title=form.cleaned_data["title"],
-                slug=form.cleaned_data["slug"],
-                date=form.cleaned_data["date"],
-                reference=form.cleaned_data["reference"],
-                preface=form.cleaned_data["preface"],
+    step = request.POST.get("schritt", PREVIEW)
+    if request.method == "GET" or step == EDIT or not form.is_valid():
+        return _edition_form(request, form, plan)
+    snapshot = build_snapshot(plan, form.cleaned_data["date"])
+    status = 200
+    if step == PUBLISH:
+        if form.cleaned_data["fingerprint"] != snapshot_fingerprint(snapshot):
+            messages.warning(
+                request,
+                _(
+                    "Der Stand der Maßnahmen hat sich seit der Vorschau geändert. Es wurde "
+                    "nichts veröffentlicht. Prüfen Sie die neue Vorschau."
+                ),
             )
-        except ValidationError as error:  # e.g. the same title published a moment ago
-            form.add_error(None, error)
+            status = 409
         else:
+            try:
+                edition = Edition.publish(
+                    plan,
+                    user=request.user,
+                    today=timezone.localdate(),
+                    title=form.cleaned_data["title"],
+                    slug=form.cleaned_data["slug"],
+                    date=form.cleaned_data["date"],
+                    reference=form.cleaned_data["reference"],
+                    preface=form.cleaned_data["preface"],
+                )
+            except ValidationError as error:  # e.g. the same title published a moment ago
+                form.add_error(None, error)
+                return _edition_form(request, form, plan)
             messages.success(request, _("„%s“ ist veröffentlicht.") % edition)
             return redirect(edition)
+    preview = Edition(plan=plan, snapshot=snapshot, **_edition_values(form))  # never saved
+    return render(
+        request,
+        "staff/preview_edition.html",
+        {
+            "form": form,
+            "edition": preview,
+            "report": frozen_report(snapshot),
+            "content_lang": snapshot["plan"]["language"],
+            "editable": set(),
+            "fingerprint": snapshot_fingerprint(snapshot),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def preview_edition_pdf(request: HttpRequest) -> HttpResponse:
+    """The preview's PDF, from the preview's fields; nothing is saved."""
+    check_may_publish(request)
+    plan = current_plan()
+    form = EditionForm(request.POST, plan=plan)
+    if not form.is_valid():
+        return _edition_form(request, form, plan)
+    values = _edition_values(form)
+    snapshot = build_snapshot(plan, values["date"])
+    # The mark goes where the deck prints the reference, under the Stand on the cover.
+    mark = _("Vorschau – noch nicht veröffentlicht")
+    reference = f"{mark} · {values['reference']}" if values["reference"] else mark
+    content = decks.render_pdf(
+        snapshot, values["title"], values["date"], reference, values["preface"]
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="vorschau-{values["slug"]}.pdf"'
+    return response
+
+
+def _edition_values(form: EditionForm) -> dict:
+    return {
+        name: form.cleaned_data[name] for name in ["title", "slug", "date", "reference", "preface"]
+    }
+
+
+def _edition_form(request: HttpRequest, form: EditionForm, plan: Plan) -> HttpResponse:
     status = 422 if form.is_bound and form.errors else 200
     return render(
         request, "staff/publish_edition.html", {"form": form, "plan": plan}, status=status

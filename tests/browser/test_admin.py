@@ -13,8 +13,9 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from measures.models import Measure, Status
-from schools.models import SchoolRollout
+from measures.models import Edition, Measure, Plan, Status
+from schools.models import School, SchoolRollout
+from tests.browser.axe import assert_accessible
 from tests.factories import make_school
 
 PASSWORD = "admin-im-browser-2025"
@@ -213,3 +214,126 @@ def test_group_form_with_responsibilities(page, admin_live):
     assert list(group.user_set.values_list("username", flat=True)) == ["verwaltung"]
     assert list(group.fields_of_action.values_list("slug", flat=True)) == ["hardwareausstattung"]
     assert list(group.measures.values_list("slug", flat=True)) == [CLASSROOM]
+
+
+# --- Issue 9: axe on the admin's forms, the history at 390 px, the publishing preview
+
+
+def _edition() -> Edition:
+    today = timezone.localdate()
+    return Edition.publish(
+        Plan.objects.get(),
+        user=User.objects.get(username="verwaltung"),
+        date=today,
+        today=today,
+        title="Bericht Schulausschuss",
+        slug="bericht-schulausschuss",
+    )
+
+
+def test_the_admin_change_forms_are_accessible(page, admin_live):
+    """Measure, plan (with its inline rows), edition, school, group and user."""
+    edition = _edition()
+    measure = Measure.objects.get(slug=CLASSROOM)
+    log_in(page, admin_live)
+    for address in [
+        f"/admin/measures/measure/{measure.pk}/change/",
+        f"/admin/measures/plan/{Plan.objects.get().pk}/change/",
+        f"/admin/measures/edition/{edition.pk}/change/",
+        f"/admin/schools/school/{School.objects.first().pk}/change/",
+        f"/admin/auth/group/{Group.objects.get().pk}/change/",
+        f"/admin/auth/user/{User.objects.get(username='verwaltung').pk}/change/",
+        f"/admin/measures/measure/{measure.pk}/history/",
+    ]:
+        settle(page)
+        page.goto(admin_live + address)
+        settle(page)
+        assert_accessible(page)
+    # The filter boxes' help is text now, read as the name of the box.
+    settle(page)
+    page.goto(f"{admin_live}/admin/auth/group/{Group.objects.get().pk}/change/")
+    expect(
+        page.get_by_label(
+            "Durch Eingabe in diesem Feld lässt sich die Liste der verfügbaren "
+            "Mitglieder eingrenzen."
+        )
+    ).to_be_visible()
+    expect(page.locator("span.help-tooltip[aria-label]")).to_have_count(0)
+    expect(page.locator("#content")).not_to_contain_text("by selecting them")
+
+
+def test_the_status_action_page_is_accessible_and_needs_a_choice(page, admin_live):
+    log_in(page, admin_live)
+    settle(page)
+    page.goto(admin_live + "/admin/measures/measure/?q=Klassenzimmer")
+    page.locator("#result_list tbody input.action-select").first.check()
+    page.locator("select[name=action]").select_option("set_status")
+    settle(page)
+    page.locator("#changelist-form button[name=index]").click()
+    expect(page.get_by_label("Neuer Status")).to_have_value("")
+    assert_accessible(page)
+    settle(page)
+    page.get_by_role("button", name="Status setzen").click()
+    # The browser refuses the empty choice itself (the server would too: 422).
+    assert page.get_by_label("Neuer Status").evaluate("select => select.validity.valueMissing")
+    expect(page.get_by_role("heading", name="Status setzen")).to_be_visible()
+    assert Measure.objects.get(slug=CLASSROOM).status == Status.IN_PROGRESS
+
+
+def test_the_history_reflows_at_390_px(new_page, admin_live):
+    page = new_page(viewport={"width": 390, "height": 844})
+    measure = Measure.objects.get(slug=CLASSROOM)
+    Measure.objects.apply_change(
+        measure.pk,
+        expected_version=measure.version,
+        user=User.objects.get(username="verwaltung"),
+        reason="Lieferung verzögert",
+        status=Status.WAITING,
+    )
+    log_in(page, admin_live)
+    settle(page)
+    page.goto(f"{admin_live}/admin/measures/measure/{measure.pk}/history/")
+    settle(page)
+    table = page.locator("#change-history")
+    expect(table).to_contain_text("In Bearbeitung → Wartend")
+    # The page does not scroll sideways; the table scrolls inside its own region.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    region = page.get_by_role("region", name="Änderungen")
+    assert region.evaluate("element => element.scrollWidth > element.clientWidth")
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_publishing_shows_a_preview_first(new_page, admin_live, javascript):
+    page = new_page(java_script_enabled=javascript)
+    user = User.objects.get(username="verwaltung")
+    page.goto(admin_live + "/verwaltung/anmelden/")
+    page.get_by_label("Benutzername").fill(user.username)
+    page.get_by_label("Passwort").fill(PASSWORD)
+    settle(page)
+    page.get_by_role("button", name="Anmelden").click()
+    settle(page)
+    page.goto(admin_live + "/verwaltung/berichte/neu/")
+    page.get_by_label("Titel").fill("Bericht Schulausschuss")
+    page.get_by_label("Stand").fill(timezone.localdate().strftime("%d.%m.%Y"))
+    page.get_by_label("Vorwort").fill("Erster Absatz.\n\nZweiter Absatz.")
+    settle(page)
+    page.get_by_role("button", name="Vorschau anzeigen").click()
+
+    expect(page.get_by_text("Vorschau – noch nicht veröffentlicht")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bericht Schulausschuss")
+    expect(page.locator("main")).to_contain_text("Zweiter Absatz.")
+    assert not Edition.objects.exists()
+    if javascript:  # axe runs in the page
+        assert_accessible(page)
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Vorschau als PDF herunterladen").first.click()
+    assert download.value.suggested_filename == "vorschau-bericht-schulausschuss.pdf"
+    assert not Edition.objects.exists()
+
+    settle(page)
+    page.get_by_role("button", name="Jetzt veröffentlichen").click()
+    expect(page).to_have_url(admin_live + "/berichte/bericht-schulausschuss/")
+    edition = Edition.objects.get()
+    assert edition.preface.replace("\r\n", "\n") == "Erster Absatz.\n\nZweiter Absatz."

@@ -187,7 +187,7 @@ def test_bulk_action_can_clear_the_status(admin_client, sample):
             "action": "set_status",
             "_selected_action": [sample.pk],
             "apply": "1",
-            "status": "",
+            "status": "ohne",
             "reason": "Zurückgesetzt",
         },
     )
@@ -201,7 +201,7 @@ def test_bulk_action_needs_a_reason(admin_client, sample):
         url(Measure, "changelist"),
         {"action": "set_status", "_selected_action": [sample.pk], "apply": "1", "status": "done"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Dieses Feld ist zwingend erforderlich." in response.content.decode()
     assert Measure.objects.get(pk=sample.pk).status == Status.IN_PROGRESS
 

@@ -230,6 +230,17 @@ def test_anonymous_readers_see_editions(bielefeld, publisher, client):
     assert client.get("/berichte/bericht-maerz-2025/").status_code == 200
 
 
+def _post_publish(client: Client, data: dict):
+    """Publish as staff do: show the preview, then "Jetzt veröffentlichen" on it."""
+    preview = client.post("/verwaltung/berichte/neu/", {**data, "schritt": "vorschau"})
+    assert preview.status_code == 200, preview.content.decode()
+    fingerprint = preview.context["fingerprint"]
+    return client.post(
+        "/verwaltung/berichte/neu/",
+        {**data, "schritt": "veroeffentlichen", "fingerprint": fingerprint},
+    )
+
+
 def _days_ago(days: int) -> str:
     return (timezone.localdate() - datetime.timedelta(days=days)).strftime("%d.%m.%Y")
 
@@ -246,7 +257,7 @@ def test_only_staff_with_the_permission_publish(bielefeld, publisher):
     client = Client()
     client.force_login(publisher)
     assert client.get("/verwaltung/berichte/neu/").status_code == 200
-    response = client.post("/verwaltung/berichte/neu/", data)
+    response = _post_publish(client, data)
     assert response.status_code == 302 and response["Location"] == "/berichte/bericht-mai-2025/"
     edition = Edition.objects.get()
     assert edition.published_by == publisher
@@ -273,10 +284,14 @@ def test_publishing_with_bad_input_is_refused_in_german(bielefeld, publisher, da
     assert Edition.objects.count() == 1
 
 
-def test_only_an_administrator_withdraws_and_it_is_logged(bielefeld, publisher, caplog):
+def test_only_who_may_withdraw_withdraws_and_it_is_logged(bielefeld, publisher, caplog):
     edition = _publish(bielefeld, publisher)
     staff = User.objects.create_user("sam", password="x" * 20, is_staff=True)
-    staff.user_permissions.add(*Permission.objects.filter(codename__endswith="_edition"))
+    staff.user_permissions.add(
+        *Permission.objects.filter(codename__endswith="_edition").exclude(
+            codename="withdraw_edition"
+        )
+    )
     data = {"action": "withdraw", "_selected_action": [edition.pk], "reason": "Zahlen falsch"}
     client = Client()
     client.force_login(staff)
@@ -301,7 +316,7 @@ def test_publishing_in_english_accepts_the_german_date_format(bielefeld, publish
     client.force_login(publisher)
     client.post("/i18n/setlang/", {"language": "en"})
     data = {"title": "Report May 2025", "date": _days_ago(31), "reference": "", "preface": ""}
-    assert client.post("/verwaltung/berichte/neu/", data).status_code == 302
+    assert _post_publish(client, data).status_code == 302
     assert Edition.objects.get().date == timezone.localdate() - datetime.timedelta(days=31)
 
 
@@ -324,7 +339,7 @@ def test_an_edition_is_never_deleted_and_reserved_titles_get_their_own_address(
     assert client.get(f"/admin/measures/edition/{edition.pk}/delete/").status_code == 403
     client.force_login(publisher)
     data = {"title": "Vergleich", "date": _days_ago(0)}
-    response = client.post("/verwaltung/berichte/neu/", data)
+    response = _post_publish(client, data)
     assert response["Location"] == "/berichte/bericht-vergleich/"
     assert client.get("/berichte/bericht-vergleich/").status_code == 200
 
