@@ -195,12 +195,14 @@ class MakePublicForm(forms.Form):
 
 @admin.register(Plan)
 class PlanAdmin(HistoryAdmin):
-    list_display = ["title", "authority", "period_display", "as_of", "is_public", "field_count"]
+    list_display = ["title", "authority", "period_display", "as_of", "public_flag", "field_count"]
     search_fields = ["title", "authority"]
     date_hierarchy = "as_of"
     ordering = ["-as_of", "-pk"]
     inlines = [FieldOfActionInline]
-    readonly_fields = ["is_public", "schools_today"]
+    # Public only through "Als öffentlichen Plan festlegen"; shown, never a form field.
+    exclude = ["is_public"]
+    readonly_fields = ["public_flag", "schools_today"]
     actions = ["make_public"]
 
     def get_queryset(self, request):
@@ -307,6 +309,10 @@ class PlanAdmin(HistoryAdmin):
     @admin.display(description=_("Laufzeit"), ordering="period_start")
     def period_display(self, plan: Plan) -> str:
         return plan.period
+
+    @admin.display(description=_("öffentlich"), ordering="is_public")
+    def public_flag(self, plan: Plan) -> str:
+        return yes_no_icon(plan.is_public)
 
     @admin.display(description=_("Schulen des Plans heute"))
     def schools_today(self, plan: Plan) -> int | str:

@@ -123,6 +123,11 @@ class Baseline:
     date: datetime.date
     snapshot: dict
 
+    @classmethod
+    def of(cls, edition) -> "Baseline | None":
+        """The baseline for a published `edition` (None: nothing to compare with)."""
+        return cls(edition.title, edition.date, edition.snapshot) if edition else None
+
 
 @dataclass(frozen=True)
 class ChangeEntry:

@@ -34,7 +34,7 @@ from schools.forms import (
 )
 from schools.models import RolloutState, School, SchoolRollout, StateChanges
 
-from . import decks
+from . import decks, markup
 from .forms import (
     EditionForm,
     MeasureEditForm,
@@ -424,6 +424,7 @@ def publish_edition(request: HttpRequest) -> HttpResponse:
             "form": form,
             "edition": preview,
             "report": frozen_report(snapshot),
+            "preface": markup.to_html(preview.preface),
             "content_lang": snapshot["plan"]["language"],
             "editable": set(),
             "fingerprint": snapshot_fingerprint(snapshot),
@@ -446,8 +447,10 @@ def preview_edition_pdf(request: HttpRequest) -> HttpResponse:
     # The mark goes where the deck prints the reference, under the Stand on the cover.
     mark = _("Vorschau – noch nicht veröffentlicht")
     reference = f"{mark} · {values['reference']}" if values["reference"] else mark
+    # Compared with the latest edition, as the published edition's deck will be.
+    baseline = decks.Baseline.of(plan.editions.published().first())
     content = decks.render_pdf(
-        snapshot, values["title"], values["date"], reference, values["preface"]
+        snapshot, values["title"], values["date"], reference, values["preface"], baseline
     )
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="vorschau-{values["slug"]}.pdf"'

@@ -221,13 +221,13 @@ def _live_deck() -> tuple:
     plan = current_plan()
     today = timezone.localdate()
     stand = plan.last_change_date or today
-    latest = plan.editions.published().first()
-    return build_snapshot(plan, today), _("Fortschrittsbericht"), stand, "", "", _baseline(latest)
+    baseline = decks.Baseline.of(plan.editions.published().first())
+    return build_snapshot(plan, today), _("Fortschrittsbericht"), stand, "", "", baseline
 
 
 def _edition_deck(edition: Edition, previous: Edition | None) -> tuple:
     """A published edition as a deck, its changes counted since `previous`."""
-    baseline = _baseline(previous)
+    baseline = decks.Baseline.of(previous)
     return (
         edition.snapshot,
         edition.title,
@@ -236,10 +236,6 @@ def _edition_deck(edition: Edition, previous: Edition | None) -> tuple:
         edition.preface,
         baseline,
     )
-
-
-def _baseline(edition: Edition | None) -> decks.Baseline | None:
-    return decks.Baseline(edition.title, edition.date, edition.snapshot) if edition else None
 
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:

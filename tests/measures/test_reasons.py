@@ -214,7 +214,7 @@ def test_the_admin_status_action_refuses_a_long_reason(admin_client, measure):
             "reason": TOO_LONG,
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert MESSAGE in response.content.decode()
     measure.refresh_from_db()
     assert measure.status == Status.IN_PROGRESS
