@@ -314,6 +314,23 @@ def test_the_preview_pdf_is_marked_and_saves_nothing(bielefeld, publisher):
     assert publisher.get(PREVIEW_PDF).status_code == 405
 
 
+def test_the_preview_pdf_shows_the_changes_the_published_deck_will_show(bielefeld, publisher):
+    Edition.publish(
+        bielefeld,
+        user=User.objects.get(username="petra"),
+        today=datetime.date.today(),
+        date=datetime.date.today(),
+        title="Bericht Mai",
+        slug="bericht-mai",
+    )
+    text = _pdf_text(publisher.post(PREVIEW_PDF, _entered()).content)
+    assert "Änderungen seit dem letzten Bericht" in text
+    assert "Verglichen mit „Bericht Mai“" in text
+    # And the page preview shows the preface as paragraphs, never Markdown.
+    html = publisher.post(PUBLISH, {**_entered(preface="**Wichtig**"), "schritt": "vorschau"})
+    assert "<strong>Wichtig</strong>" in html.content.decode()
+
+
 def _pdf_text(content: bytes) -> str:
     return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
