@@ -256,7 +256,7 @@ def test_the_public_timeline_sums_up_a_bulk_change_and_counts_new_rows(users):
         },
     )
     page = Client().get("/massnahmen/flaechendeckendes-wlan/").content.decode()
-    timeline = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.split("Verlauf</h2>")[1]))
+    timeline = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page.split("Verlauf</h2>")[1]))
     assert f"{HEEPEN_GRUNDSCHULEN} Schulen: offen → abgeschlossen" in timeline
     assert "WLAN abgenommen" in timeline
     assert f"{a_school('Gymnasium').name}: offen → in Arbeit" in timeline

@@ -463,7 +463,7 @@ def test_rollout_ticks_are_in_the_history_and_public_timeline(roles, schools):
     assert (record.state, record.history_user) == ("done", roles["admin"])
     assert record.history_change_reason == "WLAN abgenommen"
     timeline = Client().get("/massnahmen/voip/").content.decode().split("Verlauf</h2>")[1]
-    assert "Gymnasium Mitte: offen → abgeschlossen" in timeline
+    assert '<span lang="de">Gymnasium Mitte</span>: offen → abgeschlossen' in timeline
     assert "WLAN abgenommen" in timeline
 
 
