@@ -30,3 +30,5 @@ class Command(BaseCommand):
             verbosity=0,
             stdout=self.stdout,
         )
+        # Drafts only: pages an administrator edited or confirmed stay as they are.
+        call_command("load_legal_drafts", verbosity=0, stdout=self.stdout)
