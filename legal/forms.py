@@ -55,20 +55,21 @@ class FeedbackForm(PortalForm):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
-    token = forms.CharField(widget=forms.HiddenInput)
+    token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["token"].initial = form_token()
 
-    def clean_token(self) -> float:
+    def token_error(self) -> ValidationError | None:
+        """Too old, forged or missing: the form was not served to this person lately."""
         try:
-            issued_at = int(signing.Signer(salt=_TOKEN_SALT).unsign(self.cleaned_data["token"]))
+            issued_at = int(signing.Signer(salt=_TOKEN_SALT).unsign(self.data.get("token", "")))
         except (signing.BadSignature, ValueError):
             issued_at = None
         age = time.time() - issued_at if issued_at is not None else None
         if age is None or age > MAX_SECONDS:
-            raise ValidationError(
+            return ValidationError(
                 _(
                     "Das Formular war zu lange geöffnet. Ihre Angaben sind noch da: Bitte "
                     "senden Sie es noch einmal."
@@ -76,17 +77,20 @@ class FeedbackForm(PortalForm):
                 code="expired",
             )
         if age < MIN_SECONDS:
-            raise ValidationError(
+            return ValidationError(
                 _(
                     "Das ging zu schnell für eine Nachricht von einem Menschen. Ihre Angaben "
                     "sind noch da: Bitte senden Sie das Formular in einigen Sekunden noch einmal."
                 ),
                 code="too_fast",
             )
-        return issued_at
+        return None
 
     def clean(self) -> dict:
         data = super().clean()
+        # A form-wide error: the token is a hidden field the person cannot correct.
+        if (error := self.token_error()) is not None:
+            self.add_error(None, error)
         if data.get("website"):
             raise ValidationError(
                 _("Das Feld „Dieses Feld bitte leer lassen“ muss leer bleiben."), code="honeypot"
@@ -109,7 +113,7 @@ class FeedbackForm(PortalForm):
             page=data["page"],
             message=data["message"],
         )
-        feedback.full_clean()
+        # clean() has checked what the model's constraint (reply needs an address) holds.
         feedback.save()
         return feedback
 
