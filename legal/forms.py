@@ -29,10 +29,17 @@ class FeedbackForm(PortalForm):
         "sind noch da: Bitte senden Sie das Formular später noch einmal."
     )
 
-    name = forms.CharField(label=_("Ihr Name"), max_length=200, required=False)
+    name = forms.CharField(
+        label=_("Ihr Name"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     email = forms.EmailField(
         label=_("Ihre E-Mail-Adresse"),
         required=False,
+        # The portal's renderer styles no e-mail inputs (no other form has one).
+        widget=forms.EmailInput(attrs={"class": "kern-form-input__input", "autocomplete": "email"}),
         help_text=_("Nur nötig, wenn Sie eine Antwort möchten."),
     )
     wants_reply = forms.BooleanField(label=_("Ich möchte eine Antwort."), required=False)

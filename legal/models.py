@@ -185,7 +185,7 @@ class LegalPage(models.Model):
         return f"{minutes}:{seconds:02d}"
 
     def body_html(self) -> str:
-        return render_markdown(self.body)
+        return render_markdown(self.body, line_breaks=self.kind == PageKind.EASY_LANGUAGE)
 
     def known_gaps_html(self) -> str:
         return render_markdown(self.known_gaps)
@@ -269,14 +269,16 @@ class Feedback(models.Model):
 
     @staticmethod
     def recipients() -> list[str]:
-        """Addresses of the active accounts given "Erhält Rückmeldungen zur Barrierefreiheit".
+        """Addresses of the active staff accounts given "Erhält Rückmeldungen zur
+        Barrierefreiheit". Staff status, because the mail's link leads into the admin.
 
         Superusers are left out on purpose: receiving is an explicit assignment.
         """
         users = get_user_model().objects.with_perm(
             "legal.receive_feedback", include_superusers=False, backend=_MODEL_BACKEND
         )
-        return sorted(set(users.exclude(email="").values_list("email", flat=True)))
+        users = users.filter(is_staff=True).exclude(email="")
+        return sorted(set(users.values_list("email", flat=True)))
 
     def notify(self, link: str) -> int:
         """Tell the recipients there is new feedback; returns how many were told.

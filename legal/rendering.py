@@ -6,6 +6,8 @@ from markdown_it import MarkdownIt
 # Raw HTML off: an administrator's text cannot carry scripts or inline styles (CSP).
 # markdown-it also refuses javascript:, vbscript: and data: links.
 _md = MarkdownIt("commonmark", {"html": False}).enable("table")
+# Leichte Sprache puts each sentence on a line of its own: there a line break counts.
+_md_lines = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable("table")
 
 # The page's title is its h1, so the text's headings start at h2: a text that
 # uses "#" has all its headings moved one level down.
@@ -18,8 +20,9 @@ _HEADING_CLASSES = {
 }
 
 
-def render_markdown(text: str) -> SafeString:
-    tokens = _md.parse(text)
+def render_markdown(text: str, line_breaks: bool = False) -> SafeString:
+    md = _md_lines if line_breaks else _md
+    tokens = md.parse(text)
     shift = int(any(token.type == "heading_open" and token.tag == "h1" for token in tokens))
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
@@ -31,4 +34,4 @@ def render_markdown(text: str) -> SafeString:
                 if child.type == "link_open":
                     child.attrSet("class", "kern-link")
     # Safe: with html off markdown-it escapes every character of the text it outputs.
-    return mark_safe(_md.renderer.render(tokens, _md.options, {}))  # noqa: S308
+    return mark_safe(md.renderer.render(tokens, md.options, {}))  # noqa: S308

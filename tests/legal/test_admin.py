@@ -160,3 +160,16 @@ def test_feedback_is_read_only_in_the_admin(admin_client, db):
     assert admin_client.get("/admin/legal/feedback/add/").status_code == 403
     html = admin_client.get(f"/admin/legal/feedback/{feedback.pk}/change/").content.decode()
     assert "Kontrast zu schwach" in html and 'name="message"' not in html
+
+
+def test_a_missing_page_can_be_added_and_no_second_one(admin_client, pages):
+    assert admin_client.get("/admin/legal/legalpage/add/").status_code == 403  # all five exist
+    LegalPage.objects.filter(kind=PageKind.IMPRINT).delete()
+    assert admin_client.get("/admin/legal/legalpage/add/").status_code == 200
+    response = admin_client.post(
+        "/admin/legal/legalpage/add/",
+        {"kind": "impressum", "title": "Impressum", "body": "## Anbieter", "method": "self"},
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    page = LegalPage.objects.get(kind=PageKind.IMPRINT)
+    assert page.edited_at is not None  # the next load_legal_drafts keeps it

@@ -32,7 +32,7 @@ def test_unconfirmed_pages_and_no_recipient_are_reported(pages):
 
 def test_confirmed_pages_with_a_recipient_pass(pages, django_user_model):
     LegalPage.objects.update(confirmed_at="2026-12-01T10:00Z")
-    user = django_user_model.objects.create_user("b", email="b@example.org")
+    user = django_user_model.objects.create_user("b", email="b@example.org", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="receive_feedback"))
     assert ids() == []
 

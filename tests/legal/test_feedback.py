@@ -35,7 +35,9 @@ def data(**values) -> dict:
 
 @pytest.fixture
 def recipient(django_user_model):
-    user = django_user_model.objects.create_user("barrierefrei", email="barrierefrei@example.org")
+    user = django_user_model.objects.create_user(
+        "barrierefrei", email="barrierefrei@example.org", is_staff=True
+    )
     user.user_permissions.add(Permission.objects.get(codename="receive_feedback"))
     return user
 
@@ -69,7 +71,15 @@ def test_name_and_address_are_optional(client, pages, mailoutbox):
     assert mailoutbox == []  # nobody has the permission; the check warns about that
 
 
-def test_superusers_are_not_recipients_without_the_permission(client, pages, admin_user):
+def test_recipients_have_the_permission_and_can_open_the_admin(
+    pages, admin_user, recipient, django_user_model
+):
+    # The superuser (admin_user) is not told; a clerk without admin access cannot read it.
+    clerk = django_user_model.objects.create_user("schule", email="schule@example.org")
+    clerk.user_permissions.add(Permission.objects.get(codename="receive_feedback"))
+    assert Feedback.recipients() == ["barrierefrei@example.org"]
+    recipient.is_active = False
+    recipient.save()
     assert Feedback.recipients() == []
 
 

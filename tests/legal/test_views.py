@@ -114,3 +114,11 @@ def test_sign_language_page_says_there_is_no_video_yet(client, pages):
 def test_pages_refuse_other_methods(client, pages, path):
     method = client.delete if path == "/barrierefreiheit/" else client.post
     assert method(path).status_code == 405
+
+
+def test_easy_language_keeps_one_sentence_a_line(client, pages):
+    html = client.get("/leichte-sprache/").content.decode()
+    assert "Der Schuldigital-Monitor ist eine Internet-Seite.<br />\nDie Stadt Bielefeld" in html
+    # Other pages flow their lines into paragraphs.
+    html = client.get("/barrierefreiheit/").content.decode()
+    assert "machen. Dies\ngeschieht" in html
