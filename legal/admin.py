@@ -41,7 +41,6 @@ _FIELDSETS = {
 class LegalPageAdmin(admin.ModelAdmin):
     form = LegalPageAdminForm
     list_display = ["title", "kind", "state", "edited_at"]
-    readonly_fields = []
 
     @admin.display(description=_("Stand"))
     def state(self, page: LegalPage) -> str:
@@ -64,6 +63,14 @@ class LegalPageAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return super().has_add_permission(request) and bool(LegalPage.objects.missing_kinds())
+
+    def save_model(self, request, obj: LegalPage, form, change: bool) -> None:
+        previous = form.initial.get("video")
+        previous_name = previous.name if previous else ""
+        super().save_model(request, obj, form, change)
+        if previous_name and previous_name != obj.video.name:
+            # A replaced or cleared video is served no more: it must not pile up on disk.
+            obj.video.storage.delete(previous_name)
 
 
 @admin.register(Feedback)

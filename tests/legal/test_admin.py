@@ -173,3 +173,19 @@ def test_a_missing_page_can_be_added_and_no_second_one(admin_client, pages):
     assert response.status_code == 302, response.content.decode()[:3000]
     page = LegalPage.objects.get(kind=PageKind.IMPRINT)
     assert page.edited_at is not None  # the next load_legal_drafts keeps it
+
+
+def test_a_replaced_or_cleared_video_leaves_no_file_behind(admin_client, pages, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    page = pages[PageKind.SIGN_LANGUAGE]
+    upload(admin_client, page, "alt.mp4", mp4(), "video/mp4")
+    upload(admin_client, page, "neu.webm", webm(), "video/webm")
+    assert [file.name for file in (tmp_path / "legal" / "video").iterdir()] == ["neu.webm"]
+    page.refresh_from_db()
+    assert page.video_type == "video/webm"
+    response = admin_client.post(change_url(page), form_data(page, **{"video-clear": "on"}))
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert not page.video and page.video_size is None
+    assert list((tmp_path / "legal" / "video").iterdir()) == []
+    assert "noch nicht fertig" in admin_client.get("/gebaerdensprache/").content.decode()
