@@ -72,3 +72,8 @@ def test_a_missing_file_is_not_found(client, video, tmp_path):
 def test_only_get_and_head(client, video):
     assert client.post(URL).status_code == 405
     assert LegalPage.objects.get(kind=PageKind.SIGN_LANGUAGE).video
+
+
+def test_the_policy_lets_the_page_play_our_own_video_only(client, video):
+    policy = client.get("/gebaerdensprache/")["Content-Security-Policy"]
+    assert "media-src 'self'" in policy
