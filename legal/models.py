@@ -37,6 +37,11 @@ class PageKind(models.TextChoices):
     def url_name(self) -> str:
         return _URL_NAMES[self]
 
+    @property
+    def description(self) -> str:
+        """The page's meta description."""
+        return _DESCRIPTIONS[self]
+
 
 _URL_NAMES = {
     PageKind.IMPRINT: "legal:imprint",
@@ -44,6 +49,28 @@ _URL_NAMES = {
     PageKind.ACCESSIBILITY: "legal:accessibility",
     PageKind.EASY_LANGUAGE: "legal:easy-language",
     PageKind.SIGN_LANGUAGE: "legal:sign-language",
+}
+
+
+_DESCRIPTIONS = {
+    PageKind.IMPRINT: _(
+        "Impressum: wer den Schuldigital-Monitor anbietet und wie Sie uns erreichen."
+    ),
+    PageKind.PRIVACY: _(
+        "Datenschutzerklärung: welche Daten der Schuldigital-Monitor verarbeitet, wozu und "
+        "wie lange."
+    ),
+    PageKind.ACCESSIBILITY: _(
+        "Erklärung zur Barrierefreiheit des Schuldigital-Monitors nach BITV NRW, mit Formular "
+        "für Rückmeldungen."
+    ),
+    PageKind.EASY_LANGUAGE: _(
+        "Der Schuldigital-Monitor in Leichter Sprache: was die Seite anbietet und wie Sie sie "
+        "benutzen."
+    ),
+    PageKind.SIGN_LANGUAGE: _(
+        "Der Schuldigital-Monitor in Deutscher Gebärdensprache: ein Video und seine Textfassung."
+    ),
 }
 
 
@@ -168,6 +195,10 @@ class LegalPage(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse(PageKind(self.kind).url_name)
+
+    @property
+    def description(self) -> str:
+        return PageKind(self.kind).description
 
     @property
     def is_confirmed(self) -> bool:

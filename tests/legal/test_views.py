@@ -1,6 +1,7 @@
 """The legal pages as the public and staff see them."""
 
 import pytest
+from django.utils import translation
 
 from legal.models import LegalPage, PageKind
 
@@ -122,3 +123,16 @@ def test_easy_language_keeps_one_sentence_a_line(client, pages):
     # Other pages flow their lines into paragraphs.
     html = client.get("/barrierefreiheit/").content.decode()
     assert "machen. Dies\ngeschieht" in html
+
+
+@pytest.mark.parametrize("kind", list(PageKind))
+def test_each_page_has_its_own_meta_description(client, pages, kind):
+    german = str(kind.description)
+    html = client.get(PATHS[kind]).content.decode()
+    assert f'<meta name="description" content="{german}">' in html
+    with translation.override("en"):
+        english = str(kind.description)
+    assert english != german
+    client.cookies["django_language"] = "en"
+    html = client.get(PATHS[kind]).content.decode()
+    assert f'<meta name="description" content="{english}">' in html
