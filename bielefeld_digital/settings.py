@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "measures",
     "schools",
+    "legal",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +204,11 @@ STORAGES = {
         )
     },
 }
+# Uploads (the sign-language video). Served by legal.views.video, not by whitenoise
+# (which serves STATIC_ROOT only) and not under MEDIA_URL by anything else.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = "medien/"
+
 # Tests and `make run` serve static files straight from the finders.
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", DEBUG)
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -260,6 +266,7 @@ SECURE_CSP = {
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
+    "media-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],

@@ -6,6 +6,7 @@ from measures.views import healthz
 urlpatterns = [
     path("", include("measures.urls")),
     path("", include("schools.urls")),
+    path("", include("legal.urls")),
     path("verwaltung/", include("measures.staff_urls")),
     path("healthz/", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),

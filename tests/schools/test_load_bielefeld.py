@@ -80,4 +80,8 @@ def test_the_first_load_says_what_it_imported(db):
     assert lines[1] == "Plan: Der Plan ist der öffentliche Plan."
     assert lines[2] == "Schulverzeichnis NRW: 117 neu, 0 geändert, 0 unverändert, 0 abgelehnt"
     assert lines[3].startswith("Stadtbezirke: 70 gesetzt, 0 unverändert")
-    assert lines[4].startswith("Schulen des Plans heute: ")
+    assert lines[4] == (
+        "Pflichtseiten: 5 angelegt, 0 aktualisiert, 0 unverändert, 0 in der Verwaltung "
+        "bearbeitet und beibehalten."
+    )
+    assert lines[5].startswith("Schulen des Plans heute: ")

@@ -33,6 +33,8 @@ class Command(BaseCommand):
             BIELEFELD_DISTRICTS_FILE,
             only_missing=True,  # keeps districts an administrator corrected
         )
+        # Drafts only: pages an administrator edited or confirmed stay as they are.
+        self._step("Pflichtseiten", "load_legal_drafts")
         plan = Plan.objects.current()
         if plan is not None:
             count = plan.schools(timezone.localdate()).count()

@@ -1,0 +1,45 @@
+"""Load the shipped drafts of the legal pages (legal/data/<authority>/pages.toml)."""
+
+import tomllib
+from collections import Counter
+from pathlib import Path
+
+from .models import Compliance, LegalPage, Method, PageKind
+
+BIELEFELD_DRAFTS = Path(__file__).resolve().parent / "data" / "bielefeld"
+
+_TEXT_FIELDS = ("body", "known_gaps", "ombuds_contact")
+_CHOICE_FIELDS = {"compliance": Compliance, "method": Method}
+
+
+class DraftError(ValueError):
+    pass
+
+
+def read_drafts(directory: Path) -> dict[PageKind, dict]:
+    """The pages' values as the files state them; DraftError if a file is broken."""
+    try:
+        spec = tomllib.loads((directory / "pages.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise DraftError(f"{directory / 'pages.toml'}: {error}") from error
+    drafts = {}
+    for key, entry in spec.items():
+        try:
+            kind = PageKind(key)
+        except ValueError:
+            raise DraftError(f"Unbekannte Seite „{key}“ in pages.toml") from None
+        values = {"title": entry["title"]}
+        for name in _TEXT_FIELDS:
+            if name in entry:
+                values[name] = (directory / entry[name]).read_text(encoding="utf-8").strip()
+        for name, choices in _CHOICE_FIELDS.items():
+            if name in entry:
+                values[name] = choices(entry[name]).value
+        drafts[kind] = values
+    return drafts
+
+
+def load_drafts(directory: Path) -> Counter:
+    """Create missing pages and refresh untouched drafts; count what happened to each."""
+    drafts = read_drafts(directory)
+    return Counter(LegalPage.objects.put_draft(kind, **values) for kind, values in drafts.items())

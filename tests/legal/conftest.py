@@ -1,0 +1,18 @@
+import pytest
+from django.core.management import call_command
+
+from legal.models import LegalPage
+
+
+@pytest.fixture
+def pages(db) -> dict[str, LegalPage]:
+    """The shipped Bielefeld drafts, as `load_bielefeld` loads them."""
+    call_command("load_legal_drafts", verbosity=0)
+    return {page.kind: page for page in LegalPage.objects.all()}
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    """A school office clerk: logged in, no admin rights."""
+    client.force_login(django_user_model.objects.create_user("sachbearbeitung"))
+    return client
