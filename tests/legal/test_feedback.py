@@ -150,8 +150,12 @@ def test_the_form_needs_the_csrf_token(pages):
 
 
 def test_a_broken_mail_server_loses_no_feedback(client, pages, recipient, settings, caplog):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 9},  # nothing listens there
+        }
+    }
     assert client.post(URL, data()).status_code == 302
     assert Feedback.objects.count() == 1
     assert "nicht versandt" in caplog.text
