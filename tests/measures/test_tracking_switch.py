@@ -203,7 +203,7 @@ def test_snapshot_comparison_and_decks_show_the_same_number(bielefeld, sven):
     assert (data["rollout"], data["rollout_ticked"], data["tracked"]) == ([36, 74], 5, True)
     frozen = next(m for m in read_snapshot(new)[2] if m.slug == SLUG)
     assert frozen.rollout.is_reported and frozen.tracks_schools
-    assert decks.rollout_text(frozen) == "36 von 74 Schulen abgeschlossen"
+    assert decks.rollout_text(frozen) == "36 von 74 Schulen abgeschlossen (gemeldet)"
 
     diff = next(d for d in compare(old, new).changed if d.slug == SLUG)
     assert diff.tracking_started
