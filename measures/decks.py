@@ -486,11 +486,16 @@ def _description(diff: MeasureDiff) -> str | None:
     if not diff.new_description:
         return _("Beschreibung entfernt")
     label = _("Beschreibung ergänzt") if not diff.old_description else _("Beschreibung geändert")
-    return f"{label}: „{diff.new_description}“"
+    return f"{label}: {_quote(diff.new_description)}"
+
+
+def _quote(text: str) -> str:
+    # The page's language sets the quotation marks: „…“ in German, “…” in English.
+    return _("„%(text)s“") % {"text": text}
 
 
 def _quoted(items: tuple[str, ...]) -> str:
-    return ", ".join(f"„{item}“" for item in items)
+    return ", ".join(_quote(item) for item in items)
 
 
 def _work_items(diff: MeasureDiff) -> str | None:
