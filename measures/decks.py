@@ -657,7 +657,8 @@ def overview_tiles(report: ProgressReport) -> list[list[tuple[str, str, bool]]]:
         ) % {"counter": report.rollout_measure_count}
         rollout = report.rollout
         value = _("%(done)s von %(total)s") % {"done": rollout.done, "total": rollout.total}
-        totals.append((label, f"{value} ({rollout.percent}\xa0%)", False))
+        percent = _("%(percent)s\xa0%%") % {"percent": rollout.percent}  # "64 %", "64%"
+        totals.append((label, f"{value} ({percent})", False))
     statuses = [(str(item.label), str(item.count), False) for item in report.status_counts]
     return [totals, statuses]
 

@@ -72,3 +72,14 @@ def test_the_timeline_marks_the_reason(english):
 def test_german_pages_read_the_same(client, edition):
     html = client.get("/berichte/vergleich/").content.decode()
     assert f'Änderungen seit „<span lang="de">{TITLE}</span>“' in html
+
+
+def test_the_decks_write_percentages_as_the_page_language_does(client, english):
+    """German "64 %" (with a no-break space), English "64%": the overview and the boxes."""
+    german = client.get("/praesentation/").content.decode()
+    assert "95 von 148 (64\xa0%)" in german
+    assert "59 von 74 Schulen abgeschlossen (80&nbsp;%)" in german
+    html = english.get("/praesentation/").content.decode()
+    assert "95 of 148 (64%)" in html
+    assert "59 of 74 schools completed (80%)" in html
+    assert "\xa0%" not in html and "&nbsp;%" not in html
