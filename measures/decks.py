@@ -655,6 +655,12 @@ def overview_tiles(report: ProgressReport) -> list[list[tuple[str, str, bool]]]:
             "Umsetzung an Schulen (%(counter)s Maßnahmen)",
             report.rollout_measure_count,
         ) % {"counter": report.rollout_measure_count}
+        if report.rollout_reported_count:  # as the web page's summary says it
+            label += ", " + ngettext(
+                "davon %(counter)s Maßnahme mit gemeldeter Zahl",
+                "davon %(counter)s Maßnahmen mit gemeldeter Zahl",
+                report.rollout_reported_count,
+            ) % {"counter": report.rollout_reported_count}
         rollout = report.rollout
         value = _("%(done)s von %(total)s") % {"done": rollout.done, "total": rollout.total}
         percent = _("%(percent)s\xa0%%") % {"percent": rollout.percent}  # "64 %", "64%"

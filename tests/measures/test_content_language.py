@@ -3,11 +3,13 @@ titles in the comparison and reasons in the public timeline carry the plan's
 `lang`, so that a screen reader reads "Ausschreibung verzögert" in German."""
 
 import datetime
+import io
 import re
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from pptx import Presentation
 
 from measures.models import Edition, Measure
 
@@ -83,3 +85,23 @@ def test_the_decks_write_percentages_as_the_page_language_does(client, english):
     assert "95 of 148 (64%)" in html
     assert "59 of 74 schools completed (80%)" in html
     assert "\xa0%" not in html and "&nbsp;%" not in html
+
+
+def test_the_decks_overview_says_a_total_holds_a_reported_count(client, bielefeld):
+    """After the switch the 36 schools are a reported figure: the deck's overview says
+    so, as the web page's summary does, or the council reads 95 of 148 as counted."""
+    from schools.models import SchoolRollout
+
+    SchoolRollout.objects.start_tracking(
+        Measure.objects.get(slug="digitale-schulplattform"),
+        user=User.objects.create_user("sven"),
+        reason="Ab jetzt pro Schule",
+    )
+    note = "davon 1 Maßnahme mit gemeldeter Zahl"
+    assert note in client.get("/").content.decode()
+    html = client.get("/praesentation/").content.decode()
+    label = f"Umsetzung an Schulen (2 Maßnahmen), {note}"
+    assert f"<dt>{label}</dt><dd>95 von 148 (64\xa0%)</dd>" in html
+    slides = Presentation(io.BytesIO(client.get("/bericht.pptx").content)).slides
+    texts = [shape.text_frame.text for shape in slides[1].shapes if shape.has_text_frame]
+    assert f"{label}\n95 von 148 (64\xa0%)" in texts
