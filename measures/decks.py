@@ -491,11 +491,16 @@ def _description(diff: MeasureDiff) -> str | None:
     if not diff.new_description:
         return _("Beschreibung entfernt")
     label = _("Beschreibung ergänzt") if not diff.old_description else _("Beschreibung geändert")
-    return f"{label}: „{diff.new_description}“"
+    return f"{label}: {_quote(diff.new_description)}"
+
+
+def _quote(text: str) -> str:
+    # The page's language sets the quotation marks: „…“ in German, “…” in English.
+    return _("„%(text)s“") % {"text": text}
 
 
 def _quoted(items: tuple[str, ...]) -> str:
-    return ", ".join(f"„{item}“" for item in items)
+    return ", ".join(_quote(item) for item in items)
 
 
 def _work_items(diff: MeasureDiff) -> str | None:
@@ -655,9 +660,16 @@ def overview_tiles(report: ProgressReport) -> list[list[tuple[str, str, bool]]]:
             "Umsetzung an Schulen (%(counter)s Maßnahmen)",
             report.rollout_measure_count,
         ) % {"counter": report.rollout_measure_count}
+        if report.rollout_reported_count:  # as the web page's summary says it
+            label += ", " + ngettext(
+                "davon %(counter)s Maßnahme mit gemeldeter Zahl",
+                "davon %(counter)s Maßnahmen mit gemeldeter Zahl",
+                report.rollout_reported_count,
+            ) % {"counter": report.rollout_reported_count}
         rollout = report.rollout
         value = _("%(done)s von %(total)s") % {"done": rollout.done, "total": rollout.total}
-        totals.append((label, f"{value} ({rollout.percent}\xa0%)", False))
+        percent = _("%(percent)s\xa0%%") % {"percent": rollout.percent}  # "64 %", "64%"
+        totals.append((label, f"{value} ({percent})", False))
     statuses = [(str(item.label), str(item.count), False) for item in report.status_counts]
     return [totals, statuses]
 

@@ -178,7 +178,7 @@ def comparison(request: HttpRequest) -> HttpResponse:
     if not published:
         return render(request, "measures/comparison.html", {"plan": plan, "no_editions": True})
     data = request.GET or {"von": published[0].slug, "bis": ComparisonForm.LIVE}
-    form = ComparisonForm(data, editions=published)
+    form = ComparisonForm(data, editions=published, content_lang=plan.language)
     if not form.is_valid():
         return render(
             request,

@@ -14,3 +14,10 @@ def lang_de(name: str) -> SafeString:
     For names inside a translated sentence; an element that holds only the name
     carries the attribute itself."""
     return format_html('<span lang="de">{}</span>', name)
+
+
+@register.filter
+def in_language(text: str, code: str) -> SafeString:
+    """`text` written in the plan's language `code` (an edition's title, a reason
+    staff typed) marked so inside a translated sentence, like `lang_de`."""
+    return format_html('<span lang="{}">{}</span>', code, text)

@@ -25,6 +25,11 @@ def _text(response) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main)).strip()
 
 
+def _page_text(response) -> str:
+    html = re.sub(r"</?span[^>]*>", "", response.content.decode())
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
 @pytest.fixture
 def editor(bielefeld) -> User:
     """Someone who edits and publishes; the measure has a description and three items."""
@@ -118,5 +123,18 @@ def test_the_comparison_page_in_english(bielefeld, editor, client):
     _change(SLUG, editor, work_items="\n".join([*ITEMS, "Workshops planen"]), description="Neu.")
     client.post("/i18n/setlang/", {"language": "en"})
     text = _text(client.get("/berichte/vergleich/"))
-    assert "Description changed: „Neu.“" in text
-    assert "New work item: „Workshops planen“" in text
+    # English quotation marks around the German texts, not the German „…“.
+    assert "Description changed: “Neu.”" in text
+    assert "New work item: “Workshops planen”" in text
+    assert "„" not in text
+
+
+def test_the_decks_quote_text_changes_in_the_pages_language(bielefeld, editor, client):
+    today = timezone.localdate()
+    Edition.publish(bielefeld, user=editor, date=today, today=today, title="Bericht", slug="b")
+    _change(SLUG, editor, work_items="\n".join([*ITEMS, "Workshops planen"]), description="Neu.")
+    german = _page_text(client.get("/praesentation/"))
+    assert "Beschreibung geändert: „Neu.“; Neues Arbeitspaket: „Workshops planen“" in german
+    client.post("/i18n/setlang/", {"language": "en"})
+    english = _page_text(client.get("/praesentation/"))
+    assert "Description changed: “Neu.”; New work item: “Workshops planen”" in english

@@ -198,7 +198,7 @@ def test_comparison_page_between_two_editions_and_with_the_live_state(bielefeld,
     # Default: since the latest edition, against the live plan. Nothing was edited
     # since; only what has become overdue by today is new.
     live = _text(client.get("/berichte/vergleich/").content.decode())
-    assert "Änderungen seit „Bericht Juni 2025“" in live
+    assert "Änderungen seit „ Bericht Juni 2025 “" in live  # the title is a <span lang>
     assert "Status:" not in live
     assert "Entsorgungskonzept neu überfällig" in live  # Q2 2026 has passed since
 

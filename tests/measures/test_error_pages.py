@@ -111,8 +111,24 @@ def test_the_summary_comes_with_its_focus_script(client, db):
 
 def test_public_pages_with_invalid_filters_say_so_in_the_title(client, bielefeld):
     """The same rule where a public page shows its filter form's errors (400)."""
-    for url in ["/?status=fertig", "/schulen/?schulform=99"]:
+    SchoolRollout.objects.start_tracking(
+        Measure.objects.get(slug="digitale-schulplattform"),
+        user=User.objects.create_user("sven"),
+        reason="Ab jetzt pro Schule",
+    )
+    for url in [
+        "/?status=fertig",
+        "/schulen/?schulform=99",
+        "/massnahmen/digitale-schulplattform/?bezirk=Nirgends",
+    ]:
         response = client.get(url)
         assert response.status_code == 400
         assert _title(response).startswith("Fehler: "), url
+        # Focusable, so that error-summary.js can move the focus there.
+        assert re.search(
+            r'<div class="error-summary" role="alert"[^>]* tabindex="-1"', response.content.decode()
+        ), url
     assert not _title(client.get("/")).startswith("Fehler:")
+    assert not _title(client.get("/massnahmen/digitale-schulplattform/?bezirk=Heepen")).startswith(
+        "Fehler:"
+    )

@@ -119,6 +119,14 @@ def test_every_page_with_a_stand_says_the_same(plan, client, admin_client):
     assert expected in client.get("/praesentation/").text
 
 
+def test_the_school_pages_say_the_same_stand(plan, client):
+    """They show the measures' states too, so they say how current these are."""
+    expected = f"Laufend aktualisiert, letzte Änderung am {_short(LONG_AGO.date())}"
+    school = plan.schools(timezone.localdate()).order_by("name").first()
+    assert expected in client.get("/schulen/").text
+    assert expected in client.get(f"/schulen/{school.school_number}/").text
+
+
 def test_live_decks_say_the_last_change_and_the_day_they_were_retrieved(plan, client):
     today = timezone.localdate()
     changed = LONG_AGO.date()
