@@ -406,6 +406,9 @@ class MatrixCell:
     date: datetime.date | None
     editable: bool
     conflict: bool = False
+    # What the editor chose but could not save (a refused reason): shown again,
+    # while the "before" field keeps the saved state.
+    chosen: str | None = None
 
     @property
     def name(self) -> str:
@@ -414,6 +417,10 @@ class MatrixCell:
     @property
     def state_label(self) -> str:
         return str(RolloutState(self.state).label)
+
+    @property
+    def shown(self) -> str:
+        return self.chosen or self.state
 
 
 @login_required
@@ -468,8 +475,10 @@ def school_matrix(request: HttpRequest) -> HttpResponse:
     pager = _page_of_schools(request, filters.filter(scope), MATRIX_PAGE_SIZE)
     schools = pager.items
     grid = SchoolRollout.objects.grid(measures, schools)
+    # A refused save re-renders the page (without HTMX) with the editor's choices.
+    chosen = _chosen_cells(request) if status == 422 and not request.htmx else {}
     rows = [
-        (school, [_cell(measure, school, grid, editable) for measure in measures])
+        (school, [_cell(measure, school, grid, editable, chosen) for measure in measures])
         for school in schools
     ]
     # The cells an HTMX post wrote or refused, as they are now: the answer updates
@@ -518,15 +527,26 @@ def _page_of_schools(request: HttpRequest, schools, per_page: int) -> Pager:
     )
 
 
-def _cell(measure: Measure, school: School, grid: dict, editable: set[int]) -> MatrixCell:
+def _cell(
+    measure: Measure, school: School, grid: dict, editable: set[int], chosen: dict | None = None
+) -> MatrixCell:
     row = grid.get((measure.pk, school.pk))
-    return MatrixCell(
+    cell = MatrixCell(
         measure,
         school,
         row.state if row else RolloutState.OPEN,
         row.date if row else None,
         measure.pk in editable,
     )
+    return dataclasses.replace(cell, chosen=(chosen or {}).get(cell.name))
+
+
+def _chosen_cells(request: HttpRequest) -> dict[str, str]:
+    """The posted cells' states, by cell name (only well-formed ones)."""
+    states = set(RolloutState.values)
+    return {
+        name: value for name, value in request.POST.items() if CELL.match(name) and value in states
+    }
 
 
 def _refuse(request: HttpRequest, measure: Measure) -> None:
@@ -612,9 +632,11 @@ def _apply_cells(
         wanted.setdefault(measure, {})[school] = request.POST[name]
         if before in states:
             expected.setdefault(measure, {})[school] = before
-    if not reason.is_valid():  # nothing is written; the cells go back to their saved state
+    if not reason.is_valid():
+        # Nothing is written, and the cells keep the editor's choices: saving is an
+        # explicit step, so a reset would leave a shortened reason nothing to save.
         _refuse_reason(request, reason)
-        return 422, [(m, school, True) for m, cells in wanted.items() for school in cells]
+        return 422, [(m, school, False) for m, cells in wanted.items() for school in cells]
     changed, conflicts, touched = 0, [], []
     with transaction.atomic():  # the page's cells of all measures, or none
         for measure, cells in wanted.items():
