@@ -656,6 +656,11 @@ def _apply_cells(
             ngettext("%(count)s Eintrag gespeichert.", "%(count)s Einträge gespeichert.", changed)
             % {"count": changed},
         )
+    else:  # "Speichern" with nothing chosen would otherwise answer with silence
+        messages.info(
+            request,
+            _("Sie haben keinen Stand geändert; es wurde nichts gespeichert."),
+        )
     _warn_of_conflicts(request, conflicts)
     return 200, touched
 
