@@ -75,3 +75,19 @@ def test_the_matrix_and_the_checklist_mark_the_schools(english, school):
         assert german(html, school.name), url
         assert german(html, school.school_form_name) and german(html, school.district), url
         assert re.search(r'<option value="Mitte"[^>]*lang="de"', html), url
+
+
+def test_the_school_form_and_district_selects_keep_the_kern_select_look(bielefeld):
+    """A ProperNameSelect is a select: inside KERN's wrapper (box and arrow), like
+    every other select, not bare text that does not look like a field."""
+    admin = User.objects.create_user("ada", is_staff=True)
+    admin.user_permissions.add(*Permission.objects.filter(codename="edit_all_measures"))
+    SchoolRollout.objects.start_tracking(Measure.objects.get(slug=MEASURE), user=admin)
+    client = Client()
+    client.force_login(admin)
+    for url in ["/verwaltung/schulen/", f"/verwaltung/massnahmen/{MEASURE}/schulen/"]:
+        html = client.get(url).content.decode()
+        selects = re.findall(r'(<[^>]+>)\s*<select [^>]*name="(?:alle-)?(schulform|bezirk)"', html)
+        assert len(selects) >= 2, url
+        for wrapper, name in selects:
+            assert 'class="kern-form-input__select-wrapper"' in wrapper, (url, name)
