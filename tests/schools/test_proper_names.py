@@ -91,3 +91,22 @@ def test_the_school_form_and_district_selects_keep_the_kern_select_look(bielefel
         assert len(selects) >= 2, url
         for wrapper, name in selects:
             assert 'class="kern-form-input__select-wrapper"' in wrapper, (url, name)
+
+
+def test_the_staff_dashboard_and_edit_links_mark_the_plans_titles(english):
+    """The plan's German titles (also in the links' screen reader text) carry the
+    plan's language on English pages."""
+    from django.utils.html import escape
+
+    editor = User.objects.create_user("ed")
+    editor.user_permissions.add(*Permission.objects.filter(codename="edit_all_measures"))
+    english.force_login(editor)
+    dashboard, report = english.get("/verwaltung/").text, english.get("/").text
+    assert '<html lang="en">' in dashboard and '<html lang="en">' in report
+    for title in Measure.objects.values_list("title", flat=True):
+        link_text = f'<span class="kern-sr-only">: <span lang="de">{escape(title)}</span></span>'
+        assert dashboard.count(link_text) == 2, title  # "Bearbeiten" and "Schulen"
+        assert report.count(link_text) == 1, title  # "Bearbeiten"
+        # Everywhere else on the dashboard too (the list's title).
+        shown = dashboard.count(f">{escape(title)}<")
+        assert dashboard.count(f'lang="de">{escape(title)}<') == shown, title
