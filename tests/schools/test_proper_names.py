@@ -7,6 +7,7 @@ import re
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.test import Client
+from django.utils.html import escape
 
 from measures.models import Measure
 from schools.models import School, SchoolRollout
@@ -96,8 +97,6 @@ def test_the_school_form_and_district_selects_keep_the_kern_select_look(bielefel
 def test_the_staff_dashboard_and_edit_links_mark_the_plans_titles(english):
     """The plan's German titles (also in the links' screen reader text) carry the
     plan's language on English pages."""
-    from django.utils.html import escape
-
     editor = User.objects.create_user("ed")
     editor.user_permissions.add(*Permission.objects.filter(codename="edit_all_measures"))
     english.force_login(editor)
