@@ -225,18 +225,14 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
     status, result, touched, kept = 200, None, [], None
     if request.method == "POST":
         if track_form.is_bound:
-            changed = 0
             # Once switched, a second click (or a stale page) needs no reason: it
             # only adds rows for schools new in the scope, and records no switch.
-            if track_form.is_valid() or measure.tracks_schools:
+            already = measure.tracks_schools
+            if track_form.is_valid() or already:
                 changed = SchoolRollout.objects.start_tracking(
                     measure, user=request.user, reason=track_form.cleaned_data.get("reason", "")
                 )
-                messages.success(
-                    request,
-                    _("„%(measure)s“ wird jetzt pro Schule erfasst (%(count)s Schulen).")
-                    % {"measure": measure, "count": changed},
-                )
+                _say_tracking_started(request, measure, changed, already=already)
             else:
                 status = 422
         elif not measure.tracks_schools:  # switching is a step of its own, with a warning
@@ -308,6 +304,34 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
         },
         status=422 if filters.errors else status,
     )
+
+
+def _say_tracking_started(
+    request: HttpRequest, measure: Measure, added: int, *, already: bool
+) -> None:
+    """After "Ab jetzt pro Schule erfassen", which added `added` schools' rows."""
+    values = {"measure": measure, "count": added}
+    if not already:
+        messages.success(
+            request, _("„%(measure)s“ wird jetzt pro Schule erfasst (%(count)s Schulen).") % values
+        )
+    elif added:  # a second click (a stale page) only adds schools new in the scope
+        messages.success(
+            request,
+            ngettext(
+                "„%(measure)s“ wird schon pro Schule erfasst; %(count)s neue Schule des Plans "
+                "ist jetzt in der Liste.",
+                "„%(measure)s“ wird schon pro Schule erfasst; %(count)s neue Schulen des Plans "
+                "sind jetzt in der Liste.",
+                added,
+            )
+            % values,
+        )
+    else:  # not "jetzt ... (0 Schulen)", which reads as if no school were tracked
+        messages.info(
+            request,
+            _("„%(measure)s“ wird schon pro Schule erfasst; es wurde nichts geändert.") % values,
+        )
 
 
 def _refuse_reason(request: HttpRequest, form: ChecklistReasonForm | MatrixReasonForm) -> None:
