@@ -617,3 +617,20 @@ def test_htmx_errors_are_announced(roles):
     html = _client(roles["hardware"]).get("/verwaltung/").content.decode()
     assert 'id="htmx-error"' in html and 'role="alert" hidden' in html
     assert "htmx-errors.js" in html
+
+
+def test_a_too_long_description_is_refused_and_kept_not_cut_by_the_browser(roles):
+    """The browser cuts a pasted text at `maxlength` without a word; the form
+    refuses it with the limit instead, and keeps what was typed."""
+    measure = Measure.objects.get(slug=HARDWARE)
+    client = _client(roles["hardware"])
+    page = client.get(f"/verwaltung/massnahmen/{HARDWARE}/").content.decode()
+    assert "maxlength" not in page
+    text = "x" * 2000 + "Z"
+    response = client.post(f"/verwaltung/massnahmen/{HARDWARE}/", _form(measure, description=text))
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "höchstens 2000 Zeichen" in html
+    assert text in html
+    measure.refresh_from_db()
+    assert measure.description != text and measure.version == 1
