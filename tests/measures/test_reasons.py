@@ -239,3 +239,24 @@ def test_withdrawing_refuses_a_long_reason(admin_client, admin_user, measure):
     assert MESSAGE in response.content.decode()
     edition.refresh_from_db()
     assert edition.withdrawn_at is None
+
+
+# --- Without JavaScript a refusal is a new page: its title says so first ------
+
+
+def test_without_javascript_the_refusing_checklist_and_matrix_pages_say_fehler(hanna):
+    client = client_for(hanna)
+    number = a_school().school_number
+    name = _cell(a_school())
+    refused = [
+        client.post(CHECKLIST, {"shown": [number], f"v-{number}": "open", "reason": TOO_LONG}),
+        client.post(MATRIX, {name: "done", "v" + name[1:]: "open", "grund": TOO_LONG}),
+        client.post("/verwaltung/massnahmen/voip/schulen/", {"action": "track", "reason": ""}),
+        client.get(CHECKLIST, {"bezirk": "Atlantis"}),
+        client.get(MATRIX, {"schulform": "zz"}),
+    ]
+    for response in refused:
+        assert response.status_code == 422
+        assert "<title>Fehler: Umsetzung an den Schulen" in response.content.decode()
+    assert "<title>Umsetzung an den Schulen" in client.get(MATRIX).content.decode()
+    assert "<title>Umsetzung an den Schulen" in client.get(CHECKLIST).content.decode()
