@@ -44,6 +44,9 @@ def style_fields(form: forms.BaseForm) -> None:
         # No field jumps the page's heading (Django's login and password forms
         # autofocus one): a screen reader starts at the top and hears the heading.
         field.widget.attrs.pop("autofocus", None)
+        # No maxlength: browsers cut a longer pasted text (a description from a
+        # document) without a word; the form refuses it and keeps it instead.
+        field.widget.attrs.pop("maxlength", None)
 
 
 def describe_errors(form: forms.BaseForm) -> None:

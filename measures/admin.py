@@ -183,9 +183,9 @@ class FieldOfActionInline(LabelledTabularInline):
 
 
 class MakePublicForm(forms.Form):
-    reason = forms.CharField(
+    # A ReasonField, not max_length: the browser would cut a longer pasted reason.
+    reason = ReasonField(
         label=_("Grund"),
-        max_length=300,
         help_text=_("Wird mit Ihrem Namen im Verlauf beider Pläne gespeichert."),
     )
     # The plan public when the page was shown: if another administrator chose

@@ -133,7 +133,8 @@ class MeasureEditForm(PortalForm):
         data = super().clean()
         if "rollout_done" in self.fields:
             done, total = data.get("rollout_done"), data.get("rollout_total")
-            if (done is None) != (total is None) and not self.has_error("rollout_done"):
+            refused = self.has_error("rollout_done") or self.has_error("rollout_total")
+            if (done is None) != (total is None) and not refused:
                 self.add_error(
                     "rollout_done" if done is None else "rollout_total",
                     _("Geben Sie beide Zahlen an oder keine."),

@@ -227,18 +227,14 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
     status, result, touched, kept = 200, None, [], None
     if request.method == "POST":
         if track_form.is_bound:
-            changed = 0
             # Once switched, a second click (or a stale page) needs no reason: it
             # only adds rows for schools new in the scope, and records no switch.
-            if track_form.is_valid() or measure.tracks_schools:
+            already = measure.tracks_schools
+            if track_form.is_valid() or already:
                 changed = SchoolRollout.objects.start_tracking(
                     measure, user=request.user, reason=track_form.cleaned_data.get("reason", "")
                 )
-                messages.success(
-                    request,
-                    _("„%(measure)s“ wird jetzt pro Schule erfasst (%(count)s Schulen).")
-                    % {"measure": measure, "count": changed},
-                )
+                _say_tracking_started(request, measure, changed, already=already)
             else:
                 status = 422
         elif not measure.tracks_schools:  # switching is a step of its own, with a warning
@@ -310,6 +306,34 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
         },
         status=422 if filters.errors else status,
     )
+
+
+def _say_tracking_started(
+    request: HttpRequest, measure: Measure, added: int, *, already: bool
+) -> None:
+    """After "Ab jetzt pro Schule erfassen", which added `added` schools' rows."""
+    values = {"measure": measure, "count": added}
+    if not already:
+        messages.success(
+            request, _("„%(measure)s“ wird jetzt pro Schule erfasst (%(count)s Schulen).") % values
+        )
+    elif added:  # a second click (a stale page) only adds schools new in the scope
+        messages.success(
+            request,
+            ngettext(
+                "„%(measure)s“ wird schon pro Schule erfasst; %(count)s neue Schule des Plans "
+                "ist jetzt in der Liste.",
+                "„%(measure)s“ wird schon pro Schule erfasst; %(count)s neue Schulen des Plans "
+                "sind jetzt in der Liste.",
+                added,
+            )
+            % values,
+        )
+    else:  # not "jetzt ... (0 Schulen)", which reads as if no school were tracked
+        messages.info(
+            request,
+            _("„%(measure)s“ wird schon pro Schule erfasst; es wurde nichts geändert.") % values,
+        )
 
 
 def _refuse_reason(request: HttpRequest, form: ChecklistReasonForm | MatrixReasonForm) -> None:
@@ -487,6 +511,9 @@ class MatrixCell:
     date: datetime.date | None
     editable: bool
     conflict: bool = False
+    # What the editor chose but could not save (a refused reason): shown again,
+    # while the "before" field keeps the saved state.
+    chosen: str | None = None
 
     @property
     def name(self) -> str:
@@ -495,6 +522,10 @@ class MatrixCell:
     @property
     def state_label(self) -> str:
         return str(RolloutState(self.state).label)
+
+    @property
+    def shown(self) -> str:
+        return self.chosen or self.state
 
 
 @login_required
@@ -549,8 +580,10 @@ def school_matrix(request: HttpRequest) -> HttpResponse:
     pager = _page_of_schools(request, filters.filter(scope), MATRIX_PAGE_SIZE)
     schools = pager.items
     grid = SchoolRollout.objects.grid(measures, schools)
+    # A refused save re-renders the page (without HTMX) with the editor's choices.
+    chosen = _chosen_cells(request) if status == 422 and not request.htmx else {}
     rows = [
-        (school, [_cell(measure, school, grid, editable) for measure in measures])
+        (school, [_cell(measure, school, grid, editable, chosen) for measure in measures])
         for school in schools
     ]
     # The cells an HTMX post wrote or refused, as they are now: the answer updates
@@ -599,15 +632,26 @@ def _page_of_schools(request: HttpRequest, schools, per_page: int) -> Pager:
     )
 
 
-def _cell(measure: Measure, school: School, grid: dict, editable: set[int]) -> MatrixCell:
+def _cell(
+    measure: Measure, school: School, grid: dict, editable: set[int], chosen: dict | None = None
+) -> MatrixCell:
     row = grid.get((measure.pk, school.pk))
-    return MatrixCell(
+    cell = MatrixCell(
         measure,
         school,
         row.state if row else RolloutState.OPEN,
         row.date if row else None,
         measure.pk in editable,
     )
+    return dataclasses.replace(cell, chosen=(chosen or {}).get(cell.name))
+
+
+def _chosen_cells(request: HttpRequest) -> dict[str, str]:
+    """The posted cells' states, by cell name (only well-formed ones)."""
+    states = set(RolloutState.values)
+    return {
+        name: value for name, value in request.POST.items() if CELL.match(name) and value in states
+    }
 
 
 def _refuse(request: HttpRequest, measure: Measure) -> None:
@@ -693,9 +737,11 @@ def _apply_cells(
         wanted.setdefault(measure, {})[school] = request.POST[name]
         if before in states:
             expected.setdefault(measure, {})[school] = before
-    if not reason.is_valid():  # nothing is written; the cells go back to their saved state
+    if not reason.is_valid():
+        # Nothing is written, and the cells keep the editor's choices: saving is an
+        # explicit step, so a reset would leave a shortened reason nothing to save.
         _refuse_reason(request, reason)
-        return 422, [(m, school, True) for m, cells in wanted.items() for school in cells]
+        return 422, [(m, school, False) for m, cells in wanted.items() for school in cells]
     changed, conflicts, touched = 0, [], []
     with transaction.atomic():  # the page's cells of all measures, or none
         for measure, cells in wanted.items():
@@ -714,6 +760,11 @@ def _apply_cells(
             request,
             ngettext("%(count)s Eintrag gespeichert.", "%(count)s Einträge gespeichert.", changed)
             % {"count": changed},
+        )
+    else:  # "Speichern" with nothing chosen would otherwise answer with silence
+        messages.info(
+            request,
+            _("Sie haben keinen Stand geändert; es wurde nichts gespeichert."),
         )
     _warn_of_conflicts(request, conflicts)
     return 200, touched

@@ -428,3 +428,18 @@ def test_bulk_with_a_measure_in_foreign_digits_is_refused(users):
         URL, {"alle-massnahme": "²", "alle-stand": "done"}
     )
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "no-js"])
+def test_saving_without_a_changed_cell_says_nothing_was_saved(users, htmx):
+    """The page's "Speichern" with no state chosen: said so, not answered with silence."""
+    school = a_school()
+    name = cell("1-1-ausstattung", school)
+    headers = {"HX-Request": "true"} if htmx else {}
+    history = SchoolRollout.history.count()
+    response = client_for(users["hardware"]).post(
+        URL, {name: "open", "v" + name[1:]: "open"}, headers=headers, follow=not htmx
+    )
+    assert response.status_code == 200
+    assert "Sie haben keinen Stand geändert; es wurde nichts gespeichert." in response.text
+    assert SchoolRollout.history.count() == history

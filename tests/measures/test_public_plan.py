@@ -9,6 +9,7 @@ import datetime
 import importlib
 import io
 import logging
+import re
 import threading
 
 import pytest
@@ -175,10 +176,18 @@ def test_without_a_reason_nothing_changes(bielefeld, newer, chooser):
 
 
 def test_a_reason_longer_than_300_characters_is_refused(bielefeld, newer, chooser):
-    response = _client(chooser).post(
+    client = _client(chooser)
+    # No maxlength on the field: the browser would cut a pasted longer reason
+    # to 300 characters without a word and switch the plan with what is left.
+    page = client.get(MAKE_PUBLIC.format(newer.pk)).text
+    assert re.search(r'<input[^>]*name="reason"[^>]*>', page)
+    assert "maxlength" not in re.search(r'<input[^>]*name="reason"[^>]*>', page)[0]
+    response = client.post(
         MAKE_PUBLIC.format(newer.pk), {"reason": "x" * 301, "replacing": bielefeld.pk}
     )
     assert response.status_code == 422
+    assert "höchstens 300 Zeichen lang sein; eingegeben sind 301 Zeichen" in response.text
+    assert 'value="' + "x" * 301 + '"' in response.text  # kept as typed
     assert Plan.objects.current() == bielefeld
 
 

@@ -130,19 +130,21 @@ def _cell(school: School) -> str:
     return f"z-{Measure.objects.get(slug='1-1-ausstattung').pk}-{school.school_number}"
 
 
-def test_a_matrix_cell_with_a_long_reason_is_refused_and_reset(hanna):
+def test_a_matrix_cell_with_a_long_reason_is_refused_and_keeps_the_choice(hanna):
     school, before = a_school(), rows_written()
     name = _cell(school)
     response = client_for(hanna).post(
         MATRIX,
-        {name: "done", "v" + name[1:]: "open", "cell": name, "grund": TOO_LONG},
+        {name: "done", "v" + name[1:]: "open", "grund": TOO_LONG},
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 422
     html = response.content.decode()
     assert MESSAGE in html
-    select = html.split(f'id="s{name[1:]}"')[1].split("</select>")[0]
-    assert 'value="open" selected' in select
+    # The select is left as the editor chose (saving is an explicit step: a reset
+    # would leave nothing to save once the reason is shortened); "before" stays saved.
+    assert f'id="s{name[1:]}"' not in html
+    assert f'id="v{name[1:]}" value="open" hx-swap-oob="true"' in html
     assert rows_written() == before
 
 
@@ -155,6 +157,10 @@ def test_the_matrix_without_javascript_refuses_and_keeps_the_text(hanna):
     assert response.status_code == 422
     html = response.content.decode()
     assert MESSAGE in html and f'value="{TOO_LONG}"' in html
+    # The page shows the editor's choice again, with the saved state as "before".
+    select = html.split(f'id="s{name[1:]}"')[1].split("</select>")[0]
+    assert 'value="done" selected' in select
+    assert f'name="v{name[1:]}" id="v{name[1:]}" value="open"' in html
     assert rows_written() == before
 
     client_for(hanna).post(MATRIX, {name: "done", "v" + name[1:]: "open", "grund": LONGEST})
@@ -233,3 +239,24 @@ def test_withdrawing_refuses_a_long_reason(admin_client, admin_user, measure):
     assert MESSAGE in response.content.decode()
     edition.refresh_from_db()
     assert edition.withdrawn_at is None
+
+
+# --- Without JavaScript a refusal is a new page: its title says so first ------
+
+
+def test_without_javascript_the_refusing_checklist_and_matrix_pages_say_fehler(hanna):
+    client = client_for(hanna)
+    number = a_school().school_number
+    name = _cell(a_school())
+    refused = [
+        client.post(CHECKLIST, {"shown": [number], f"v-{number}": "open", "reason": TOO_LONG}),
+        client.post(MATRIX, {name: "done", "v" + name[1:]: "open", "grund": TOO_LONG}),
+        client.post("/verwaltung/massnahmen/voip/schulen/", {"action": "track", "reason": ""}),
+        client.get(CHECKLIST, {"bezirk": "Atlantis"}),
+        client.get(MATRIX, {"schulform": "zz"}),
+    ]
+    for response in refused:
+        assert response.status_code == 422
+        assert "<title>Fehler: Umsetzung an den Schulen" in response.content.decode()
+    assert "<title>Umsetzung an den Schulen" in client.get(MATRIX).content.decode()
+    assert "<title>Umsetzung an den Schulen" in client.get(CHECKLIST).content.decode()

@@ -258,6 +258,21 @@ def test_invalid_input_gets_german_messages_and_saves_nothing(roles, changes, fi
     assert Measure.objects.filter(pk=measure.pk).values().get() == before
 
 
+@pytest.mark.parametrize("total", ["0", "-3"])
+def test_a_refused_total_is_not_also_called_missing(roles, total):
+    """Both numbers typed, the total out of range: one message, not "Geben Sie beide
+    Zahlen an", which contradicts what the editor sees in the field."""
+    measure = Measure.objects.get(slug="bielefelder-klassenzimmerstandard")
+    response = _client(roles["hardware"]).post(
+        f"/verwaltung/massnahmen/{measure.slug}/",
+        _form(measure, rollout_done="5", rollout_total=total),
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "Dieser Wert muss größer oder gleich 1 sein." in html
+    assert "beide Zahlen" not in html
+
+
 def test_htmx_save_returns_the_editor_with_a_confirmation(roles):
     measure = Measure.objects.get(slug=HARDWARE)
     response = _client(roles["hardware"]).post(
@@ -602,3 +617,20 @@ def test_htmx_errors_are_announced(roles):
     html = _client(roles["hardware"]).get("/verwaltung/").content.decode()
     assert 'id="htmx-error"' in html and 'role="alert" hidden' in html
     assert "htmx-errors.js" in html
+
+
+def test_a_too_long_description_is_refused_and_kept_not_cut_by_the_browser(roles):
+    """The browser cuts a pasted text at `maxlength` without a word; the form
+    refuses it with the limit instead, and keeps what was typed."""
+    measure = Measure.objects.get(slug=HARDWARE)
+    client = _client(roles["hardware"])
+    page = client.get(f"/verwaltung/massnahmen/{HARDWARE}/").content.decode()
+    assert "maxlength" not in page
+    text = "x" * 2000 + "Z"
+    response = client.post(f"/verwaltung/massnahmen/{HARDWARE}/", _form(measure, description=text))
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "höchstens 2000 Zeichen" in html
+    assert text in html
+    measure.refresh_from_db()
+    assert measure.description != text and measure.version == 1

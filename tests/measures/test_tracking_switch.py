@@ -18,6 +18,7 @@ from measures import decks
 from measures.models import Edition, Measure, ProgressReport
 from measures.reports import build_snapshot, compare, read_snapshot
 from schools.models import RolloutState, SchoolRollout
+from tests.factories import make_school
 
 URL = "/verwaltung/massnahmen/digitale-schulplattform/schulen/"
 PUBLIC = "/massnahmen/digitale-schulplattform/"
@@ -263,5 +264,17 @@ def test_a_second_click_from_a_stale_page_needs_no_reason(bielefeld, staff, sven
     SchoolRollout.objects.start_tracking(Measure.objects.get(slug=SLUG), user=sven, reason=REASON)
     response = staff.post(URL, {"action": "track", "reason": ""}, follow=True)
     assert response.status_code == 200
-    assert "wird jetzt pro Schule erfasst (0 Schulen)" in response.content.decode()
+    # Said as it is, not "wird jetzt pro Schule erfasst (0 Schulen)".
+    text = response.content.decode()
+    assert "wird schon pro Schule erfasst; es wurde nichts geändert." in text
+    assert "wird jetzt pro Schule erfasst" not in text
     assert Measure.objects.get(slug=SLUG).history.filter(history_change_reason=REASON).count() == 1
+
+
+def test_a_second_click_names_the_schools_it_added(bielefeld, staff, sven):
+    SchoolRollout.objects.start_tracking(Measure.objects.get(slug=SLUG), user=sven, reason=REASON)
+    make_school(name="Neue Grundschule")  # new in the plan's scope since the switch
+    response = staff.post(URL, {"action": "track", "reason": ""}, follow=True)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "wird schon pro Schule erfasst; 1 neue Schule des Plans ist jetzt in der Liste." in text

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.test import Client
+from django.utils.html import escape
 
 from measures.models import Measure
 from schools.models import School, SchoolRollout
@@ -87,3 +88,36 @@ def test_the_public_timeline_marks_school_names_and_reasons(english, school):
     name = re.escape(school.name)
     assert re.search(rf'<li><span lang="de">{name}</span>: open → completed', html)
     assert '<span lang="de">Abnahme durch das Amt</span>' in html
+
+
+def test_the_school_form_and_district_selects_keep_the_kern_select_look(bielefeld):
+    """A ProperNameSelect is a select: inside KERN's wrapper (box and arrow), like
+    every other select, not bare text that does not look like a field."""
+    admin = User.objects.create_user("ada", is_staff=True)
+    admin.user_permissions.add(*Permission.objects.filter(codename="edit_all_measures"))
+    SchoolRollout.objects.start_tracking(Measure.objects.get(slug=MEASURE), user=admin)
+    client = Client()
+    client.force_login(admin)
+    for url in ["/verwaltung/schulen/", f"/verwaltung/massnahmen/{MEASURE}/schulen/"]:
+        html = client.get(url).content.decode()
+        selects = re.findall(r'(<[^>]+>)\s*<select [^>]*name="(?:alle-)?(schulform|bezirk)"', html)
+        assert len(selects) >= 2, url
+        for wrapper, name in selects:
+            assert 'class="kern-form-input__select-wrapper"' in wrapper, (url, name)
+
+
+def test_the_staff_dashboard_and_edit_links_mark_the_plans_titles(english):
+    """The plan's German titles (also in the links' screen reader text) carry the
+    plan's language on English pages."""
+    editor = User.objects.create_user("ed")
+    editor.user_permissions.add(*Permission.objects.filter(codename="edit_all_measures"))
+    english.force_login(editor)
+    dashboard, report = english.get("/verwaltung/").text, english.get("/").text
+    assert '<html lang="en">' in dashboard and '<html lang="en">' in report
+    for title in Measure.objects.values_list("title", flat=True):
+        link_text = f'<span class="kern-sr-only">: <span lang="de">{escape(title)}</span></span>'
+        assert dashboard.count(link_text) == 2, title  # "Bearbeiten" and "Schulen"
+        assert report.count(link_text) == 1, title  # "Bearbeiten"
+        # Everywhere else on the dashboard too (the list's title).
+        shown = dashboard.count(f">{escape(title)}<")
+        assert dashboard.count(f'lang="de">{escape(title)}<') == shown, title
