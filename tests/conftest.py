@@ -47,3 +47,13 @@ def bielefeld(db):
 
     call_command("load_bielefeld", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     return Plan.objects.get()
+
+
+@pytest.fixture
+def english(bielefeld):
+    """An anonymous client that chose English, with the Bielefeld plan loaded."""
+    from django.test import Client
+
+    client = Client()
+    client.post("/i18n/setlang/", {"language": "en"})
+    return client

@@ -8,19 +8,11 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
 from pptx import Presentation
 
 from measures.models import Edition, Measure
 
 TITLE = "Bericht März 2025"
-
-
-@pytest.fixture
-def english(bielefeld) -> Client:
-    client = Client()
-    client.post("/i18n/setlang/", {"language": "en"})
-    return client
 
 
 @pytest.fixture

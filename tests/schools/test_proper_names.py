@@ -16,13 +16,6 @@ MEASURE = "flaechendeckendes-wlan"
 
 
 @pytest.fixture
-def english(bielefeld) -> Client:
-    client = Client()
-    client.post("/i18n/setlang/", {"language": "en"})
-    return client
-
-
-@pytest.fixture
 def school(bielefeld) -> School:
     """A school of the plan with a school form name and a district."""
     return School.objects.get(name__startswith="Bückardtschule")
