@@ -21,6 +21,8 @@ KERN_DIR := static/vendor/kern
 LOCAL_PG_URL := postgres://bielefeld:bielefeld@127.0.0.1:5432/bielefeld_digital
 TEST_DATABASE_URL := $(or $(DATABASE_URL),$(LOCAL_PG_URL))
 PYTEST_ARGS ?=
+# pytest-xdist workers for `make test` (our machines have 2 cores); 0 runs in one process.
+PYTEST_WORKERS ?= 2
 # `make run PORT=8001` serves on another port (loopback only).
 PORT ?= 8000
 
@@ -115,7 +117,7 @@ test: venv assets chromium pango postgres
 	step env DJANGO_DEBUG=0 SECRET_KEY="$$deploy_key" ALLOWED_HOSTS=portal.example \
 		$(PY) manage.py check --deploy --fail-level WARNING; \
 	step $(PY) manage.py collectstatic --noinput --clear --verbosity 0; \
-	step $(VENV)/bin/pytest $(PYTEST_ARGS)
+	step $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # --- Benchmark ------------------------------------------------------------------
 

@@ -634,3 +634,13 @@ def test_a_too_long_description_is_refused_and_kept_not_cut_by_the_browser(roles
     assert text in html
     measure.refresh_from_db()
     assert measure.description != text and measure.version == 1
+
+
+def test_the_editor_in_another_page_is_a_section_not_a_second_page_heading(roles):
+    client = _client(roles["admin"])
+    url = "/verwaltung/massnahmen/voip/"
+    page = client.get(url).content.decode()
+    fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert page.count("<h1") == 1 and 'class="kern-heading-medium editor__title"' in page
+    assert "<h1" not in fragment
+    assert '<h2 class="kern-heading-medium editor__title" id="editor-title-voip"' in fragment
