@@ -1051,8 +1051,15 @@ class Edition(models.Model):
 
         What the edition's "Änderungen seit dem letzten Bericht" compare with.
         """
+        return self._earlier().first()
+
+    def previous_pk(self) -> int | None:
+        """The pk of `previous()`, without reading its (large) snapshot."""
+        return self._earlier().values_list("pk", flat=True).first()
+
+    def _earlier(self) -> "EditionQuerySet":
         earlier = Q(date__lt=self.date) | Q(date=self.date, published_at__lt=self.published_at)
-        return type(self).objects.published().filter(earlier, plan_id=self.plan_id).first()
+        return type(self).objects.published().filter(earlier, plan_id=self.plan_id)
 
     # The date is the edition's "Stand": overdue measures are judged as of it. The
     # data itself is today's, so the date may not lie ahead of it, nor far behind.

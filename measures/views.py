@@ -266,10 +266,10 @@ def _edition_file(slug: str, kind: str, render_file) -> bytes:
     """
     edition = _edition(current_plan(), slug)
     # Withdrawing the previous edition changes what this one's deck compares with.
-    previous = edition.previous()
-    key = f"edition-file:{edition.pk}:{previous.pk if previous else 0}:{kind}:{get_language()}"
+    # Its snapshot is read only when the file is rendered, not for every download.
+    key = f"edition-file:{edition.pk}:{edition.previous_pk() or 0}:{kind}:{get_language()}"
     return cache.get_or_set(
-        key, lambda: render_file(*_edition_deck(edition, previous)), timeout=None
+        key, lambda: render_file(*_edition_deck(edition, edition.previous())), timeout=None
     )
 
 
