@@ -30,6 +30,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from accounts.admin import reset_second_factor
 from bielefeld_digital.forms import ReasonField
 from schools.models import SchoolRollout
 
@@ -873,6 +874,7 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class PortalUserAdmin(GermanPermissionsMixin, UserAdmin):
+    actions = [reset_second_factor]
     list_display = [
         "username",
         "first_name",

@@ -16,6 +16,7 @@ from django.utils import timezone
 from measures.models import Measure
 from schools.models import RolloutState, School, SchoolRollout
 from tests.factories import make_school
+from tests.two_factor import log_in
 
 URL = "/verwaltung/schulen/"
 HEEPEN_GRUNDSCHULEN = 7  # in the plan's scope, per the city's district file
@@ -36,7 +37,7 @@ def users(bielefeld):
 
 def client_for(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    log_in(client, user)
     return client
 
 

@@ -8,6 +8,7 @@ from django.test import Client
 from measures.models import Measure
 from schools.models import School, SchoolRollout
 from tests.factories import make_school
+from tests.two_factor import log_in
 
 PASSWORD = "geheim-und-lang-genug"
 # The switch to per-school tracking, as the staff page posts it (a reason is required).
@@ -42,7 +43,7 @@ def roles(bielefeld):
 def _client(user: User | None) -> Client:
     client = Client()
     if user:
-        client.force_login(user)
+        log_in(client, user)
     return client
 
 
