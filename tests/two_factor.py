@@ -24,10 +24,20 @@ def add_app_device(user) -> TOTPDevice:
 
 
 def verified_login(client: Client, user) -> TOTPDevice:
-    """Log `user` in with password step and second factor; returns their app device."""
+    """Log `user` in with password step and second factor; returns their app device.
+
+    Each call is a new login as if in a later 30 s step: the code of the step a
+    device last accepted would be refused as a replay.
+    """
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or add_app_device(user)
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    device.refresh_from_db()
     client.force_login(user)
-    response = client.post(CODE_URL, {"otp_token": totp_code(device)})
+    client.get(CODE_URL)  # the form, and the CSRF cookie for clients that check it
+    data = {"otp_token": totp_code(device)}
+    if "csrftoken" in client.cookies:
+        data["csrfmiddlewaretoken"] = client.cookies["csrftoken"].value
+    response = client.post(CODE_URL, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     return device
 

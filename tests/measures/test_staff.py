@@ -290,7 +290,7 @@ def test_htmx_save_returns_the_editor_with_a_confirmation(roles):
 
 def test_htmx_post_without_csrf_token_is_refused(roles):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(roles["admin"])
+    log_in(client, roles["admin"])
     measure = Measure.objects.get(slug=HARDWARE)
     response = client.post(
         f"/verwaltung/massnahmen/{HARDWARE}/",
@@ -304,7 +304,7 @@ def test_htmx_post_without_csrf_token_is_refused(roles):
 
 def test_htmx_post_with_the_csrf_header_is_accepted(roles):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(roles["admin"])
+    log_in(client, roles["admin"])
     page = client.get(f"/verwaltung/massnahmen/{HARDWARE}/").content.decode()
     assert "X-CSRFToken" in page  # hx-headers on <body>
     token = client.cookies["csrftoken"].value
