@@ -48,3 +48,11 @@ def log_in(client: Client, user) -> None:
         verified_login(client, user)
     else:
         client.force_login(user)
+
+
+def enter_code(page, username: str) -> None:
+    """In a browser on the code page: type the app's current code and log in."""
+    device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)  # a new login, see above
+    page.get_by_label("Code aus der Authenticator-App").fill(totp_code(device))
+    page.get_by_role("button", name="Anmelden").click()
