@@ -30,7 +30,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from accounts.admin import reset_second_factor
+from accounts.admin import SecondFactorUserAdminMixin
 from bielefeld_digital.forms import ReasonField
 from schools.models import SchoolRollout
 
@@ -873,8 +873,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class PortalUserAdmin(GermanPermissionsMixin, UserAdmin):
-    actions = [reset_second_factor]
+class PortalUserAdmin(SecondFactorUserAdminMixin, GermanPermissionsMixin, UserAdmin):
     list_display = [
         "username",
         "first_name",
@@ -883,6 +882,7 @@ class PortalUserAdmin(GermanPermissionsMixin, UserAdmin):
         "group_names",
         "staff_flag",
         "superuser_flag",
+        "second_factor_flag",
         "active_flag",
     ]
     fieldsets = [*UserAdmin.fieldsets, (_("Zuständigkeiten"), {"fields": ["responsibilities"]})]
@@ -905,6 +905,10 @@ class PortalUserAdmin(GermanPermissionsMixin, UserAdmin):
     )
     def superuser_flag(self, user: User) -> str:
         return yes_no_icon(user.is_superuser)
+
+    @admin.display(description=_("Zwei-Faktor-Anmeldung"), ordering="has_second_factor")
+    def second_factor_flag(self, user: User) -> str:
+        return yes_no_icon(user.has_second_factor)
 
     @admin.display(description=User._meta.get_field("is_active").verbose_name, ordering="is_active")
     def active_flag(self, user: User) -> str:

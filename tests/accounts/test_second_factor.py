@@ -2,6 +2,7 @@
 
 import datetime
 import logging
+import re
 
 import pytest
 from django.contrib.auth.models import Permission, User
@@ -385,3 +386,15 @@ def test_an_operator_removes_a_lost_device(ada, capsys, security_log):
 def test_the_admin_never_shows_device_secrets(admin_client):
     assert admin_client.get("/admin/otp_totp/totpdevice/").status_code == 404
     assert admin_client.get("/admin/otp_static/staticdevice/").status_code == 404
+
+
+def test_the_user_list_shows_who_has_a_second_factor(admin_client, ada, clara):
+    add_app_device(ada)
+    TOTPDevice.objects.create(user=clara, name="halb eingerichtet", confirmed=False)
+    html = admin_client.get("/admin/auth/user/").content.decode()
+
+    def cell(username: str) -> str:
+        row = re.search(rf"<tr>.*?>{username}</a>.*?</tr>", html, re.S).group(0)
+        return re.search(r'class="field-second_factor_flag"><img [^>]*alt="(\w+)"', row).group(1)
+
+    assert (cell("ada"), cell("clara"), cell("admin")) == ("Ja", "Nein", "Ja")
