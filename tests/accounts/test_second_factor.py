@@ -394,7 +394,7 @@ def test_the_user_list_shows_who_has_a_second_factor(admin_client, ada, clara):
     html = admin_client.get("/admin/auth/user/").content.decode()
 
     def cell(username: str) -> str:
-        row = re.search(rf"<tr>.*?>{username}</a>.*?</tr>", html, re.S).group(0)
+        [row] = [row for row in html.split("<tr") if f">{username}</a>" in row]
         return re.search(r'class="field-second_factor_flag"><img [^>]*alt="(\w+)"', row).group(1)
 
     assert (cell("ada"), cell("clara"), cell("admin")) == ("Ja", "Nein", "Ja")
