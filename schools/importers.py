@@ -10,17 +10,26 @@ import csv
 import datetime
 import io
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from .models import SCHOOL_FORM_NAMES, OperationKey, School
 
 BATCH_SIZE = 500
+
+# An import may mark at most this share of a Schulträger's listed schools as no
+# longer in the directory without the operator's explicit confirmation: the
+# ministry's yearly file drops a school or two, a truncated or filtered file drops
+# dozens (the first 40 lines of Bielefeld's file would take 79 of its 117). One
+# school is always allowed: a Schulträger with a single school may close it.
+MAX_DELISTED_SHARE = 0.05
 
 # What `load_bielefeld` imports; see schools/data/README.md.
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -89,6 +98,10 @@ _FIELD_COLUMNS = {
 
 class ImportFileError(Exception):
     """The file as a whole cannot be imported; the message says why, in German."""
+
+
+class DelistingRefused(ImportFileError):
+    """The import would mark too many of a Schulträger's schools as no longer listed."""
 
 
 @dataclass(frozen=True)
@@ -488,13 +501,16 @@ def import_directory(
     directory: DirectoryFile,
     *,
     authority_number: str | None = None,
+    allow_delisting: bool = False,
 ) -> DirectoryImport:
     """Create and update schools by school number; mark missing ones as unlisted.
 
     A school missing from the file is never deleted (rollout data hangs on it).
     It is marked `listed=False` if the file covers it: its municipality has rows
     in the file and, with `authority_number`, it belongs to that Schulträger.
-    Districts are not in the directory and are left alone.
+    Unless `allow_delisting`, DelistingRefused is raised before anything is
+    written if that would be more than MAX_DELISTED_SHARE of one Schulträger's
+    listed schools. Districts are not in the directory and are left alone.
     """
     if authority_number is not None and not directory.seen_numbers:
         raise ImportFileError(
@@ -522,6 +538,8 @@ def import_directory(
         changed_fields.update(names)
         result.updated[number] = names
 
+    # Before any is marked: the share of delisted schools is out of these.
+    listed = Counter(school.authority_number for school in existing.values() if school.listed)
     for school in existing.values():
         covered = school.listed and school.municipality_key in directory.municipalities
         if authority_number is not None:
@@ -532,10 +550,59 @@ def import_directory(
             changed_fields.add("listed")
             result.delisted.append(school)
 
+    if not allow_delisting:
+        _refuse_mass_delisting(result.delisted, listed)
+
     School.objects.bulk_create(new, batch_size=BATCH_SIZE)
     if changed:
         School.objects.bulk_update(changed, sorted(changed_fields), batch_size=BATCH_SIZE)
     return result
+
+
+def _percent(share: float) -> str:
+    """ "67,5" for 0.675 in German; no decimals where there are none ("5")."""
+    value = round(100 * share, 1)
+    return number_format(int(value) if value.is_integer() else value)
+
+
+def _refuse_mass_delisting(delisted: list[School], listed: Counter) -> None:
+    """Raise DelistingRefused if `delisted` is too large a share of any Schulträger.
+
+    The share is counted per Schulträger, out of its schools the database knows
+    as listed (`listed`, by Trägernummer): with --traeger that is the one
+    Schulträger, and a whole-NRW file that lacks one city's schools is refused
+    although they are 2 % of NRW.
+    """
+    if not delisted:
+        return
+    missing = Counter(school.authority_number for school in delisted)
+    too_many = [
+        (number, count, listed[number])
+        for number, count in sorted(missing.items())
+        if count > max(MAX_DELISTED_SHARE * listed[number], 1)
+    ]
+    if not too_many:
+        return
+    lines = [
+        _(
+            "Der Import würde zu viele Schulen als „nicht mehr im Schulverzeichnis“ markieren; "
+            "ohne Bestätigung sind es höchstens %(share)s %% der bekannten Schulen eines "
+            "Schulträgers (eine Schule immer):"
+        )
+        % {"share": _percent(MAX_DELISTED_SHARE)}
+    ]
+    for number, count, known_count in too_many:
+        lines.append(
+            _("  Schulträger %(number)s: %(count)d von %(known)d bekannten Schulen (%(share)s %%)")
+            % {
+                "number": number or _("ohne Trägernummer"),
+                "count": count,
+                "known": known_count,
+                "share": _percent(count / known_count),
+            }
+        )
+    lines.append(_("Ist die Datei vollständig? Es wurde nichts geändert."))
+    raise DelistingRefused("\n".join(lines))
 
 
 @transaction.atomic
