@@ -42,3 +42,14 @@ class ImportCommand(BaseCommand):
 
     def run(self, *args, **options) -> None:
         raise NotImplementedError
+
+
+def os_error_text(error: OSError) -> str:
+    """Why a file cannot be read, in German for the usual reasons."""
+    if isinstance(error, FileNotFoundError):
+        return _("Die Datei gibt es nicht.")
+    if isinstance(error, IsADirectoryError):
+        return _("Das ist ein Ordner, keine Datei.")
+    if isinstance(error, PermissionError):
+        return _("Keine Berechtigung, die Datei zu lesen.")
+    return str(error.strerror or error)

@@ -20,6 +20,8 @@ from django.db import transaction
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from bielefeld_digital.commands import os_error_text
+
 from .models import SCHOOL_FORM_NAMES, OperationKey, School
 
 BATCH_SIZE = 500
@@ -195,7 +197,7 @@ def _read_bytes(path: Path, encoding: str) -> bytes:
     except OSError as error:
         raise ImportFileError(
             _("Die Datei %(path)s kann nicht gelesen werden: %(error)s")
-            % {"path": path, "error": error.strerror or error}
+            % {"path": path, "error": os_error_text(error)}
         ) from error
     if not data.strip():
         raise ImportFileError(_("Die Datei ist leer."))
