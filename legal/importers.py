@@ -28,13 +28,23 @@ def read_drafts(directory: Path) -> dict[PageKind, dict]:
             kind = PageKind(key)
         except ValueError:
             raise DraftError(f"Unbekannte Seite „{key}“ in pages.toml") from None
-        values = {"title": entry["title"]}
-        for name in _TEXT_FIELDS:
-            if name in entry:
-                values[name] = (directory / entry[name]).read_text(encoding="utf-8").strip()
-        for name, choices in _CHOICE_FIELDS.items():
-            if name in entry:
-                values[name] = choices(entry[name]).value
+        try:
+            values = {"title": entry["title"]}
+            for name in _TEXT_FIELDS:
+                if name in entry:
+                    values[name] = (directory / entry[name]).read_text(encoding="utf-8").strip()
+            for name, choices in _CHOICE_FIELDS.items():
+                if name in entry:
+                    values[name] = choices(entry[name]).value
+        except KeyError as error:
+            raise DraftError(f"pages.toml, [{key}]: „{error.args[0]}“ fehlt.") from error
+        except (OSError, UnicodeDecodeError) as error:
+            raise DraftError(
+                f"pages.toml, [{key}]: Die Datei „{getattr(error, 'filename', '') or ''}“ "
+                f"kann nicht gelesen werden ({error})."
+            ) from error
+        except (TypeError, ValueError) as error:
+            raise DraftError(f"pages.toml, [{key}]: ungültiger Wert ({error}).") from error
         drafts[kind] = values
     return drafts
 

@@ -236,8 +236,20 @@ def _rows(text: str, first_line: int) -> Iterator[tuple[int, list[str]]]:
     except csv.Error as error:
         raise ImportFileError(
             _("Die Datei ist keine gültige CSV-Datei (Zeile %(line)d: %(error)s).")
-            % {"line": first_line + reader.line_num, "error": error}
+            % {"line": line, "error": _csv_problem(error)}
         ) from error
+
+
+def _csv_problem(error: csv.Error) -> str:
+    """The csv module's reason in German where we know it; else its own words."""
+    text = str(error)
+    if text == "unexpected end of data":
+        return _("ein Anführungszeichen wird bis zum Ende der Datei nicht geschlossen")
+    if text.startswith("field larger than field limit"):
+        return _("ein Wert ist länger als %(limit)d Zeichen") % {"limit": csv.field_size_limit()}
+    if "expected after" in text:  # '";" expected after '"'' under strict=True
+        return _("nach einem schließenden Anführungszeichen muss ein Semikolon folgen")
+    return text
 
 
 def _header(rows: Iterator[tuple[int, list[str]]], required: tuple[str, ...]) -> list[str]:

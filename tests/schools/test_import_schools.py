@@ -282,6 +282,11 @@ def _text() -> str:
             "fehlen die Spalten: Schulform, Traegernummer",
         ),
         (lambda: "<html><body>Not found</body></html>\n", "keine CSV-Datei"),
+        (lambda: b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "Null-Bytes"),
+        (
+            lambda: _text().replace('"100045"', '"100045', 1),
+            "Zeile 3: nach einem schließenden Anführungszeichen muss ein Semikolon folgen",
+        ),
     ],
     ids=[
         "cp1252",
@@ -297,6 +302,8 @@ def _text() -> str:
         "sep-comma",
         "missing-columns",
         "html",
+        "png",
+        "stray-quote",
     ],
 )
 def test_a_broken_file_is_refused_and_changes_nothing(imported, tmp_path, content, message):
