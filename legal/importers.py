@@ -4,6 +4,8 @@ import tomllib
 from collections import Counter
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from .models import Compliance, LegalPage, Method, PageKind
 
 BIELEFELD_DRAFTS = Path(__file__).resolve().parent / "data" / "bielefeld"
@@ -37,14 +39,19 @@ def read_drafts(directory: Path) -> dict[PageKind, dict]:
                 if name in entry:
                     values[name] = choices(entry[name]).value
         except KeyError as error:
-            raise DraftError(f"pages.toml, [{key}]: „{error.args[0]}“ fehlt.") from error
+            raise DraftError(
+                _("pages.toml, [%(page)s]: „%(key)s“ fehlt.") % {"page": key, "key": error.args[0]}
+            ) from error
         except (OSError, UnicodeDecodeError) as error:
             raise DraftError(
-                f"pages.toml, [{key}]: Die Datei „{getattr(error, 'filename', '') or ''}“ "
-                f"kann nicht gelesen werden ({error})."
+                _("pages.toml, [%(page)s]: Eine Datei kann nicht gelesen werden (%(error)s).")
+                % {"page": key, "error": error}
             ) from error
         except (TypeError, ValueError) as error:
-            raise DraftError(f"pages.toml, [{key}]: ungültiger Wert ({error}).") from error
+            raise DraftError(
+                _("pages.toml, [%(page)s]: ungültiger Wert (%(error)s).")
+                % {"page": key, "error": error}
+            ) from error
         drafts[kind] = values
     return drafts
 

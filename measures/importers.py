@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -85,10 +86,14 @@ def _type_name(value: object) -> str:
     return _("eine Tabelle")
 
 
+def _quoted(text: str) -> str:
+    return _("„%(text)s“") % {"text": text}
+
+
 def _shown(value: object) -> str:
     if isinstance(value, str):
         text = value if len(value) <= _SHOWN else value[:_SHOWN] + "…"
-        return f"„{text}“"
+        return _quoted(text)
     if isinstance(value, (list, dict)):
         return _type_name(value)
     if isinstance(value, bool):
@@ -119,7 +124,7 @@ class _Table:
                 )
 
     def problem(self, message: str, key: str | None = None) -> None:
-        where = f"{self.where}, „{key}“" if key else self.where
+        where = f"{self.where}, {_quoted(key)}" if key else self.where
         self.problems.append(f"{where}: {message}")
 
     def _get(self, key: str, expected: type, expected_name: str, required: bool):
@@ -324,11 +329,13 @@ def _check_measure(measure: _Table) -> str | None:
         try:
             Status.from_label(status)
         except ValueError:
+            with translation.override("de"):  # the file names them as the deck does
+                labels = [str(label) for label in Status.labels]
             measure.problem(
                 _("Unbekannter Status %(value)s; erlaubt sind: %(labels)s.")
                 % {
                     "value": _shown(status),
-                    "labels": ", ".join(f"„{label}“" for label in Status.labels),
+                    "labels": ", ".join(_quoted(label) for label in labels),
                 },
                 "status",
             )

@@ -573,7 +573,10 @@ def import_directory(
     return result
 
 
-def _percent(share: float) -> str:
+_LISTED_TRAEGER = 10  # a refusal names the Schulträger with most missing schools, not all
+
+
+def format_percent(share: float) -> str:
     """ "67,5" for 0.675 in German; no decimals where there are none ("5")."""
     value = round(100 * share, 1)
     return number_format(int(value) if value.is_integer() else value)
@@ -592,7 +595,7 @@ def _refuse_mass_delisting(delisted: list[School], listed: Counter) -> None:
     missing = Counter(school.authority_number for school in delisted)
     too_many = [
         (number, count, listed[number])
-        for number, count in sorted(missing.items())
+        for number, count in sorted(missing.items(), key=lambda item: (-item[1], item[0]))
         if count > max(MAX_DELISTED_SHARE * listed[number], 1)
     ]
     if not too_many:
@@ -603,17 +606,21 @@ def _refuse_mass_delisting(delisted: list[School], listed: Counter) -> None:
             "ohne Bestätigung sind es höchstens %(share)s %% der bekannten Schulen eines "
             "Schulträgers (eine Schule immer):"
         )
-        % {"share": _percent(MAX_DELISTED_SHARE)}
+        % {"share": format_percent(MAX_DELISTED_SHARE)}
     ]
-    for number, count, known_count in too_many:
+    for number, count, known_count in too_many[:_LISTED_TRAEGER]:
         lines.append(
             _("  Schulträger %(number)s: %(count)d von %(known)d bekannten Schulen (%(share)s %%)")
             % {
                 "number": number or _("ohne Trägernummer"),
                 "count": count,
                 "known": known_count,
-                "share": _percent(count / known_count),
+                "share": format_percent(count / known_count),
             }
+        )
+    if len(too_many) > _LISTED_TRAEGER:
+        lines.append(
+            _("  und %(count)d weitere Schulträger") % {"count": len(too_many) - _LISTED_TRAEGER}
         )
     lines.append(_("Ist die Datei vollständig? Es wurde nichts geändert."))
     raise DelistingRefused("\n".join(lines))

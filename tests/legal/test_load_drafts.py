@@ -69,7 +69,10 @@ def test_drafts_mark_what_they_cannot_know():
     ("toml", "message"),
     [
         ('[impressum]\nbody = "impressum.md"\n', r"\[impressum\]: „title“ fehlt."),
-        ('[impressum]\ntitle = "I"\nbody = "fehlt.md"\n', r"\[impressum\]: Die Datei .*fehlt.md"),
+        (
+            '[impressum]\ntitle = "I"\nbody = "fehlt.md"\n',
+            r"\[impressum\]: Eine Datei kann nicht gelesen werden .*fehlt.md",
+        ),
         ('[barrierefreiheit]\ntitle = "B"\ncompliance = "ganz"\n', "ungültiger Wert"),
         ("[impressum\n", "pages.toml"),
     ],

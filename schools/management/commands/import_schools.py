@@ -5,8 +5,10 @@ from django.utils.translation import gettext as _
 
 from bielefeld_digital.commands import ImportCommand
 from schools.importers import (
+    MAX_DELISTED_SHARE,
     DelistingRefused,
     ImportFileError,
+    format_percent,
     import_directory,
     read_directory,
 )
@@ -32,9 +34,12 @@ class Command(ImportCommand):
             "--delisting-erlaubt",
             action="store_true",
             dest="allow_delisting",
-            help="Auch mehr als 5 %% der bekannten Schulen eines Schulträgers als nicht mehr "
-            "im Schulverzeichnis markieren (sonst wird ein solcher Import abgelehnt, weil "
-            "die Datei wohl unvollständig ist).",
+            help=_(
+                "Auch mehr als %(share)s %%%% der bekannten Schulen eines Schulträgers als "
+                "nicht mehr im Schulverzeichnis markieren (sonst wird ein solcher Import "
+                "abgelehnt: Die Datei ist wohl unvollständig)."
+            )
+            % {"share": format_percent(MAX_DELISTED_SHARE)},
         )
 
     def run(
