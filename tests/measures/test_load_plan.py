@@ -216,6 +216,12 @@ BAD = [
     ),
     ((*MEASURE_3, "title"), "Medienlabor", None),  # another title, another slug: fine
     (
+        (*MEASURE_3, "title"),
+        "Schulungen",
+        "Handlungsfeld 2, Maßnahme 3 („Schulungen“): Der Kurzname „schulungen“ hat schon "
+        "Handlungsfeld 2, Maßnahme 1.",
+    ),
+    (
         (*MEASURE_3, "status"),
         "Fertig",
         f"{M3}, „status“: Unbekannter Status „Fertig“; erlaubt sind: „In Vorbereitung“, "

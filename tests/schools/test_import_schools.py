@@ -354,6 +354,19 @@ def test_with_traeger_the_share_is_of_that_traegers_schools(imported, tmp_path):
     assert School.objects.filter(listed=False).count() == 4
 
 
+def test_a_file_cut_down_to_one_traeger_without_traeger_is_refused(imported, tmp_path):
+    # Someone kept only the city's rows but forgot --traeger: the Land's and the
+    # private schools in Bielefeld would all go, each Schulträger judged on its own.
+    lines = bielefeld_lines()
+    city = [line for line in lines[2:] if ';"10261";' in line]
+    with pytest.raises(CommandError) as refused:
+        run(write(tmp_path, lines[:2] + city))
+    message = str(refused.value)
+    assert "Schulträger 10017: 10 von 10 bekannten Schulen (100 %)" in message
+    assert "Schulträger 10261" not in message
+    assert snapshot() == imported
+
+
 def test_the_flag_confirms_the_delisting(imported, tmp_path):
     output = run(write(tmp_path, bielefeld_lines()[:40]), delisting_erlaubt=True)
     assert output.startswith("0 neu, 0 geändert, 38 unverändert, 0 abgelehnt, 79 nicht mehr")
