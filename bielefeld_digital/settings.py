@@ -115,15 +115,24 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
-# Behind N reverse proxies (AXES_PROXY_COUNT) the client address is taken from
-# X-Forwarded-For; without a proxy that header is the client's to forge, so only
-# the connection's address counts.
-_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
-if _PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = _PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The client address behind the reverse proxies in front (bielefeld_digital.proxies),
+# the same for axes, the rate limits and the security log. Unset means none (the
+# connection's address counts; X-Forwarded-For is the client's to forge), and
+# `check --deploy` warns until the operator says how many there are.
+if "AXES_PROXY_COUNT" in os.environ:
+    raise ImproperlyConfigured(
+        "AXES_PROXY_COUNT is now TRUSTED_PROXY_COUNT (for the rate limits and the security "
+        "log too) and counts the proxies that append to X-Forwarded-For: usually 1 behind "
+        "one proxy. Set TRUSTED_PROXY_COUNT and remove AXES_PROXY_COUNT."
+    )
+TRUSTED_PROXY_COUNT = (
+    env_int("TRUSTED_PROXY_COUNT", 0) if "TRUSTED_PROXY_COUNT" in os.environ else None
+)
+if TRUSTED_PROXY_COUNT is not None and not 0 <= TRUSTED_PROXY_COUNT <= 10:
+    raise ImproperlyConfigured(
+        f"TRUSTED_PROXY_COUNT must be between 0 and 10, not {TRUSTED_PROXY_COUNT}."
+    )
+AXES_CLIENT_IP_CALLABLE = "bielefeld_digital.proxies.client_ip"
 
 # django-ratelimit (anonymous forms) counts in the default cache. That cache is
 # per process until a shared one (Redis) is configured, so each gunicorn worker
@@ -132,8 +141,8 @@ else:
 # requiring a cache server for `make run`.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 RATELIMIT_USE_CACHE = "default"
-# The client address as axes resolves it (AXES_PROXY_COUNT above): behind a proxy
-# the proxy's own address would otherwise put every client in one bucket.
+# The client address as axes resolves it (TRUSTED_PROXY_COUNT above): behind a
+# proxy the proxy's own address would otherwise put every client in one bucket.
 RATELIMIT_IP_META_KEY = "bielefeld_digital.signals.ratelimit_address"
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
