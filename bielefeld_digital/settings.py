@@ -114,6 +114,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_RESET_ON_SUCCESS = True
+# Password spraying (one try for each of many usernames) locks the address
+# itself, at a higher threshold (bielefeld_digital.lockouts); 0 switches it off.
+AXES_HANDLER = "bielefeld_digital.lockouts.PortalAxesHandler"
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 30)
+if AXES_ADDRESS_FAILURE_LIMIT < 0:
+    raise ImproperlyConfigured("AXES_ADDRESS_FAILURE_LIMIT must be 0 (off) or more.")
 AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
 # The client address behind the reverse proxies in front (bielefeld_digital.proxies),
 # the same for axes, the rate limits and the security log. Unset means none (the

@@ -92,10 +92,19 @@ def log_login_failed(sender, credentials: dict, request: HttpRequest | None = No
 
 
 def log_locked_out(sender, request: HttpRequest | None, username, ip_address, **kwargs) -> None:
+    address = _clean(ip_address) if ip_address else client_address(request)
+    if getattr(request, "axes_address_locked", False):  # bielefeld_digital.lockouts
+        security_log.warning(
+            "Anmeldung von %s gesperrt nach zu vielen Fehlversuchen mit verschiedenen "
+            "Benutzernamen (zuletzt: %s)",
+            address,
+            _clean(username or ""),
+        )
+        return
     security_log.warning(
         "Anmeldung gesperrt nach zu vielen Fehlversuchen: %s von %s",
         _clean(username or ""),
-        _clean(ip_address) if ip_address else client_address(request),
+        address,
     )
 
 
