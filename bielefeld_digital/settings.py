@@ -104,6 +104,15 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
+# A staff session ends when the browser closes (the cookie has no expiry) and at
+# the latest a working day after the login: the session's expiry in the database
+# is set whenever the session changes, which here is the login.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_HOURS = env_int("SESSION_HOURS", 10)
+if not 1 <= SESSION_HOURS <= 24:
+    raise ImproperlyConfigured(f"SESSION_HOURS must be between 1 and 24, not {SESSION_HOURS}.")
+SESSION_COOKIE_AGE = 3600 * SESSION_HOURS
+
 LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "staff:dashboard"
 LOGOUT_REDIRECT_URL = "measures:report"
