@@ -64,7 +64,7 @@ security_log = logging.getLogger("portal.security")
 admin.site.site_header = _("Schuldigital-Monitor – Administration")
 admin.site.site_title = _("Schuldigital-Monitor")
 admin.site.index_title = _("Administration")
-# Over-long usernames and passwords are refused before they reach axes (issue 10).
+# Over-long usernames and passwords are refused by the form, before axes stores them.
 admin.site.login_form = PortalAdminAuthenticationForm
 admin.site.password_change_form = PortalAdminPasswordChangeForm
 
