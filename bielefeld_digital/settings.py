@@ -274,9 +274,21 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# django.request: a database outage is one line per few seconds with a count, a
+# 403 one line without traceback (bielefeld_digital/errors.py).
+_LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "filters": {
+        "database_outage": {"()": "bielefeld_digital.errors.DatabaseOutageFilter"},
+        "forbidden": {"()": "bielefeld_digital.errors.ForbiddenWithoutTracebackFilter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "level": _LOG_LEVEL},
+    },
+    "loggers": {
+        "django.request": {"filters": ["database_outage", "forbidden"]},
+    },
+    "root": {"handlers": ["console"], "level": _LOG_LEVEL},
 }
