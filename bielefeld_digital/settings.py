@@ -289,7 +289,12 @@ LOGGING = {
         "database_outage": {"()": "bielefeld_digital.errors.DatabaseOutageFilter"},
         "forbidden": {"()": "bielefeld_digital.errors.ForbiddenWithoutTracebackFilter"},
     },
-    "formatters": {"file": {"format": "%(asctime)s %(levelname)s %(message)s"}},
+    "formatters": {
+        "file": {
+            "format": "%(asctime)s %(levelname)s %(message)s",
+            "datefmt": "%Y-%m-%d %H:%M:%S %z",
+        }
+    },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "level": _LOG_LEVEL},
         "security_events": {"class": "audit.handlers.SecurityEventHandler"},
