@@ -108,7 +108,7 @@ class DatabaseOutageFilter(logging.Filter):
             if outage.last_logged and now - outage.last_logged < LOG_INTERVAL:
                 return False
             count, outage.unlogged, outage.last_logged = outage.unlogged, 0, now
-        record.msg = "Datenbank nicht erreichbar (%s): %d Anfragen mit 503 beantwortet"
+        record.msg = "Datenbank nicht erreichbar (%s): %d Anfrage(n) mit 503 beantwortet"
         record.args = (reason, count)
         record.exc_info = record.exc_text = None
         return True
@@ -124,7 +124,7 @@ def log_recovery(sender, connection, **kwargs) -> None:
         seconds, total, unlogged = time.monotonic() - outage.started, outage.total, outage.unlogged
         outage.reset()
     outage_log.warning(
-        "Datenbank wieder erreichbar nach %.1f s: %d Anfragen mit 503 beantwortet "
+        "Datenbank wieder erreichbar nach %.1f s: %d Anfrage(n) mit 503 beantwortet "
         "(%d seit der letzten Meldung)",
         seconds,
         total,

@@ -156,8 +156,11 @@ def test_the_permission_or_superuser_reads_it_read_only(who, reader, admin_user)
     assert "Zugriff verweigert: anna …" in changelist.content.decode()
     assert "Sicherheitsereignis hinzufügen" not in changelist.content.decode()
     assert 'name="action"' not in changelist.content.decode()  # no bulk delete
+    seconds = f"{timezone.localtime(event.created):%d.%m.%Y %H:%M:%S}"
+    assert seconds in changelist.content.decode()
     detail = client.get(f"{CHANGELIST}{event.pk}/change/")
     assert detail.status_code == 200
+    assert seconds in detail.content.decode()
     assert 'name="message"' not in detail.content.decode()  # shown, not editable
     assert client.get(f"{CHANGELIST}add/").status_code == 403
     assert client.post(f"{CHANGELIST}{event.pk}/change/", {"message": "x"}).status_code == 403

@@ -88,7 +88,7 @@ def test_outage_answers_503_logs_one_line_and_recovers(live_server, database_swi
     assert line.levelno == logging.ERROR
     assert line.exc_info is None
     assert line.getMessage().startswith("Datenbank nicht erreichbar (")
-    assert line.getMessage().endswith("): 1 Anfragen mit 503 beantwortet")
+    assert line.getMessage().endswith("): 1 Anfrage(n) mit 503 beantwortet")
 
     database_switch.back()
     assert _get(page)[0] == 200
@@ -96,7 +96,7 @@ def test_outage_answers_503_logs_one_line_and_recovers(live_server, database_swi
     messages = [r.getMessage() for r in request_log()]
     assert len(messages) == 2
     assert messages[1].startswith("Datenbank wieder erreichbar nach ")
-    assert messages[1].endswith(": 6 Anfragen mit 503 beantwortet (5 seit der letzten Meldung)")
+    assert messages[1].endswith(": 6 Anfrage(n) mit 503 beantwortet (5 seit der letzten Meldung)")
 
 
 def _unreachable() -> OperationalError:
@@ -125,9 +125,9 @@ def test_one_line_per_interval_with_the_count(monkeypatch, request_log):
         if log_filter.filter(record):
             passed.append(record)
     assert [r.getMessage().rsplit(": ", 1)[1] for r in passed] == [
-        "1 Anfragen mit 503 beantwortet",
-        "10 Anfragen mit 503 beantwortet",
-        "10 Anfragen mit 503 beantwortet",
+        "1 Anfrage(n) mit 503 beantwortet",
+        "10 Anfrage(n) mit 503 beantwortet",
+        "10 Anfrage(n) mit 503 beantwortet",
     ]
     assert all(r.exc_info is None for r in passed)
 
