@@ -63,6 +63,7 @@ def database_switch(transactional_db, live_server):
     finally:
         settings_dict["PORT"] = real_port
         blocker.close()
+        errors.outage.reset()  # no "wieder erreichbar" line in a later test
 
 
 def test_outage_answers_503_logs_one_line_and_recovers(live_server, database_switch, request_log):
