@@ -35,9 +35,10 @@ RETRY_AFTER = 30
 LOG_INTERVAL = 10
 
 # PostgreSQL errors that mean "no usable connection", as opposed to a failed
-# statement: class 08 (connection exception) and the server shutting down or
-# starting up (57P01-57P03). psycopg's own connection failures carry no code.
-_CONNECTION_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+# statement: class 08 (connection exception), the server shutting down or
+# starting up (57P01-57P03) and out of connection slots (53300).
+# psycopg's own connection failures carry no code.
+_CONNECTION_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
 
 outage_log = logging.getLogger("django.request")
 
