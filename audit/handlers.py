@@ -30,7 +30,7 @@ _current: contextvars.ContextVar[_RequestEvents | None] = contextvars.ContextVar
 
 
 def kind_of(template: str) -> str:
-    """ "Zugriff verweigert: %s wollte ..." -> "Zugriff verweigert"."""
+    """The kind of a log line: "Zugriff verweigert" for "Zugriff verweigert: %s wollte ..."."""
     return re.split(r":|%|\s(?:für|von)\s+%", template, maxsplit=1)[0].strip()[:100]
 
 
