@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "measures",
     "schools",
     "legal",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -88,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Security log entries get the request's user and address, and reach the admin.
+    "audit.handlers.SecurityEventMiddleware",
     # Gives history records the user also where no code sets it (cascading deletes).
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -298,9 +301,40 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# django.request: a database outage is one line per few seconds with a count, a
+# 403 one line without traceback (bielefeld_digital/errors.py). portal.security
+# (logins, refusals) also goes to the admin ("Sicherheitsprotokoll", audit/) and,
+# with SECURITY_LOG_FILE, to a file rotated daily and kept SECURITY_LOG_DAYS days.
+_LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "filters": {
+        "database_outage": {"()": "bielefeld_digital.errors.DatabaseOutageFilter"},
+        "forbidden": {"()": "bielefeld_digital.errors.ForbiddenWithoutTracebackFilter"},
+    },
+    "formatters": {
+        "file": {
+            "format": "%(asctime)s %(levelname)s %(message)s",
+            "datefmt": "%Y-%m-%d %H:%M:%S %z",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "level": _LOG_LEVEL},
+        "security_events": {"class": "audit.handlers.SecurityEventHandler"},
+    },
+    "loggers": {
+        "django.request": {"filters": ["database_outage", "forbidden"]},
+        "portal.security": {"handlers": ["security_events"], "level": "INFO"},
+    },
+    "root": {"handlers": ["console"], "level": _LOG_LEVEL},
 }
+SECURITY_LOG_FILE = os.environ.get("SECURITY_LOG_FILE", "").strip()
+if SECURITY_LOG_FILE:
+    LOGGING["handlers"]["security_file"] = {
+        "class": "audit.handlers.SecurityLogFileHandler",
+        "filename": SECURITY_LOG_FILE,
+        "backupCount": env_int("SECURITY_LOG_DAYS", 180),
+        "formatter": "file",
+    }
+    LOGGING["loggers"]["portal.security"]["handlers"].append("security_file")
