@@ -4,6 +4,8 @@ import tomllib
 from collections import Counter
 from pathlib import Path
 
+from bielefeld_digital.text import unsafe_character
+
 from .models import Compliance, LegalPage, Method, PageKind
 
 BIELEFELD_DRAFTS = Path(__file__).resolve().parent / "data" / "bielefeld"
@@ -35,6 +37,10 @@ def read_drafts(directory: Path) -> dict[PageKind, dict]:
         for name, choices in _CHOICE_FIELDS.items():
             if name in entry:
                 values[name] = choices(entry[name]).value
+        for name, text in values.items():
+            problem = unsafe_character(text, multiline=name in _TEXT_FIELDS)
+            if problem:
+                raise DraftError(f"{key}.{name}: {problem}")
         drafts[kind] = values
     return drafts
 
