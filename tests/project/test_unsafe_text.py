@@ -246,3 +246,15 @@ def test_load_legal_drafts_refuses_an_override(db, tmp_path):
     with pytest.raises(CommandError, match="impressum.body: Zeile 3, Zeichen 7: unsichtbares"):
         call_command("load_legal_drafts", tmp_path, verbosity=0)
     assert not LegalPage.objects.exists()
+
+
+def test_the_message_in_english(db):
+    call_command("load_legal_drafts", verbosity=0)
+    client = Client()
+    client.post("/i18n/setlang/", {"language": "en"})
+    data = {"message": "Abc" + RLO, "page": "", "name": "", "email": "", "website": ""}
+    response = client.post("/barrierefreiheit/", data | {"token": form_token(time.time() - 30)})
+    assert response.status_code == 422
+    assert "Character 4: invisible control character U+202E is not allowed." in (
+        response.content.decode()
+    )
