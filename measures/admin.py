@@ -10,6 +10,7 @@ import logging
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation, helpers
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.utils import display_for_field, label_for_field, unquote
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
@@ -60,6 +61,18 @@ security_log = logging.getLogger("portal.security")
 admin.site.site_header = _("Schuldigital-Monitor – Administration")
 admin.site.site_title = _("Schuldigital-Monitor")
 admin.site.index_title = _("Administration")
+
+
+class PortalAdminAuthenticationForm(AdminAuthenticationForm):
+    """A user name with control characters is refused before it is looked up
+    (and before it reaches django-axes and the security log)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        refuse_unsafe_text(self)
+
+
+admin.site.login_form = PortalAdminAuthenticationForm
 
 
 class LabelledChanges(HistoricalRecordContextHelper):

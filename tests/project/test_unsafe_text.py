@@ -258,3 +258,19 @@ def test_the_message_in_english(db):
     assert "Character 4: invisible control character U+202E is not allowed." in (
         response.content.decode()
     )
+
+
+@pytest.mark.parametrize("login", ["/verwaltung/anmelden/", "/admin/login/"])
+def test_the_login_forms_refuse_a_control_character_before_looking_the_name_up(db, login, caplog):
+    User.objects.create_user("erika", password="geheim-und-lang-genug", is_staff=True)
+    response = Client().post(
+        login, {"username": "erika\n" + ESC + "[2K Anmeldung: admin", "password": "x"}
+    )
+    assert response.status_code in (200, 422)  # the login forms answer 200 today
+    assert "Zeichen 6: Zeilenumbruch ist in diesem Feld nicht erlaubt." in (
+        response.content.decode()
+    )
+    assert "Fehlgeschlagene Anmeldung" not in caplog.text  # nothing forged into the log
+    from axes.models import AccessAttempt
+
+    assert not AccessAttempt.objects.exists()
