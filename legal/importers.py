@@ -38,7 +38,9 @@ def read_drafts(directory: Path) -> dict[PageKind, dict]:
             if name in entry:
                 values[name] = choices(entry[name]).value
         for name, text in values.items():
-            problem = unsafe_character(text, multiline=name in _TEXT_FIELDS)
+            problem = isinstance(text, str) and unsafe_character(
+                text, multiline=name in _TEXT_FIELDS
+            )
             if problem:
                 raise DraftError(f"{key}.{name}: {problem}")
         drafts[kind] = values
