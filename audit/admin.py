@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bielefeld_digital.admin import RefusedChangeFormMixin
+
 from .models import SecurityEvent
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(admin.ModelAdmin):
+class SecurityEventAdmin(RefusedChangeFormMixin, admin.ModelAdmin):
     """Read-only: superusers and holders of "Darf das Sicherheitsprotokoll lesen" read it."""
 
     list_display = ["when", "level", "kind", "username", "address", "message"]

@@ -22,18 +22,21 @@ class SecurityEventQuerySet(models.QuerySet):
 
 
 class SecurityEvent(models.Model):
-    """One line of the security log: a login, a refusal, a password reset..."""
+    """One line of the security log: a login, a refusal, a password reset...
+
+    Written by the log handler only (editable=False: no form ever edits it).
+    """
 
     created = models.DateTimeField(_("Zeitpunkt"), default=timezone.now, db_index=True)
-    level = models.CharField(_("Stufe"), max_length=10)
+    level = models.CharField(_("Stufe"), max_length=10, editable=False)
     # The log line's text before its first colon or value ("Zugriff verweigert",
     # "Fehlgeschlagene Anmeldung"): new kinds of entries need no list to be kept.
-    kind = models.CharField(_("Art"), max_length=100)
+    kind = models.CharField(_("Art"), max_length=100, editable=False)
     # As typed for a failed login; the account otherwise. Text, not a foreign key:
     # the entry outlives the account and names also unknown usernames.
-    username = models.CharField(_("Benutzername"), max_length=150, blank=True)
-    address = models.CharField(_("IP-Adresse"), max_length=45, blank=True)
-    message = models.TextField(_("Meldung"))
+    username = models.CharField(_("Benutzername"), max_length=150, blank=True, editable=False)
+    address = models.CharField(_("IP-Adresse"), max_length=45, blank=True, editable=False)
+    message = models.TextField(_("Meldung"), editable=False)
 
     objects = SecurityEventQuerySet.as_manager()
 

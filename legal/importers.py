@@ -6,6 +6,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from bielefeld_digital.text import unsafe_character
+
 from .models import Compliance, LegalPage, Method, PageKind
 
 BIELEFELD_DRAFTS = Path(__file__).resolve().parent / "data" / "bielefeld"
@@ -52,6 +54,19 @@ def read_drafts(directory: Path) -> dict[PageKind, dict]:
                 _("pages.toml, [%(page)s]: ungültiger Wert (%(error)s).")
                 % {"page": key, "error": error}
             ) from error
+        values = {"title": entry["title"]}
+        for name in _TEXT_FIELDS:
+            if name in entry:
+                values[name] = (directory / entry[name]).read_text(encoding="utf-8").strip()
+        for name, choices in _CHOICE_FIELDS.items():
+            if name in entry:
+                values[name] = choices(entry[name]).value
+        for name, text in values.items():
+            problem = isinstance(text, str) and unsafe_character(
+                text, multiline=name in _TEXT_FIELDS
+            )
+            if problem:
+                raise DraftError(f"{key}.{name}: {problem}")
         drafts[kind] = values
     return drafts
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bielefeld_digital.commands import os_error_text
+from bielefeld_digital.text import unsafe_character
 from schools.models import SCHOOL_FORM_NAMES
 
 from .models import FieldOfAction, Measure, Plan, Status
@@ -41,6 +42,29 @@ PLAN_SCOPE_KEYS = ("school_authority_number", "school_forms")
 
 class PlanFileError(Exception):
     """The plan file cannot be loaded; the message says why (in German)."""
+
+
+# The plan file's keys whose texts may span lines; every other text is one line.
+MULTI_LINE_KEYS = {"description"}
+
+
+def refuse_unsafe_text(value: object, where: str = "") -> None:
+    """Refuse bidi overrides and control characters anywhere in the plan file.
+
+    Checked before anything is written (the models' validators would catch
+    most, but the plan and its fields of action are created without a form).
+    """
+    if isinstance(value, dict):
+        for key, item in value.items():
+            refuse_unsafe_text(item, f"{where}.{key}" if where else str(key))
+    elif isinstance(value, list):
+        for number, item in enumerate(value, start=1):
+            refuse_unsafe_text(item, f"{where}[{number}]")
+    elif isinstance(value, str):
+        key = where.rsplit(".", 1)[-1]
+        problem = unsafe_character(value, multiline=key in MULTI_LINE_KEYS)
+        if problem:
+            raise PlanFileError(f"Die Plandatei ist fehlerhaft: {where}: {problem}")
 
 
 def german_slugify(text: str) -> str:
@@ -480,6 +504,7 @@ def load_plan(data: dict, *, reset: bool = False) -> Counter:
     slug; what the file no longer lists is deleted. Either way it is idempotent.
     """
     check_plan(data)
+    refuse_unsafe_text(data)
     stats: Counter = Counter()
     try:
         plan_data = data["plan"]

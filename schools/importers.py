@@ -21,6 +21,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from bielefeld_digital.commands import os_error_text
+from bielefeld_digital.text import unsafe_character
 
 from .models import SCHOOL_FORM_NAMES, OperationKey, School
 
@@ -288,6 +289,21 @@ def _values(header: list[str], row: list[str]) -> dict[str, str] | None:
     return {name: value.strip() for name, value in zip(header, row, strict=True)}
 
 
+def _refuse_unsafe_text(line: int, raw: dict[str, str]) -> None:
+    """A bidi override or control character refuses the whole file, not the row.
+
+    No directory as published contains one; a file that does was altered, and
+    nothing of it should be imported (not even its other rows).
+    """
+    for column in (*DIRECTORY_COLUMNS, *OPTIONAL_DIRECTORY_COLUMNS):
+        problem = unsafe_character(raw.get(column, ""))
+        if problem:
+            raise ImportFileError(
+                _("Zeile %(line)d, Spalte %(column)s: %(problem)s Nichts wurde importiert.")
+                % {"line": line, "column": column, "problem": problem}
+            )
+
+
 def _date(text: str) -> datetime.date:
     return datetime.datetime.strptime(text, "%d.%m.%Y").date()
 
@@ -408,6 +424,7 @@ def read_directory(path: Path, *, authority_number: str | None = None) -> Direct
         if authority_number is not None and raw["Traegernummer"] != authority_number:
             directory.skipped += 1
             continue
+        _refuse_unsafe_text(line, raw)
         number = raw["Schulnummer"]
         directory.seen_numbers.add(number)
         directory.municipalities.add(raw["Gemeindeschluessel"])

@@ -17,11 +17,11 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='Zeitpunkt')),
-                ('level', models.CharField(max_length=10, verbose_name='Stufe')),
-                ('kind', models.CharField(max_length=100, verbose_name='Art')),
-                ('username', models.CharField(blank=True, max_length=150, verbose_name='Benutzername')),
-                ('address', models.CharField(blank=True, max_length=45, verbose_name='IP-Adresse')),
-                ('message', models.TextField(verbose_name='Meldung')),
+                ('level', models.CharField(editable=False, max_length=10, verbose_name='Stufe')),
+                ('kind', models.CharField(editable=False, max_length=100, verbose_name='Art')),
+                ('username', models.CharField(blank=True, editable=False, max_length=150, verbose_name='Benutzername')),
+                ('address', models.CharField(blank=True, editable=False, max_length=45, verbose_name='IP-Adresse')),
+                ('message', models.TextField(editable=False, verbose_name='Meldung')),
             ],
             options={
                 'verbose_name': 'Sicherheitsereignis',
