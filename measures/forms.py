@@ -14,7 +14,16 @@ from django.utils.translation import gettext_lazy as _
 from bielefeld_digital.forms import PortalForm, PortalFormMixin, ReasonField
 
 from .importers import german_slugify
-from .models import EditConflict, Edition, FieldOfAction, Measure, Plan, Status
+from .models import (
+    PREFACE_MAX_LENGTH,
+    PREFACE_TOO_LONG,
+    EditConflict,
+    Edition,
+    FieldOfAction,
+    Measure,
+    Plan,
+    Status,
+)
 from .targets import Target
 
 NO_STATUS = "ohne"
@@ -258,6 +267,8 @@ class EditionForm(PortalForm):
     preface = forms.CharField(
         label=_("Vorwort"),
         required=False,
+        max_length=PREFACE_MAX_LENGTH,
+        error_messages={"max_length": PREFACE_TOO_LONG},
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_(
             "Absätze trennen Sie durch eine Leerzeile; Markdown wird umgesetzt: **fett**, "
