@@ -207,25 +207,30 @@ def _process_lock(key: str, wait: float) -> Iterator[None]:
 
 
 # What the files' bytes depend on besides their content: the code and templates
-# that lay them out, their stylesheets, the translations and the two libraries.
+# that lay them out, their stylesheets, the translations, the pinned fonts
+# (package-lock.json) and the two libraries.
 _RENDERER_FILES = [
     "measures/decks.py",
     "measures/markup.py",
     "measures/reports.py",
     "measures/models.py",
     "templates/measures/deck_pdf.html",
+    "package-lock.json",
 ]
 
 
 @functools.cache
 def renderer_version() -> str:
     """A digest of the renderer: a deploy that changes how decks look gets new keys,
-    so the cache (kept across restarts) never serves a file of the old layout."""
+    so the cache (kept across restarts) never serves a file of the old layout.
+    Reads a few files once per process."""
     digest = hashlib.sha256(f"{weasyprint.__version__}:{pptx.__version__}".encode())
     base = Path(settings.BASE_DIR)
     paths = [base / name for name in _RENDERER_FILES]
-    paths += [Path(finders.find(name)) for name in decks.STYLESHEETS]
+    paths += [Path(found) for name in decks.STYLESHEETS if (found := finders.find(name))]
     paths += sorted(base.glob("locale/*/LC_MESSAGES/django.mo"))
     for path in paths:
-        digest.update(path.read_bytes())
+        digest.update(path.name.encode())
+        if path.is_file():  # an image without package-lock.json still works
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
