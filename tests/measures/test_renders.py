@@ -22,6 +22,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone, translation
 from lxml import etree
+from pypdf import PdfReader
 
 from measures import decks, renders, views
 from measures.models import PREFACE_MAX_LENGTH, Edition, FieldOfAction, Measure, Plan, Status
@@ -77,6 +78,7 @@ def test_edition_files_are_byte_stable_whenever_rendered(edition, client, monkey
     published = edition.published_at.astimezone(datetime.UTC)
     created, modified, entry_dates = _core_dates(pptx)
     assert created == modified == published.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert PdfReader(io.BytesIO(pdf)).metadata["/ModDate"] == published.strftime("D:%Y%m%d%H%M%SZ")
     # Zip dates count seconds in steps of two.
     assert entry_dates == {(*published.timetuple()[:5], published.second // 2 * 2)}
 
