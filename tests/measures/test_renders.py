@@ -354,9 +354,17 @@ def test_a_preface_longer_than_the_limit_is_refused_in_german(bielefeld):
     html = response.content.decode()
     assert "Das Vorwort darf höchstens 10000 Zeichen lang sein, dieses hat 10001." in html
     assert "x" * (PREFACE_MAX_LENGTH + 1) in html  # kept for shortening (no maxlength cuts it)
+    assert "Höchstens 10.000 Zeichen." in html  # said before, in the field's hint
 
     data["preface"] = "x" * PREFACE_MAX_LENGTH
     assert client.post("/verwaltung/berichte/neu/", data).status_code == 200  # the preview
+
+
+def test_the_hint_groups_the_limit_in_english(english, bielefeld):
+    user = _publisher()
+    english.force_login(user)
+    english.post("/i18n/setlang/", {"language": "en"})
+    assert "At most 10,000 characters." in english.get("/verwaltung/berichte/neu/").content.decode()
 
 
 def test_the_model_refuses_a_preface_longer_than_the_limit(bielefeld, admin):
