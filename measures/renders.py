@@ -81,25 +81,32 @@ def live_deck(plan: Plan, today: datetime.date) -> DeckFile:
     Its Stand is the plan's last change, as on the page; overdue measures are
     judged as of `today`, the day the deck says it was retrieved (see decks.Cover).
     Its changes are counted since the latest published edition. Costs the
-    snapshot's five queries and one for the latest edition (`plan` from
-    Plan.objects.current() knows its last change).
+    snapshot's queries (build_snapshot) and one for the latest edition's pk (`plan`
+    from Plan.objects.current() knows its last change); laying it out one more.
     """
     changed = plan.last_change
     stand = plan.last_change_date or today
-    latest = plan.editions.published().first()
+    # Only the pk for the key: the edition's (large) snapshot is read to lay out.
+    latest = plan.editions.published().values_list("pk", flat=True).first()
     snapshot = build_snapshot(plan, today)
-    arguments = (snapshot, _("Fortschrittsbericht"), stand, "", "", decks.Baseline.of(latest))
+    title = _("Fortschrittsbericht")
+
+    @functools.cache
+    def arguments() -> tuple:
+        baseline = decks.Baseline.of(Edition.objects.get(pk=latest) if latest else None)
+        return (snapshot, title, stand, "", "", baseline)
+
     version = ":".join(
         [
             "live",
             str(plan.pk),
             snapshot_fingerprint(snapshot),
             changed.isoformat() if changed else "-",
-            str(latest.pk if latest else 0),
+            str(latest or 0),
         ]
     )
     modified = changed or datetime.datetime.combine(stand, datetime.time(), tzinfo=datetime.UTC)
-    return DeckFile(version, stand, modified, lambda: arguments, live=True)
+    return DeckFile(version, stand, modified, arguments, live=True)
 
 
 def edition_deck(edition: Edition) -> DeckFile:

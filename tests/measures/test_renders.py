@@ -375,3 +375,15 @@ def test_the_model_refuses_a_preface_longer_than_the_limit(bielefeld, admin):
     assert "höchstens 10000 Zeichen" in str(error.value.message_dict["preface"])
     assert not Edition.objects.exists()
     Edition.publish(bielefeld, preface="x" * PREFACE_MAX_LENGTH, **values)
+
+
+def test_a_cached_download_costs_few_queries(edition, client, django_assert_num_queries):
+    client.get(f"/berichte/{SLUG}/bericht.pptx")
+    client.get("/bericht.pptx")
+    # The public plan, the edition, the previous edition's pk, the cache.
+    with django_assert_num_queries(4):
+        assert client.get(f"/berichte/{SLUG}/bericht.pptx").status_code == 200
+    # The public plan, the latest edition's pk (not its snapshot), today's
+    # snapshot (four), the cache.
+    with django_assert_num_queries(7):
+        assert client.get("/bericht.pptx").status_code == 200
