@@ -27,6 +27,7 @@ from pypdf import PdfReader
 from measures import decks, renders, views
 from measures.models import PREFACE_MAX_LENGTH, Edition, FieldOfAction, Measure, Plan, Status
 from schools.models import SchoolRollout
+from tests.factories import make_school
 
 TODAY = datetime.date(2023, 5, 1)
 SLUG = "mai-2023"
@@ -181,6 +182,10 @@ def test_every_change_path_gives_the_live_file_a_new_key(bielefeld, admin, admin
     response = _client(admin).post("/verwaltung/schulen/", {name: "done", f"v{name[1:]}": "open"})
     assert response.status_code == 302
     assert SchoolRollout.objects.get(measure=wlan, school=school).state == "done"
+    keys.append(_live_key())
+
+    # A school new in the directory (import_schools): in the plan's scope, one more to do.
+    make_school(name="Neue Grundschule")
     keys.append(_live_key())
 
     # The loader putting the plan back to the deck's state.
