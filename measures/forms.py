@@ -1,6 +1,8 @@
 import datetime
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm, AdminPasswordChangeForm
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import (
     AuthenticationForm,
     PasswordChangeForm,
@@ -15,7 +17,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from bielefeld_digital.forms import PortalForm, PortalFormMixin, ReasonField
+from bielefeld_digital.forms import CredentialLengthMixin, PortalForm, PortalFormMixin, ReasonField
 
 from .importers import german_slugify
 from .models import (
@@ -221,11 +223,11 @@ class StartTrackingForm(PortalForm):
     )
 
 
-class StaffAuthenticationForm(PortalFormMixin, AuthenticationForm):
+class StaffAuthenticationForm(PortalFormMixin, CredentialLengthMixin, AuthenticationForm):
     pass
 
 
-class StaffPasswordChangeForm(PortalFormMixin, PasswordChangeForm):
+class StaffPasswordChangeForm(PortalFormMixin, CredentialLengthMixin, PasswordChangeForm):
     pass
 
 
@@ -244,7 +246,24 @@ class StaffPasswordResetForm(PortalFormMixin, PasswordResetForm):
         return self.recipients
 
 
-class StaffSetPasswordForm(PortalFormMixin, SetPasswordForm):
+class StaffSetPasswordForm(PortalFormMixin, CredentialLengthMixin, SetPasswordForm):
+    pass
+
+
+# The admin's own forms with the same limits (admin markup, not the portal's).
+class PortalAdminAuthenticationForm(CredentialLengthMixin, AdminAuthenticationForm):
+    pass
+
+
+class PortalAdminPasswordChangeForm(CredentialLengthMixin, AdminPasswordChangeForm):
+    """An administrator changes their own password."""
+
+
+class PortalAdminSetPasswordForm(CredentialLengthMixin, auth_forms.AdminPasswordChangeForm):
+    """An administrator sets another user's password."""
+
+
+class PortalAdminUserCreationForm(CredentialLengthMixin, auth_forms.AdminUserCreationForm):
     pass
 
 
