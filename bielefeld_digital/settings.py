@@ -159,7 +159,19 @@ AXES_CLIENT_IP_CALLABLE = "bielefeld_digital.proxies.client_ip"
 # counts on its own: the limits hold, multiplied by the number of workers. Its
 # checks refuse such a cache outright; we accept the multiplication instead of
 # requiring a cache server for `make run`.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Rendered report files (measures/renders.py), shared by all workers and kept
+    # across restarts: a table in the portal's database (created by migration
+    # measures 0013). At most 200 files; past that, a third of them is dropped
+    # and rendered again when asked for.
+    "renders": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "render_cache",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 200},
+    },
+}
 RATELIMIT_USE_CACHE = "default"
 # The client address as axes resolves it (TRUSTED_PROXY_COUNT above): behind a
 # proxy the proxy's own address would otherwise put every client in one bucket.

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, Group, User
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models import Count, Exists, F, FilteredRelation, Func, OuterRef, Q, Subquery
 from django.urls import reverse
@@ -974,6 +974,15 @@ class EditionIsFrozen(Exception):
     """An edition was about to change after publishing; publish a new one instead."""
 
 
+# A preface is a page or two for the council; a real one never comes near this.
+# Without a limit 100,000 characters were accepted, then published for ever.
+PREFACE_MAX_LENGTH = 10_000
+PREFACE_TOO_LONG = _(
+    "Das Vorwort darf höchstens %(limit_value)s Zeichen lang sein, dieses hat "
+    "%(show_value)s. Bitte kürzen Sie es; Ausführliches gehört in die Sitzungsvorlage."
+)
+
+
 class Edition(models.Model):
     """A progress report as published to the council: the plan frozen at one moment.
 
@@ -996,7 +1005,11 @@ class Edition(models.Model):
         help_text=_("z. B. die Drucksachennummer des Schulausschusses"),
         validators=[SINGLE_LINE],
     )
-    preface = models.TextField(_("Vorwort"), blank=True, validators=[MULTI_LINE])
+    preface = models.TextField(
+        _("Vorwort"),
+        blank=True,
+        validators=[MULTI_LINE, MaxLengthValidator(PREFACE_MAX_LENGTH, message=PREFACE_TOO_LONG)],
+    )
     snapshot = models.JSONField(_("Stand des Plans"), editable=False)
     published_at = models.DateTimeField(_("Veröffentlicht am"), auto_now_add=True)
     published_by = models.ForeignKey(
