@@ -17,7 +17,7 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from bielefeld_digital.signals import _clean, client_address
+from bielefeld_digital.signals import _clean, _who, client_address
 
 security_log = logging.getLogger("portal.security")
 
@@ -115,56 +115,42 @@ def readable_secret(device: TOTPDevice) -> str:
 
 
 # --- Security log -------------------------------------------------------------
+# Each message starts with its kind, before the first colon (audit.handlers.kind_of).
 
 
-def _name(user) -> str:
-    return _clean(user.get_username())
+def _log(level: int, message: str, request: HttpRequest | None, user, detail: str = "") -> None:
+    name, address = _clean(user.get_username()), client_address(request)
+    text = f"{message}: %s von %s" + (f" ({detail})" if detail else "")
+    security_log.log(level, text, name, address, extra=_who(name, address))
 
 
 def log_verified(request: HttpRequest, user, recovery: bool) -> None:
     how = "Wiederherstellungscode" if recovery else "Authenticator-App"
-    security_log.info(
-        "Zweiter Faktor bestätigt (%s): %s von %s", how, _name(user), client_address(request)
-    )
+    _log(logging.INFO, "Zweiter Faktor bestätigt", request, user, how)
 
 
 def log_failed(request: HttpRequest, user, throttled: bool, setup: bool = False) -> None:
     what = "Einrichtung" if setup else "Anmeldung"
     if throttled:
-        message = "Code-Eingabe gesperrt nach zu vielen falschen Codes (%s): %s von %s"
+        _log(logging.WARNING, "Code-Eingabe gesperrt nach falschen Codes", request, user, what)
     else:
-        message = "Falscher Code (%s): %s von %s"
-    security_log.warning(message, what, _name(user), client_address(request))
+        _log(logging.WARNING, "Falscher Code", request, user, what)
 
 
 def log_set_up(request: HttpRequest, user) -> None:
-    security_log.info(
-        "Zwei-Faktor-Anmeldung eingerichtet: %s von %s", _name(user), client_address(request)
-    )
+    _log(logging.INFO, "Zwei-Faktor-Anmeldung eingerichtet", request, user)
 
 
 def log_new_recovery_codes(request: HttpRequest, user) -> None:
-    security_log.info(
-        "Neue Wiederherstellungscodes erzeugt: %s von %s", _name(user), client_address(request)
-    )
+    _log(logging.INFO, "Neue Wiederherstellungscodes erzeugt", request, user)
 
 
 def log_recovery_code_used(request: HttpRequest, user, left: int) -> None:
-    security_log.warning(
-        "Wiederherstellungscode verwendet: %s von %s (noch %d)",
-        _name(user),
-        client_address(request),
-        left,
-    )
+    _log(logging.WARNING, "Wiederherstellungscode verwendet", request, user, f"noch {left}")
 
 
 def log_removed(request: HttpRequest | None, user, by: str) -> None:
-    security_log.warning(
-        "Zwei-Faktor-Anmeldung zurückgesetzt: %s durch %s von %s",
-        _name(user),
-        _clean(by),
-        client_address(request),
-    )
+    _log(logging.WARNING, "Zwei-Faktor-Anmeldung entfernt", request, user, f"durch {_clean(by)}")
 
 
 def _remember_at_login(sender, request: HttpRequest | None, user, **kwargs) -> None:
@@ -173,11 +159,7 @@ def _remember_at_login(sender, request: HttpRequest | None, user, **kwargs) -> N
     required = second_factor_required(user)
     request.session[SESSION_KEY] = required
     if required:
-        security_log.info(
-            "Passwort bestätigt, zweiter Faktor ausstehend: %s von %s",
-            _name(user),
-            client_address(request),
-        )
+        _log(logging.INFO, "Passwort bestätigt, zweiter Faktor ausstehend", request, user)
 
 
 def connect() -> None:

@@ -114,7 +114,7 @@ def test_an_administrator_without_device_is_led_to_set_one_up(client, ada, secur
     assert client.get("/admin/").status_code == 200
 
     log = security_log.text
-    assert "Falscher Code (Einrichtung): ada" in log
+    assert "Falscher Code: ada von 127.0.0.1 (Einrichtung)" in log
     assert "Zwei-Faktor-Anmeldung eingerichtet: ada" in log
     assert secret.replace(" ", "") not in log and not any(code in log for code in codes)
 
@@ -139,7 +139,7 @@ def test_an_administrator_with_device_gives_a_code_after_the_password(client, ad
     response = client.post(CODE_URL, {"otp_token": f"{code[:3]} {code[3:]}", "next": "/admin/"})
     assert response["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
-    assert "Zweiter Faktor bestätigt (Authenticator-App): ada" in security_log.text
+    assert "Zweiter Faktor bestätigt: ada von 127.0.0.1 (Authenticator-App)" in security_log.text
     assert code not in security_log.text
 
 
@@ -164,7 +164,7 @@ def test_wrong_old_and_replayed_codes_are_refused(client, ada, security_log):
         assert "Der Code stimmt nicht" in response.content.decode()
         unthrottle()
     assert client.get("/admin/").status_code == 302
-    assert security_log.text.count("Falscher Code (Anmeldung): ada") == 4
+    assert security_log.text.count("Falscher Code: ada von 127.0.0.1 (Anmeldung)") == 4
 
     code = totp_code(device)
     assert client.post(CODE_URL, {"otp_token": code}).status_code == 302
@@ -194,7 +194,7 @@ def test_wrong_codes_are_throttled_and_logged(client, ada, security_log):
     throttled = client.post(CODE_URL, {"otp_token": totp_code(device)})
     assert throttled.status_code == 429
     assert "gesperrt" in throttled.content.decode()
-    assert "Code-Eingabe gesperrt nach zu vielen falschen Codes (Anmeldung): ada" in (
+    assert "Code-Eingabe gesperrt nach falschen Codes: ada von 127.0.0.1 (Anmeldung)" in (
         security_log.text
     )
     device.refresh_from_db()
@@ -311,7 +311,7 @@ def test_a_clerk_switches_it_off_with_a_current_code(clara, security_log):
     assert not TOTPDevice.objects.filter(user=clara).exists()
     assert not StaticDevice.objects.filter(user=clara).exists()
     assert client.get("/verwaltung/").status_code == 200
-    assert "Zwei-Faktor-Anmeldung zurückgesetzt: clara durch clara" in security_log.text
+    assert "Zwei-Faktor-Anmeldung entfernt: clara von 127.0.0.1 (durch clara)" in security_log.text
 
     later = Client()
     log_in_with_password(later, clara)
@@ -354,7 +354,7 @@ def test_an_administrator_resets_another_users_second_factor(admin_client, ada, 
     )
     assert "Zwei-Faktor-Anmeldung zurückgesetzt für ada." in response.content.decode()
     assert not TOTPDevice.objects.filter(user=ada).exists()
-    assert "Zwei-Faktor-Anmeldung zurückgesetzt: ada durch admin" in security_log.text
+    assert "Zwei-Faktor-Anmeldung entfernt: ada von 127.0.0.1 (durch admin)" in security_log.text
 
 
 def test_resetting_needs_the_change_permission(ada):
@@ -376,7 +376,10 @@ def test_an_operator_removes_a_lost_device(ada, capsys, security_log):
     call_command("reset_second_factor", "ada")
     assert "entfernt" in capsys.readouterr().out
     assert not TOTPDevice.objects.filter(user=ada).exists()
-    assert "zurückgesetzt: ada durch manage.py reset_second_factor" in security_log.text
+    assert (
+        "Zwei-Faktor-Anmeldung entfernt: ada von - (durch manage.py reset_second_factor)"
+        in security_log.text
+    )
     call_command("reset_second_factor", "ada")
     assert "hatte keine" in capsys.readouterr().out
     with pytest.raises(CommandError, match="niemand"):
