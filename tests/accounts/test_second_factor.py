@@ -401,3 +401,14 @@ def test_the_user_list_shows_who_has_a_second_factor(admin_client, ada, clara):
         return re.search(r'class="field-second_factor_flag"><img [^>]*alt="(\w+)"', row).group(1)
 
     assert (cell("ada"), cell("clara"), cell("admin")) == ("Ja", "Nein", "Ja")
+
+
+def test_the_code_page_speaks_english_when_chosen(ada):
+    add_app_device(ada)
+    client = Client()
+    client.post("/i18n/setlang/", {"language": "en"})
+    client.force_login(ada)
+    html = client.get(CODE_URL).content.decode()
+    assert "Log in: enter the code" in html and "Code from the authenticator app" in html
+    wrong = client.post(CODE_URL, {"otp_token": "000000"}).content.decode()
+    assert "The code is wrong or has expired." in wrong

@@ -69,3 +69,8 @@ def test_an_administrator_sets_up_the_second_factor_and_logs_in_with_it(
     page.get_by_role("button", name="Anmelden").click()
     expect(page).to_have_url(base + "/admin/")
     assert TOTPDevice.objects.get(user__username="verwaltung").confirmed
+
+    page.goto(base + "/verwaltung/konto/")
+    expect(page.get_by_text("Sie haben noch 9 Wiederherstellungscodes.")).to_be_visible()
+    if javascript:
+        assert_accessible(page)
