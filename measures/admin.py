@@ -7,6 +7,8 @@ carries the version it was loaded with and refuses to save over a newer one.
 
 import logging
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation, helpers
@@ -16,7 +18,7 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, Permission, User
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -146,12 +148,38 @@ class HistoryAdmin(SimpleHistoryAdmin):
             for obj in queryset:
                 self.delete_model(request, obj)
 
+    # Reverting to an old version saves the old values without the checks of the
+    # change form: the version of a measure, the responsibilities (a reverted
+    # rollout row could even be moved to another group's measure). The old values
+    # are entered on the change form instead.
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
 
 class LabelledInlineFormSet(BaseInlineFormSet):
     def add_fields(self, form, index) -> None:
         super().add_fields(form, index)
         if "DELETE" in form.fields:
             form.fields["DELETE"].widget.attrs["aria-label"] = _gettext("Löschen")
+
+
+class ResponsibleInlineFormSet(LabelledInlineFormSet):
+    """Rows the user is not responsible for are shown, but their inputs (and the
+    delete box) are disabled: Django then ignores whatever is posted for them."""
+
+    editable_pks: set | None = None  # None: every row (set by ResponsibleInline)
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        pk = form.instance.pk
+        if self.editable_pks is not None and pk is not None and pk not in self.editable_pks:
+            for field in form.fields.values():
+                field.disabled = True
 
 
 class LabelledTabularInline(admin.TabularInline):
@@ -171,10 +199,45 @@ class LabelledTabularInline(admin.TabularInline):
         return field
 
 
+class ResponsibleInline(LabelledTabularInline):
+    """Inline rows of fields of action or measures: editable only where the user is
+    responsible (the model's `objects.editable_by`, as everywhere else)."""
+
+    formset = ResponsibleInlineFormSet
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        rows = self.model.objects.editable_by(request.user)
+        formset.editable_pks = (
+            set(rows.filter(**{formset.fk.name: obj}).values_list("pk", flat=True))
+            if obj
+            else set()
+        )
+        return formset
+
+
+def refuse_foreign(request, action: str, foreign) -> str:
+    """Log a bulk change that names objects the user is not responsible for, and
+    say in German why nothing was changed."""
+    names = [str(obj) for obj in foreign[:11]]
+    security_log.warning(
+        "Zugriff verweigert: %s wollte %s für fremde Einträge ausführen (%s)",
+        request.user.get_username(),
+        action,
+        ", ".join(str(obj.pk) for obj in foreign),
+    )
+    shown = "„" + "“, „".join(names[:10]) + "“" + (" …" if len(names) > 10 else "")
+    return _gettext(
+        "Sie sind nicht für alle ausgewählten Einträge zuständig (nicht für %(names)s). "
+        "Es wurde nichts geändert. Bitte wählen Sie nur Einträge aus, für die Sie "
+        "zuständig sind."
+    ) % {"names": shown}
+
+
 # Plan and fields of action -------------------------------------------------
 
 
-class FieldOfActionInline(LabelledTabularInline):
+class FieldOfActionInline(ResponsibleInline):
     model = FieldOfAction
     fields = ["position", "title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
@@ -324,7 +387,7 @@ class PlanAdmin(HistoryAdmin):
         return plan.field_count
 
 
-class MeasureInline(LabelledTabularInline):
+class MeasureInline(ResponsibleInline):
     """The measures of a field of action, to see and order them.
 
     Everything else is edited on the measure's own page, where the target is
@@ -364,6 +427,16 @@ class FieldOfActionAdmin(HistoryAdmin):
             .annotate(measure_count=Count("measures", distinct=True))
             .prefetch_related("responsible_groups")
         )
+
+    # A field of action, its groups and its measures are its groups' matter: the
+    # same rule as for the measures (FieldOfAction.objects.editable_by).
+    def has_change_permission(self, request, obj=None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.can_be_edited_by(request.user))
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.can_be_edited_by(request.user))
 
     @admin.display(description=_("Maßnahmen"), ordering="measure_count")
     def measure_count(self, field: FieldOfAction) -> int:
@@ -613,6 +686,18 @@ class MeasureAdmin(HistoryAdmin):
     history_list_display = ["status_label"]
     history_blank_labels = {"status": NO_STATUS_LABEL, "target_kind": _("nicht festgelegt")}
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """A measure is added to (or moved into) a field of action the user is
+        responsible for; it may stay in its own field."""
+        form = super().get_form(request, obj, change, **kwargs)
+        if "field" in form.base_fields:
+            editable = FieldOfAction.objects.editable_by(request.user).values("pk")
+            own = obj.field_id if obj is not None else None
+            form.base_fields["field"].queryset = FieldOfAction.objects.filter(
+                Q(pk__in=editable) | Q(pk=own)
+            ).select_related("plan")
+        return form
+
     def get_fieldsets(self, request, obj=None):
         """View only (another group's measure): no form-only fields to render."""
         if obj is None or self.has_change_permission(request, obj):
@@ -679,19 +764,18 @@ class MeasureAdmin(HistoryAdmin):
             obj.version = form.locked_version + 1
         super().save_model(request, obj, form, change)
 
-    # Reverting to an old version would skip the version check and the
-    # bookkeeping of postponements: the old values are entered on the change form.
-    def revert_disabled(self, request, obj=None):
-        return True
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST":
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
     @admin.action(description=_("Status setzen …"), permissions=["change"])
     def set_status(self, request, queryset):
-        """Ask for the status, then set it through apply_change (history, version)."""
+        """Ask for the status, then set it through apply_change (history, version).
+
+        A selection with measures the user is not responsible for is refused as a
+        whole, before the status is asked for."""
+        foreign = list(queryset.not_editable_by(request.user))
+        if foreign:
+            self.message_user(
+                request, refuse_foreign(request, "set_status", foreign), messages.ERROR
+            )
+            return None
         form = SetStatusForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             changed = self.apply_status(
@@ -922,6 +1006,28 @@ class PortalUserAdmin(GermanPermissionsMixin, UserAdmin):
             format_html_join(
                 "", "<li>{}: {}</li>", ((measure.field, measure) for measure in measures)
             ),
+        )
+
+
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class PortalAccessAttemptAdmin(AccessAttemptAdmin):
+    @admin.action(description=_("Abgelaufene Anmeldeversuche löschen"))
+    def cleanup_expired_attempts(self, request, queryset):
+        # axes reads the request's time, which its middleware sets on login
+        # requests only: in the admin the action answered 500.
+        request.axes_attempt_time = timezone.now()
+        count = self.handler.clean_expired_user_attempts(request=request)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s abgelaufener Anmeldeversuch gelöscht.",
+                "%(count)s abgelaufene Anmeldeversuche gelöscht.",
+                count,
+            )
+            % {"count": count},
         )
 
 
