@@ -226,7 +226,8 @@ def refuse_foreign(request, action: str, foreign) -> str:
         action,
         ", ".join(str(obj.pk) for obj in foreign),
     )
-    shown = "„" + "“, „".join(names[:10]) + "“" + (" …" if len(names) > 10 else "")
+    shown = ", ".join(_gettext("„%(text)s“") % {"text": name} for name in names[:10])
+    shown += " …" if len(names) > 10 else ""
     return _gettext(
         "Sie sind nicht für alle ausgewählten Einträge zuständig (nicht für %(names)s). "
         "Es wurde nichts geändert. Bitte wählen Sie nur Einträge aus, für die Sie "
