@@ -170,7 +170,8 @@ class LabelledInlineFormSet(BaseInlineFormSet):
 
 class ResponsibleInlineFormSet(LabelledInlineFormSet):
     """Rows the user is not responsible for are shown, but their inputs (and the
-    delete box) are disabled: Django then ignores whatever is posted for them."""
+    delete box) are disabled: Django then ignores whatever is posted for them.
+    The row's hidden id and parent stay, so that the browser still sends the row."""
 
     editable_pks: set | None = None  # None: every row (set by ResponsibleInline)
 
@@ -178,8 +179,9 @@ class ResponsibleInlineFormSet(LabelledInlineFormSet):
         super().add_fields(form, index)
         pk = form.instance.pk
         if self.editable_pks is not None and pk is not None and pk not in self.editable_pks:
-            for field in form.fields.values():
-                field.disabled = True
+            keep = {self.model._meta.pk.name, self.fk.name}
+            for name, field in form.fields.items():
+                field.disabled = name not in keep
 
 
 class LabelledTabularInline(admin.TabularInline):
