@@ -168,22 +168,6 @@ class LabelledInlineFormSet(BaseInlineFormSet):
             form.fields["DELETE"].widget.attrs["aria-label"] = _gettext("Löschen")
 
 
-class ResponsibleInlineFormSet(LabelledInlineFormSet):
-    """Rows the user is not responsible for are shown, but their inputs (and the
-    delete box) are disabled: Django then ignores whatever is posted for them.
-    The row's hidden id and parent stay, so that the browser still sends the row."""
-
-    editable_pks: set | None = None  # None: every row (set by ResponsibleInline)
-
-    def add_fields(self, form, index) -> None:
-        super().add_fields(form, index)
-        pk = form.instance.pk
-        if self.editable_pks is not None and pk is not None and pk not in self.editable_pks:
-            keep = {self.model._meta.pk.name, self.fk.name}
-            for name, field in form.fields.items():
-                field.disabled = name not in keep
-
-
 class LabelledTabularInline(admin.TabularInline):
     """A table of inline rows whose inputs have names.
 
@@ -199,23 +183,6 @@ class LabelledTabularInline(admin.TabularInline):
         if field is not None:
             field.widget.attrs.setdefault("aria-label", str(field.label))
         return field
-
-
-class ResponsibleInline(LabelledTabularInline):
-    """Inline rows of fields of action or measures: editable only where the user is
-    responsible (the model's `objects.editable_by`, as everywhere else)."""
-
-    formset = ResponsibleInlineFormSet
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        rows = self.model.objects.editable_by(request.user)
-        formset.editable_pks = (
-            set(rows.filter(**{formset.fk.name: obj}).values_list("pk", flat=True))
-            if obj
-            else set()
-        )
-        return formset
 
 
 def refuse_foreign(request, action: str, foreign) -> str:
@@ -240,7 +207,7 @@ def refuse_foreign(request, action: str, foreign) -> str:
 # Plan and fields of action -------------------------------------------------
 
 
-class FieldOfActionInline(ResponsibleInline):
+class FieldOfActionInline(LabelledTabularInline):
     model = FieldOfAction
     fields = ["position", "title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
@@ -288,11 +255,19 @@ class PlanAdmin(HistoryAdmin):
     def has_make_public_permission(self, request) -> bool:
         return request.user.has_perm("measures.make_plan_public")
 
+    # A plan's data and its fields of action (the inline) are the matter of those
+    # responsible for all its fields (Plan.objects.editable_by); the others read.
+    def has_change_permission(self, request, obj=None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.can_be_edited_by(request.user))
+
     def has_delete_permission(self, request, obj=None) -> bool:
         """The public plan stays until another one is made public: deleting it would
         leave the public pages without a plan."""
         allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or not obj.is_public)
+        return allowed and (
+            obj is None or (not obj.is_public and obj.can_be_edited_by(request.user))
+        )
 
     @admin.action(description=_("Als öffentlichen Plan festlegen …"), permissions=["make_public"])
     def make_public(self, request, queryset):
@@ -390,7 +365,7 @@ class PlanAdmin(HistoryAdmin):
         return plan.field_count
 
 
-class MeasureInline(ResponsibleInline):
+class MeasureInline(LabelledTabularInline):
     """The measures of a field of action, to see and order them.
 
     Everything else is edited on the measure's own page, where the target is
@@ -431,8 +406,9 @@ class FieldOfActionAdmin(HistoryAdmin):
             .prefetch_related("responsible_groups")
         )
 
-    # A field of action, its groups and its measures are its groups' matter: the
-    # same rule as for the measures (FieldOfAction.objects.editable_by).
+    # A field of action, its groups and its measures (the inline) are its groups'
+    # matter: the same rule as for the measures (FieldOfAction.objects.editable_by),
+    # so whoever may change the field may change each of its measures.
     def has_change_permission(self, request, obj=None) -> bool:
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or obj.can_be_edited_by(request.user))
@@ -700,6 +676,17 @@ class MeasureAdmin(HistoryAdmin):
                 Q(pk__in=editable) | Q(pk=own)
             ).select_related("plan")
         return form
+
+    def get_search_results(self, request, queryset, search_term):
+        """The rollout admin's measure field suggests only measures the user may
+        edit (Django's autocomplete names the asking field in the query)."""
+        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+        asking = (request.GET.get("model_name"), request.GET.get("field_name"))
+        if asking == ("schoolrollout", "measure"):
+            queryset = queryset.filter(
+                pk__in=Measure.objects.editable_by(request.user).values("pk")
+            )
+        return queryset, duplicates
 
     def get_fieldsets(self, request, obj=None):
         """View only (another group's measure): no form-only fields to render."""

@@ -38,6 +38,19 @@ class PlanQuerySet(models.QuerySet):
         """The public plan (at most one, see the constraint plan_at_most_one_public)."""
         return self.filter(is_public=True)
 
+    def editable_by(self, user: "User | AnonymousUser") -> "PlanQuerySet":
+        """The plans `user` is responsible for as a whole: every field of action of
+        theirs (FieldOfAction.objects.editable_by). A plan's own data (its schools,
+        its fields) concerns all its measures."""
+        if not user.is_active:
+            return self.none()
+        if user.has_perm(EDIT_ALL_PERMISSION):
+            return self
+        others = FieldOfAction.objects.exclude(
+            pk__in=FieldOfAction.objects.editable_by(user).values("pk")
+        )
+        return self.exclude(fields__in=others)
+
     def with_last_change(self) -> "PlanQuerySet":
         """Annotate the newest history record of the plan, its fields, its measures
         and their per-school rows, for `Plan.last_change`.
@@ -148,6 +161,10 @@ class Plan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("measures:report")
+
+    def can_be_edited_by(self, user: "User | AnonymousUser") -> bool:
+        """Plan.objects.editable_by for one plan; costs one query."""
+        return Plan.objects.editable_by(user).filter(pk=self.pk).exists()
 
     @property
     def period(self) -> str:

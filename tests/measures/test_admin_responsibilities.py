@@ -279,45 +279,26 @@ def test_admin_action_per_role(world, role, action):
 # --- Inlines, forms, history: the other admin paths ---------------------------
 
 
-def inline_data(client: Client, change_url: str) -> dict:
-    """What the browser posts back for the change form, unchanged: disabled inputs
-    are not sent."""
-    response = client.get(change_url)
-    disabled = {
-        bound.html_name
-        for inline in response.context["inline_admin_formsets"]
-        for form in inline.formset.forms
-        for bound in form
-        if bound.field.disabled
-    }
-    return {name: value for name, value in form_data(response).items() if name not in disabled}
-
-
-def test_plan_inline_rows_of_another_field_are_shown_but_not_editable(world):
-    plan = world["plan"]
+def test_a_plan_with_other_groups_fields_is_view_only_with_its_inline(world):
+    """A plan's schools and fields concern all its measures: only those responsible
+    for all its fields change it, its fields of action (the inline) included."""
     client = login(world["users"]["feld_a"])
+    plan = world["plan"]
     change = url(Plan, "change", plan.pk)
-    data = inline_data(client, change)
-    rows = {data[f"fields-{i}-id"]: i for i in range(2)}
-    a, b = rows[str(world["field_a"].pk)], rows[str(world["field_b"].pk)]
-    assert f"fields-{b}-title" not in data and data[f"fields-{a}-title"] == "Feld A"
-    # As the browser sends it: field A renamed.
-    data[f"fields-{a}-title"] = "Feld A (neu)"
-    assert client.post(change, data).status_code == 302
-    assert FieldOfAction.objects.get(pk=world["field_a"].pk).title == "Feld A (neu)"
-    # Crafted: field B renamed and deleted as well.
-    data.update(
-        {
-            f"fields-{b}-title": "Übernommen",
-            f"fields-{b}-slug": world["field_b"].slug,
-            f"fields-{b}-position": "1",
-            f"fields-{b}-DELETE": "on",
-            f"fields-{a}-title": "Feld A neu",
-        }
-    )
-    assert client.post(change, data).status_code == 302
-    assert FieldOfAction.objects.get(pk=world["field_b"].pk).title == "Feld B"
-    assert FieldOfAction.objects.get(pk=world["field_a"].pk).title == "Feld A neu"
+    page = client.get(change)
+    assert page.status_code == 200 and 'name="fields-0-title"' not in page.content.decode()
+    data = form_data(login(world["users"]["superuser"]).get(change))
+    data.update({"school_forms": "02", "fields-0-title": "Übernommen", "fields-1-DELETE": "on"})
+    assert client.post(change, data).status_code == 403
+    plan.refresh_from_db()
+    assert plan.school_forms != "02" and plan.fields.count() == 2
+    assert not plan.fields.filter(title="Übernommen").exists()
+    # Plan A has only field A's group's fields: its clerk renames one in the inline.
+    own = url(Plan, "change", world["plan_a"].pk)
+    data = form_data(client.get(own))
+    data["fields-0-title"] = "Umbenannt"
+    assert client.post(own, data).status_code == 302
+    assert world["plan_a"].fields.get().title == "Umbenannt"
 
 
 def test_field_of_another_group_and_its_measure_inline_are_view_only(world):
@@ -325,7 +306,7 @@ def test_field_of_another_group_and_its_measure_inline_are_view_only(world):
     field_b = world["field_b"]
     change = url(FieldOfAction, "change", field_b.pk)
     assert client.get(change).status_code == 200  # to read
-    data = inline_data(login(world["users"]["superuser"]), change)
+    data = form_data(login(world["users"]["superuser"]).get(change))
     data["measures-0-position"] = "99"
     data["responsible_groups"] = [str(world["team_a"].pk)]
     assert client.post(change, data).status_code == 403
@@ -333,7 +314,7 @@ def test_field_of_another_group_and_its_measure_inline_are_view_only(world):
     assert not field_b.responsible_groups.filter(pk=world["team_a"].pk).exists()
     # Their own field: the measures' order can be changed.
     own = url(FieldOfAction, "change", world["field_a"].pk)
-    data = inline_data(client, own)
+    data = form_data(client.get(own))
     data["measures-0-position"] = "99"
     assert client.post(own, data).status_code == 302
     assert Measure.objects.get(pk=world["a"].pk).position == 99
@@ -374,6 +355,13 @@ def test_a_rollout_row_is_added_to_or_moved_to_own_measures_only(world):
     change = url(SchoolRollout, "change", moved.pk)
     assert client.post(change, {**row, "measure": world["b"].pk}).status_code == 200
     assert SchoolRollout.objects.get(pk=moved.pk).measure == world["a"]
+
+
+def test_the_rollout_admin_suggests_only_own_measures(world):
+    query = {"app_label": "schools", "model_name": "schoolrollout", "field_name": "measure"}
+    for role, expected in [("feld_a", ["Maßnahme A"]), ("alle", ["Maßnahme A", "Maßnahme B"])]:
+        answer = login(world["users"][role]).get("/admin/autocomplete/", {**query, "term": "Maß"})
+        assert sorted(item["text"] for item in answer.json()["results"]) == expected
 
 
 @pytest.mark.parametrize("name", ["plan", "field_a", "row_a", "a"])
