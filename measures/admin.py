@@ -185,6 +185,17 @@ class LabelledTabularInline(admin.TabularInline):
         return field
 
 
+def offer_only_editable(form, name: str, user, current: int | None) -> None:
+    """Let the form's foreign key `name` choose only what `user` may edit (the
+    model's `objects.editable_by`) and the value it has now."""
+    if name not in form.base_fields:
+        return
+    field = form.base_fields[name]
+    model = field.queryset.model
+    editable = model.objects.editable_by(user).values("pk")
+    field.queryset = field.queryset.filter(Q(pk__in=editable) | Q(pk=current))
+
+
 def refuse_foreign(request, action: str, foreign) -> str:
     """Log a bulk change that names objects the user is not responsible for, and
     say in German why nothing was changed."""
@@ -405,6 +416,13 @@ class FieldOfActionAdmin(HistoryAdmin):
             .annotate(measure_count=Count("measures", distinct=True))
             .prefetch_related("responsible_groups")
         )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """A field of action is added to (or moved into) a plan the user is
+        responsible for as a whole; it may stay in its own plan."""
+        form = super().get_form(request, obj, change, **kwargs)
+        offer_only_editable(form, "plan", request.user, obj.plan_id if obj else None)
+        return form
 
     # A field of action, its groups and its measures (the inline) are its groups'
     # matter: the same rule as for the measures (FieldOfAction.objects.editable_by),
@@ -669,12 +687,7 @@ class MeasureAdmin(HistoryAdmin):
         """A measure is added to (or moved into) a field of action the user is
         responsible for; it may stay in its own field."""
         form = super().get_form(request, obj, change, **kwargs)
-        if "field" in form.base_fields:
-            editable = FieldOfAction.objects.editable_by(request.user).values("pk")
-            own = obj.field_id if obj is not None else None
-            form.base_fields["field"].queryset = FieldOfAction.objects.filter(
-                Q(pk__in=editable) | Q(pk=own)
-            ).select_related("plan")
+        offer_only_editable(form, "field", request.user, obj.field_id if obj else None)
         return form
 
     def get_search_results(self, request, queryset, search_term):

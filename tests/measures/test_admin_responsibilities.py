@@ -343,6 +343,18 @@ def test_a_measure_is_added_to_or_moved_into_own_fields_only(world):
     assert Measure.objects.get(pk=world["a"].pk).field == world["field_a"]
 
 
+def test_a_field_of_action_is_added_to_own_plans_only(world):
+    client = login(world["users"]["feld_a"])
+    new = {"title": "Neu", "slug": "neu", "position": "9", "for_plan_schools": "on"}
+    new.update({"measures-TOTAL_FORMS": "0", "measures-INITIAL_FORMS": "0"})
+    response = client.post(url(FieldOfAction, "add"), {**new, "plan": world["plan"].pk})
+    assert response.status_code == 200 and "plan" in response.context["adminform"].form.errors
+    assert not FieldOfAction.objects.filter(slug="neu").exists()
+    response = client.post(url(FieldOfAction, "add"), {**new, "plan": world["plan_a"].pk})
+    assert response.status_code == 302
+    assert FieldOfAction.objects.get(slug="neu").plan == world["plan_a"]
+
+
 def test_a_rollout_row_is_added_to_or_moved_to_own_measures_only(world):
     client = login(world["users"]["feld_a"])
     school = make_school()
