@@ -44,7 +44,7 @@ def url(model, view: str, *args) -> str:
 @pytest.fixture
 def world(db):
     """Plan P (public): field A (Team A) with measure a, field B (Team B) with b,
-    both tracked at one school; an edition of P; plans Q_A and Q_B (not public)
+    both tracked at one school; plans Q_A and Q_B (not public)
     with one field each, of Team A and Team B."""
     plan = make_plan()
     team_a, team_b = Group.objects.create(name="Team A"), Group.objects.create(name="Team B")
@@ -73,10 +73,6 @@ def world(db):
     feld_a.user_permissions.add(*perms, *view_edition)
     feld_a.groups.add(team_a)
     ohne = User.objects.create_user("ohne", is_staff=True)
-    today = timezone.localdate()
-    edition = Edition.publish(
-        plan, user=superuser, date=today, today=today, title="Bericht", slug="bericht"
-    )
     return {
         "users": {"superuser": superuser, "alle": alle, "feld_a": feld_a, "ohne": ohne},
         "a": a,
@@ -88,7 +84,6 @@ def world(db):
         "plan": plan,
         "plan_a": plan_a,
         "plan_b": plan_b,
-        "edition": edition,
         "team_a": team_a,
     }
 
@@ -184,7 +179,15 @@ def check_make_public(world, role: str, client: Client) -> None:
 
 
 def check_withdraw(world, role: str, client: Client) -> None:
-    edition = world["edition"]
+    today = timezone.localdate()
+    edition = Edition.publish(
+        world["plan"],
+        user=world["users"]["superuser"],
+        date=today,
+        today=today,
+        title="B",
+        slug="b",
+    )
     response = run_action(client, Edition, "withdraw", [edition], reason="Fehlerhaft")
     withdrawn = Edition.objects.get(pk=edition.pk).withdrawn_at is not None
     assert withdrawn == (role == "superuser")
