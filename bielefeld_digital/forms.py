@@ -91,3 +91,44 @@ class ReasonField(forms.CharField):
         kwargs.setdefault("label", _("Grund der Änderung"))
         super().__init__(**kwargs)
         self.validators.append(ReasonLengthValidator())
+
+
+# The longest username and password any login or password form takes. 150 is
+# the longest username Django's User allows; django-axes stores what was typed
+# in a 255-character column, so a longer name reached the database and was a
+# 500. No passphrase comes near 4096 characters, and each one is hashed.
+USERNAME_MAX_LENGTH = 150
+PASSWORD_MAX_LENGTH = 4096
+
+
+class CredentialLengthMixin:
+    """Refuses an over-long username or password with a form error.
+
+    For Django's login and password forms, whose username field is only
+    marked `maxlength` in HTML and whose password fields have no limit: the
+    refusal comes before `authenticate()`, so neither the check of the
+    password nor django-axes ever sees such input.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if any(isinstance(v, MaxLengthValidator) for v in field.validators):
+                continue  # e.g. the user creation form's, from the model field
+            if name == "username":
+                field.validators.append(
+                    MaxLengthValidator(
+                        USERNAME_MAX_LENGTH,
+                        message=_(
+                            "Der Benutzername darf höchstens %(limit_value)d Zeichen lang sein; "
+                            "eingegeben sind %(show_value)d Zeichen."
+                        ),
+                    )
+                )
+            elif isinstance(field.widget, forms.PasswordInput):
+                field.validators.append(
+                    MaxLengthValidator(
+                        PASSWORD_MAX_LENGTH,
+                        message=_("Das Passwort darf höchstens %(limit_value)d Zeichen lang sein."),
+                    )
+                )

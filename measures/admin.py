@@ -35,7 +35,13 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from bielefeld_digital.forms import ReasonField
 from schools.models import SchoolRollout
 
-from .forms import NO_STATUS
+from .forms import (
+    NO_STATUS,
+    PortalAdminAuthenticationForm,
+    PortalAdminPasswordChangeForm,
+    PortalAdminSetPasswordForm,
+    PortalAdminUserCreationForm,
+)
 from .models import (
     EDIT_ALL_PERMISSION,
     NO_STATUS_LABEL,
@@ -60,6 +66,9 @@ security_log = logging.getLogger("portal.security")
 admin.site.site_header = _("Schuldigital-Monitor – Administration")
 admin.site.site_title = _("Schuldigital-Monitor")
 admin.site.index_title = _("Administration")
+# Over-long usernames and passwords are refused by the form, before axes stores them.
+admin.site.login_form = PortalAdminAuthenticationForm
+admin.site.password_change_form = PortalAdminPasswordChangeForm
 
 
 class LabelledChanges(HistoricalRecordContextHelper):
@@ -960,6 +969,8 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class PortalUserAdmin(GermanPermissionsMixin, UserAdmin):
+    add_form = PortalAdminUserCreationForm
+    change_password_form = PortalAdminSetPasswordForm
     list_display = [
         "username",
         "first_name",

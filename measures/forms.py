@@ -1,6 +1,8 @@
 import datetime
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm, AdminPasswordChangeForm
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import (
     AuthenticationForm,
     PasswordChangeForm,
@@ -11,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bielefeld_digital.forms import PortalForm, PortalFormMixin, ReasonField
+from bielefeld_digital.forms import CredentialLengthMixin, PortalForm, PortalFormMixin, ReasonField
 
 from .importers import german_slugify
 from .models import EditConflict, Edition, FieldOfAction, Measure, Plan, Status
@@ -208,11 +210,11 @@ class StartTrackingForm(PortalForm):
     )
 
 
-class StaffAuthenticationForm(PortalFormMixin, AuthenticationForm):
+class StaffAuthenticationForm(PortalFormMixin, CredentialLengthMixin, AuthenticationForm):
     pass
 
 
-class StaffPasswordChangeForm(PortalFormMixin, PasswordChangeForm):
+class StaffPasswordChangeForm(PortalFormMixin, CredentialLengthMixin, PasswordChangeForm):
     pass
 
 
@@ -231,7 +233,24 @@ class StaffPasswordResetForm(PortalFormMixin, PasswordResetForm):
         return self.recipients
 
 
-class StaffSetPasswordForm(PortalFormMixin, SetPasswordForm):
+class StaffSetPasswordForm(PortalFormMixin, CredentialLengthMixin, SetPasswordForm):
+    pass
+
+
+# The admin's own forms with the same limits (admin markup, not the portal's).
+class PortalAdminAuthenticationForm(CredentialLengthMixin, AdminAuthenticationForm):
+    pass
+
+
+class PortalAdminPasswordChangeForm(CredentialLengthMixin, AdminPasswordChangeForm):
+    """An administrator changes their own password."""
+
+
+class PortalAdminSetPasswordForm(CredentialLengthMixin, auth_forms.AdminPasswordChangeForm):
+    """An administrator sets another user's password."""
+
+
+class PortalAdminUserCreationForm(CredentialLengthMixin, auth_forms.AdminUserCreationForm):
     pass
 
 

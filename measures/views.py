@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from bielefeld_digital.errors import RETRY_AFTER
 from bielefeld_digital.pager import paginate
 from schools.forms import DistrictForm
 
@@ -124,7 +125,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+        response = JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+        response["Retry-After"] = str(RETRY_AFTER)
+        return response
     return JsonResponse({"status": "ok", "database": "ok"})
 
 

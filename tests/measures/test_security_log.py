@@ -180,7 +180,7 @@ def test_lock_is_per_username_and_address(client, anna, bernd):
 
 
 def test_forwarded_for_header_does_not_escape_the_lock(client, anna):
-    """Without AXES_PROXY_COUNT, X-Forwarded-For is the client's to forge: it is ignored."""
+    """Without TRUSTED_PROXY_COUNT, X-Forwarded-For is the client's to forge: it is ignored."""
     _fail_five_times(client)
     for n in range(1, 6):
         response = _login(client, "anna", PASSWORD, HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
