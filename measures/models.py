@@ -39,6 +39,19 @@ class PlanQuerySet(models.QuerySet):
         """The public plan (at most one, see the constraint plan_at_most_one_public)."""
         return self.filter(is_public=True)
 
+    def editable_by(self, user: "User | AnonymousUser") -> "PlanQuerySet":
+        """The plans `user` is responsible for as a whole: every field of action of
+        theirs (FieldOfAction.objects.editable_by). A plan's own data (its schools,
+        its fields) concerns all its measures."""
+        if not user.is_active:
+            return self.none()
+        if user.has_perm(EDIT_ALL_PERMISSION):
+            return self
+        others = FieldOfAction.objects.exclude(
+            pk__in=FieldOfAction.objects.editable_by(user).values("pk")
+        )
+        return self.exclude(fields__in=others)
+
     def with_last_change(self) -> "PlanQuerySet":
         """Annotate the newest history record of the plan, its fields, its measures
         and their per-school rows, for `Plan.last_change`.
@@ -152,6 +165,10 @@ class Plan(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("measures:report")
 
+    def can_be_edited_by(self, user: "User | AnonymousUser") -> bool:
+        """Plan.objects.editable_by for one plan; costs one query."""
+        return Plan.objects.editable_by(user).filter(pk=self.pk).exists()
+
     @property
     def period(self) -> str:
         return f"{self.period_start}-{self.period_end}"
@@ -231,6 +248,17 @@ class Plan(models.Model):
         return schools
 
 
+class FieldOfActionQuerySet(models.QuerySet):
+    def editable_by(self, user: "User | AnonymousUser") -> "FieldOfActionQuerySet":
+        """The fields of action `user` is responsible for: all with the permission to
+        edit all measures, else those of their groups (and so all their measures)."""
+        if not user.is_active:
+            return self.none()
+        if user.has_perm(EDIT_ALL_PERMISSION):
+            return self
+        return self.filter(responsible_groups__in=user.groups.all()).distinct()
+
+
 class FieldOfAction(models.Model):
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="fields", verbose_name=_("Plan")
@@ -258,6 +286,8 @@ class FieldOfAction(models.Model):
 
     history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
+    objects = FieldOfActionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("Handlungsfeld")
         verbose_name_plural = _("Handlungsfelder")
@@ -275,6 +305,10 @@ class FieldOfAction(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("measures:report") + f"?feld={self.slug}"
+
+    def can_be_edited_by(self, user: "User | AnonymousUser") -> bool:
+        """FieldOfAction.objects.editable_by for one field; costs one query."""
+        return FieldOfAction.objects.editable_by(user).filter(pk=self.pk).exists()
 
 
 class Status(models.TextChoices):
@@ -373,15 +407,23 @@ class MeasureQuerySet(models.QuerySet):
         return self.filter(Exists(SchoolRollout.objects.filter(measure=OuterRef("pk"))))
 
     def editable_by(self, user: "User | AnonymousUser") -> "MeasureQuerySet":
-        """The measures `user` may edit: all for administrators, else their groups' ones."""
+        """The measures `user` may edit: all with the permission to edit all measures,
+        else their groups' measures and the measures of their groups' fields of action.
+
+        The one rule for the staff area and every admin path (`can_be_edited_by`,
+        `not_editable_by`, FieldOfAction.objects.editable_by for the fields)."""
         if not user.is_active:
             return self.none()
         if user.has_perm(EDIT_ALL_PERMISSION):
             return self
-        groups = user.groups.all()
+        fields = FieldOfAction.objects.editable_by(user).values("pk")
         return self.filter(
-            Q(responsible_groups__in=groups) | Q(field__responsible_groups__in=groups)
+            Q(responsible_groups__in=user.groups.all()) | Q(field__in=fields)
         ).distinct()
+
+    def not_editable_by(self, user: "User | AnonymousUser") -> "MeasureQuerySet":
+        """These measures but those `user` may edit: a bulk change refuses them all."""
+        return self.exclude(pk__in=Measure.objects.editable_by(user).values("pk"))
 
     def apply_change(
         self, pk: int, *, expected_version: int, user: User, reason: str, **values
@@ -671,14 +713,8 @@ class Measure(models.Model):
         }
 
     def can_be_edited_by(self, user: "User | AnonymousUser") -> bool:
-        if not user.is_active:
-            return False
-        if user.has_perm(EDIT_ALL_PERMISSION):
-            return True
-        groups = set(user.groups.values_list("pk", flat=True))
-        own = set(self.responsible_groups.values_list("pk", flat=True))
-        field = set(self.field.responsible_groups.values_list("pk", flat=True))
-        return bool(groups & (own | field))
+        """Measure.objects.editable_by for one measure; costs one query."""
+        return Measure.objects.editable_by(user).filter(pk=self.pk).exists()
 
     def differs_from_saved(self) -> bool:
         """Whether any value (but the version) differs from the row in the database.
