@@ -335,14 +335,14 @@ def test_a_measure_is_added_to_or_moved_into_own_fields_only(world):
         "school_rollouts-INITIAL_FORMS": "0",
     }
     response = client.post(url(Measure, "add"), {**new, "field": world["field_b"].pk})
-    assert response.status_code == 200 and not Measure.objects.filter(slug="neu").exists()
+    assert response.status_code == 422 and not Measure.objects.filter(slug="neu").exists()
     assert "field" in response.context["adminform"].form.errors
     response = client.post(url(Measure, "add"), {**new, "field": world["field_a"].pk})
     assert response.status_code == 302 and Measure.objects.filter(slug="neu").exists()
     change = url(Measure, "change", world["a"].pk)
     data = form_data(client.get(change))
     data["field"] = str(world["field_b"].pk)
-    assert client.post(change, data).status_code == 200  # refused, in German
+    assert client.post(change, data).status_code == 422  # refused, in German
     assert Measure.objects.get(pk=world["a"].pk).field == world["field_a"]
 
 
@@ -351,7 +351,7 @@ def test_a_field_of_action_is_added_to_own_plans_only(world):
     new = {"title": "Neu", "slug": "neu", "position": "9", "for_plan_schools": "on"}
     new.update({"measures-TOTAL_FORMS": "0", "measures-INITIAL_FORMS": "0"})
     response = client.post(url(FieldOfAction, "add"), {**new, "plan": world["plan"].pk})
-    assert response.status_code == 200 and "plan" in response.context["adminform"].form.errors
+    assert response.status_code == 422 and "plan" in response.context["adminform"].form.errors
     assert not FieldOfAction.objects.filter(slug="neu").exists()
     response = client.post(url(FieldOfAction, "add"), {**new, "plan": world["plan_a"].pk})
     assert response.status_code == 302
@@ -363,12 +363,12 @@ def test_a_rollout_row_is_added_to_or_moved_to_own_measures_only(world):
     school = make_school()
     add = url(SchoolRollout, "add")
     row = {"school": school.pk, "state": RolloutState.IN_PROGRESS}
-    assert client.post(add, {**row, "measure": world["b"].pk}).status_code == 200
+    assert client.post(add, {**row, "measure": world["b"].pk}).status_code == 422
     assert not SchoolRollout.objects.filter(school=school).exists()
     assert client.post(add, {**row, "measure": world["a"].pk}).status_code == 302
     moved = SchoolRollout.objects.get(school=school)
     change = url(SchoolRollout, "change", moved.pk)
-    assert client.post(change, {**row, "measure": world["b"].pk}).status_code == 200
+    assert client.post(change, {**row, "measure": world["b"].pk}).status_code == 422
     assert SchoolRollout.objects.get(pk=moved.pk).measure == world["a"]
 
 
