@@ -16,7 +16,7 @@ from django.test import Client
 from django.utils import timezone
 
 from measures.models import Edition, EditionIsFrozen, Measure
-from tests.factories import make_plan
+from tests.factories import make_measure, make_plan
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the database triggers are tested on PostgreSQL"
@@ -41,11 +41,13 @@ APP_ROLE_DEFAULT_PRIVILEGES = [
 
 
 @pytest.fixture
-def edition(bielefeld) -> Edition:
+def edition(db) -> Edition:
+    """An edition of a small plan (a measure is enough; the rules are the same)."""
     publisher = User.objects.create_user("petra")
     date = datetime.date(2025, 3, 12)
+    plan = make_measure().field.plan
     return Edition.publish(
-        bielefeld, user=publisher, today=date, date=date, title="Bericht März", slug="maerz"
+        plan, user=publisher, today=date, date=date, title="Bericht März", slug="maerz"
     )
 
 
