@@ -6,7 +6,10 @@ model. Now:
 
 - UPDATE may change nothing but the withdrawal, and that once: from "not
   withdrawn" (withdrawn_at empty) to withdrawn, never changed or cleared after.
-  PostgreSQL compares the whole row, so a column added later is frozen too.
+  PostgreSQL compares the whole row, so a column added later is frozen too; a
+  data migration that must fill one in for published editions disables the
+  trigger around its UPDATE (migrations run as the owner, who may). On SQLite
+  a migration that remakes the table drops its triggers: create them again.
 - DELETE is refused row by row, TRUNCATE (also by CASCADE from the plans or
   users) while the table holds any edition. An empty table has nothing to
   protect, and Django's test runner empties tables with TRUNCATE.
