@@ -7,6 +7,9 @@
 # Run `python manage.py migrate` (and `load_bielefeld` once) with the same
 # environment before or beside the first start. WEB_CONCURRENCY sets the
 # number of gunicorn workers. TLS ends at the reverse proxy in front.
+# TRUSTED_PROXY_COUNT=1: the image expects exactly one reverse proxy that
+# appends the client's address to X-Forwarded-For (nginx: proxy_add_x_forwarded_for).
+# Override it with -e TRUSTED_PROXY_COUNT=2 behind two, 0 if clients connect directly.
 
 # --- KERN UX css and fonts from the npm package (same script as `make assets`) ---
 FROM node:20-slim AS assets
@@ -24,7 +27,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DJANGO_SETTINGS_MODULE=bielefeld_digital.settings \
-    WEB_CONCURRENCY=2
+    WEB_CONCURRENCY=2 \
+    TRUSTED_PROXY_COUNT=1
 
 RUN groupadd --system app \
     && useradd --system --gid app --home-dir /app --no-create-home --shell /usr/sbin/nologin app

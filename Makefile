@@ -119,7 +119,7 @@ test: venv assets chromium pango postgres pg-client
 	step $(PY) manage.py makemigrations --check --dry-run; \
 	step $(PY) manage.py check; \
 	step env DJANGO_DEBUG=0 SECRET_KEY="$$deploy_key" ALLOWED_HOSTS=portal.example \
-		$(PY) manage.py check --deploy --fail-level WARNING; \
+		TRUSTED_PROXY_COUNT=1 $(PY) manage.py check --deploy --fail-level WARNING; \
 	step $(PY) manage.py collectstatic --noinput --clear --verbosity 0; \
 	step $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 

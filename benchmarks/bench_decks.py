@@ -10,6 +10,12 @@ database of its own: the demo plan stays in it for the next run.
 
 Prints per plan: pages, the snapshot's build time, the first PDF (which also
 unpacks the fonts) and the median of the following runs of each renderer.
+
+Then the live deck of the public plan (Bielefeld) as the download views get it
+(measures/renders.py): a PDF rendered into the empty render cache, the same PDF
+served from the cache (snapshot digest and cache read), four requests at once for
+a PDF not yet cached (one renders, three wait and read its file), and the
+presentation's page layout, which is not cached.
 """
 
 import argparse
@@ -18,6 +24,7 @@ import io
 import os
 import statistics
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -28,11 +35,15 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.core.cache import caches  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
+from django.template.loader import render_to_string  # noqa: E402
 from django.utils import translation  # noqa: E402
 
-from measures.decks import deck_pages, render_pdf, render_pptx  # noqa: E402
+from measures import renders  # noqa: E402
+from measures.decks import context, deck_pages, render_pdf, render_pptx  # noqa: E402
 from measures.management.commands.generate_demo import AUTHORITY  # noqa: E402
 from measures.models import Plan  # noqa: E402
 from measures.reports import build_snapshot  # noqa: E402
@@ -84,6 +95,53 @@ def main() -> None:
             f"   ({len(pdf) // 1024} KiB PDF)",
             flush=True,
         )
+    _bench_cache(args.runs)
+
+
+def _bench_cache(runs: int) -> None:
+    """The live PDF through the render cache: a miss, hits, four at once."""
+    plan = Plan.objects.current()
+    store = caches[renders.CACHE]
+
+    def download() -> bytes:
+        return renders.deck_file(renders.live_deck(Plan.objects.current(), TODAY), "pdf")
+
+    store.delete(renders.live_deck(plan, TODAY).key("pdf"))
+    miss, _ = _seconds(download)
+    hits = [_seconds(download)[0] for _ in range(max(runs, 5))]
+
+    def presentation() -> str:  # what the presentation view does, its own template aside
+        deck = renders.live_deck(Plan.objects.current(), TODAY)
+        pages = deck_pages(*deck.arguments(), live=True)
+        return render_to_string("measures/deck_pdf.html", context(pages))
+
+    layout = [_seconds(presentation)[0] for _ in range(max(runs, 5))]
+
+    rendered = []
+    original = renders.DeckFile.render
+
+    def counting(self, kind):
+        rendered.append(kind)
+        return original(self, kind)
+
+    renders.DeckFile.render = counting
+    store.delete(renders.live_deck(plan, TODAY).key("pdf"))
+    threads = [threading.Thread(target=lambda: (download(), connection.close())) for _ in range(4)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    together = time.perf_counter() - start
+    renders.DeckFile.render = original
+
+    print(
+        f"\nlive PDF of {plan.title[:30]}: cache miss {miss:.2f}s, "
+        f"hit {statistics.median(hits) * 1000:.0f} ms (median of {len(hits)}), "
+        f"4 at once {together:.2f}s with {len(rendered)} render(s); "
+        f"presentation {statistics.median(layout) * 1000:.0f} ms (not cached)",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@ from django.core.validators import MaxLengthValidator
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
+from .text import MULTI_LINE, SINGLE_LINE, TextValidator
+
 _INPUT_CLASSES = {
     forms.DateInput: "kern-form-input__input",
     forms.EmailInput: "kern-form-input__input",
@@ -26,6 +28,7 @@ class PortalFormMixin:
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         style_fields(self)
+        refuse_unsafe_text(self)
 
     def full_clean(self) -> None:
         super().full_clean()
@@ -47,6 +50,25 @@ def style_fields(form: forms.BaseForm) -> None:
         # No maxlength: browsers cut a longer pasted text (a description from a
         # document) without a word; the form refuses it and keeps it instead.
         field.widget.attrs.pop("maxlength", None)
+
+
+def refuse_unsafe_text(form: forms.BaseForm) -> None:
+    """Every text field of `form` refuses bidi overrides and control characters.
+
+    Multi-line (TAB, LF, CR allowed) where the widget is a textarea. Passwords
+    are left alone: they are only hashed, never shown, and refusing one at
+    login would only lock its owner out.
+    """
+    for field in form.fields.values():
+        if not isinstance(field, forms.CharField) or isinstance(field.widget, forms.PasswordInput):
+            continue
+        add_text_validator(field)
+
+
+def add_text_validator(field: forms.CharField) -> None:
+    if not any(isinstance(v, TextValidator) for v in field.validators):
+        multiline = isinstance(field.widget, forms.Textarea)
+        field.validators.append(MULTI_LINE if multiline else SINGLE_LINE)
 
 
 def describe_errors(form: forms.BaseForm) -> None:
@@ -91,3 +113,48 @@ class ReasonField(forms.CharField):
         kwargs.setdefault("label", _("Grund der Änderung"))
         super().__init__(**kwargs)
         self.validators.append(ReasonLengthValidator())
+        # Also in forms that are no PortalForm (the admin's actions).
+        add_text_validator(self)
+
+
+# The longest username and password any login or password form takes. 150 is
+# the longest username Django's User allows; django-axes stores what was typed
+# in a 255-character column, so a longer name reached the database and was a
+# 500. No passphrase comes near 4096 characters, and each one is hashed.
+USERNAME_MAX_LENGTH = 150
+PASSWORD_MAX_LENGTH = 4096
+
+
+class CredentialLengthMixin:
+    """Refuses an over-long username or password with a form error, and (like
+    every form) bidi overrides and control characters in the username.
+
+    For Django's login and password forms, whose username field is only
+    marked `maxlength` in HTML and whose password fields have no limit: the
+    refusal comes before `authenticate()`, so neither the check of the
+    password nor django-axes ever sees such input.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        refuse_unsafe_text(self)
+        for name, field in self.fields.items():
+            if any(isinstance(v, MaxLengthValidator) for v in field.validators):
+                continue  # e.g. the user creation form's, from the model field
+            if name == "username":
+                field.validators.append(
+                    MaxLengthValidator(
+                        USERNAME_MAX_LENGTH,
+                        message=_(
+                            "Der Benutzername darf höchstens %(limit_value)d Zeichen lang sein; "
+                            "eingegeben sind %(show_value)d Zeichen."
+                        ),
+                    )
+                )
+            elif isinstance(field.widget, forms.PasswordInput):
+                field.validators.append(
+                    MaxLengthValidator(
+                        PASSWORD_MAX_LENGTH,
+                        message=_("Das Passwort darf höchstens %(limit_value)d Zeichen lang sein."),
+                    )
+                )

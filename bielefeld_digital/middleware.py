@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
+from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 
@@ -47,4 +48,25 @@ class HtmxLoginRedirectMiddleware:
             and response["Location"].startswith(resolve_url(settings.LOGIN_URL))
         ):
             return HttpResponseClientRedirect(response["Location"])
+        return response
+
+
+class StaffNoStoreMiddleware:
+    """Staff pages (the staff area and the admin) are never stored.
+
+    Not by a shared proxy, and not in the browser's cache either, where the
+    next person at a school office's computer could page back to them after
+    logout. Every answer under the two prefixes gets `private, no-store`: login,
+    password reset, HTMX fragments, redirects and error pages alike, so a new
+    staff page needs nothing. Public pages are left alone (their caching is
+    their own).
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith((reverse("staff:dashboard"), reverse("admin:index"))):
+            patch_cache_control(response, private=True, no_store=True)
         return response

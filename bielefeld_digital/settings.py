@@ -77,10 +77,13 @@ INSTALLED_APPS = [
     "measures",
     "schools",
     "legal",
+    "audit",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early, so that its Cache-Control is the last word on staff pages.
+    "bielefeld_digital.middleware.StaffNoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -88,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Security log entries get the request's user and address, and reach the admin.
+    "audit.handlers.SecurityEventMiddleware",
     # Gives history records the user also where no code sets it (cascading deletes).
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -104,6 +109,15 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
+# A staff session ends when the browser closes (the cookie has no expiry) and at
+# the latest a working day after the login: the session's expiry in the database
+# is set whenever the session changes, which here is the login.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_HOURS = env_int("SESSION_HOURS", 10)
+if not 1 <= SESSION_HOURS <= 24:
+    raise ImproperlyConfigured(f"SESSION_HOURS must be between 1 and 24, not {SESSION_HOURS}.")
+SESSION_COOKIE_AGE = 3600 * SESSION_HOURS
+
 LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "staff:dashboard"
 LOGOUT_REDIRECT_URL = "measures:report"
@@ -114,26 +128,53 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_RESET_ON_SUCCESS = True
+# Password spraying (one try for each of many usernames) locks the address
+# itself, at a higher threshold (bielefeld_digital.lockouts); 0 switches it off.
+AXES_HANDLER = "bielefeld_digital.lockouts.PortalAxesHandler"
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 30)
+if AXES_ADDRESS_FAILURE_LIMIT < 0:
+    raise ImproperlyConfigured("AXES_ADDRESS_FAILURE_LIMIT must be 0 (off) or more.")
 AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
-# Behind N reverse proxies (AXES_PROXY_COUNT) the client address is taken from
-# X-Forwarded-For; without a proxy that header is the client's to forge, so only
-# the connection's address counts.
-_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
-if _PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = _PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The client address behind the reverse proxies in front (bielefeld_digital.proxies),
+# the same for axes, the rate limits and the security log. Unset means none (the
+# connection's address counts; X-Forwarded-For is the client's to forge), and
+# `check --deploy` warns until the operator says how many there are.
+if "AXES_PROXY_COUNT" in os.environ:
+    raise ImproperlyConfigured(
+        "AXES_PROXY_COUNT is now TRUSTED_PROXY_COUNT (for the rate limits and the security "
+        "log too) and counts the proxies that append to X-Forwarded-For: usually 1 behind "
+        "one proxy. Set TRUSTED_PROXY_COUNT and remove AXES_PROXY_COUNT."
+    )
+TRUSTED_PROXY_COUNT = (
+    env_int("TRUSTED_PROXY_COUNT", 0) if "TRUSTED_PROXY_COUNT" in os.environ else None
+)
+if TRUSTED_PROXY_COUNT is not None and not 0 <= TRUSTED_PROXY_COUNT <= 10:
+    raise ImproperlyConfigured(
+        f"TRUSTED_PROXY_COUNT must be between 0 and 10, not {TRUSTED_PROXY_COUNT}."
+    )
+AXES_CLIENT_IP_CALLABLE = "bielefeld_digital.proxies.client_ip"
 
 # django-ratelimit (anonymous forms) counts in the default cache. That cache is
 # per process until a shared one (Redis) is configured, so each gunicorn worker
 # counts on its own: the limits hold, multiplied by the number of workers. Its
 # checks refuse such a cache outright; we accept the multiplication instead of
 # requiring a cache server for `make run`.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Rendered report files (measures/renders.py), shared by all workers and kept
+    # across restarts: a table in the portal's database (created by migration
+    # measures 0013). At most 200 files; past that, a third of them is dropped
+    # and rendered again when asked for.
+    "renders": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "render_cache",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 200},
+    },
+}
 RATELIMIT_USE_CACHE = "default"
-# The client address as axes resolves it (AXES_PROXY_COUNT above): behind a proxy
-# the proxy's own address would otherwise put every client in one bucket.
+# The client address as axes resolves it (TRUSTED_PROXY_COUNT above): behind a
+# proxy the proxy's own address would otherwise put every client in one bucket.
 RATELIMIT_IP_META_KEY = "bielefeld_digital.signals.ratelimit_address"
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
@@ -256,6 +297,11 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not 
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+# The language choice (/i18n/setlang/): over HTTPS only, not sent along with
+# requests from other sites' forms, and no script reads it.
+LANGUAGE_COOKIE_SECURE = env_bool("LANGUAGE_COOKIE_SECURE", not DEBUG)
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
@@ -274,9 +320,40 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# django.request: a database outage is one line per few seconds with a count, a
+# 403 one line without traceback (bielefeld_digital/errors.py). portal.security
+# (logins, refusals) also goes to the admin ("Sicherheitsprotokoll", audit/) and,
+# with SECURITY_LOG_FILE, to a file rotated daily and kept SECURITY_LOG_DAYS days.
+_LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "filters": {
+        "database_outage": {"()": "bielefeld_digital.errors.DatabaseOutageFilter"},
+        "forbidden": {"()": "bielefeld_digital.errors.ForbiddenWithoutTracebackFilter"},
+    },
+    "formatters": {
+        "file": {
+            "format": "%(asctime)s %(levelname)s %(message)s",
+            "datefmt": "%Y-%m-%d %H:%M:%S %z",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "level": _LOG_LEVEL},
+        "security_events": {"class": "audit.handlers.SecurityEventHandler"},
+    },
+    "loggers": {
+        "django.request": {"filters": ["database_outage", "forbidden"]},
+        "portal.security": {"handlers": ["security_events"], "level": "INFO"},
+    },
+    "root": {"handlers": ["console"], "level": _LOG_LEVEL},
 }
+SECURITY_LOG_FILE = os.environ.get("SECURITY_LOG_FILE", "").strip()
+if SECURITY_LOG_FILE:
+    LOGGING["handlers"]["security_file"] = {
+        "class": "audit.handlers.SecurityLogFileHandler",
+        "filename": SECURITY_LOG_FILE,
+        "backupCount": env_int("SECURITY_LOG_DAYS", 180),
+        "formatter": "file",
+    }
+    LOGGING["loggers"]["portal.security"]["handlers"].append("security_file")

@@ -12,3 +12,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# 503 with Retry-After while the database is unreachable, else the 500 page.
+handler500 = "bielefeld_digital.errors.server_error"

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from bielefeld_digital.admin import RefusedChangeFormMixin
+
 from .forms import LegalPageAdminForm
 from .models import Feedback, LegalPage, PageKind
 
@@ -38,7 +40,7 @@ _FIELDSETS = {
 
 
 @admin.register(LegalPage)
-class LegalPageAdmin(admin.ModelAdmin):
+class LegalPageAdmin(RefusedChangeFormMixin, admin.ModelAdmin):
     form = LegalPageAdminForm
     list_display = ["title", "kind", "state", "edited_at"]
 
@@ -74,7 +76,7 @@ class LegalPageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
+class FeedbackAdmin(RefusedChangeFormMixin, admin.ModelAdmin):
     list_display = ["received_at", "page", "wants_reply", "handled"]
     list_filter = ["handled", "wants_reply"]
     readonly_fields = ["received_at", "name", "email", "wants_reply", "page", "message"]

@@ -4,6 +4,10 @@ import tomllib
 from collections import Counter
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
+from bielefeld_digital.text import unsafe_character
+
 from .models import Compliance, LegalPage, Method, PageKind
 
 BIELEFELD_DRAFTS = Path(__file__).resolve().parent / "data" / "bielefeld"
@@ -28,6 +32,28 @@ def read_drafts(directory: Path) -> dict[PageKind, dict]:
             kind = PageKind(key)
         except ValueError:
             raise DraftError(f"Unbekannte Seite „{key}“ in pages.toml") from None
+        try:
+            values = {"title": entry["title"]}
+            for name in _TEXT_FIELDS:
+                if name in entry:
+                    values[name] = (directory / entry[name]).read_text(encoding="utf-8").strip()
+            for name, choices in _CHOICE_FIELDS.items():
+                if name in entry:
+                    values[name] = choices(entry[name]).value
+        except KeyError as error:
+            raise DraftError(
+                _("pages.toml, [%(page)s]: „%(key)s“ fehlt.") % {"page": key, "key": error.args[0]}
+            ) from error
+        except (OSError, UnicodeDecodeError) as error:
+            raise DraftError(
+                _("pages.toml, [%(page)s]: Eine Datei kann nicht gelesen werden (%(error)s).")
+                % {"page": key, "error": error}
+            ) from error
+        except (TypeError, ValueError) as error:
+            raise DraftError(
+                _("pages.toml, [%(page)s]: ungültiger Wert (%(error)s).")
+                % {"page": key, "error": error}
+            ) from error
         values = {"title": entry["title"]}
         for name in _TEXT_FIELDS:
             if name in entry:
@@ -35,6 +61,12 @@ def read_drafts(directory: Path) -> dict[PageKind, dict]:
         for name, choices in _CHOICE_FIELDS.items():
             if name in entry:
                 values[name] = choices(entry[name]).value
+        for name, text in values.items():
+            problem = isinstance(text, str) and unsafe_character(
+                text, multiline=name in _TEXT_FIELDS
+            )
+            if problem:
+                raise DraftError(f"{key}.{name}: {problem}")
         drafts[kind] = values
     return drafts
 

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bielefeld_digital.text import MULTI_LINE, SINGLE_LINE
+
 from .rendering import render_markdown
 
 # Stated in the privacy text (legal/data/bielefeld/datenschutz.md); a test keeps them in step.
@@ -122,7 +124,7 @@ class LegalPage(models.Model):
     """
 
     kind = models.CharField(_("Seite"), max_length=30, choices=PageKind.choices, unique=True)
-    title = models.CharField(_("Überschrift"), max_length=200)
+    title = models.CharField(_("Überschrift"), max_length=200, validators=[SINGLE_LINE])
     body = models.TextField(
         _("Text"),
         blank=True,
@@ -130,6 +132,7 @@ class LegalPage(models.Model):
             "Markdown: „## Überschrift“, Absätze durch eine Leerzeile, „- “ für Listen, "
             "[Linktext](https://…). HTML wird nicht übernommen."
         ),
+        validators=[MULTI_LINE],
     )
     # The accessibility statement (the parts BITV NRW asks for).
     compliance = models.CharField(
@@ -139,6 +142,7 @@ class LegalPage(models.Model):
         _("Nicht barrierefreie Inhalte"),
         blank=True,
         help_text=_("Was nicht barrierefrei ist und warum, in Markdown."),
+        validators=[MULTI_LINE],
     )
     prepared_on = models.DateField(_("Erklärung erstellt am"), null=True, blank=True)
     reviewed_on = models.DateField(_("Zuletzt überprüft am"), null=True, blank=True)
@@ -149,6 +153,7 @@ class LegalPage(models.Model):
         _("Kontakt der Schlichtungsstelle"),
         blank=True,
         help_text=_("Anschrift und Kontaktwege der Ombudsstelle, in Markdown."),
+        validators=[MULTI_LINE],
     )
     ombuds_contact_confirmed = models.BooleanField(
         _("Kontakt der Schlichtungsstelle geprüft"),
@@ -268,11 +273,13 @@ class Feedback(models.Model):
     """
 
     received_at = models.DateTimeField(_("eingegangen am"), default=timezone.now, db_index=True)
-    name = models.CharField(_("Name"), max_length=200, blank=True)
-    email = models.EmailField(_("E-Mail-Adresse"), blank=True)
+    name = models.CharField(_("Name"), max_length=200, blank=True, validators=[SINGLE_LINE])
+    email = models.EmailField(_("E-Mail-Adresse"), blank=True, validators=[SINGLE_LINE])
     wants_reply = models.BooleanField(_("möchte eine Antwort"), default=False)
-    page = models.CharField(_("Betroffene Seite"), max_length=500, blank=True)
-    message = models.TextField(_("Nachricht"), max_length=5000)
+    page = models.CharField(
+        _("Betroffene Seite"), max_length=500, blank=True, validators=[SINGLE_LINE]
+    )
+    message = models.TextField(_("Nachricht"), max_length=5000, validators=[MULTI_LINE])
     handled = models.BooleanField(_("erledigt"), default=False)
 
     objects = FeedbackQuerySet.as_manager()

@@ -13,6 +13,7 @@ from django.contrib.admin import ActionLocation, helpers
 from django.contrib.admin.utils import display_for_field, label_for_field, unquote
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group, Permission, User
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
@@ -30,10 +31,17 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from bielefeld_digital.forms import ReasonField
+from bielefeld_digital.admin import RefusedChangeFormMixin
+from bielefeld_digital.forms import ReasonField, refuse_unsafe_text
 from schools.models import SchoolRollout
 
-from .forms import NO_STATUS
+from .forms import (
+    NO_STATUS,
+    PortalAdminAuthenticationForm,
+    PortalAdminPasswordChangeForm,
+    PortalAdminSetPasswordForm,
+    PortalAdminUserCreationForm,
+)
 from .models import (
     EDIT_ALL_PERMISSION,
     NO_STATUS_LABEL,
@@ -58,6 +66,9 @@ security_log = logging.getLogger("portal.security")
 admin.site.site_header = _("Schuldigital-Monitor – Administration")
 admin.site.site_title = _("Schuldigital-Monitor")
 admin.site.index_title = _("Administration")
+# Over-long usernames and passwords are refused by the form, before axes stores them.
+admin.site.login_form = PortalAdminAuthenticationForm
+admin.site.password_change_form = PortalAdminPasswordChangeForm
 
 
 class LabelledChanges(HistoricalRecordContextHelper):
@@ -82,7 +93,7 @@ class LabelledChanges(HistoricalRecordContextHelper):
         return display_for_field(value, field, "–")
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class HistoryAdmin(RefusedChangeFormMixin, SimpleHistoryAdmin):
     """Records who changed what in the admin, and why, for the object and its inlines."""
 
     # simple_history's own list has an inline style, which the CSP refuses.
@@ -817,6 +828,7 @@ class GroupAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        refuse_unsafe_text(self)  # Django's Group has no such validator of its own
         self.fields["measures"].label_from_instance = lambda measure: f"{measure.field}: {measure}"
         if self.instance.pk:
             self.fields["members"].initial = self.instance.user_set.all()
@@ -835,7 +847,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class PortalGroupAdmin(GermanPermissionsMixin, GroupAdmin):
+class PortalGroupAdmin(RefusedChangeFormMixin, GermanPermissionsMixin, GroupAdmin):
     form = GroupAdminForm
     fields = ["name", "members", "fields_of_action", "measures", "permissions"]
     list_display = ["name", "member_count", "field_count", "measure_count"]
@@ -871,8 +883,19 @@ class PortalGroupAdmin(GermanPermissionsMixin, GroupAdmin):
 admin.site.unregister(User)
 
 
+# Django's User has no validator against bidi overrides and control characters
+# in names and addresses; the admin's forms add it.
+class PortalUserChangeForm(UserChangeForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        refuse_unsafe_text(self)
+
+
 @admin.register(User)
-class PortalUserAdmin(GermanPermissionsMixin, UserAdmin):
+class PortalUserAdmin(RefusedChangeFormMixin, GermanPermissionsMixin, UserAdmin):
+    form = PortalUserChangeForm
+    add_form = PortalAdminUserCreationForm
+    change_password_form = PortalAdminSetPasswordForm
     list_display = [
         "username",
         "first_name",
@@ -954,7 +977,7 @@ class WithdrawForm(forms.Form):
 
 
 @admin.register(Edition)
-class EditionAdmin(admin.ModelAdmin):
+class EditionAdmin(RefusedChangeFormMixin, admin.ModelAdmin):
     """Editions are published in the staff area and never edited; only withdrawn here."""
 
     list_display = ["title", "plan", "date", "reference", "published_by", "withdrawn_at"]

@@ -7,7 +7,7 @@ class MeasuresConfig(AppConfig):
     verbose_name = _("Maßnahmen")
 
     def ready(self) -> None:
-        from bielefeld_digital import signals
+        from bielefeld_digital import checks, signals  # noqa: F401 - checks registers itself
 
         # Logins, logouts and failed logins go to the security log.
         signals.connect()

@@ -17,6 +17,7 @@ import io
 import logging
 import math
 import textwrap
+import zipfile
 from dataclasses import dataclass
 
 from django.contrib.staticfiles import finders
@@ -701,13 +702,22 @@ def render_pdf(
     baseline: Baseline | None = None,
     *,
     live: bool = False,
+    modified: datetime.datetime | None = None,
 ) -> bytes:
-    """The deck as a tagged PDF (PDF/UA-1), one 16:9 page per deck page."""
+    """The deck as a tagged PDF (PDF/UA-1), one 16:9 page per deck page.
+
+    The same arguments give the same bytes: WeasyPrint writes no file identifier
+    and no clock time, only the dates of the document's metadata (`date`, and
+    `modified` if given: an edition's publishing time, the live plan's last change).
+    """
     # Imported here: WeasyPrint needs Pango, and the rest of the site does not.
     from weasyprint import HTML
 
     pages = deck_pages(snapshot, title, date, reference, preface, baseline, live=live)
-    html = render_to_string("measures/deck_pdf.html", context(pages))
+    values = context(pages)
+    if modified is not None:
+        values["modified"] = _utc(modified)
+    html = render_to_string("measures/deck_pdf.html", values)
     stylesheets, fonts = _stylesheets()
     return HTML(string=html).write_pdf(
         stylesheets=stylesheets, font_config=fonts, pdf_variant="pdf/ua-1"
@@ -753,8 +763,14 @@ def render_pptx(
     baseline: Baseline | None = None,
     *,
     live: bool = False,
+    modified: datetime.datetime | None = None,
 ) -> bytes:
-    """The deck as a PowerPoint file with real text boxes, one slide per deck page."""
+    """The deck as a PowerPoint file with real text boxes, one slide per deck page.
+
+    The same arguments give the same bytes, whenever and wherever it is rendered:
+    the file's dates are `modified` (an edition's publishing time, the live plan's
+    last change; midnight of `date` if None), never the clock.
+    """
 
     pages = deck_pages(snapshot, title, date, reference, preface, baseline, live=live)
     presentation = Presentation()
@@ -768,10 +784,10 @@ def render_pptx(
     properties = presentation.core_properties
     # The file's properties: python-pptx's template brings its own author, dates
     # and comment; PowerPoint limits the title to 255 characters.
-    now = datetime.datetime.now(tz=datetime.UTC).replace(tzinfo=None)
+    when = _utc(modified or datetime.datetime.combine(date, datetime.time()))
     properties.title = f"{cover.title}: {cover.plan_title} {cover.period}"[:255]
     properties.author = properties.last_modified_by = cover.authority[:255]
-    properties.created = properties.modified = now
+    properties.created = properties.modified = when
     properties.revision = 1
     properties.comments = ""
     properties.keywords = ""
@@ -779,6 +795,30 @@ def render_pptx(
     properties.subject = cover.plan_title
     out = io.BytesIO()
     presentation.save(out)
+    return _dated_zip(out.getvalue(), when)
+
+
+def _utc(moment: datetime.datetime) -> datetime.datetime:
+    """`moment` as naive UTC, as the file formats store it (a naive one is taken as UTC)."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(datetime.UTC).replace(tzinfo=None)
+
+
+def _dated_zip(data: bytes, when: datetime.datetime) -> bytes:
+    """The zip file `data` with every entry dated `when`: python-pptx (through zipfile)
+    dates them with the clock. Entries, order and compression stay as they are."""
+    date_time = max(when, datetime.datetime(1980, 1, 1)).timetuple()[:6]  # zip's epoch
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w") as target,
+    ):
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=date_time)
+            entry.compress_type = info.compress_type
+            entry.external_attr = info.external_attr
+            target.writestr(entry, source.read(info))
     return out.getvalue()
 
 

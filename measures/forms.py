@@ -1,6 +1,8 @@
 import datetime
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm, AdminPasswordChangeForm
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import (
     AuthenticationForm,
     PasswordChangeForm,
@@ -9,12 +11,25 @@ from django.contrib.auth.forms import (
 )
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from bielefeld_digital.forms import PortalForm, PortalFormMixin, ReasonField
+from bielefeld_digital.forms import CredentialLengthMixin, PortalForm, PortalFormMixin, ReasonField
 
 from .importers import german_slugify
-from .models import EditConflict, Edition, FieldOfAction, Measure, Plan, Status
+from .models import (
+    PREFACE_MAX_LENGTH,
+    PREFACE_TOO_LONG,
+    EditConflict,
+    Edition,
+    FieldOfAction,
+    Measure,
+    Plan,
+    Status,
+)
 from .targets import Target
 
 NO_STATUS = "ohne"
@@ -208,11 +223,11 @@ class StartTrackingForm(PortalForm):
     )
 
 
-class StaffAuthenticationForm(PortalFormMixin, AuthenticationForm):
+class StaffAuthenticationForm(PortalFormMixin, CredentialLengthMixin, AuthenticationForm):
     pass
 
 
-class StaffPasswordChangeForm(PortalFormMixin, PasswordChangeForm):
+class StaffPasswordChangeForm(PortalFormMixin, CredentialLengthMixin, PasswordChangeForm):
     pass
 
 
@@ -231,12 +246,35 @@ class StaffPasswordResetForm(PortalFormMixin, PasswordResetForm):
         return self.recipients
 
 
-class StaffSetPasswordForm(PortalFormMixin, SetPasswordForm):
+class StaffSetPasswordForm(PortalFormMixin, CredentialLengthMixin, SetPasswordForm):
+    pass
+
+
+# The admin's own forms with the same limits (admin markup, not the portal's).
+class PortalAdminAuthenticationForm(CredentialLengthMixin, AdminAuthenticationForm):
+    pass
+
+
+class PortalAdminPasswordChangeForm(CredentialLengthMixin, AdminPasswordChangeForm):
+    """An administrator changes their own password."""
+
+
+class PortalAdminSetPasswordForm(CredentialLengthMixin, auth_forms.AdminPasswordChangeForm):
+    """An administrator sets another user's password."""
+
+
+class PortalAdminUserCreationForm(CredentialLengthMixin, auth_forms.AdminUserCreationForm):
     pass
 
 
 # Addresses under /berichte/ that are not editions.
 RESERVED_EDITION_SLUGS = {"vergleich"}
+
+
+def preface_limit_hint() -> str:
+    """ "Höchstens 10.000 Zeichen.", the number grouped as the page's language does."""
+    limit = number_format(PREFACE_MAX_LENGTH, force_grouping=True)
+    return gettext("Höchstens %(limit)s Zeichen.") % {"limit": limit}
 
 
 class EditionForm(PortalForm):
@@ -258,10 +296,16 @@ class EditionForm(PortalForm):
     preface = forms.CharField(
         label=_("Vorwort"),
         required=False,
+        max_length=PREFACE_MAX_LENGTH,
+        error_messages={"max_length": PREFACE_TOO_LONG},
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_(
-            "Absätze trennen Sie durch eine Leerzeile; Markdown wird umgesetzt: **fett**, "
-            "*kursiv* und Listen mit „- “ am Zeilenanfang."
+        help_text=format_lazy(
+            "{} {}",
+            _(
+                "Absätze trennen Sie durch eine Leerzeile; Markdown wird umgesetzt: **fett**, "
+                "*kursiv* und Listen mit „- “ am Zeilenanfang."
+            ),
+            lazy(lambda: preface_limit_hint(), str)(),
         ),
     )
     # The digest of the previewed snapshot (reports.snapshot_fingerprint).

@@ -1,16 +1,30 @@
-"""Load a plan from a TOML file (see measures/data/bielefeld.toml for the format)."""
+"""Load a plan from a TOML file (see measures/data/bielefeld.toml for the format).
 
+`check_plan` checks the whole file first (types, required and unknown keys,
+lengths, ranges, slugs, statuses, targets, school forms, duplicates) and names
+every problem with its place and value; `load_plan` writes only a file that
+passed, in one transaction.
+"""
+
+import datetime
 import re
 import tomllib
 from collections import Counter
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, models, transaction
+from django.utils import translation
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from bielefeld_digital.commands import os_error_text
+from bielefeld_digital.text import unsafe_character
+from schools.models import SCHOOL_FORM_NAMES
 
 from .models import FieldOfAction, Measure, Plan, Status
-from .targets import Target
+from .targets import MAX_YEAR, MIN_YEAR, Target
 
 BIELEFELD_PLAN = Path(__file__).resolve().parent / "data" / "bielefeld.toml"
 
@@ -30,9 +44,408 @@ class PlanFileError(Exception):
     """The plan file cannot be loaded; the message says why (in German)."""
 
 
+# The plan file's keys whose texts may span lines; every other text is one line.
+MULTI_LINE_KEYS = {"description"}
+
+
+def refuse_unsafe_text(value: object, where: str = "") -> None:
+    """Refuse bidi overrides and control characters anywhere in the plan file.
+
+    Checked before anything is written (the models' validators would catch
+    most, but the plan and its fields of action are created without a form).
+    """
+    if isinstance(value, dict):
+        for key, item in value.items():
+            refuse_unsafe_text(item, f"{where}.{key}" if where else str(key))
+    elif isinstance(value, list):
+        for number, item in enumerate(value, start=1):
+            refuse_unsafe_text(item, f"{where}[{number}]")
+    elif isinstance(value, str):
+        key = where.rsplit(".", 1)[-1]
+        problem = unsafe_character(value, multiline=key in MULTI_LINE_KEYS)
+        if problem:
+            raise PlanFileError(f"Die Plandatei ist fehlerhaft: {where}: {problem}")
+
+
 def german_slugify(text: str) -> str:
     """ "Gründung Medienlabor" -> "gruendung-medienlabor"."""
     return slugify(text.translate(_UMLAUTS).replace(":", "-"))
+
+
+# --- Checking a plan file ----------------------------------------------------------
+
+PLAN_KEYS = ("authority", "title", "period_start", "period_end", "as_of", *PLAN_SCOPE_KEYS)
+FIELD_KEYS = ("title", "slug", "for_plan_schools", "measures")
+MEASURE_KEYS = (
+    "title",
+    "slug",
+    "description",
+    "work_items",
+    "status",
+    "target",
+    "rollout",
+    "responsible",
+)
+_SHOWN = 40  # characters of a long value quoted in a message
+
+
+def _type_name(value: object) -> str:
+    """The TOML type of `value` in words."""
+    if isinstance(value, bool):
+        return _("ein Wahrheitswert (true/false)")
+    if isinstance(value, int):
+        return _("eine ganze Zahl")
+    if isinstance(value, float):
+        return _("eine Kommazahl")
+    if isinstance(value, str):
+        return _("Text")
+    if isinstance(value, datetime.datetime):
+        return _("ein Zeitpunkt")
+    if isinstance(value, datetime.date):
+        return _("ein Datum")
+    if isinstance(value, datetime.time):
+        return _("eine Uhrzeit")
+    if isinstance(value, list):
+        return _("eine Liste")
+    return _("eine Tabelle")
+
+
+def _quoted(text: str) -> str:
+    return _("„%(text)s“") % {"text": text}
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, str):
+        text = value if len(value) <= _SHOWN else value[:_SHOWN] + "…"
+        return _quoted(text)
+    if isinstance(value, (list, dict)):
+        return _type_name(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+class _Table:
+    """One table of the plan file ([plan], a field, a measure), checked key by key.
+
+    Each getter returns the checked value, or None (a default for optional keys)
+    after recording what is wrong with it in `problems`.
+    """
+
+    def __init__(self, table: object, where: str, keys: tuple[str, ...], problems: list[str]):
+        self.where = where
+        self.problems = problems
+        self.table = table if isinstance(table, dict) else {}
+        self.is_table = isinstance(table, dict)
+        if not self.is_table:
+            self.problem(_("ist %(type)s statt einer Tabelle.") % {"type": _type_name(table)})
+            return
+        for key in table:
+            if key not in keys:
+                self.problem(
+                    _("Unbekannter Schlüssel „%(key)s“; erlaubt sind: %(keys)s.")
+                    % {"key": key, "keys": ", ".join(keys)}
+                )
+
+    def problem(self, message: str, key: str | None = None) -> None:
+        where = f"{self.where}, {_quoted(key)}" if key else self.where
+        self.problems.append(f"{where}: {message}")
+
+    def _get(self, key: str, expected: type, expected_name: str, required: bool):
+        if key not in self.table:
+            if required and self.is_table:
+                self.problem(_("fehlt."), key)
+            return None
+        value = self.table[key]
+        wrong = not isinstance(value, expected) or (
+            isinstance(value, bool) and expected is not bool
+        )
+        if expected is datetime.date and isinstance(value, datetime.datetime):
+            wrong = True
+        if wrong:
+            self.problem(
+                _("muss %(expected)s sein, ist aber %(type)s (%(value)s).")
+                % {"expected": expected_name, "type": _type_name(value), "value": _shown(value)},
+                key,
+            )
+            return None
+        return value
+
+    def text(
+        self,
+        key: str,
+        field: models.Field | None = None,
+        *,
+        required: bool = False,
+        max_length: int | None = None,
+    ) -> str | None:
+        """A string, stripped; checked against `field`'s length and validators."""
+        value = self._get(key, str, _("Text in Anführungszeichen"), required)
+        if value is None:
+            return None
+        value = value.strip()
+        if required and not value:
+            self.problem(_("ist leer."), key)
+            return None
+        limit = max_length or (field.max_length if field is not None else None)
+        if limit is not None and len(value) > limit:
+            self.problem(
+                _("ist %(length)d Zeichen lang, erlaubt sind %(limit)d (%(value)s).")
+                % {"length": len(value), "limit": limit, "value": _shown(value)},
+                key,
+            )
+            return None
+        if field is not None and value:
+            try:
+                field.run_validators(value)
+            except ValidationError as error:
+                self.problem(f"{_shown(value)}: {' '.join(error.messages)}", key)
+                return None
+        return value
+
+    def integer(self, key: str, minimum: int, maximum: int, *, required: bool) -> int | None:
+        value = self._get(key, int, _("eine ganze Zahl"), required)
+        if value is not None and not minimum <= value <= maximum:
+            self.problem(
+                _("ist %(value)d, erlaubt sind %(min)d bis %(max)d.")
+                % {"value": value, "min": minimum, "max": maximum},
+                key,
+            )
+            return None
+        return value
+
+    def date(self, key: str, *, required: bool) -> datetime.date | None:
+        value = self._get(key, datetime.date, _("ein Datum (z. B. 2024-06-01)"), required)
+        if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
+            self.problem(
+                _("ist %(value)s, erlaubt sind Daten der Jahre %(min)d bis %(max)d.")
+                % {"value": value.isoformat(), "min": MIN_YEAR, "max": MAX_YEAR},
+                key,
+            )
+            return None
+        return value
+
+    def boolean(self, key: str) -> bool | None:
+        return self._get(key, bool, _("true oder false"), False)
+
+    def tables(self, key: str, *, required: bool) -> list:
+        value = self._get(
+            key, list, _("eine Liste von Tabellen ([[%(key)s]])") % {"key": key}, required
+        )
+        return value or []
+
+    def text_list(self, key: str, max_length: int) -> list[str] | None:
+        items = self._get(key, list, _("eine Liste von Texten"), False)
+        if items is None:
+            return None
+        result = []
+        for number, item in enumerate(items, start=1):
+            where = _("Eintrag %(number)d") % {"number": number}
+            if not isinstance(item, str):
+                self.problem(
+                    _("%(where)s muss Text sein, ist aber %(type)s (%(value)s).")
+                    % {"where": where, "type": _type_name(item), "value": _shown(item)},
+                    key,
+                )
+            elif not item.strip():
+                self.problem(_("%(where)s ist leer.") % {"where": where}, key)
+            elif "\n" in item.strip():
+                self.problem(
+                    _("%(where)s enthält einen Zeilenumbruch; ein Arbeitspaket je Eintrag.")
+                    % {"where": where},
+                    key,
+                )
+            else:
+                result.append(item.strip())
+        joined = "\n".join(result)
+        if len(joined) > max_length:
+            self.problem(
+                _("ist zusammen %(length)d Zeichen lang, erlaubt sind %(limit)d.")
+                % {"length": len(joined), "limit": max_length},
+                key,
+            )
+        return result
+
+
+def _where(kind: str, number: int, table: object) -> str:
+    """ "Handlungsfeld 2 (slug „hardware“)", or its (short) title if the file gives no slug."""
+    place = f"{kind} {number}"
+    if isinstance(table, dict):
+        if isinstance(table.get("slug"), str) and table["slug"].strip():
+            return f"{place} (slug {_shown(table['slug'].strip())})"
+        title = table.get("title")
+        if isinstance(title, str) and title.strip() and len(title.strip()) <= _SHOWN:
+            return f"{place} ({_shown(title.strip())})"
+    return place
+
+
+def _check_slug(table: _Table, model: type[models.Model], title: str | None) -> str | None:
+    """The table's slug as load_plan uses it: the file's, or one made from the title."""
+    field = model._meta.get_field("slug")
+    slug = table.text("slug", field)
+    if slug:
+        return slug
+    if (slug is None and "slug" in table.table) or title is None:
+        return None  # the problem is recorded already
+    slug = german_slugify(title)
+    if not slug:
+        table.problem(_("Aus dem Titel lässt sich kein Kurzname bilden; bitte „slug“ angeben."))
+        return None
+    if len(slug) > field.max_length:
+        table.problem(
+            _(
+                "Der aus dem Titel gebildete Kurzname ist %(length)d Zeichen lang, erlaubt "
+                "sind %(limit)d; bitte einen kürzeren „slug“ angeben."
+            )
+            % {"length": len(slug), "limit": field.max_length}
+        )
+        return None
+    return slug
+
+
+def _check_plan_table(plan: _Table) -> None:
+    plan.text("authority", Plan._meta.get_field("authority"), required=True)
+    plan.text("title", Plan._meta.get_field("title"), required=True)
+    start = plan.integer("period_start", MIN_YEAR, MAX_YEAR, required=True)
+    end = plan.integer("period_end", MIN_YEAR, MAX_YEAR, required=True)
+    if start is not None and end is not None and end < start:
+        plan.problem(
+            _(
+                "Die Laufzeit endet (period_end = %(end)d) vor ihrem Beginn "
+                "(period_start = %(start)d)."
+            )
+            % {"end": end, "start": start}
+        )
+    plan.date("as_of", required=True)
+    plan.text("school_authority_number", Plan._meta.get_field("school_authority_number"))
+    forms = plan.text("school_forms", Plan._meta.get_field("school_forms"))
+    if forms:
+        codes = [code.strip().upper() for code in forms.split(",")]
+        unknown = [code for code in codes if code not in SCHOOL_FORM_NAMES]
+        if unknown:
+            plan.problem(
+                _("unbekannte Schulform %(codes)s; bekannt sind: %(known)s.")
+                % {"codes": ", ".join(unknown), "known": ", ".join(SCHOOL_FORM_NAMES)},
+                "school_forms",
+            )
+        repeated = sorted(code for code, count in Counter(codes).items() if count > 1)
+        if repeated:
+            plan.problem(
+                _("Schulform %(codes)s steht mehrfach.") % {"codes": ", ".join(repeated)},
+                "school_forms",
+            )
+
+
+def _check_measure(measure: _Table) -> str | None:
+    """Check a measure's values; return its title (None if it has none)."""
+    # What staff may enter in the portal, a plan file may hold: the same limits.
+    # Imported here because measures.forms imports this module (german_slugify).
+    from .forms import MeasureEditForm
+
+    limits = MeasureEditForm.base_fields
+    max_rollout = limits["rollout_total"].max_value
+    title = measure.text("title", Measure._meta.get_field("title"), required=True)
+    measure.text("description", max_length=limits["description"].max_length)
+    measure.text_list("work_items", limits["work_items"].max_length)
+    measure.text("responsible", Measure._meta.get_field("responsible"))
+    status = measure.text("status")
+    if status:
+        try:
+            Status.from_label(status)
+        except ValueError:
+            with translation.override("de"):  # the file names them as the deck does
+                labels = [str(label) for label in Status.labels]
+            measure.problem(
+                _("Unbekannter Status %(value)s; erlaubt sind: %(labels)s.")
+                % {
+                    "value": _shown(status),
+                    "labels": ", ".join(_quoted(label) for label in labels),
+                },
+                "status",
+            )
+    target = measure.text("target", max_length=limits["target"].max_length)
+    if target:
+        try:
+            Target.parse(target)
+        except ValidationError as error:
+            measure.problem(" ".join(error.messages), "target")
+    rollout = measure.text("rollout")
+    if rollout:
+        match = _ROLLOUT.match(rollout)
+        if not match:
+            measure.problem(
+                _("%(value)s ist keine Angabe „erledigt/gesamt“ wie „59/74“.")
+                % {"value": _shown(rollout)},
+                "rollout",
+            )
+        elif not 0 <= int(match[1]) <= int(match[2]) or not 1 <= int(match[2]) <= max_rollout:
+            measure.problem(
+                _(
+                    "%(value)s: erledigt darf nicht mehr als gesamt sein, gesamt muss "
+                    "zwischen 1 und %(max)d liegen."
+                )
+                % {"value": _shown(rollout), "max": max_rollout},
+                "rollout",
+            )
+    return title
+
+
+def check_plan(data: dict) -> None:
+    """Raise PlanFileError naming every problem of the file, or return if there is none."""
+    problems: list[str] = []
+    top = _Table(data, _("Datei"), ("plan", "fields"), problems)
+    if "plan" not in data:
+        problems.append(_("Datei: Die Tabelle [plan] fehlt."))
+    else:
+        _check_plan_table(_Table(data["plan"], _("Plan ([plan])"), PLAN_KEYS, problems))
+    fields = top.tables("fields", required=True)
+    if "fields" in data and isinstance(data["fields"], list) and not fields:
+        problems.append(_("Datei: Der Plan hat kein Handlungsfeld ([[fields]])."))
+    field_slugs: dict[str, str] = {}
+    measure_slugs: dict[str, str] = {}
+    for field_number, field_data in enumerate(fields, start=1):
+        where = _("Handlungsfeld %(number)d") % {"number": field_number}
+        field = _Table(
+            field_data, _where(_("Handlungsfeld"), field_number, field_data), FIELD_KEYS, problems
+        )
+        title = field.text("title", FieldOfAction._meta.get_field("title"), required=True)
+        slug = _check_slug(field, FieldOfAction, title)
+        if slug in field_slugs:
+            field.problem(
+                _("Der Kurzname „%(slug)s“ hat schon %(other)s.")
+                % {"slug": slug, "other": field_slugs[slug]}
+            )
+        elif slug:
+            field_slugs[slug] = where
+        field.boolean("for_plan_schools")
+        for number, measure_data in enumerate(field.tables("measures", required=False), start=1):
+            place = _where(f"{where}, {_('Maßnahme')}", number, measure_data)
+            measure = _Table(measure_data, place, MEASURE_KEYS, problems)
+            title = _check_measure(measure)
+            slug = _check_slug(measure, Measure, title)
+            if slug in measure_slugs:
+                measure.problem(
+                    _("Der Kurzname „%(slug)s“ hat schon %(other)s.")
+                    % {"slug": slug, "other": measure_slugs[slug]}
+                )
+            elif slug:
+                measure_slugs[slug] = _("%(field)s, Maßnahme %(number)d") % {
+                    "field": where,
+                    "number": number,
+                }
+    if problems:
+        raise PlanFileError(
+            "\n".join(
+                [
+                    _("Die Plandatei ist fehlerhaft (%(count)d Fehler); nichts wurde geladen:")
+                    % {"count": len(problems)},
+                    *(f"- {problem}" for problem in problems),
+                ]
+            )
+        )
+
+
+# --- Writing a plan ------------------------------------------------------------------
 
 
 def _measure_values(entry: dict, field: FieldOfAction, position: int) -> dict:
@@ -90,6 +503,8 @@ def load_plan(data: dict, *, reset: bool = False) -> Counter:
     With `reset` the plan is found by authority and title, fields and measures by
     slug; what the file no longer lists is deleted. Either way it is idempotent.
     """
+    check_plan(data)
+    refuse_unsafe_text(data)
     stats: Counter = Counter()
     try:
         plan_data = data["plan"]
@@ -121,7 +536,7 @@ def load_plan(data: dict, *, reset: bool = False) -> Counter:
 
         seen_fields, seen_measures = [], []
         for field_position, field_data in enumerate(data["fields"], start=1):
-            slug = field_data.get("slug") or german_slugify(field_data["title"])
+            slug = field_data.get("slug", "").strip() or german_slugify(field_data["title"])
             field, created = FieldOfAction.objects.get_or_create(
                 plan=plan,
                 slug=slug,
@@ -140,13 +555,17 @@ def load_plan(data: dict, *, reset: bool = False) -> Counter:
             seen_fields.append(field.pk)
 
             for position, entry in enumerate(field_data.get("measures", []), start=1):
-                slug = entry.get("slug") or german_slugify(entry["title"])
+                slug = entry.get("slug", "").strip() or german_slugify(entry["title"])
                 values = _measure_values(entry, field, position)
                 measure = Measure.objects.filter(slug=slug).first()
                 if measure is not None and measure.field.plan_id != plan.pk:
                     raise ValueError(
-                        f"Der Kurzname „{slug}“ gehört schon zu einer Maßnahme eines anderen "
-                        "Plans; geben Sie der Maßnahme einen eigenen `slug`."
+                        _(
+                            "Handlungsfeld %(field)d, Maßnahme %(number)d: Der Kurzname "
+                            "„%(slug)s“ gehört schon zu einer Maßnahme eines anderen Plans; "
+                            "geben Sie der Maßnahme einen eigenen „slug“."
+                        )
+                        % {"field": field_position, "number": position, "slug": slug}
                     )
                 if measure is None:
                     measure = Measure(slug=slug, **values)
@@ -158,20 +577,76 @@ def load_plan(data: dict, *, reset: bool = False) -> Counter:
                     stats["changed"] += _update(measure, values)
                 seen_measures.append(measure.pk)
 
-        removed_measures, _ = Measure.objects.for_plan(plan).exclude(pk__in=seen_measures).delete()
-        removed_fields, _ = plan.fields.exclude(pk__in=seen_fields).delete()
+        removed_measures, _details = (
+            Measure.objects.for_plan(plan).exclude(pk__in=seen_measures).delete()
+        )
+        removed_fields, _details = plan.fields.exclude(pk__in=seen_fields).delete()
         stats["changed"] += removed_measures + removed_fields
-    except (KeyError, TypeError, ValueError, ValidationError) as error:
-        raise PlanFileError(f"Die Plandatei ist fehlerhaft: {error}") from error
+    except (KeyError, TypeError, ValueError, ValidationError, DatabaseError) as error:
+        # check_plan should have found it; still no traceback for the operator.
+        raise PlanFileError(
+            _("Die Plandatei ist fehlerhaft: %(error)s") % {"error": error}
+        ) from error
     stats["fields"] = len(seen_fields)
     stats["measures"] = len(seen_measures)
     return stats
 
 
-def load_plan_file(path: Path, *, reset: bool = False) -> Counter:
+_TOML_PLACE = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)$")
+_TOML_PROBLEMS = {
+    "Cannot overwrite a value": gettext_lazy("Ein Schlüssel steht doppelt."),
+    "Cannot declare": gettext_lazy("Eine Tabelle steht doppelt."),
+    "Invalid value": gettext_lazy("Ungültiger Wert."),
+    "Unterminated string": gettext_lazy("Ein Text ist nicht mit Anführungszeichen abgeschlossen."),
+}
+
+
+def read_plan_file(path: Path) -> dict:
+    """The TOML file's data; PlanFileError (in German, with the place) if it is none."""
     try:
-        with open(path, "rb") as file:
-            data = tomllib.load(file)
-    except (OSError, ValueError) as error:  # TOMLDecodeError, UnicodeDecodeError
-        raise PlanFileError(f"Die Plandatei {path} kann nicht gelesen werden: {error}") from error
-    return load_plan(data, reset=reset)
+        data = path.read_bytes()
+    except OSError as error:
+        raise PlanFileError(
+            _("Die Plandatei %(path)s kann nicht gelesen werden: %(error)s")
+            % {"path": path, "error": os_error_text(error)}
+        ) from error
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise PlanFileError(
+            _(
+                "Die Plandatei %(path)s kann nicht gelesen werden: Sie ist nicht UTF-8-kodiert "
+                "(ungültiges Byte 0x%(byte)02X in Zeile %(line)d). TOML-Dateien sind UTF-8."
+            )
+            % {
+                "path": path,
+                "byte": data[error.start],
+                "line": data.count(b"\n", 0, error.start) + 1,
+            }
+        ) from error
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        detail = str(error)
+        place = _TOML_PLACE.search(detail)
+        detail = detail[: place.start()] if place else detail
+        problem = next(
+            (str(german) for start, german in _TOML_PROBLEMS.items() if detail.startswith(start)),
+            detail,
+        )
+        where = (
+            _("Zeile %(line)s, Spalte %(column)s") % {"line": place[1], "column": place[2]}
+            if place and place[1]
+            else _("am Ende der Datei")
+        )
+        raise PlanFileError(
+            _(
+                "Die Plandatei %(path)s kann nicht gelesen werden: kein gültiges TOML "
+                "(%(where)s): %(problem)s"
+            )
+            % {"path": path, "where": where, "problem": problem}
+        ) from error
+
+
+def load_plan_file(path: Path, *, reset: bool = False) -> Counter:
+    return load_plan(read_plan_file(path), reset=reset)

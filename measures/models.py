@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, Group, User
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models import Count, Exists, F, FilteredRelation, Func, OuterRef, Q, Subquery
 from django.urls import reverse
@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from bielefeld_digital.forms import REASON_MAX_LENGTH
+from bielefeld_digital.text import MULTI_LINE, SINGLE_LINE
 from schools.models import RolloutState, School, SchoolQuerySet, SchoolRollout
 
 from .targets import MAX_YEAR, MIN_YEAR, Target, TargetKind, times_postponed
@@ -67,8 +68,8 @@ class PlanQuerySet(models.QuerySet):
 
 
 class Plan(models.Model):
-    authority = models.CharField(_("Schulträger"), max_length=200)
-    title = models.CharField(_("Titel"), max_length=300)
+    authority = models.CharField(_("Schulträger"), max_length=200, validators=[SINGLE_LINE])
+    title = models.CharField(_("Titel"), max_length=300, validators=[SINGLE_LINE])
     period_start = models.PositiveSmallIntegerField(_("Laufzeit von"))
     period_end = models.PositiveSmallIntegerField(_("Laufzeit bis"))
     # Not the Stand of the reports: the live report's is its last change
@@ -95,6 +96,7 @@ class Plan(models.Model):
         max_length=10,
         default="de",
         help_text=_("Sprache, in der Titel und Texte des Plans geschrieben sind (z. B. „de“)."),
+        validators=[SINGLE_LINE],
     )
     # The plan's scope is a rule over the school directory, not a list: the
     # Schulträger's schools of these forms that are in operation on a given day.
@@ -106,12 +108,13 @@ class Plan(models.Model):
             "Die Schulen dieses Schulträgers gehören zum Plan (Stadt Bielefeld: 10261). "
             "Leer: Schulen jedes Trägers."
         ),
+        validators=[SINGLE_LINE],
     )
     school_forms = models.CharField(
         _("Schulformen"),
         max_length=200,
         blank=True,
-        validators=[school_forms_validator],
+        validators=[SINGLE_LINE, school_forms_validator],
         help_text=_(
             "Schlüssel der Schulformen, durch Kommas getrennt (z. B. „02, 10, 20“ für "
             "Grundschule, Realschule, Gymnasium). Leer: alle Schulformen."
@@ -232,8 +235,8 @@ class FieldOfAction(models.Model):
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="fields", verbose_name=_("Plan")
     )
-    title = models.CharField(_("Titel"), max_length=200)
-    slug = models.SlugField(_("Kurzname"), max_length=100)
+    title = models.CharField(_("Titel"), max_length=200, validators=[SINGLE_LINE])
+    slug = models.SlugField(_("Kurzname"), max_length=100, validators=[SINGLE_LINE])
     position = models.PositiveSmallIntegerField(_("Position"), default=0)
     for_plan_schools = models.BooleanField(
         _("betrifft die Schulen des Plans"),
@@ -520,12 +523,15 @@ class Measure(models.Model):
         related_name="measures",
         verbose_name=_("Handlungsfeld"),
     )
-    title = models.CharField(_("Titel"), max_length=200)
-    slug = models.SlugField(_("Kurzname"), max_length=120, unique=True)
+    title = models.CharField(_("Titel"), max_length=200, validators=[SINGLE_LINE])
+    slug = models.SlugField(_("Kurzname"), max_length=120, unique=True, validators=[SINGLE_LINE])
     position = models.PositiveSmallIntegerField(_("Position"), default=0)
-    description = models.TextField(_("Kurzbeschreibung"), blank=True)
+    description = models.TextField(_("Kurzbeschreibung"), blank=True, validators=[MULTI_LINE])
     work_items = models.TextField(
-        _("Arbeitspakete"), blank=True, help_text=_("Ein Arbeitspaket pro Zeile.")
+        _("Arbeitspakete"),
+        blank=True,
+        help_text=_("Ein Arbeitspaket pro Zeile."),
+        validators=[MULTI_LINE],
     )
     status = models.CharField(_("Status"), max_length=20, choices=Status.choices, blank=True)
     target_kind = models.CharField(
@@ -535,7 +541,9 @@ class Measure(models.Model):
     target_quarter = models.PositiveSmallIntegerField(_("Abschlussquartal"), null=True, blank=True)
     rollout_done = models.PositiveIntegerField(_("Schulen abgeschlossen"), null=True, blank=True)
     rollout_total = models.PositiveIntegerField(_("Schulen gesamt"), null=True, blank=True)
-    responsible = models.CharField(_("Verantwortlich"), max_length=200, blank=True)
+    responsible = models.CharField(
+        _("Verantwortlich"), max_length=200, blank=True, validators=[SINGLE_LINE]
+    )
     responsible_groups = models.ManyToManyField(
         Group,
         blank=True,
@@ -986,6 +994,15 @@ class EditionQuerySet(models.QuerySet):
     delete.queryset_only = True
 
 
+# A preface is a page or two for the council; a real one never comes near this.
+# Without a limit 100,000 characters were accepted, then published for ever.
+PREFACE_MAX_LENGTH = 10_000
+PREFACE_TOO_LONG = _(
+    "Das Vorwort darf höchstens %(limit_value)s Zeichen lang sein, dieses hat "
+    "%(show_value)s. Bitte kürzen Sie es; Ausführliches gehört in die Sitzungsvorlage."
+)
+
+
 class Edition(models.Model):
     """A progress report as published to the council: the plan frozen at one moment.
 
@@ -994,22 +1011,27 @@ class Edition(models.Model):
     """
 
     # Set once, together, when an administrator withdraws the edition; every
-    # other field is frozen at publishing (the database's trigger agrees, 0013).
+    # other field is frozen at publishing (the database's trigger agrees, 0016).
     WITHDRAWAL_FIELDS = ["withdrawn_at", "withdrawn_by_id", "withdrawal_reason"]
 
     plan = models.ForeignKey(
         Plan, on_delete=models.PROTECT, related_name="editions", verbose_name=_("Plan")
     )
-    title = models.CharField(_("Titel"), max_length=200)
-    slug = models.SlugField(_("Kurzname"), max_length=120)
+    title = models.CharField(_("Titel"), max_length=200, validators=[SINGLE_LINE])
+    slug = models.SlugField(_("Kurzname"), max_length=120, validators=[SINGLE_LINE])
     date = models.DateField(_("Datum"))
     reference = models.CharField(
         _("Sitzung / Drucksache"),
         max_length=200,
         blank=True,
         help_text=_("z. B. die Drucksachennummer des Schulausschusses"),
+        validators=[SINGLE_LINE],
     )
-    preface = models.TextField(_("Vorwort"), blank=True)
+    preface = models.TextField(
+        _("Vorwort"),
+        blank=True,
+        validators=[MULTI_LINE, MaxLengthValidator(PREFACE_MAX_LENGTH, message=PREFACE_TOO_LONG)],
+    )
     snapshot = models.JSONField(_("Stand des Plans"), editable=False)
     published_at = models.DateTimeField(_("Veröffentlicht am"), auto_now_add=True)
     published_by = models.ForeignKey(
@@ -1029,7 +1051,10 @@ class Edition(models.Model):
         verbose_name=_("Zurückgezogen von"),
     )
     withdrawal_reason = models.CharField(
-        _("Grund für das Zurückziehen"), max_length=REASON_MAX_LENGTH, blank=True
+        _("Grund für das Zurückziehen"),
+        max_length=REASON_MAX_LENGTH,
+        blank=True,
+        validators=[SINGLE_LINE],
     )
 
     objects = EditionQuerySet.as_manager()

@@ -1,19 +1,21 @@
-from django.core.cache import cache
+import functools
+import math
+
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
+from django_ratelimit.core import get_usage
 
+from bielefeld_digital.errors import RETRY_AFTER
 from bielefeld_digital.pager import paginate
 from schools.forms import DistrictForm
 
-from . import decks, markup
+from . import decks, markup, renders
 from .forms import ComparisonForm, ReportFilterForm
 from .models import Edition, Measure, Plan, ProgressReport
 from .reports import build_snapshot, compare, frozen_report
@@ -124,7 +126,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+        response = JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+        response["Retry-After"] = str(RETRY_AFTER)
+        return response
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
@@ -207,107 +211,109 @@ def comparison(request: HttpRequest) -> HttpResponse:
     )
 
 
-PDF = "application/pdf"
-PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+
+# Anonymous requests to the decks and presentations, counted per client address
+# (as axes sees it, so a proxy is accounted for) over all six together. Someone
+# reading the reports opens a few; a council room behind one address still has
+# room; a script pulling files in a loop is stopped. Logged-in staff are not
+# counted. Each gunicorn worker counts on its own (see RATELIMIT_USE_CACHE).
+RENDER_RATE = "30/10m"
+# How long to wait for another request rendering the same file (renders.RenderBusy).
+BUSY_RETRY_SECONDS = 10
 
 
-def _live_deck() -> tuple:
-    """The live plan as a deck: (snapshot, title, date, reference, preface, baseline).
+def render_endpoint(view):
+    """A view that renders the deck: rate-limited for anonymous clients (429), and
+    503 while the same file has been rendering too long for another request."""
 
-    Its Stand is the plan's last change, as on the page; overdue measures are
-    judged as of today, the day the deck says it was retrieved (see decks.Cover).
-    Its changes are counted since the latest published edition.
-    """
-    plan = current_plan()
-    today = timezone.localdate()
-    stand = plan.last_change_date or today
-    baseline = decks.Baseline.of(plan.editions.published().first())
-    return build_snapshot(plan, today), _("Fortschrittsbericht"), stand, "", "", baseline
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            usage = get_usage(
+                request, group="measures.renders", key="ip", rate=RENDER_RATE, increment=True
+            )
+            if usage and usage["should_limit"]:
+                return _refused(request, 429, max(usage["time_left"], 1))
+        try:
+            return view(request, *args, **kwargs)
+        except renders.RenderBusy:
+            return _refused(request, 503, BUSY_RETRY_SECONDS)
+
+    return wrapped
 
 
-def _edition_deck(edition: Edition, previous: Edition | None) -> tuple:
-    """A published edition as a deck, its changes counted since `previous`."""
-    baseline = decks.Baseline.of(previous)
-    return (
-        edition.snapshot,
-        edition.title,
-        edition.date,
-        edition.reference,
-        edition.preface,
-        baseline,
+def _refused(request: HttpRequest, status: int, retry_after: int) -> HttpResponse:
+    minutes = math.ceil(retry_after / 60)
+    response = render(
+        request,
+        "measures/download_refused.html",
+        {"busy": status == 503, "minutes": minutes},
+        status=status,
     )
+    response["Retry-After"] = str(retry_after)
+    return response
 
 
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
+def _download(deck: renders.DeckFile, kind: str, filename: str) -> HttpResponse:
+    response = HttpResponse(renders.deck_file(deck, kind), content_type=CONTENT_TYPES[kind])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
 @require_safe
+@render_endpoint
 def report_pdf(request: HttpRequest) -> HttpResponse:
-    deck = _live_deck()
-    filename = f"fortschrittsbericht-{deck[2]:%Y-%m-%d}.pdf"
-    return _download(decks.render_pdf(*deck, live=True), PDF, filename)
+    deck = renders.live_deck(current_plan(), timezone.localdate())
+    return _download(deck, "pdf", f"fortschrittsbericht-{deck.date:%Y-%m-%d}.pdf")
 
 
 @require_safe
+@render_endpoint
 def report_pptx(request: HttpRequest) -> HttpResponse:
-    deck = _live_deck()
-    filename = f"fortschrittsbericht-{deck[2]:%Y-%m-%d}.pptx"
-    return _download(decks.render_pptx(*deck, live=True), PPTX, filename)
-
-
-def _edition_file(slug: str, kind: str, render_file) -> bytes:
-    """An edition's PDF or PPTX, rendered once per language: an edition never changes.
-
-    The cache key holds the edition's pk, so a withdrawn and republished slug
-    cannot be served an old file.
-    """
-    edition = _edition(current_plan(), slug)
-    # Withdrawing the previous edition changes what this one's deck compares with.
-    # Its snapshot is read only when the file is rendered, not for every download.
-    key = f"edition-file:{edition.pk}:{edition.previous_pk() or 0}:{kind}:{get_language()}"
-    return cache.get_or_set(
-        key, lambda: render_file(*_edition_deck(edition, edition.previous())), timeout=None
-    )
+    deck = renders.live_deck(current_plan(), timezone.localdate())
+    return _download(deck, "pptx", f"fortschrittsbericht-{deck.date:%Y-%m-%d}.pptx")
 
 
 @require_safe
+@render_endpoint
 def edition_pdf(request: HttpRequest, slug: str) -> HttpResponse:
-    content = _edition_file(slug, "pdf", decks.render_pdf)
-    return _download(content, PDF, f"{slug}.pdf")
+    deck = renders.edition_deck(_edition(current_plan(), slug))
+    return _download(deck, "pdf", f"{slug}.pdf")
 
 
 @require_safe
+@render_endpoint
 def edition_pptx(request: HttpRequest, slug: str) -> HttpResponse:
-    content = _edition_file(slug, "pptx", decks.render_pptx)
-    return _download(content, PPTX, f"{slug}.pptx")
+    deck = renders.edition_deck(_edition(current_plan(), slug))
+    return _download(deck, "pptx", f"{slug}.pptx")
 
 
-def _presentation(
-    request: HttpRequest, deck: tuple, urls: dict, *, live: bool = False
-) -> HttpResponse:
-    pages = decks.deck_pages(*deck, live=live)
+def _presentation(request: HttpRequest, deck: renders.DeckFile, urls: dict) -> HttpResponse:
+    pages = decks.deck_pages(*deck.arguments(), live=deck.live)
     return render(request, "measures/presentation.html", {**decks.context(pages), **urls})
 
 
 @require_safe
+@render_endpoint
 def presentation(request: HttpRequest) -> HttpResponse:
     urls = {
         "back_url": reverse("measures:report"),
         "pdf_url": reverse("measures:report-pdf"),
         "pptx_url": reverse("measures:report-pptx"),
     }
-    return _presentation(request, _live_deck(), urls, live=True)
+    return _presentation(request, renders.live_deck(current_plan(), timezone.localdate()), urls)
 
 
 @require_safe
+@render_endpoint
 def edition_presentation(request: HttpRequest, slug: str) -> HttpResponse:
     urls = {
         "back_url": reverse("measures:edition", args=[slug]),
         "pdf_url": reverse("measures:edition-pdf", args=[slug]),
         "pptx_url": reverse("measures:edition-pptx", args=[slug]),
     }
-    edition = _edition(current_plan(), slug)
-    return _presentation(request, _edition_deck(edition, edition.previous()), urls)
+    return _presentation(request, renders.edition_deck(_edition(current_plan(), slug)), urls)

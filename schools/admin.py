@@ -2,13 +2,14 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from bielefeld_digital.admin import RefusedChangeFormMixin
 from measures.admin import HistoryAdmin
 
 from .models import School, SchoolRollout
 
 
 @admin.register(School)
-class SchoolAdmin(admin.ModelAdmin):
+class SchoolAdmin(RefusedChangeFormMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "school_number",

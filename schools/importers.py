@@ -10,17 +10,29 @@ import csv
 import datetime
 import io
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+
+from bielefeld_digital.commands import os_error_text
+from bielefeld_digital.text import unsafe_character
 
 from .models import SCHOOL_FORM_NAMES, OperationKey, School
 
 BATCH_SIZE = 500
+
+# An import may mark at most this share of a Schulträger's listed schools as no
+# longer in the directory without the operator's explicit confirmation: the
+# ministry's yearly file drops a school or two, a truncated or filtered file drops
+# dozens (the first 40 lines of Bielefeld's file would take 79 of its 117). One
+# school is always allowed: a Schulträger with a single school may close it.
+MAX_DELISTED_SHARE = 0.05
 
 # What `load_bielefeld` imports; see schools/data/README.md.
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -89,6 +101,10 @@ _FIELD_COLUMNS = {
 
 class ImportFileError(Exception):
     """The file as a whole cannot be imported; the message says why, in German."""
+
+
+class DelistingRefused(ImportFileError):
+    """The import would mark too many of a Schulträger's schools as no longer listed."""
 
 
 @dataclass(frozen=True)
@@ -182,7 +198,7 @@ def _read_bytes(path: Path, encoding: str) -> bytes:
     except OSError as error:
         raise ImportFileError(
             _("Die Datei %(path)s kann nicht gelesen werden: %(error)s")
-            % {"path": path, "error": error.strerror or error}
+            % {"path": path, "error": os_error_text(error)}
         ) from error
     if not data.strip():
         raise ImportFileError(_("Die Datei ist leer."))
@@ -221,8 +237,20 @@ def _rows(text: str, first_line: int) -> Iterator[tuple[int, list[str]]]:
     except csv.Error as error:
         raise ImportFileError(
             _("Die Datei ist keine gültige CSV-Datei (Zeile %(line)d: %(error)s).")
-            % {"line": first_line + reader.line_num, "error": error}
+            % {"line": line, "error": _csv_problem(error)}
         ) from error
+
+
+def _csv_problem(error: csv.Error) -> str:
+    """The csv module's reason in German where we know it; else its own words."""
+    text = str(error)
+    if text == "unexpected end of data":
+        return _("ein Anführungszeichen wird bis zum Ende der Datei nicht geschlossen")
+    if text.startswith("field larger than field limit"):
+        return _("ein Wert ist länger als %(limit)d Zeichen") % {"limit": csv.field_size_limit()}
+    if "expected after" in text:  # '";" expected after '"'' under strict=True
+        return _("nach einem schließenden Anführungszeichen muss ein Semikolon folgen")
+    return text
 
 
 def _header(rows: Iterator[tuple[int, list[str]]], required: tuple[str, ...]) -> list[str]:
@@ -259,6 +287,21 @@ def _values(header: list[str], row: list[str]) -> dict[str, str] | None:
     if len(row) != len(header):
         return None
     return {name: value.strip() for name, value in zip(header, row, strict=True)}
+
+
+def _refuse_unsafe_text(line: int, raw: dict[str, str]) -> None:
+    """A bidi override or control character refuses the whole file, not the row.
+
+    No directory as published contains one; a file that does was altered, and
+    nothing of it should be imported (not even its other rows).
+    """
+    for column in (*DIRECTORY_COLUMNS, *OPTIONAL_DIRECTORY_COLUMNS):
+        problem = unsafe_character(raw.get(column, ""))
+        if problem:
+            raise ImportFileError(
+                _("Zeile %(line)d, Spalte %(column)s: %(problem)s Nichts wurde importiert.")
+                % {"line": line, "column": column, "problem": problem}
+            )
 
 
 def _date(text: str) -> datetime.date:
@@ -381,6 +424,7 @@ def read_directory(path: Path, *, authority_number: str | None = None) -> Direct
         if authority_number is not None and raw["Traegernummer"] != authority_number:
             directory.skipped += 1
             continue
+        _refuse_unsafe_text(line, raw)
         number = raw["Schulnummer"]
         directory.seen_numbers.add(number)
         directory.municipalities.add(raw["Gemeindeschluessel"])
@@ -488,13 +532,16 @@ def import_directory(
     directory: DirectoryFile,
     *,
     authority_number: str | None = None,
+    allow_delisting: bool = False,
 ) -> DirectoryImport:
     """Create and update schools by school number; mark missing ones as unlisted.
 
     A school missing from the file is never deleted (rollout data hangs on it).
     It is marked `listed=False` if the file covers it: its municipality has rows
     in the file and, with `authority_number`, it belongs to that Schulträger.
-    Districts are not in the directory and are left alone.
+    Unless `allow_delisting`, DelistingRefused is raised before anything is
+    written if that would be more than MAX_DELISTED_SHARE of one Schulträger's
+    listed schools. Districts are not in the directory and are left alone.
     """
     if authority_number is not None and not directory.seen_numbers:
         raise ImportFileError(
@@ -522,6 +569,8 @@ def import_directory(
         changed_fields.update(names)
         result.updated[number] = names
 
+    # Before any is marked: the share of delisted schools is out of these.
+    listed = Counter(school.authority_number for school in existing.values() if school.listed)
     for school in existing.values():
         covered = school.listed and school.municipality_key in directory.municipalities
         if authority_number is not None:
@@ -532,10 +581,66 @@ def import_directory(
             changed_fields.add("listed")
             result.delisted.append(school)
 
+    if not allow_delisting:
+        _refuse_mass_delisting(result.delisted, listed)
+
     School.objects.bulk_create(new, batch_size=BATCH_SIZE)
     if changed:
         School.objects.bulk_update(changed, sorted(changed_fields), batch_size=BATCH_SIZE)
     return result
+
+
+_LISTED_TRAEGER = 10  # a refusal names the Schulträger with most missing schools, not all
+
+
+def format_percent(share: float) -> str:
+    """ "67,5" for 0.675 in German; no decimals where there are none ("5")."""
+    value = round(100 * share, 1)
+    return number_format(int(value) if value.is_integer() else value)
+
+
+def _refuse_mass_delisting(delisted: list[School], listed: Counter) -> None:
+    """Raise DelistingRefused if `delisted` is too large a share of any Schulträger.
+
+    The share is counted per Schulträger, out of its schools the database knows
+    as listed (`listed`, by Trägernummer): with --traeger that is the one
+    Schulträger, and a whole-NRW file that lacks one city's schools is refused
+    although they are 2 % of NRW.
+    """
+    if not delisted:
+        return
+    missing = Counter(school.authority_number for school in delisted)
+    too_many = [
+        (number, count, listed[number])
+        for number, count in sorted(missing.items(), key=lambda item: (-item[1], item[0]))
+        if count > max(MAX_DELISTED_SHARE * listed[number], 1)
+    ]
+    if not too_many:
+        return
+    lines = [
+        _(
+            "Der Import würde zu viele Schulen als „nicht mehr im Schulverzeichnis“ markieren; "
+            "ohne Bestätigung sind es höchstens %(share)s %% der bekannten Schulen eines "
+            "Schulträgers (eine Schule immer):"
+        )
+        % {"share": format_percent(MAX_DELISTED_SHARE)}
+    ]
+    for number, count, known_count in too_many[:_LISTED_TRAEGER]:
+        lines.append(
+            _("  Schulträger %(number)s: %(count)d von %(known)d bekannten Schulen (%(share)s %%)")
+            % {
+                "number": number or _("ohne Trägernummer"),
+                "count": count,
+                "known": known_count,
+                "share": format_percent(count / known_count),
+            }
+        )
+    if len(too_many) > _LISTED_TRAEGER:
+        lines.append(
+            _("  und %(count)d weitere Schulträger") % {"count": len(too_many) - _LISTED_TRAEGER}
+        )
+    lines.append(_("Ist die Datei vollständig? Es wurde nichts geändert."))
+    raise DelistingRefused("\n".join(lines))
 
 
 @transaction.atomic

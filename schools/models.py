@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from bielefeld_digital.text import SINGLE_LINE
+
 if TYPE_CHECKING:
     from measures.models import Measure, Plan
 
@@ -255,23 +257,32 @@ class School(models.Model):
     """A school as listed in the NRW school directory (Schulgrunddaten NRW)."""
 
     school_number = models.CharField(
-        _("Schulnummer"), max_length=6, unique=True, validators=[school_number_validator]
+        _("Schulnummer"),
+        max_length=6,
+        unique=True,
+        validators=[SINGLE_LINE, school_number_validator],
     )
-    name = models.CharField(_("Name"), max_length=300)
+    name = models.CharField(_("Name"), max_length=300, validators=[SINGLE_LINE])
     # The directory's two-character code ("02" Grundschule, "0A" ...): a string,
     # because leading zeros and letters matter.
-    school_form = models.CharField(_("Schulform"), max_length=2)
-    school_form_name = models.CharField(_("Schulform (Bezeichnung)"), max_length=100, blank=True)
-    short_name = models.CharField(_("Kurzbezeichnung"), max_length=100, blank=True)
+    school_form = models.CharField(_("Schulform"), max_length=2, validators=[SINGLE_LINE])
+    school_form_name = models.CharField(
+        _("Schulform (Bezeichnung)"), max_length=100, blank=True, validators=[SINGLE_LINE]
+    )
+    short_name = models.CharField(
+        _("Kurzbezeichnung"), max_length=100, blank=True, validators=[SINGLE_LINE]
+    )
     # Not in the directory: set by `import_districts` or an administrator, and
     # never touched by a directory import.
-    district = models.CharField(_("Stadtbezirk"), max_length=100, blank=True)
-    street = models.CharField(_("Straße"), max_length=100, blank=True)
-    postcode = models.CharField(_("PLZ"), max_length=5, blank=True)
-    city = models.CharField(_("Ort"), max_length=100, blank=True)
+    district = models.CharField(
+        _("Stadtbezirk"), max_length=100, blank=True, validators=[SINGLE_LINE]
+    )
+    street = models.CharField(_("Straße"), max_length=100, blank=True, validators=[SINGLE_LINE])
+    postcode = models.CharField(_("PLZ"), max_length=5, blank=True, validators=[SINGLE_LINE])
+    city = models.CharField(_("Ort"), max_length=100, blank=True, validators=[SINGLE_LINE])
     # As published: many addresses lack a scheme or are not valid URLs, and the
     # directory is the authority on them, not our validator.
-    homepage = models.CharField(_("Homepage"), max_length=200, blank=True)
+    homepage = models.CharField(_("Homepage"), max_length=200, blank=True, validators=[SINGLE_LINE])
     regional_authority = models.CharField(
         _("Bezirksregierung"), max_length=1, choices=RegionalAuthority.choices, blank=True
     )
@@ -279,9 +290,15 @@ class School(models.Model):
         _("Rechtsform"), max_length=1, choices=LegalForm.choices, blank=True
     )
     authority_number = models.CharField(
-        _("Schulträgernummer"), max_length=10, blank=True, db_index=True
+        _("Schulträgernummer"),
+        max_length=10,
+        blank=True,
+        db_index=True,
+        validators=[SINGLE_LINE],
     )
-    municipality_key = models.CharField(_("Gemeindeschlüssel"), max_length=8, blank=True)
+    municipality_key = models.CharField(
+        _("Gemeindeschlüssel"), max_length=8, blank=True, validators=[SINGLE_LINE]
+    )
     operation_key = models.CharField(
         _("Schulbetrieb"),
         max_length=1,

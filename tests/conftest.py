@@ -38,14 +38,28 @@ def _german(settings):
         yield
 
 
-@pytest.fixture
-def bielefeld(db):
-    """The Bielefeld plan as loaded by `manage.py load_bielefeld`."""
+def _load_bielefeld() -> None:
     from django.core.management import call_command
 
-    from measures.models import Plan
-
     call_command("load_bielefeld", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+_bielefeld_rows = None
+
+
+@pytest.fixture
+def bielefeld(db):
+    """The Bielefeld plan as loaded by `manage.py load_bielefeld`.
+
+    Loaded for real once per test process, then copied back (tests/snapshot.py).
+    """
+    from measures.models import Plan
+    from tests.snapshot import Snapshot
+
+    global _bielefeld_rows
+    if _bielefeld_rows is None:
+        _bielefeld_rows = Snapshot(_load_bielefeld)
+    _bielefeld_rows.apply()
     return Plan.objects.get()
 
 

@@ -7,7 +7,7 @@ def remove_editions_as_owner() -> None:
     """Delete every edition as only the tables' owner can: past the trigger refusing it.
 
     A transactional test ends with a TRUNCATE of every table, which the trigger
-    refuses while an edition exists (measures migration 0013). The test role
+    refuses while an edition exists (measures migration 0016). The test role
     owns the tables, as the role running migrations does; the app role could not.
     """
     with transaction.atomic(), connection.cursor() as cursor:

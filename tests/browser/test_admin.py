@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from measures.models import Edition, Measure, Plan, Status
 from schools.models import School, SchoolRollout
 from tests.browser.axe import assert_accessible
+from tests.browser.test_staff_input import forgive_422
 from tests.factories import make_school
 
 PASSWORD = "admin-im-browser-2025"
@@ -160,6 +161,7 @@ def test_stale_change_form_shows_the_conflict(page, admin_live):
         ["Diese Maßnahme wurde inzwischen von jemand anderem geändert"]
     )
     assert Measure.objects.get(pk=measure.pk).title != "Überschrieben"
+    forgive_422(page)  # a refused change form answers 422
 
 
 def test_history_page(page, admin_live):

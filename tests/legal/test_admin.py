@@ -50,7 +50,7 @@ def test_an_edited_text_is_saved_and_survives_the_next_load(admin_client, pages)
 def test_a_page_with_placeholders_cannot_be_confirmed(admin_client, pages):
     page = pages[PageKind.IMPRINT]
     response = admin_client.post(change_url(page), form_data(page, confirmed="on"))
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Der Text enthält noch Platzhalter" in response.content.decode()
     page.refresh_from_db()
     assert not page.is_confirmed
@@ -146,7 +146,7 @@ def test_a_fake_mp4_is_refused(admin_client, pages, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     page = pages[PageKind.SIGN_LANGUAGE]
     response = upload(admin_client, page, "dgs.mp4", b"<html>kein Video</html>" * 50, "video/mp4")
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "kein Video im Format MP4 oder WebM" in response.content.decode()
     page.refresh_from_db()
     assert not page.video

@@ -63,3 +63,35 @@ def test_drafts_mark_what_they_cannot_know():
     # Leichte Sprache is written without abbreviations and placeholders.
     easy = drafts[PageKind.EASY_LANGUAGE]["body"]
     assert "z. B." not in easy and "[" not in easy
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('[impressum]\nbody = "impressum.md"\n', r"\[impressum\]: „title“ fehlt."),
+        (
+            '[impressum]\ntitle = "I"\nbody = "fehlt.md"\n',
+            r"\[impressum\]: Eine Datei kann nicht gelesen werden .*fehlt.md",
+        ),
+        ('[barrierefreiheit]\ntitle = "B"\ncompliance = "ganz"\n', "ungültiger Wert"),
+        ("[impressum\n", "pages.toml"),
+    ],
+    ids=["no-title", "missing-body", "bad-choice", "not-toml"],
+)
+def test_a_broken_draft_is_a_command_error(db, tmp_path, toml, message):
+    (tmp_path / "pages.toml").write_text(toml, encoding="utf-8")
+    with pytest.raises(CommandError, match=message):
+        load(tmp_path)
+    assert not LegalPage.objects.exists()
+
+
+def test_a_dry_run_prints_the_same_and_writes_nothing(db):
+    out = io.StringIO()
+    call_command("load_legal_drafts", "--dry-run", stdout=out)
+    assert not LegalPage.objects.exists()
+    assert out.getvalue().splitlines() == [
+        "Probelauf (--dry-run): Es wird nichts gespeichert.",
+        *load().splitlines(),
+        "Probelauf beendet: Nichts wurde gespeichert.",
+    ]
+    assert LegalPage.objects.count() == 5

@@ -249,7 +249,7 @@ def test_invalid_target_is_refused_in_german(admin_client, sample):
 
     response = admin_client.post(url(Measure, "change", sample.pk), data)
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     errors = response.context["adminform"].form.errors["target"]
     assert errors == [
         "„Q5 2025“ ist kein gültiger Abschluss. Erlaubt sind z. B. „Q3 2023“, „2026“, "
@@ -278,7 +278,7 @@ def test_stale_form_is_refused_and_nothing_saved(admin_client, admin_user, sampl
 
     response = admin_client.post(url(Measure, "change", sample.pk), data)
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = response.content.decode()
     assert CONFLICT in html
     assert "Erika Muster" in html
@@ -304,7 +304,7 @@ def test_form_without_version_is_refused(admin_client, sample):
     del data["loaded_version"]
     data["title"] = "Ohne Version"
     response = admin_client.post(url(Measure, "change", sample.pk), data)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert Measure.objects.get(pk=sample.pk).title == sample.title
 
 
@@ -375,7 +375,7 @@ def test_rollout_numbers_are_checked(admin_client, sample):
     data = form_data(admin_client.get(url(Measure, "change", sample.pk)))
     data.update(rollout_done="80", rollout_total="74")
     response = admin_client.post(url(Measure, "change", sample.pk), data)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Die Zahl der abgeschlossenen Schulen darf" in response.content.decode()
 
 

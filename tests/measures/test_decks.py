@@ -11,7 +11,6 @@ import datetime
 import io
 
 import pytest
-from django.core.cache import cache
 from lxml import etree
 from pptx import Presentation
 from pypdf import PdfReader
@@ -225,17 +224,6 @@ def test_edition_downloads_show_the_frozen_edition(edition, client):
     pptx = client.get("/berichte/mai-2023/bericht.pptx")
     assert pptx["Content-Disposition"] == 'attachment; filename="mai-2023.pptx"'
     assert len(Presentation(io.BytesIO(pptx.content)).slides) == len(LAYOUT)
-
-
-def test_edition_files_are_rendered_once_and_withdrawal_still_wins(edition, client):
-    first = client.get("/berichte/mai-2023/bericht.pdf").content
-    # Kept in the cache (an edition never changes) and served from there.
-    # (0: no earlier edition to compare with)
-    assert cache.get(f"edition-file:{edition.pk}:0:pdf:de") == first
-    cache.set(f"edition-file:{edition.pk}:0:pdf:de", b"%PDF-cached")
-    assert client.get("/berichte/mai-2023/bericht.pdf").content == b"%PDF-cached"
-    edition.withdraw(user=edition.published_by, reason="Fehler in den Zahlen")
-    assert client.get("/berichte/mai-2023/bericht.pdf").status_code == 404
 
 
 def test_withdrawn_or_unknown_edition_has_no_deck(edition, client):

@@ -199,7 +199,7 @@ def test_the_admin_change_form_refuses_a_long_reason(admin_client, measure):
     data = form_data(admin_client.get(url))
     data.update(status=Status.DONE, change_reason=TOO_LONG)
     response = admin_client.post(url, data)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert response.context["adminform"].form.errors["change_reason"] == [MESSAGE]
     assert f'value="{TOO_LONG}"' in response.content.decode()
     measure.refresh_from_db()

@@ -4,6 +4,7 @@ import logging
 import re
 
 import pytest
+from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group, User
 
 from tests.factories import make_measure
@@ -92,8 +93,14 @@ def test_failed_login_for_unknown_user_is_logged(client, db, security_records):
     ]
 
 
-def test_typed_username_cannot_forge_log_lines(client, db, security_records):
-    _login(client, "anna\nAnmeldung: admin von 10.0.0.9", WRONG)
+def test_typed_username_cannot_forge_log_lines(client, db, security_records, rf):
+    # The login form refuses the line break before anything is looked up or logged ...
+    response = _login(client, "anna\nAnmeldung: admin von 10.0.0.9", WRONG)
+    assert "Zeilenumbruch ist in diesem Feld nicht erlaubt" in response.content.decode()
+    assert security_records() == []
+    # ... and a name that reaches authentication another way is logged escaped.
+    request = rf.post(LOGIN, REMOTE_ADDR="10.0.0.1")
+    authenticate(request, username="anna\nAnmeldung: admin von 10.0.0.9", password=WRONG)
     [record] = security_records()
     message = record.getMessage()
     assert "\n" not in message
@@ -180,7 +187,7 @@ def test_lock_is_per_username_and_address(client, anna, bernd):
 
 
 def test_forwarded_for_header_does_not_escape_the_lock(client, anna):
-    """Without AXES_PROXY_COUNT, X-Forwarded-For is the client's to forge: it is ignored."""
+    """Without TRUSTED_PROXY_COUNT, X-Forwarded-For is the client's to forge: it is ignored."""
     _fail_five_times(client)
     for n in range(1, 6):
         response = _login(client, "anna", PASSWORD, HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")

@@ -18,9 +18,9 @@ pytestmark = pytest.mark.django_db
 HEADER = "Stichtag;Schulform;Stadtbezirk;Schulnummer;Schulname;Klasse;Anzahl_SuS\r\n"
 
 
-def run(path: Path) -> str:
+def run(path: Path, *args) -> str:
     out = io.StringIO()
-    call_command("import_districts", path, stdout=out)
+    call_command("import_districts", path, *args, stdout=out)
     return out.getvalue()
 
 
@@ -100,8 +100,34 @@ def test_a_utf8_file_is_read_too(schools, tmp_path):
         (b"Stichtag;Schulform;Bezirk;Nummer\r\n", "fehlen die Spalten: Schulnummer, Stadtbezirk"),
         (b"", "leer"),
         (HEADER.encode(), "keine Datenzeilen"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "Null-Bytes"),
+        (b"\x1f\x8b\x08\x00" + bytes(20), "Null-Bytes"),
+        (
+            HEADER.encode() + b'01.10.2022;RS;Heepen;"100045;R;5a;29\r\n',
+            r"Zeile 2: ein Anführungszeichen wird bis zum Ende der Datei nicht geschlossen",
+        ),
+        (
+            HEADER.encode() + b'01.10.2022;RS;"Heepen"x;100045;R;5a;29\r\n',
+            "Zeile 2: nach einem schließenden Anführungszeichen muss ein Semikolon folgen",
+        ),
+        (
+            HEADER.encode() + b'01.10.2022;RS;Heepen;100045;"' + b"x" * 200_000 + b'";5a;29\r\n',
+            "Zeile 2: ein Wert ist länger als 131072 Zeichen",
+        ),
     ],
-    ids=["utf16", "undefined-cp1252-byte", "commas", "wrong-columns", "empty", "only-header"],
+    ids=[
+        "utf16",
+        "undefined-cp1252-byte",
+        "commas",
+        "wrong-columns",
+        "empty",
+        "only-header",
+        "png",
+        "gzip",
+        "unclosed-quote",
+        "after-quote",
+        "huge-value",
+    ],
 )
 def test_a_broken_file_is_refused_and_changes_nothing(schools, tmp_path, content, message):
     School.objects.filter(school_number="100045").update(district="Mitte")
@@ -111,3 +137,17 @@ def test_a_broken_file_is_refused_and_changes_nothing(schools, tmp_path, content
         run(path)
     assert district("100045") == "Mitte"
     assert School.objects.exclude(district="").count() == 1
+
+
+def test_a_dry_run_prints_the_same_and_writes_nothing(schools):
+    School.objects.filter(school_number="100045").update(district="Mitte")
+    before = list(School.objects.order_by("pk").values_list("district", flat=True))
+    dry = run(BIELEFELD_DISTRICTS_FILE, "--dry-run")
+    assert list(School.objects.order_by("pk").values_list("district", flat=True)) == before
+    real = run(BIELEFELD_DISTRICTS_FILE)
+    assert dry.splitlines() == [
+        "Probelauf (--dry-run): Es wird nichts gespeichert.",
+        *real.splitlines(),
+        "Probelauf beendet: Nichts wurde gespeichert.",
+    ]
+    assert real.startswith("Stadtbezirke: 70 gesetzt")

@@ -282,6 +282,11 @@ def _text() -> str:
             "fehlen die Spalten: Schulform, Traegernummer",
         ),
         (lambda: "<html><body>Not found</body></html>\n", "keine CSV-Datei"),
+        (lambda: b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "Null-Bytes"),
+        (
+            lambda: _text().replace('"100045"', '"100045', 1),
+            "Zeile 3: nach einem schließenden Anführungszeichen muss ein Semikolon folgen",
+        ),
     ],
     ids=[
         "cp1252",
@@ -297,6 +302,8 @@ def _text() -> str:
         "sep-comma",
         "missing-columns",
         "html",
+        "png",
+        "stray-quote",
     ],
 )
 def test_a_broken_file_is_refused_and_changes_nothing(imported, tmp_path, content, message):
@@ -315,3 +322,87 @@ def test_a_broken_file_is_refused_and_changes_nothing(imported, tmp_path, conten
 def test_a_missing_file_is_refused(db, tmp_path):
     with pytest.raises(CommandError, match="kann nicht gelesen werden"):
         run(tmp_path / "fehlt.csv")
+
+
+# --- A file that lacks many schools, and the dry run ----------------------------------
+
+
+def test_a_truncated_file_is_refused_and_changes_nothing(imported, tmp_path):
+    path = write(tmp_path, bielefeld_lines()[:40])  # the sep line, the header, 38 schools
+    with pytest.raises(CommandError) as refused:
+        run(path)
+    message = str(refused.value)
+    assert "höchstens 5 % der bekannten Schulen eines Schulträgers" in message
+    assert "Schulträger 10261: 44 von 82 bekannten Schulen (53,7 %)" in message
+    assert "Schulträger 10017: 10 von 10 bekannten Schulen (100 %)" in message
+    # A Schulträger losing its only school is no sign of a truncated file.
+    assert "Schulträger 70350" not in message
+    assert "--delisting-erlaubt" in message and "Es wurde nichts geändert." in message
+    assert snapshot() == imported
+    assert in_scope(datetime.date(2026, 8, 1)).count() == 76
+
+
+def test_with_traeger_the_share_is_of_that_traegers_schools(imported, tmp_path):
+    lines = bielefeld_lines()
+    city = [line for line in lines[2:] if ';"10261";' in line]
+    assert len(city) == 82
+    # 4 of 82 (4.9 %) is a yearly file's loss; 5 (6.1 %) is refused.
+    run(write(tmp_path, lines[:2] + city[4:]), traeger="10261")
+    assert School.objects.filter(listed=False).count() == 4
+    with pytest.raises(CommandError, match=r"Schulträger 10261: 5 von 78 bekannten Schulen"):
+        run(write(tmp_path, lines[:2] + city[9:]), traeger="10261")
+    assert School.objects.filter(listed=False).count() == 4
+
+
+def test_a_file_cut_down_to_one_traeger_without_traeger_is_refused(imported, tmp_path):
+    # Someone kept only the city's rows but forgot --traeger: the Land's and the
+    # private schools in Bielefeld would all go, each Schulträger judged on its own.
+    lines = bielefeld_lines()
+    city = [line for line in lines[2:] if ';"10261";' in line]
+    with pytest.raises(CommandError) as refused:
+        run(write(tmp_path, lines[:2] + city))
+    message = str(refused.value)
+    assert "Schulträger 10017: 10 von 10 bekannten Schulen (100 %)" in message
+    assert "Schulträger 10261" not in message
+    assert snapshot() == imported
+
+
+def test_the_flag_confirms_the_delisting(imported, tmp_path):
+    output = run(write(tmp_path, bielefeld_lines()[:40]), delisting_erlaubt=True)
+    assert output.startswith("0 neu, 0 geändert, 38 unverändert, 0 abgelehnt, 79 nicht mehr")
+    assert School.objects.filter(listed=False).count() == 79
+    assert in_scope(datetime.date(2026, 8, 1)).count() == 38
+
+
+def test_the_flag_on_the_command_line(imported, tmp_path):
+    path = write(tmp_path, bielefeld_lines()[:40])
+    call_command("import_schools", str(path), "--delisting-erlaubt", stdout=io.StringIO())
+    assert School.objects.filter(listed=False).count() == 79
+
+
+@pytest.mark.parametrize("flag", [False, True])
+def test_a_dry_run_prints_the_same_and_writes_nothing(imported, tmp_path, flag):
+    lines = bielefeld_lines()
+    lines[2] = lines[2].replace('"Schlehenweg 24"', '"Schlehenweg 26"')
+    del lines[3]  # 100046
+    added = lines[2].replace('"100045"', '"199999"', 1)
+    path = write(tmp_path, [*lines, added])
+
+    with CaptureQueriesContext(connection) as queries:
+        dry = run(path, "--dry-run", verbosity=2, **({"delisting_erlaubt": True} if flag else {}))
+    writes = [q["sql"] for q in queries if q["sql"].split()[0] in ("INSERT", "UPDATE")]
+    assert writes  # the dry run runs the real code ...
+    assert snapshot() == imported  # ... and rolls it back
+    real = run(path, verbosity=2)
+    assert dry.splitlines() == [
+        "Probelauf (--dry-run): Es wird nichts gespeichert.",
+        *real.splitlines(),
+        "Probelauf beendet: Nichts wurde gespeichert.",
+    ]
+    assert real.startswith("1 neu, 1 geändert, 115 unverändert, 0 abgelehnt, 1 nicht mehr")
+
+
+def test_a_dry_run_refuses_what_the_real_run_refuses(imported, tmp_path):
+    with pytest.raises(CommandError, match="53,7 %"):
+        run(write(tmp_path, bielefeld_lines()[:40]), dry_run=True)
+    assert snapshot() == imported

@@ -85,3 +85,23 @@ def test_the_first_load_says_what_it_imported(db):
         "bearbeitet und beibehalten."
     )
     assert lines[5].startswith("Schulen des Plans heute: ")
+
+
+def test_a_dry_run_prints_the_same_and_writes_nothing(db):
+    from django.apps import apps
+
+    def counts() -> dict[str, int]:
+        return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+    empty = counts()
+    dry = io.StringIO()
+    call_command("load_bielefeld", "--dry-run", stdout=dry)
+    assert counts() == empty
+    real = io.StringIO()
+    call_command("load_bielefeld", stdout=real)
+    assert dry.getvalue().splitlines() == [
+        "Probelauf (--dry-run): Es wird nichts gespeichert.",
+        *real.getvalue().splitlines(),
+        "Probelauf beendet: Nichts wurde gespeichert.",
+    ]
+    assert "Schulverzeichnis NRW: 117 neu" in real.getvalue()

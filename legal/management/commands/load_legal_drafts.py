@@ -1,11 +1,12 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from bielefeld_digital.commands import ImportCommand
 from legal.importers import BIELEFELD_DRAFTS, DraftError, load_drafts
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = (
         "Legt die Pflichtseiten (Impressum, Datenschutz, Barrierefreiheit, Leichte Sprache, "
         "Gebärdensprache) als Entwürfe an. Eine Seite, die in der Verwaltung bearbeitet oder "
@@ -21,7 +22,7 @@ class Command(BaseCommand):
             help="Ordner mit pages.toml (Vorgabe: die Entwürfe der Stadt Bielefeld).",
         )
 
-    def handle(self, *args, directory: Path, **options) -> None:
+    def run(self, *args, directory: Path, **options) -> None:
         try:
             counts = load_drafts(directory)
         except DraftError as error:

@@ -1,15 +1,15 @@
 import io
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from bielefeld_digital.commands import ImportCommand
 from measures.importers import BIELEFELD_PLAN
 from measures.models import Plan
 from schools.importers import BIELEFELD_DIRECTORY_FILE, BIELEFELD_DISTRICTS_FILE
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = (
         "Lädt den Medienentwicklungsplan der Stadt Bielefeld (Stand des Fortschrittsberichts "
         "2023) genau wie im Foliensatz, dazu die Bielefelder Schulen aus dem Schulverzeichnis "
@@ -23,7 +23,7 @@ class Command(BaseCommand):
             help="Den Plan auf den Stand des Foliensatzes zurücksetzen.",
         )
 
-    def handle(self, *args, reset: bool, **options) -> None:
+    def run(self, *args, reset: bool, **options) -> None:
         self._step("Plan", "load_plan", BIELEFELD_PLAN, lines=2, reset=reset)
         # Idempotent: the shipped files change only with a new release.
         self._step("Schulverzeichnis NRW", "import_schools", BIELEFELD_DIRECTORY_FILE)

@@ -1,11 +1,12 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from bielefeld_digital.commands import ImportCommand
 from measures.importers import PlanFileError, load_plan_file
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = "Lädt einen Plan aus einer TOML-Datei (Format: measures/data/bielefeld.toml)."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -17,7 +18,7 @@ class Command(BaseCommand):
             "(überschreibt Änderungen aus dem Portal; der Verlauf bleibt erhalten).",
         )
 
-    def handle(self, *args, path: Path, reset: bool, **options) -> None:
+    def run(self, *args, path: Path, reset: bool, **options) -> None:
         try:
             stats = load_plan_file(path, reset=reset)
         except PlanFileError as error:

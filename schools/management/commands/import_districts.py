@@ -1,12 +1,13 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from bielefeld_digital.commands import ImportCommand
 from schools.importers import ImportFileError, import_districts, read_districts
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = (
         "Setzt den Stadtbezirk der Schulen aus der Datei der Stadt Bielefeld "
         "„Schülerzahlen städtischer Schulen nach Klassen“ (cp1252, Semikolon)."
@@ -22,7 +23,7 @@ class Command(BaseCommand):
             "Administration berichtigte) bleiben, wie sie sind.",
         )
 
-    def handle(self, *args, path: Path, only_missing: bool, verbosity: int, **options) -> None:
+    def run(self, *args, path: Path, only_missing: bool, verbosity: int, **options) -> None:
         try:
             result = import_districts(read_districts(path), only_missing=only_missing)
         except ImportFileError as error:

@@ -1,13 +1,21 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from schools.importers import ImportFileError, import_directory, read_directory
+from bielefeld_digital.commands import ImportCommand
+from schools.importers import (
+    MAX_DELISTED_SHARE,
+    DelistingRefused,
+    ImportFileError,
+    format_percent,
+    import_directory,
+    read_directory,
+)
 from schools.models import School
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = (
         "Importiert das Schulverzeichnis NRW (schuldaten.csv der Schulgrunddaten NRW): "
         "legt Schulen nach Schulnummer an oder aktualisiert sie. Eine Schule, die in der "
@@ -22,11 +30,44 @@ class Command(BaseCommand):
             help="Nur die Schulen dieses Schulträgers (Trägernummer, z. B. 10261 für die "
             "Stadt Bielefeld) importieren.",
         )
+        parser.add_argument(
+            "--delisting-erlaubt",
+            action="store_true",
+            dest="allow_delisting",
+            help=_(
+                "Auch mehr als %(share)s %%%% der bekannten Schulen eines Schulträgers als "
+                "nicht mehr im Schulverzeichnis markieren (sonst wird ein solcher Import "
+                "abgelehnt: Die Datei ist wohl unvollständig)."
+            )
+            % {"share": format_percent(MAX_DELISTED_SHARE)},
+        )
 
-    def handle(self, *args, path: Path, traeger: str | None, verbosity: int, **options) -> None:
+    def run(
+        self,
+        *args,
+        path: Path,
+        traeger: str | None,
+        allow_delisting: bool,
+        verbosity: int,
+        **options,
+    ) -> None:
         try:
             directory = read_directory(path, authority_number=traeger)
-            result = import_directory(directory, authority_number=traeger)
+            result = import_directory(
+                directory, authority_number=traeger, allow_delisting=allow_delisting
+            )
+        except DelistingRefused as error:
+            raise CommandError(
+                "\n".join(
+                    [
+                        str(error),
+                        _(
+                            "Welche Schulen es wären, zeigt --dry-run --delisting-erlaubt; "
+                            "mit --delisting-erlaubt werden sie markiert."
+                        ),
+                    ]
+                )
+            ) from error
         except ImportFileError as error:
             raise CommandError(str(error)) from error
         if verbosity < 1:

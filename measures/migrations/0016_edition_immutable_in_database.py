@@ -130,7 +130,7 @@ def _execute(schema_editor, sql_by_vendor: dict[str, list[str]]) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("measures", "0012_edition_withdraw_permission"),
+        ("measures", "0015_edition_preface_length"),
     ]
 
     operations = [migrations.RunPython(create_triggers, drop_triggers)]

@@ -1,0 +1,24 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from audit.models import RETENTION_DAYS, SecurityEvent
+
+
+class Command(BaseCommand):
+    help = (
+        f"Löscht Einträge des Sicherheitsprotokolls, die älter als {RETENTION_DAYS} Tage "
+        "sind (--tage). Täglich laufen lassen (z. B. per cron)."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--tage",
+            type=int,
+            default=RETENTION_DAYS,
+            help=f"Wie viele Tage die Einträge bleiben (Vorgabe {RETENTION_DAYS}).",
+        )
+
+    def handle(self, *args, tage: int, **options) -> None:
+        if tage < 1:
+            raise CommandError(f"--tage muss mindestens 1 sein, nicht {tage}.")
+        deleted, _ = SecurityEvent.objects.expired(days=tage).delete()
+        self.stdout.write(f"{deleted} Einträge des Sicherheitsprotokolls gelöscht.")
