@@ -65,7 +65,7 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql""",
     """
-CREATE FUNCTION measures_edition_not_truncated() RETURNS trigger AS $$
+CREATE OR REPLACE FUNCTION measures_edition_not_truncated() RETURNS trigger AS $$
 DECLARE
     held boolean;
 BEGIN
@@ -77,7 +77,8 @@ BEGIN
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql""",
-    "DROP TRIGGER measures_edition_frozen ON measures_edition",
+    "DROP TRIGGER IF EXISTS measures_edition_frozen ON measures_edition",
+    "DROP TRIGGER IF EXISTS measures_edition_not_truncated ON measures_edition",
     """CREATE TRIGGER measures_edition_frozen BEFORE UPDATE OR DELETE ON measures_edition
     FOR EACH ROW EXECUTE FUNCTION measures_edition_frozen()""",
     """CREATE TRIGGER measures_edition_not_truncated BEFORE TRUNCATE ON measures_edition
