@@ -7,6 +7,8 @@ carries the version it was loaded with and refuses to save over a newer one.
 
 import logging
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation, helpers
@@ -17,7 +19,7 @@ from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group, Permission, User
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -158,6 +160,18 @@ class HistoryAdmin(RefusedChangeFormMixin, SimpleHistoryAdmin):
             for obj in queryset:
                 self.delete_model(request, obj)
 
+    # Reverting to an old version saves the old values without the checks of the
+    # change form: the version of a measure, the responsibilities (a reverted
+    # rollout row could even be moved to another group's measure). The old values
+    # are entered on the change form instead.
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
 
 class LabelledInlineFormSet(BaseInlineFormSet):
     def add_fields(self, form, index) -> None:
@@ -181,6 +195,36 @@ class LabelledTabularInline(admin.TabularInline):
         if field is not None:
             field.widget.attrs.setdefault("aria-label", str(field.label))
         return field
+
+
+def offer_only_editable(form, name: str, user, current: int | None) -> None:
+    """Let the form's foreign key `name` choose only what `user` may edit (the
+    model's `objects.editable_by`) and the value it has now."""
+    if name not in form.base_fields:
+        return
+    field = form.base_fields[name]
+    model = field.queryset.model
+    editable = model.objects.editable_by(user).values("pk")
+    field.queryset = field.queryset.filter(Q(pk__in=editable) | Q(pk=current))
+
+
+def refuse_foreign(request, action: str, foreign) -> str:
+    """Log a bulk change that names objects the user is not responsible for, and
+    say in German why nothing was changed."""
+    names = [str(obj) for obj in foreign[:11]]
+    security_log.warning(
+        "Zugriff verweigert: %s wollte %s für fremde Einträge ausführen (%s)",
+        request.user.get_username(),
+        action,
+        ", ".join(str(obj.pk) for obj in foreign),
+    )
+    shown = ", ".join(_gettext("„%(text)s“") % {"text": name} for name in names[:10])
+    shown += " …" if len(names) > 10 else ""
+    return _gettext(
+        "Sie sind nicht für alle ausgewählten Einträge zuständig (nicht für %(names)s). "
+        "Es wurde nichts geändert. Bitte wählen Sie nur Einträge aus, für die Sie "
+        "zuständig sind."
+    ) % {"names": shown}
 
 
 # Plan and fields of action -------------------------------------------------
@@ -234,11 +278,19 @@ class PlanAdmin(HistoryAdmin):
     def has_make_public_permission(self, request) -> bool:
         return request.user.has_perm("measures.make_plan_public")
 
+    # A plan's data and its fields of action (the inline) are the matter of those
+    # responsible for all its fields (Plan.objects.editable_by); the others read.
+    def has_change_permission(self, request, obj=None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.can_be_edited_by(request.user))
+
     def has_delete_permission(self, request, obj=None) -> bool:
         """The public plan stays until another one is made public: deleting it would
         leave the public pages without a plan."""
         allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or not obj.is_public)
+        return allowed and (
+            obj is None or (not obj.is_public and obj.can_be_edited_by(request.user))
+        )
 
     @admin.action(description=_("Als öffentlichen Plan festlegen …"), permissions=["make_public"])
     def make_public(self, request, queryset):
@@ -376,6 +428,24 @@ class FieldOfActionAdmin(HistoryAdmin):
             .annotate(measure_count=Count("measures", distinct=True))
             .prefetch_related("responsible_groups")
         )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """A field of action is added to (or moved into) a plan the user is
+        responsible for as a whole; it may stay in its own plan."""
+        form = super().get_form(request, obj, change, **kwargs)
+        offer_only_editable(form, "plan", request.user, obj.plan_id if obj else None)
+        return form
+
+    # A field of action, its groups and its measures (the inline) are its groups'
+    # matter: the same rule as for the measures (FieldOfAction.objects.editable_by),
+    # so whoever may change the field may change each of its measures.
+    def has_change_permission(self, request, obj=None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.can_be_edited_by(request.user))
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.can_be_edited_by(request.user))
 
     @admin.display(description=_("Maßnahmen"), ordering="measure_count")
     def measure_count(self, field: FieldOfAction) -> int:
@@ -625,6 +695,24 @@ class MeasureAdmin(HistoryAdmin):
     history_list_display = ["status_label"]
     history_blank_labels = {"status": NO_STATUS_LABEL, "target_kind": _("nicht festgelegt")}
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """A measure is added to (or moved into) a field of action the user is
+        responsible for; it may stay in its own field."""
+        form = super().get_form(request, obj, change, **kwargs)
+        offer_only_editable(form, "field", request.user, obj.field_id if obj else None)
+        return form
+
+    def get_search_results(self, request, queryset, search_term):
+        """The rollout admin's measure field suggests only measures the user may
+        edit (Django's autocomplete names the asking field in the query)."""
+        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+        asking = (request.GET.get("model_name"), request.GET.get("field_name"))
+        if asking == ("schoolrollout", "measure"):
+            queryset = queryset.filter(
+                pk__in=Measure.objects.editable_by(request.user).values("pk")
+            )
+        return queryset, duplicates
+
     def get_fieldsets(self, request, obj=None):
         """View only (another group's measure): no form-only fields to render."""
         if obj is None or self.has_change_permission(request, obj):
@@ -691,19 +779,18 @@ class MeasureAdmin(HistoryAdmin):
             obj.version = form.locked_version + 1
         super().save_model(request, obj, form, change)
 
-    # Reverting to an old version would skip the version check and the
-    # bookkeeping of postponements: the old values are entered on the change form.
-    def revert_disabled(self, request, obj=None):
-        return True
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST":
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
     @admin.action(description=_("Status setzen …"), permissions=["change"])
     def set_status(self, request, queryset):
-        """Ask for the status, then set it through apply_change (history, version)."""
+        """Ask for the status, then set it through apply_change (history, version).
+
+        A selection with measures the user is not responsible for is refused as a
+        whole, before the status is asked for."""
+        foreign = list(queryset.not_editable_by(request.user))
+        if foreign:
+            self.message_user(
+                request, refuse_foreign(request, "set_status", foreign), messages.ERROR
+            )
+            return None
         form = SetStatusForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             changed = self.apply_status(
@@ -916,6 +1003,27 @@ class PortalUserAdmin(
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
 
+    def get_deleted_objects(self, objs, request):
+        """Say why a publisher stays, and list the editions as what protects them.
+
+        Without this the admin names editions among the objects that would be
+        deleted (nobody may delete editions), which is not what would happen.
+        """
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if Edition.objects.filter(
+            models.Q(published_by__in=objs) | models.Q(withdrawn_by__in=objs)
+        ).exists():
+            perms_needed.discard(Edition._meta.verbose_name)
+            messages.error(
+                request,
+                _(
+                    "Wer einen Bericht veröffentlicht oder zurückgezogen hat, kann nicht "
+                    "gelöscht werden: Die Berichtsausgabe nennt ihn dauerhaft. Deaktivieren "
+                    "Sie das Konto stattdessen (Häkchen „Aktiv“ entfernen)."
+                ),
+            )
+        return deleted, model_count, perms_needed, protected
+
     @admin.display(description=_("Gruppen"))
     def group_names(self, user: User) -> str:
         return ", ".join(group.name for group in user.groups.all()) or "–"
@@ -953,6 +1061,28 @@ class PortalUserAdmin(
             format_html_join(
                 "", "<li>{}: {}</li>", ((measure.field, measure) for measure in measures)
             ),
+        )
+
+
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class PortalAccessAttemptAdmin(AccessAttemptAdmin):
+    @admin.action(description=_("Abgelaufene Anmeldeversuche löschen"))
+    def cleanup_expired_attempts(self, request, queryset):
+        # axes reads the request's time, which its middleware sets on login
+        # requests only: in the admin the action answered 500.
+        request.axes_attempt_time = timezone.now()
+        count = self.handler.clean_expired_user_attempts(request=request)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s abgelaufener Anmeldeversuch gelöscht.",
+                "%(count)s abgelaufene Anmeldeversuche gelöscht.",
+                count,
+            )
+            % {"count": count},
         )
 
 

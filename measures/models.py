@@ -39,6 +39,19 @@ class PlanQuerySet(models.QuerySet):
         """The public plan (at most one, see the constraint plan_at_most_one_public)."""
         return self.filter(is_public=True)
 
+    def editable_by(self, user: "User | AnonymousUser") -> "PlanQuerySet":
+        """The plans `user` is responsible for as a whole: every field of action of
+        theirs (FieldOfAction.objects.editable_by). A plan's own data (its schools,
+        its fields) concerns all its measures."""
+        if not user.is_active:
+            return self.none()
+        if user.has_perm(EDIT_ALL_PERMISSION):
+            return self
+        others = FieldOfAction.objects.exclude(
+            pk__in=FieldOfAction.objects.editable_by(user).values("pk")
+        )
+        return self.exclude(fields__in=others)
+
     def with_last_change(self) -> "PlanQuerySet":
         """Annotate the newest history record of the plan, its fields, its measures
         and their per-school rows, for `Plan.last_change`.
@@ -152,6 +165,10 @@ class Plan(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("measures:report")
 
+    def can_be_edited_by(self, user: "User | AnonymousUser") -> bool:
+        """Plan.objects.editable_by for one plan; costs one query."""
+        return Plan.objects.editable_by(user).filter(pk=self.pk).exists()
+
     @property
     def period(self) -> str:
         return f"{self.period_start}-{self.period_end}"
@@ -231,6 +248,17 @@ class Plan(models.Model):
         return schools
 
 
+class FieldOfActionQuerySet(models.QuerySet):
+    def editable_by(self, user: "User | AnonymousUser") -> "FieldOfActionQuerySet":
+        """The fields of action `user` is responsible for: all with the permission to
+        edit all measures, else those of their groups (and so all their measures)."""
+        if not user.is_active:
+            return self.none()
+        if user.has_perm(EDIT_ALL_PERMISSION):
+            return self
+        return self.filter(responsible_groups__in=user.groups.all()).distinct()
+
+
 class FieldOfAction(models.Model):
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="fields", verbose_name=_("Plan")
@@ -258,6 +286,8 @@ class FieldOfAction(models.Model):
 
     history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
+    objects = FieldOfActionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("Handlungsfeld")
         verbose_name_plural = _("Handlungsfelder")
@@ -275,6 +305,10 @@ class FieldOfAction(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("measures:report") + f"?feld={self.slug}"
+
+    def can_be_edited_by(self, user: "User | AnonymousUser") -> bool:
+        """FieldOfAction.objects.editable_by for one field; costs one query."""
+        return FieldOfAction.objects.editable_by(user).filter(pk=self.pk).exists()
 
 
 class Status(models.TextChoices):
@@ -373,15 +407,23 @@ class MeasureQuerySet(models.QuerySet):
         return self.filter(Exists(SchoolRollout.objects.filter(measure=OuterRef("pk"))))
 
     def editable_by(self, user: "User | AnonymousUser") -> "MeasureQuerySet":
-        """The measures `user` may edit: all for administrators, else their groups' ones."""
+        """The measures `user` may edit: all with the permission to edit all measures,
+        else their groups' measures and the measures of their groups' fields of action.
+
+        The one rule for the staff area and every admin path (`can_be_edited_by`,
+        `not_editable_by`, FieldOfAction.objects.editable_by for the fields)."""
         if not user.is_active:
             return self.none()
         if user.has_perm(EDIT_ALL_PERMISSION):
             return self
-        groups = user.groups.all()
+        fields = FieldOfAction.objects.editable_by(user).values("pk")
         return self.filter(
-            Q(responsible_groups__in=groups) | Q(field__responsible_groups__in=groups)
+            Q(responsible_groups__in=user.groups.all()) | Q(field__in=fields)
         ).distinct()
+
+    def not_editable_by(self, user: "User | AnonymousUser") -> "MeasureQuerySet":
+        """These measures but those `user` may edit: a bulk change refuses them all."""
+        return self.exclude(pk__in=Measure.objects.editable_by(user).values("pk"))
 
     def apply_change(
         self, pk: int, *, expected_version: int, user: User, reason: str, **values
@@ -671,14 +713,8 @@ class Measure(models.Model):
         }
 
     def can_be_edited_by(self, user: "User | AnonymousUser") -> bool:
-        if not user.is_active:
-            return False
-        if user.has_perm(EDIT_ALL_PERMISSION):
-            return True
-        groups = set(user.groups.values_list("pk", flat=True))
-        own = set(self.responsible_groups.values_list("pk", flat=True))
-        field = set(self.field.responsible_groups.values_list("pk", flat=True))
-        return bool(groups & (own | field))
+        """Measure.objects.editable_by for one measure; costs one query."""
+        return Measure.objects.editable_by(user).filter(pk=self.pk).exists()
 
     def differs_from_saved(self) -> bool:
         """Whether any value (but the version) differs from the row in the database.
@@ -964,14 +1000,34 @@ def _user_name(user: User | None) -> str:
     return (user.get_full_name() or user.get_username()) if user else ""
 
 
+class EditionIsFrozen(Exception):
+    """An edition was about to change after publishing; publish a new one instead."""
+
+
 class EditionQuerySet(models.QuerySet):
     def published(self) -> "EditionQuerySet":
         """The editions the public sees: not withdrawn, newest first."""
         return self.filter(withdrawn_at__isnull=True).order_by("-date", "-published_at")
 
+    # Bulk writes skip Edition.save()'s check (and on SQLite nothing else stands
+    # behind it), so they are refused outright.
+    def update(self, **kwargs) -> int:
+        raise EditionIsFrozen(
+            "editions cannot be updated in bulk: a published edition never changes;"
+            " withdraw one with Edition.withdraw()"
+        )
 
-class EditionIsFrozen(Exception):
-    """An edition was about to change after publishing; publish a new one instead."""
+    def bulk_update(self, objs, fields, batch_size=None) -> int:
+        return self.update()  # refused before bulk_update()'s transaction begins
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise EditionIsFrozen(
+            "editions cannot be deleted: a published edition stays; withdraw it with"
+            " Edition.withdraw()"
+        )
+
+    delete.alters_data = True
+    delete.queryset_only = True
 
 
 # A preface is a page or two for the council; a real one never comes near this.
@@ -990,7 +1046,9 @@ class Edition(models.Model):
     administrator may only withdraw it.
     """
 
-    FROZEN_FIELDS = ["plan_id", "title", "slug", "date", "reference", "preface", "snapshot"]
+    # Set once, together, when an administrator withdraws the edition; every
+    # other field is frozen at publishing (the database's trigger agrees, 0016).
+    WITHDRAWAL_FIELDS = ["withdrawn_at", "withdrawn_by_id", "withdrawal_reason"]
 
     plan = models.ForeignKey(
         Plan, on_delete=models.PROTECT, related_name="editions", verbose_name=_("Plan")
@@ -1063,13 +1121,33 @@ class Edition(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:
-            saved = type(self).objects.filter(pk=self.pk).values(*self.FROZEN_FIELDS).first()
-            if saved and any(getattr(self, name) != saved[name] for name in self.FROZEN_FIELDS):
-                raise EditionIsFrozen(f"edition {self.pk} was published and cannot change")
+            self._check_change()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("measures:edition", args=[self.slug])
+
+    def delete(self, *args, **kwargs):
+        raise EditionIsFrozen(
+            f"edition {self.pk} cannot be deleted: a published edition stays; withdraw it instead"
+        )
+
+    def _check_change(self) -> None:
+        """Refuse what the database's trigger refuses: any change but one withdrawal."""
+        names = [field.attname for field in self._meta.concrete_fields]
+        saved = type(self).objects.filter(pk=self.pk).values(*names).first()
+        if saved is None:
+            return
+        changed = {name for name in names if getattr(self, name) != saved[name]}
+        withdrawing = saved["withdrawn_at"] is None and self.withdrawn_at is not None
+        if withdrawing:
+            changed -= set(self.WITHDRAWAL_FIELDS)
+        if changed & set(self.WITHDRAWAL_FIELDS) and saved["withdrawn_at"] is not None:
+            raise EditionIsFrozen(f"edition {self.pk} was withdrawn already, once and for all")
+        if changed:
+            raise EditionIsFrozen(
+                f"edition {self.pk} was published and cannot change ({', '.join(sorted(changed))})"
+            )
 
     def previous(self) -> "Edition | None":
         """The plan's published edition before this one, in the public list's order.

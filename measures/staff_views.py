@@ -571,7 +571,7 @@ def school_matrix(request: HttpRequest) -> HttpResponse:
     status, touched = 200, []
     if request.method == "POST":
         if bulk.is_bound:
-            status = _apply_bulk(request, bulk, scope, editable)
+            status = _apply_bulk(request, bulk, scope)
         else:
             status, touched = _apply_cells(request, tracked, editable, scope, reason)
         if status == 200 and not request.htmx:  # post-redirect-get
@@ -663,14 +663,13 @@ def _refuse(request: HttpRequest, measure: Measure) -> None:
     raise PermissionDenied
 
 
-def _apply_bulk(request: HttpRequest, bulk: BulkStateForm, scope, editable: set[int]) -> int:
+def _apply_bulk(request: HttpRequest, bulk: BulkStateForm, scope) -> int:
     if not bulk.is_valid():
-        chosen = str(bulk.data.get("alle-massnahme", ""))
-        if chosen not in bulk.measures and re.fullmatch(r"[0-9]{1,18}", chosen):
-            measure = Measure.objects.filter(pk=chosen).first()
-            if measure is not None and measure.pk not in editable:
-                _refuse(request, measure)
-        messages.error(request, _("Bitte prüfen Sie die Angaben für „Alle Schulen setzen“."))
+        measure = _measure_not_offered(bulk)
+        if measure is not None and not measure.can_be_edited_by(request.user):
+            _refuse(request, measure)  # someone else's measure: a real attempt
+        # The user's own mistake (or a stale page): a message, no alarm.
+        messages.error(request, _bulk_refusal(measure))
         return 422
     measure, state = bulk.measure, bulk.cleaned_data["stand"]
     schools = list(bulk.schools(scope))
@@ -699,6 +698,35 @@ def _apply_bulk(request: HttpRequest, bulk: BulkStateForm, scope, editable: set[
         },
     )
     return 200
+
+
+def _measure_not_offered(bulk: BulkStateForm) -> Measure | None:
+    """The existing measure the bulk form names but does not offer, if any."""
+    chosen = str(bulk.data.get("alle-massnahme", ""))
+    if chosen in bulk.measures or not re.fullmatch(r"[0-9]{1,18}", chosen):
+        return None
+    return Measure.objects.filter(pk=chosen).first()
+
+
+def _bulk_refusal(measure: Measure | None) -> str:
+    """Why "Alle Schulen setzen" changed nothing, for a measure the user may edit."""
+    if measure is None:
+        return _("Bitte prüfen Sie die Angaben für „Alle Schulen setzen“.")
+    if not Measure.objects.tracked_per_school().of_public_plan().filter(pk=measure.pk).exists():
+        return (
+            _(
+                "„%s“ wird nicht pro Schule erfasst und steht deshalb nicht in dieser Übersicht. "
+                "Es wurde nichts geändert. Den Stand dieser Maßnahme ändern Sie auf ihrer Seite."
+            )
+            % measure
+        )
+    return (
+        _(
+            "„%s“ kann hier nicht gesetzt werden. Es wurde nichts geändert. Bitte laden Sie "
+            "die Seite neu."
+        )
+        % measure
+    )
 
 
 def _apply_cells(

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bielefeld_digital.admin import RefusedChangeFormMixin
 from measures.admin import HistoryAdmin
+from measures.models import Measure
 
 from .models import School, SchoolRollout
 
@@ -89,6 +90,12 @@ class SchoolRolloutAdmin(HistoryAdmin):
     autocomplete_fields = ["measure", "school"]
     ordering = ["measure", "school__name"]
     date_hierarchy = "date"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """A row is added to (or moved to) a measure the user may edit only."""
+        if db_field.name == "measure":
+            kwargs["queryset"] = Measure.objects.editable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None) -> bool:
         allowed = super().has_change_permission(request, obj)

@@ -21,6 +21,7 @@ TOO_LONG_NAME = "Der Benutzername darf höchstens 150 Zeichen lang sein"
 TOO_LONG_PASSWORD = "Das Passwort darf höchstens 4096 Zeichen lang sein."
 REQUIRED = "Dieses Feld ist zwingend erforderlich."
 NUL = "Nullzeichen sind nicht erlaubt."
+CONTROL = "Steuerzeichen"
 WRONG_LOGIN = "Bitte Benutzername und Passwort"  # staff and admin wording both start so
 TOO_LONG_EMAIL = "Bitte sicherstellen, dass der Wert aus höchstens 254 Zeichen besteht."
 BAD_EMAIL = "Bitte gültige E-Mail-Adresse eingeben."
@@ -42,7 +43,8 @@ LOGIN_CASES = {
     "missing": ({}, REQUIRED, False),
     "nul-name": ({"username": "an\x00na", "password": WRONG}, NUL, False),
     "nul-password": ({"username": "anna", "password": "x\x00y"}, NUL, False),
-    "control": ({"username": "anna\x1b[31m\r\n\u202e\x7f", "password": WRONG}, WRONG_LOGIN, True),
+    # Refused by the text rule (bielefeld_digital/text.py) before axes sees it.
+    "control": ({"username": "anna\x1b[31m\r\n\u202e\x7f", "password": WRONG}, CONTROL, False),
     "unicode": ({"username": "Ünïcødé 名前 😀", "password": "pässwört"}, WRONG_LOGIN, True),
     "arrays": ({"username": ["anna", "bernd"], "password": [WRONG, WRONG]}, WRONG_LOGIN, True),
     # The last of several values counts, as Django's QueryDict reads them.
@@ -168,6 +170,6 @@ def test_admin_password_forms_refuse_long_passwords(admin_client, anna):
             "password2": "y" * 5000,
         },
     )
-    assert added.status_code == 200
+    assert added.status_code == 422  # a refused add form (bielefeld_digital.admin)
     assert TOO_LONG_PASSWORD in added.content.decode()
     assert not User.objects.filter(username="bernd").exists()

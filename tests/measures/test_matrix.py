@@ -446,3 +446,42 @@ def test_saving_without_a_changed_cell_says_nothing_was_saved(users, htmx):
     assert response.status_code == 200
     assert "Sie haben keinen Stand geändert; es wurde nichts gespeichert." in response.text
     assert SchoolRollout.history.count() == history
+
+
+def untracked(field_slug: str) -> Measure:
+    """A measure of the field that the `users` fixture does not track per school."""
+    measures = Measure.objects.filter(field__slug=field_slug)
+    return measures.exclude(slug__in=["flaechendeckendes-wlan", "1-1-ausstattung"]).first()
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+@pytest.mark.parametrize("who", ["admin", "hardware"])
+def test_bulk_for_an_own_measure_not_tracked_per_school_is_a_422_not_an_alarm(
+    users, who, htmx, caplog
+):
+    """Issue 10, defect 7: the user's own mistake is no attempt on someone else's measure."""
+    measure = untracked("hardwareausstattung")
+    headers = {"HX-Request": "true"} if htmx else {}
+    data = {"alle-massnahme": measure.pk, "alle-stand": "done", "alle-alle": "on"}
+    with caplog.at_level("INFO", logger="portal.security"):
+        response = client_for(users[who]).post(URL, data, headers=headers)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert f"„{measure.title}“ wird nicht pro Schule erfasst" in html
+    assert "Es wurde nichts geändert." in html
+    assert "Zugriff verweigert" not in caplog.text
+    assert not SchoolRollout.objects.filter(measure=measure).exists()
+
+
+def test_bulk_for_another_groups_measure_not_tracked_per_school_is_refused_and_logged(
+    users, caplog
+):
+    measure = untracked("technische-infrastruktur")
+    data = {"alle-massnahme": measure.pk, "alle-stand": "done", "alle-alle": "on"}
+    with caplog.at_level("WARNING", logger="portal.security"):
+        response = client_for(users["hardware"]).post(URL, data)
+    assert response.status_code == 403
+    assert f"Zugriff verweigert: hanna wollte die Schulen der Maßnahme {measure.slug}" in (
+        caplog.text
+    )
+    assert not SchoolRollout.objects.filter(measure=measure).exists()
