@@ -33,6 +33,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from accounts.admin import SecondFactorUserAdminMixin
 from bielefeld_digital.admin import RefusedChangeFormMixin
 from bielefeld_digital.forms import ReasonField, refuse_unsafe_text
 from schools.models import SchoolRollout
@@ -979,7 +980,9 @@ class PortalUserChangeForm(UserChangeForm):
 
 
 @admin.register(User)
-class PortalUserAdmin(RefusedChangeFormMixin, GermanPermissionsMixin, UserAdmin):
+class PortalUserAdmin(
+    SecondFactorUserAdminMixin, RefusedChangeFormMixin, GermanPermissionsMixin, UserAdmin
+):
     form = PortalUserChangeForm
     add_form = PortalAdminUserCreationForm
     change_password_form = PortalAdminSetPasswordForm
@@ -991,6 +994,7 @@ class PortalUserAdmin(RefusedChangeFormMixin, GermanPermissionsMixin, UserAdmin)
         "group_names",
         "staff_flag",
         "superuser_flag",
+        "second_factor_flag",
         "active_flag",
     ]
     fieldsets = [*UserAdmin.fieldsets, (_("Zuständigkeiten"), {"fields": ["responsibilities"]})]
@@ -1034,6 +1038,10 @@ class PortalUserAdmin(RefusedChangeFormMixin, GermanPermissionsMixin, UserAdmin)
     )
     def superuser_flag(self, user: User) -> str:
         return yes_no_icon(user.is_superuser)
+
+    @admin.display(description=_("Zwei-Faktor-Anmeldung"), ordering="has_second_factor")
+    def second_factor_flag(self, user: User) -> str:
+        return yes_no_icon(user.has_second_factor)
 
     @admin.display(description=User._meta.get_field("is_active").verbose_name, ordering="is_active")
     def active_flag(self, user: User) -> str:
