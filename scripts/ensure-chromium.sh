@@ -12,20 +12,6 @@ if [[ "$CHROMIUM" != /usr/bin/chromium ]]; then
     exit 1
 fi
 
-run_root() {
-    if [[ $(id -u) -eq 0 ]]; then
-        "$@"
-    elif command -v sudo >/dev/null 2>&1; then
-        sudo "$@"
-    else
-        echo "ensure-chromium: /usr/bin/chromium missing; install Debian's chromium as root" >&2
-        exit 1
-    fi
-}
-
-echo "ensure-chromium: installing Debian's chromium"
-export DEBIAN_FRONTEND=noninteractive
-run_root apt-get install -y -q chromium >/dev/null ||
-    { run_root apt-get update -q >/dev/null && run_root apt-get install -y -q chromium >/dev/null; }
+bash "$(dirname "$0")/apt-install.sh" ensure-chromium chromium
 [[ -x /usr/bin/chromium ]] || { echo "ensure-chromium: install failed" >&2; exit 1; }
 /usr/bin/chromium --version

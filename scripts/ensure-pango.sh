@@ -12,18 +12,4 @@ if [[ ${#missing[@]} -eq 0 ]]; then
     exit 0
 fi
 
-run_root() {
-    if [[ $(id -u) -eq 0 ]]; then
-        "$@"
-    elif command -v sudo >/dev/null 2>&1; then
-        sudo "$@"
-    else
-        echo "ensure-pango: missing ${missing[*]}; install them as root" >&2
-        exit 1
-    fi
-}
-
-echo "ensure-pango: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-run_root apt-get install -y -q "${missing[@]}" >/dev/null ||
-    { run_root apt-get update -q >/dev/null && run_root apt-get install -y -q "${missing[@]}" >/dev/null; }
+bash "$(dirname "$0")/apt-install.sh" ensure-pango "${missing[@]}"
