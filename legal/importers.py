@@ -54,13 +54,6 @@ def read_drafts(directory: Path) -> dict[PageKind, dict]:
                 _("pages.toml, [%(page)s]: ungültiger Wert (%(error)s).")
                 % {"page": key, "error": error}
             ) from error
-        values = {"title": entry["title"]}
-        for name in _TEXT_FIELDS:
-            if name in entry:
-                values[name] = (directory / entry[name]).read_text(encoding="utf-8").strip()
-        for name, choices in _CHOICE_FIELDS.items():
-            if name in entry:
-                values[name] = choices(entry[name]).value
         for name, text in values.items():
             problem = isinstance(text, str) and unsafe_character(
                 text, multiline=name in _TEXT_FIELDS
