@@ -167,6 +167,21 @@ class HistoryAdmin(RefusedChangeFormMixin, SimpleHistoryAdmin):
         (each plan model's admin says which, by the model's `editable_by`)."""
         return queryset.none()
 
+    def responsible_for(self, obj):
+        """The object whose groups decide about `obj`: `obj` itself, unless it
+        belongs to one (a per-school row belongs to its measure)."""
+        return obj
+
+    # The groups' responsibilities hold in the admin too, not only in /verwaltung/:
+    # the others read (the model's `can_be_edited_by`, its `editable_by` for lists).
+    def has_change_permission(self, request, obj=None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or self.responsible_for(obj).can_be_edited_by(request.user))
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or self.responsible_for(obj).can_be_edited_by(request.user))
+
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         """Django's "Ausgewählte … löschen", with the responsibilities checked first."""
         actions = super().get_actions(request, action_location=action_location)
@@ -314,17 +329,11 @@ class PlanAdmin(HistoryAdmin):
 
     # A plan's data and its fields of action (the inline) are the matter of those
     # responsible for all its fields (Plan.objects.editable_by); the others read.
-    def has_change_permission(self, request, obj=None) -> bool:
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or obj.can_be_edited_by(request.user))
-
     def has_delete_permission(self, request, obj=None) -> bool:
         """The public plan stays until another one is made public: deleting it would
         leave the public pages without a plan."""
         allowed = super().has_delete_permission(request, obj)
-        return allowed and (
-            obj is None or (not obj.is_public and obj.can_be_edited_by(request.user))
-        )
+        return allowed and (obj is None or not obj.is_public)
 
     @admin.action(description=_("Als öffentlichen Plan festlegen …"), permissions=["make_public"])
     def make_public(self, request, queryset):
@@ -477,13 +486,6 @@ class FieldOfActionAdmin(HistoryAdmin):
     # A field of action, its groups and its measures (the inline) are its groups'
     # matter: the same rule as for the measures (FieldOfAction.objects.editable_by),
     # so whoever may change the field may change each of its measures.
-    def has_change_permission(self, request, obj=None) -> bool:
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or obj.can_be_edited_by(request.user))
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or obj.can_be_edited_by(request.user))
 
     @admin.display(description=_("Maßnahmen"), ordering="measure_count")
     def measure_count(self, field: FieldOfAction) -> int:
@@ -668,15 +670,6 @@ class SchoolRolloutInline(LabelledTabularInline):
 @admin.register(Measure)
 class MeasureAdmin(HistoryAdmin):
     form = MeasureAdminForm
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        """The groups' responsibilities hold in the admin too, not only in /verwaltung/."""
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or obj.can_be_edited_by(request.user))
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or obj.can_be_edited_by(request.user))
 
     def not_editable(self, request, queryset):
         return queryset.not_editable_by(request.user)

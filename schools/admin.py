@@ -97,13 +97,8 @@ class SchoolRolloutAdmin(HistoryAdmin):
             kwargs["queryset"] = Measure.objects.editable_by(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or obj.measure.can_be_edited_by(request.user))
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or obj.measure.can_be_edited_by(request.user))
+    def responsible_for(self, row: SchoolRollout):
+        return row.measure
 
     def not_editable(self, request, queryset):
         editable = Measure.objects.editable_by(request.user)
