@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from bielefeld_digital.text import unsafe_character
+from bielefeld_digital.text import unsafe_character, visible
 
 from .models import Compliance, LegalPage, Method, PageKind
 
@@ -31,7 +31,7 @@ def read_drafts(directory: Path) -> dict[PageKind, dict]:
         try:
             kind = PageKind(key)
         except ValueError:
-            raise DraftError(f"Unbekannte Seite „{key}“ in pages.toml") from None
+            raise DraftError(f"Unbekannte Seite „{visible(key)}“ in pages.toml") from None
         try:
             values = {"title": entry["title"]}
             for name in _TEXT_FIELDS:
