@@ -547,7 +547,7 @@ def import_directory(
     if authority_number is not None and not directory.seen_numbers:
         raise ImportFileError(
             _("Die Datei enthält keine Schule des Schulträgers %(number)s.")
-            % {"number": authority_number}
+            % {"number": visible(authority_number)}
         )
     result = DirectoryImport(rejections=directory.rejections, skipped=directory.skipped)
     existing = School.objects.in_bulk(field_name="school_number")

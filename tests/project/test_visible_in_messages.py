@@ -11,6 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from bielefeld_digital.text import visible
+from schools.importers import BIELEFELD_DIRECTORY_FILE
 
 RLO = "\u202e"
 ESC = "\x1b"
@@ -67,4 +68,13 @@ def test_load_legal_drafts_shows_a_refused_character_by_its_code_point(db, tmp_p
     with pytest.raises(CommandError) as error:
         call_command("load_legal_drafts", tmp_path, stdout=io.StringIO())
     assert "Unbekannte Seite „impressum<U+202E>“ in pages.toml" in str(error.value)
+    assert RLO not in str(error.value)
+
+
+def test_import_schools_shows_a_refused_character_of_traeger_by_its_code_point(db):
+    with pytest.raises(CommandError) as error:
+        call_command(
+            "import_schools", BIELEFELD_DIRECTORY_FILE, traeger="10261" + RLO, stdout=io.StringIO()
+        )
+    assert "keine Schule des Schulträgers 10261<U+202E>." in str(error.value)
     assert RLO not in str(error.value)
