@@ -30,7 +30,7 @@ PIP_COMPILE := $(STAMPS)/pip-tools/bin/pip-compile
 PIP_COMPILE_FLAGS := --allow-unsafe --generate-hashes --no-emit-find-links \
 	--no-emit-index-url --strip-extras $(if $(UPGRADE),--upgrade)
 
-.PHONY: help venv assets run test chromium pango postgres bench bench-decks bench-schools requirements clean distclean FORCE
+.PHONY: help venv assets run test chromium pango postgres pg-client bench bench-decks bench-schools requirements clean distclean FORCE
 
 # A stamp is also rebuilt when what it stands for was deleted behind its back.
 VENV_MISSING := $(if $(wildcard $(PY)),,FORCE)
@@ -94,6 +94,10 @@ chromium:
 pango:
 	@bash scripts/ensure-pango.sh
 
+# pg_dump/pg_restore for the backup test; a server elsewhere brings none here.
+pg-client:
+	@bash scripts/ensure-pg-client.sh
+
 postgres:
 	@if [ '$(TEST_DATABASE_URL)' = '$(LOCAL_PG_URL)' ]; then \
 		bash scripts/ensure-postgres.sh bielefeld_digital; \
@@ -103,7 +107,7 @@ postgres:
 
 # DJANGO_DEBUG is unset, so the suite runs the production code paths; the
 # secrets are throwaway values made for this run only.
-test: venv assets chromium pango postgres
+test: venv assets chromium pango postgres pg-client
 	@unset DJANGO_DEBUG; \
 	export DATABASE_URL='$(TEST_DATABASE_URL)'; \
 	export SECRET_KEY="test-only-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(48))')"; \

@@ -999,6 +999,27 @@ class PortalUserAdmin(RefusedChangeFormMixin, GermanPermissionsMixin, UserAdmin)
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
 
+    def get_deleted_objects(self, objs, request):
+        """Say why a publisher stays, and list the editions as what protects them.
+
+        Without this the admin names editions among the objects that would be
+        deleted (nobody may delete editions), which is not what would happen.
+        """
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if Edition.objects.filter(
+            models.Q(published_by__in=objs) | models.Q(withdrawn_by__in=objs)
+        ).exists():
+            perms_needed.discard(Edition._meta.verbose_name)
+            messages.error(
+                request,
+                _(
+                    "Wer einen Bericht veröffentlicht oder zurückgezogen hat, kann nicht "
+                    "gelöscht werden: Die Berichtsausgabe nennt ihn dauerhaft. Deaktivieren "
+                    "Sie das Konto stattdessen (Häkchen „Aktiv“ entfernen)."
+                ),
+            )
+        return deleted, model_count, perms_needed, protected
+
     @admin.display(description=_("Gruppen"))
     def group_names(self, user: User) -> str:
         return ", ".join(group.name for group in user.groups.all()) or "–"

@@ -1000,14 +1000,34 @@ def _user_name(user: User | None) -> str:
     return (user.get_full_name() or user.get_username()) if user else ""
 
 
+class EditionIsFrozen(Exception):
+    """An edition was about to change after publishing; publish a new one instead."""
+
+
 class EditionQuerySet(models.QuerySet):
     def published(self) -> "EditionQuerySet":
         """The editions the public sees: not withdrawn, newest first."""
         return self.filter(withdrawn_at__isnull=True).order_by("-date", "-published_at")
 
+    # Bulk writes skip Edition.save()'s check (and on SQLite nothing else stands
+    # behind it), so they are refused outright.
+    def update(self, **kwargs) -> int:
+        raise EditionIsFrozen(
+            "editions cannot be updated in bulk: a published edition never changes;"
+            " withdraw one with Edition.withdraw()"
+        )
 
-class EditionIsFrozen(Exception):
-    """An edition was about to change after publishing; publish a new one instead."""
+    def bulk_update(self, objs, fields, batch_size=None) -> int:
+        return self.update()  # refused before bulk_update()'s transaction begins
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise EditionIsFrozen(
+            "editions cannot be deleted: a published edition stays; withdraw it with"
+            " Edition.withdraw()"
+        )
+
+    delete.alters_data = True
+    delete.queryset_only = True
 
 
 # A preface is a page or two for the council; a real one never comes near this.
@@ -1026,7 +1046,9 @@ class Edition(models.Model):
     administrator may only withdraw it.
     """
 
-    FROZEN_FIELDS = ["plan_id", "title", "slug", "date", "reference", "preface", "snapshot"]
+    # Set once, together, when an administrator withdraws the edition; every
+    # other field is frozen at publishing (the database's trigger agrees, 0016).
+    WITHDRAWAL_FIELDS = ["withdrawn_at", "withdrawn_by_id", "withdrawal_reason"]
 
     plan = models.ForeignKey(
         Plan, on_delete=models.PROTECT, related_name="editions", verbose_name=_("Plan")
@@ -1099,13 +1121,33 @@ class Edition(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:
-            saved = type(self).objects.filter(pk=self.pk).values(*self.FROZEN_FIELDS).first()
-            if saved and any(getattr(self, name) != saved[name] for name in self.FROZEN_FIELDS):
-                raise EditionIsFrozen(f"edition {self.pk} was published and cannot change")
+            self._check_change()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("measures:edition", args=[self.slug])
+
+    def delete(self, *args, **kwargs):
+        raise EditionIsFrozen(
+            f"edition {self.pk} cannot be deleted: a published edition stays; withdraw it instead"
+        )
+
+    def _check_change(self) -> None:
+        """Refuse what the database's trigger refuses: any change but one withdrawal."""
+        names = [field.attname for field in self._meta.concrete_fields]
+        saved = type(self).objects.filter(pk=self.pk).values(*names).first()
+        if saved is None:
+            return
+        changed = {name for name in names if getattr(self, name) != saved[name]}
+        withdrawing = saved["withdrawn_at"] is None and self.withdrawn_at is not None
+        if withdrawing:
+            changed -= set(self.WITHDRAWAL_FIELDS)
+        if changed & set(self.WITHDRAWAL_FIELDS) and saved["withdrawn_at"] is not None:
+            raise EditionIsFrozen(f"edition {self.pk} was withdrawn already, once and for all")
+        if changed:
+            raise EditionIsFrozen(
+                f"edition {self.pk} was published and cannot change ({', '.join(sorted(changed))})"
+            )
 
     def previous(self) -> "Edition | None":
         """The plan's published edition before this one, in the public list's order.

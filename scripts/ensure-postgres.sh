@@ -9,10 +9,18 @@
 # each named database owned by it when missing. Needs root (or sudo) for the
 # install, the start and the postgres superuser. Matches the URL
 #   postgres://bielefeld:bielefeld@127.0.0.1:5432/DBNAME
+#
+# Also the app role `bielefeld_app` (password `bielefeld_app`), which owns
+# nothing: it may read and write the rows of every table `bielefeld` creates in
+# these databases, but not change the schema, truncate or disable triggers
+# (README, "Database roles"). `bielefeld` is a member, so tests can SET ROLE to
+# it. Both passwords are for this local machine only.
 set -euo pipefail
 
 ROLE=bielefeld
 PASSWORD=bielefeld
+APP_ROLE=bielefeld_app
+APP_PASSWORD=bielefeld_app
 HOST=127.0.0.1
 PORT=5432
 if [[ $# -eq 0 ]]; then
@@ -45,7 +53,13 @@ as_postgres() {
 
 psql_super() {
     # Superuser over the local socket (peer/trust auth as the postgres user).
-    (cd / && as_postgres psql -X -q -v ON_ERROR_STOP=1 -p "$PORT" -d postgres "$@")
+    psql_super_in postgres "$@"
+}
+
+psql_super_in() {
+    local db="$1"
+    shift
+    (cd / && as_postgres psql -X -q -v ON_ERROR_STOP=1 -p "$PORT" -d "$db" "$@")
 }
 
 # 1. Server installed?
@@ -80,6 +94,14 @@ else
     # Keep an existing role usable (login, CREATEDB for the test database).
     psql_super -c "ALTER ROLE $ROLE LOGIN CREATEDB PASSWORD '$PASSWORD'"
 fi
+has_app_role="$(psql_super -Atc "SELECT 1 FROM pg_roles WHERE rolname = '$APP_ROLE'")"
+if [[ "$has_app_role" != "1" ]]; then
+    log "creating role $APP_ROLE (owns nothing)"
+    psql_super -c "CREATE ROLE $APP_ROLE LOGIN PASSWORD '$APP_PASSWORD'"
+else
+    psql_super -c "ALTER ROLE $APP_ROLE LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '$APP_PASSWORD'"
+fi
+psql_super -c "GRANT $APP_ROLE TO $ROLE"
 for db in "$@"; do
     [[ "$db" =~ ^[a-z_][a-z0-9_]*$ ]] || die "unsafe database name: $db"
     has_db="$(psql_super -Atc "SELECT 1 FROM pg_database WHERE datname = '$db'")"
@@ -87,12 +109,23 @@ for db in "$@"; do
         log "creating database $db owned by $ROLE"
         psql_super -c "CREATE DATABASE $db OWNER $ROLE"
     fi
+    # The app role's rights, as the README's "Database roles" grants them: on
+    # the tables there are, and on those the owner's migrations create later.
+    psql_super_in "$db" \
+        -c "GRANT CONNECT ON DATABASE $db TO $APP_ROLE" \
+        -c "GRANT USAGE ON SCHEMA public TO $APP_ROLE" \
+        -c "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO $APP_ROLE" \
+        -c "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO $APP_ROLE" \
+        -c "ALTER DEFAULT PRIVILEGES FOR ROLE $ROLE IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO $APP_ROLE" \
+        -c "ALTER DEFAULT PRIVILEGES FOR ROLE $ROLE IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO $APP_ROLE"
 done
 
 # 4. The URL the project uses must work over TCP with the password.
 for db in "$@"; do
     PGPASSWORD="$PASSWORD" psql -X -q -h "$HOST" -p "$PORT" -U "$ROLE" -d "$db" -Atc 'SELECT 1' >/dev/null ||
         die "cannot connect as $ROLE to $db on $HOST:$PORT"
+    PGPASSWORD="$APP_PASSWORD" psql -X -q -h "$HOST" -p "$PORT" -U "$APP_ROLE" -d "$db" -Atc 'SELECT 1' >/dev/null ||
+        die "cannot connect as $APP_ROLE to $db on $HOST:$PORT"
 done
 log "ok: postgres://$ROLE:***@$HOST:$PORT/{$(
     IFS=,
