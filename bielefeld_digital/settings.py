@@ -365,11 +365,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": _LOG_LEVEL},
 }
 SECURITY_LOG_FILE = os.environ.get("SECURITY_LOG_FILE", "").strip()
+SECURITY_LOG_DAYS = env_int("SECURITY_LOG_DAYS", 180)
+if SECURITY_LOG_DAYS < 1:  # 0 would keep every file for ever
+    raise ImproperlyConfigured(f"SECURITY_LOG_DAYS must be at least 1, not {SECURITY_LOG_DAYS}.")
 if SECURITY_LOG_FILE:
     LOGGING["handlers"]["security_file"] = {
         "class": "audit.handlers.SecurityLogFileHandler",
         "filename": checked_log_file("SECURITY_LOG_FILE", SECURITY_LOG_FILE),
-        "backupCount": env_int("SECURITY_LOG_DAYS", 180),
+        "backupCount": SECURITY_LOG_DAYS,
         "formatter": "file",
     }
     LOGGING["loggers"]["portal.security"]["handlers"].append("security_file")

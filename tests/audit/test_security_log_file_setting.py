@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from bielefeld_digital.settings import checked_log_file
+from tests.measures.test_client_address import _settings_error
 
 
 def test_a_writable_folder_is_accepted(tmp_path):
@@ -36,3 +37,12 @@ def test_a_folder_the_process_may_not_write_is_named(tmp_path):
     folder.mkdir(mode=0o555)
     with pytest.raises(ImproperlyConfigured, match="this process may not write"):
         checked_log_file("SECURITY_LOG_FILE", str(folder / "security.log"))
+
+
+def test_security_log_days_is_at_least_one(tmp_path):
+    # 0 kept every file for ever (the standard handler deletes only with a positive count).
+    log = str(tmp_path / "security.log")
+    assert "SECURITY_LOG_DAYS must be at least 1, not 0" in _settings_error(
+        SECURITY_LOG_FILE=log, SECURITY_LOG_DAYS="0"
+    )
+    assert _settings_error(SECURITY_LOG_FILE=log, SECURITY_LOG_DAYS="30") == ""
