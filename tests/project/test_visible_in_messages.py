@@ -53,13 +53,15 @@ def test_import_districts_shows_a_refused_character_by_its_code_point(db, tmp_pa
     path.write_bytes(
         "Stichtag;Schulform;Stadtbezirk;Schulnummer;Schulname;Klasse;Anzahl_SuS\r\n"
         f"01.10.2022;GS;Mitte{ESC}[2J;100045;Schule;1;20\r\n"
-        f"01.10.2022;GS;Mitte;1000{ESC}[2J;Schule;1;20\r\n".encode("cp1252")
+        f"01.10.2022;GS;Mitte;1000{ESC}[2J;Schule;1;20\r\n"
+        f"01.10.2022;GS;Mitte;999999;Neue{ESC}[2J_Schule;1;20\r\n".encode("cp1252")
     )
     out = io.StringIO()
     call_command("import_districts", path, stdout=out)
     output = out.getvalue()
     assert "„Mitte<U+001B>[2J“ ist kein Bielefelder Stadtbezirk." in output
     assert "Die Schulnummer „1000<U+001B>[2J“ hat nicht sechs Ziffern." in output
+    assert "unbekannte Schule: 999999 Neue<U+001B>[2J Schule" in output
     assert ESC not in output
 
 
