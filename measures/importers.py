@@ -646,6 +646,14 @@ def read_plan_file(path: Path) -> dict:
             )
             % {"path": path, "where": where, "problem": problem}
         ) from error
+    except RecursionError:  # tomllib parses nested lists and tables recursively
+        raise PlanFileError(
+            _(
+                "Die Plandatei %(path)s kann nicht gelesen werden: kein gültiges TOML (Listen "
+                "oder Tabellen sind zu tief ineinander verschachtelt)."
+            )
+            % {"path": path}
+        ) from None
 
 
 def load_plan_file(path: Path, *, reset: bool = False) -> Counter:
