@@ -78,7 +78,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG el
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on a site that requires a second factor (accounts.sites).
+    "accounts.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -90,9 +91,13 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_ratelimit",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "measures",
     "schools",
     "legal",
+    "accounts",
     "audit",
 ]
 
@@ -107,6 +112,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(); then the code page before anything else (accounts).
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     # Security log entries get the request's user and address, and reach the admin.
     "audit.handlers.SecurityEventMiddleware",
     # Gives history records the user also where no code sets it (cascading deletes).
@@ -135,6 +143,10 @@ if not 1 <= SESSION_HOURS <= 24:
 SESSION_COOKIE_AGE = 3600 * SESSION_HOURS
 
 LOGIN_URL = "staff:login"
+# The second factor (accounts/): the name authenticator apps show for the portal;
+# the admin never shows a device's secret.
+OTP_TOTP_ISSUER = "Schuldigital-Monitor"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_REDIRECT_URL = "staff:dashboard"
 LOGOUT_REDIRECT_URL = "measures:report"
 

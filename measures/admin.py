@@ -5,6 +5,7 @@ measure's change form is locked optimistically like the staff editor: it
 carries the version it was loaded with and refuses to save over a newer one.
 """
 
+import dataclasses
 import logging
 
 from axes.admin import AccessAttemptAdmin
@@ -12,6 +13,7 @@ from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation, helpers
+from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.contrib.admin.utils import display_for_field, label_for_field, unquote
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
@@ -33,6 +35,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from accounts.admin import SecondFactorUserAdminMixin
 from bielefeld_digital.admin import RefusedChangeFormMixin
 from bielefeld_digital.forms import ReasonField, refuse_unsafe_text
 from schools.models import SchoolRollout
@@ -159,6 +162,35 @@ class HistoryAdmin(RefusedChangeFormMixin, SimpleHistoryAdmin):
             for obj in queryset:
                 self.delete_model(request, obj)
 
+    def not_editable(self, request, queryset):
+        """The objects of `queryset` that `request.user` is not responsible for
+        (each plan model's admin says which, by the model's `editable_by`)."""
+        return queryset.none()
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        """Django's "Ausgewählte … löschen", with the responsibilities checked first."""
+        actions = super().get_actions(request, action_location=action_location)
+        if "delete_selected" in actions:  # the user has the model's delete permission
+            action = actions["delete_selected"]
+            actions["delete_selected"] = dataclasses.replace(
+                action, func=type(self).delete_selected
+            )
+        return actions
+
+    def delete_selected(self, request, queryset):
+        """A selection with objects of others is refused as a whole and logged, like
+        "Status setzen": Django's own refusal names model permissions the user has
+        ("Umsetzung an einer Schule") and logs nothing. A posted confirmation with
+        such objects (never offered) is a 403."""
+        foreign = list(self.not_editable(request, queryset))
+        if foreign:
+            message = refuse_foreign(request, "delete_selected", foreign)
+            if request.POST.get("post"):
+                raise PermissionDenied
+            self.message_user(request, message, messages.ERROR)
+            return None
+        return django_delete_selected(self, request, queryset)
+
     # Reverting to an old version saves the old values without the checks of the
     # change form: the version of a measure, the responsibilities (a reverted
     # rollout row could even be moved to another group's measure). The old values
@@ -273,6 +305,9 @@ class PlanAdmin(HistoryAdmin):
     def view_on_site(self, plan: Plan) -> str | None:
         """Only the public plan is on the site; "/" shows no other."""
         return plan.get_absolute_url() if plan.is_public else None
+
+    def not_editable(self, request, queryset):
+        return queryset.exclude(pk__in=Plan.objects.editable_by(request.user).values("pk"))
 
     def has_make_public_permission(self, request) -> bool:
         return request.user.has_perm("measures.make_plan_public")
@@ -434,6 +469,10 @@ class FieldOfActionAdmin(HistoryAdmin):
         form = super().get_form(request, obj, change, **kwargs)
         offer_only_editable(form, "plan", request.user, obj.plan_id if obj else None)
         return form
+
+    def not_editable(self, request, queryset):
+        editable = FieldOfAction.objects.editable_by(request.user)
+        return queryset.exclude(pk__in=editable.values("pk"))
 
     # A field of action, its groups and its measures (the inline) are its groups'
     # matter: the same rule as for the measures (FieldOfAction.objects.editable_by),
@@ -638,6 +677,9 @@ class MeasureAdmin(HistoryAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or obj.can_be_edited_by(request.user))
+
+    def not_editable(self, request, queryset):
+        return queryset.not_editable_by(request.user)
 
     list_display = [
         "title",
@@ -979,7 +1021,9 @@ class PortalUserChangeForm(UserChangeForm):
 
 
 @admin.register(User)
-class PortalUserAdmin(RefusedChangeFormMixin, GermanPermissionsMixin, UserAdmin):
+class PortalUserAdmin(
+    SecondFactorUserAdminMixin, RefusedChangeFormMixin, GermanPermissionsMixin, UserAdmin
+):
     form = PortalUserChangeForm
     add_form = PortalAdminUserCreationForm
     change_password_form = PortalAdminSetPasswordForm
@@ -991,6 +1035,7 @@ class PortalUserAdmin(RefusedChangeFormMixin, GermanPermissionsMixin, UserAdmin)
         "group_names",
         "staff_flag",
         "superuser_flag",
+        "second_factor_flag",
         "active_flag",
     ]
     fieldsets = [*UserAdmin.fieldsets, (_("Zuständigkeiten"), {"fields": ["responsibilities"]})]
@@ -1034,6 +1079,10 @@ class PortalUserAdmin(RefusedChangeFormMixin, GermanPermissionsMixin, UserAdmin)
     )
     def superuser_flag(self, user: User) -> str:
         return yes_no_icon(user.is_superuser)
+
+    @admin.display(description=_("Zwei-Faktor-Anmeldung"), ordering="has_second_factor")
+    def second_factor_flag(self, user: User) -> str:
+        return yes_no_icon(user.has_second_factor)
 
     @admin.display(description=User._meta.get_field("is_active").verbose_name, ordering="is_active")
     def active_flag(self, user: User) -> str:

@@ -104,3 +104,7 @@ class SchoolRolloutAdmin(HistoryAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or obj.measure.can_be_edited_by(request.user))
+
+    def not_editable(self, request, queryset):
+        editable = Measure.objects.editable_by(request.user)
+        return queryset.exclude(measure__in=editable.values("pk"))

@@ -71,3 +71,15 @@ def english(bielefeld):
     client = Client()
     client.post("/i18n/setlang/", {"language": "en"})
     return client
+
+
+@pytest.fixture
+def admin_client(admin_user):
+    """pytest-django's admin_client, logged in with a verified second factor (issue 10)."""
+    from django.test import Client
+
+    from tests.two_factor import verified_login
+
+    client = Client()
+    verified_login(client, admin_user)
+    return client

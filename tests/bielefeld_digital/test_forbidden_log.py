@@ -8,13 +8,14 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from tests.factories import make_plan
+from tests.two_factor import log_in
 
 
 @pytest.fixture
 def clerk(db) -> Client:
     """Staff with admin access and no permission at all."""
     client = Client()
-    client.force_login(User.objects.create_user("klara", is_staff=True))
+    log_in(client, User.objects.create_user("klara", is_staff=True))
     return client
 
 

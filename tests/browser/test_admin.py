@@ -18,6 +18,7 @@ from schools.models import School, SchoolRollout
 from tests.browser.axe import assert_accessible
 from tests.browser.test_staff_input import forgive_422
 from tests.factories import make_school
+from tests.two_factor import add_app_device, enter_code
 
 PASSWORD = "admin-im-browser-2025"
 MEASURES = 20
@@ -27,7 +28,7 @@ CLASSROOM = "bielefelder-klassenzimmerstandard"
 @pytest.fixture
 def admin_live(bielefeld_live) -> str:
     """The live server with the Bielefeld plan, a superuser, a group and two schools."""
-    User.objects.create_superuser("verwaltung", "verwaltung@example.org", PASSWORD)
+    add_app_device(User.objects.create_superuser("verwaltung", "verwaltung@example.org", PASSWORD))
     Group.objects.create(name="Amt für Schule")
     measure = Measure.objects.get(slug=CLASSROOM)
     SchoolRollout.objects.create(measure=measure, school=make_school(name="Grundschule Mitte"))
@@ -54,6 +55,9 @@ def log_in(page, base: str) -> None:
     page.get_by_label("Passwort").fill(PASSWORD)
     settle(page)
     page.get_by_role("button", name="Anmelden").click()
+    expect(page).to_have_url(re.compile(r"/verwaltung/konto/code/\?next=%2Fadmin%2F$"))
+    settle(page)
+    enter_code(page, "verwaltung")
     expect(page).to_have_url(base + "/admin/")
 
 
@@ -314,6 +318,9 @@ def test_publishing_shows_a_preview_first(new_page, admin_live, javascript):
     page.get_by_label("Passwort").fill(PASSWORD)
     settle(page)
     page.get_by_role("button", name="Anmelden").click()
+    settle(page)
+    enter_code(page, user.username)
+    expect(page).to_have_url(admin_live + "/verwaltung/")
     settle(page)
     page.goto(admin_live + "/verwaltung/berichte/neu/")
     page.get_by_label("Titel").fill("Bericht Schulausschuss")

@@ -12,13 +12,14 @@ from playwright.sync_api import expect
 from measures.models import Plan
 from tests.browser.axe import assert_accessible
 from tests.factories import make_field, make_measure, make_plan
+from tests.two_factor import add_app_device, enter_code
 
 PASSWORD = "admin-im-browser-2025"
 
 
 @pytest.fixture
 def two_plans(bielefeld_live) -> tuple[str, Plan]:
-    User.objects.create_superuser("verwaltung", "verwaltung@example.org", PASSWORD)
+    add_app_device(User.objects.create_superuser("verwaltung", "verwaltung@example.org", PASSWORD))
     newer = make_plan(title="MEP 2028-2032", as_of=datetime.date(2028, 1, 1))
     make_measure(make_field(newer), title="Neue Maßnahme", slug="neue-massnahme")
     return bielefeld_live, newer
@@ -29,6 +30,7 @@ def log_in(page, base: str) -> None:
     page.get_by_label("Benutzername").fill("verwaltung")
     page.get_by_label("Passwort").fill(PASSWORD)
     page.get_by_role("button", name="Anmelden").click()
+    enter_code(page, "verwaltung")
     expect(page).to_have_url(base + "/admin/")
 
 

@@ -25,7 +25,8 @@ MEASURE = "flaechendeckendes-wlan"
 
 @pytest.fixture
 def reflow_live(bielefeld_live) -> str:
-    admin = User.objects.create_user("ada", password=PASSWORD, is_staff=True)
+    # Edits every measure in /verwaltung/; no admin access (and so no second factor).
+    admin = User.objects.create_user("ada", password=PASSWORD)
     admin.user_permissions.add(*Permission.objects.filter(codename="edit_all_measures"))
     for slug in [MEASURE, "1-1-ausstattung"]:
         SchoolRollout.objects.start_tracking(Measure.objects.get(slug=slug), user=admin)

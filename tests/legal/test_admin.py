@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from legal.models import LegalPage, PageKind
 from tests.legal.media import mp4, webm
+from tests.two_factor import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +110,7 @@ def test_the_accessibility_statement_needs_its_parts_to_be_confirmed(admin_clien
 
 def test_a_staff_member_without_permission_cannot_edit(client, pages, django_user_model):
     user = django_user_model.objects.create_user("schule", is_staff=True)
-    client.force_login(user)
+    log_in(client, user)
     assert client.get(change_url(pages[PageKind.IMPRINT])).status_code == 403
 
 

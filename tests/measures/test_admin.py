@@ -14,6 +14,7 @@ from measures.models import EditConflict, Measure, Status
 from measures.targets import Target
 from schools.models import RolloutState, SchoolRollout
 from tests.factories import make_field, make_measure, make_plan, make_school
+from tests.two_factor import verified_login
 
 CONFLICT = "Diese Maßnahme wurde inzwischen von jemand anderem geändert"
 
@@ -408,7 +409,7 @@ def test_deleting_in_the_admin_records_the_user(admin_client, admin_user, sample
 
 def test_staff_without_permissions_is_refused(client, db, sample):
     user = User.objects.create_user("sachbearbeitung", is_staff=True)
-    client.force_login(user)
+    verified_login(client, user)
     assert client.get(url(Measure, "changelist")).status_code == 403
     assert client.get(url(Measure, "change", sample.pk)).status_code == 403
 
@@ -472,7 +473,7 @@ def test_responsibilities_hold_in_the_admin(client, db, sample):
     user.user_permissions.add(
         *Permission.objects.filter(codename__in=["view_measure", "change_measure"])
     )
-    client.force_login(user)
+    verified_login(client, user)
     assert client.get(url(Measure, "change", sample.pk)).status_code == 200
     page = client.get(url(Measure, "change", other.pk))
     assert (
@@ -493,7 +494,7 @@ def test_admin_widgets_and_history_speak_german(admin_client, sample):
 
 def test_the_plans_admin_page_shows_how_many_schools_its_rule_picks_today(bielefeld):
     client = Client()
-    client.force_login(User.objects.create_superuser("root", password="x" * 20))
+    verified_login(client, User.objects.create_superuser("root", password="x" * 20))
     html = client.get(f"/admin/measures/plan/{bielefeld.pk}/change/").content.decode()
     assert 'name="school_authority_number" value="10261"' in html
     assert re.search(r"Schulen des Plans heute.*?76</div>", html, re.S)

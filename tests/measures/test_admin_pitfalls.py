@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from measures.models import Edition, Measure, Status
 from schools.models import RolloutState, SchoolRollout
 from tests.factories import make_field, make_measure, make_plan, make_school
+from tests.two_factor import log_in
 
 CHANGELIST = "/admin/measures/measure/"
 
@@ -148,7 +149,7 @@ def _staff(*codenames: str) -> Client:
     user = User.objects.create_user("sam", password="x" * 20, is_staff=True)
     user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
     client = Client()
-    client.force_login(user)
+    log_in(client, user)
     return client
 
 
@@ -212,7 +213,7 @@ def publisher(db) -> Client:
     user = User.objects.create_user("petra", password="x" * 20)
     user.user_permissions.add(Permission.objects.get(codename="publish_edition"))
     client = Client()
-    client.force_login(user)
+    log_in(client, user)
     return client
 
 
@@ -341,7 +342,7 @@ def test_the_preview_and_its_pdf_need_the_publish_permission(bielefeld, caplog):
         response = anonymous.post(address, {**_entered(), "schritt": "vorschau"})
         assert response.status_code == 302 and "/verwaltung/anmelden/" in response["Location"]
     client = Client()
-    client.force_login(User.objects.create_user("otto", password="x" * 20, is_staff=True))
+    log_in(client, User.objects.create_user("otto", password="x" * 20, is_staff=True))
     with caplog.at_level(logging.WARNING, logger="portal.security"):
         assert client.post(PUBLISH, {**_entered(), "schritt": "vorschau"}).status_code == 403
         assert client.post(PREVIEW_PDF, _entered()).status_code == 403

@@ -18,12 +18,14 @@ from django.contrib.auth.models import Group, Permission, User
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from legal.models import Feedback, LegalPage, PageKind
 from measures.models import Edition, FieldOfAction, Measure, Plan, Status
 from schools.models import RolloutState, School, SchoolRollout
 from tests.factories import make_field, make_measure, make_plan, make_school
 from tests.measures.test_admin import form_data
+from tests.two_factor import add_app_device, log_in
 
 ROLES = ["superuser", "alle", "feld_a", "ohne"]
 PLAN_MODELS = ["plan", "fieldofaction", "measure", "schoolrollout"]
@@ -31,9 +33,10 @@ REFUSED = "Sie sind nicht für alle ausgewählten Einträge zuständig"
 
 
 def login(user: User) -> Client:
-    """The one place that logs a user in (the lead may swap in a verified login)."""
+    """The one place that logs a user in: with the second factor (all roles here
+    have admin access)."""
     client = Client()
-    client.force_login(user)
+    log_in(client, user)
     return client
 
 
@@ -248,8 +251,19 @@ def other_delete_check(model):
     return check
 
 
+def check_reset_second_factor(world, role: str, client: Client) -> None:
+    target = User.objects.create_user("mit-geraet", is_staff=True)
+    add_app_device(target)
+    response = run_action(client, User, "reset_second_factor", [target])
+    # Needs the permission to change users, which only the superuser has here.
+    assert TOTPDevice.objects.filter(user=target).exists() != (role == "superuser")
+    if role != "superuser":
+        assert response.status_code == 403
+
+
 ACTIONS = {
     (Measure, "set_status"): check_set_status,
+    (User, "reset_second_factor"): check_reset_second_factor,
     (Measure, "delete_selected"): delete_check("a", "b"),
     (FieldOfAction, "delete_selected"): delete_check("field_a", "field_b"),
     (SchoolRollout, "delete_selected"): delete_check("row_a", "row_b"),

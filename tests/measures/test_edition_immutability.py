@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from measures.models import Edition, EditionIsFrozen, Measure
 from tests.factories import make_measure, make_plan
+from tests.two_factor import CODE_URL, add_app_device, log_in, totp_code
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the database triggers are tested on PostgreSQL"
@@ -219,7 +220,7 @@ def test_neither_plan_nor_publisher_can_be_deleted_while_an_edition_names_them(e
 def test_the_admin_says_why_a_publisher_cannot_be_deleted(edition):
     admin = User.objects.create_superuser("ada", password="x" * 20)
     client = Client()
-    client.force_login(admin)
+    log_in(client, admin)
     publisher = edition.published_by
     why = "Wer einen Bericht veröffentlicht oder zurückgezogen hat, kann nicht gelöscht werden"
     url = f"/admin/auth/user/{publisher.pk}/delete/"
@@ -300,10 +301,12 @@ def test_the_app_role_may_write_a_table_created_after_the_grants(as_app_role):
 
 
 def test_the_app_role_does_the_portals_writes(bielefeld, as_app_role):
-    User.objects.create_superuser("ada", password="geheim-und-lang-genug")
+    device = add_app_device(User.objects.create_superuser("ada", password="geheim-und-lang-genug"))
     client = Client()
     login = {"username": "ada", "password": "geheim-und-lang-genug"}
     assert client.post("/verwaltung/anmelden/", login).status_code == 302  # session, axes log
+    # The second factor: the device's last code and throttling are written too.
+    assert client.post(CODE_URL, {"otp_token": totp_code(device)}).status_code == 302
     measure = Measure.objects.get(slug="voip")
     response = client.post(
         "/verwaltung/massnahmen/voip/",

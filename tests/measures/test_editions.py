@@ -13,6 +13,7 @@ from measures.reports import build_snapshot, compare
 from measures.targets import Target
 from schools.models import SchoolRollout
 from tests.factories import make_school
+from tests.two_factor import log_in
 
 
 def _text(html: str) -> str:
@@ -298,12 +299,12 @@ def test_only_who_may_withdraw_withdraws_and_it_is_logged(bielefeld, publisher, 
     )
     data = {"action": "withdraw", "_selected_action": [edition.pk], "reason": "Zahlen falsch"}
     client = Client()
-    client.force_login(staff)
+    log_in(client, staff)
     assert client.post("/admin/measures/edition/", data).status_code == 403
     assert Edition.objects.published().count() == 1
 
     admin = User.objects.create_superuser("ada", password="x" * 20)
-    client.force_login(admin)
+    log_in(client, admin)
     form = client.post("/admin/measures/edition/", {**data, "reason": ""})
     assert form.status_code == 200 and "Grund für das Zurückziehen" in form.content.decode()
     assert Edition.objects.published().count() == 1
@@ -339,7 +340,7 @@ def test_an_edition_is_never_deleted_and_reserved_titles_get_their_own_address(
 ):
     edition = _publish(bielefeld, publisher)
     admin = User.objects.create_superuser("ada", password="x" * 20)
-    client.force_login(admin)
+    log_in(client, admin)
     assert client.get(f"/admin/measures/edition/{edition.pk}/delete/").status_code == 403
     client.force_login(publisher)
     data = {"title": "Vergleich", "date": _days_ago(0)}

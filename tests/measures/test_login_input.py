@@ -13,6 +13,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from tests.measures.test_security_log import PASSWORD, WRONG
+from tests.two_factor import log_in
 
 LOGINS = ["/verwaltung/anmelden/", "/admin/login/"]
 
@@ -131,7 +132,7 @@ def test_set_password_fuzz(client, anna, password, message):
 
 
 def test_password_change_refuses_long_passwords(client, anna):
-    client.force_login(anna)
+    log_in(client, anna)
     response = client.post(
         "/verwaltung/passwort/",
         {"old_password": "x" * 5000, "new_password1": "y" * 5000, "new_password2": "y" * 5000},

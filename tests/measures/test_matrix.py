@@ -16,6 +16,7 @@ from django.utils import timezone
 from measures.models import Measure
 from schools.models import RolloutState, School, SchoolRollout
 from tests.factories import make_school
+from tests.two_factor import log_in
 
 URL = "/verwaltung/schulen/"
 HEEPEN_GRUNDSCHULEN = 7  # in the plan's scope, per the city's district file
@@ -27,7 +28,9 @@ def users(bielefeld):
     bielefeld.fields.get(slug="hardwareausstattung").responsible_groups.add(hardware)
     hanna = User.objects.create_user("hanna")
     hanna.groups.add(hardware)
-    admin = User.objects.create_user("ada", is_staff=True)
+    # Edits every measure in /verwaltung/; no admin access, so no second factor
+    # (whose device costs a verified session one query per request).
+    admin = User.objects.create_user("ada")
     admin.user_permissions.add(*Permission.objects.filter(codename="edit_all_measures"))
     for slug in ["flaechendeckendes-wlan", "1-1-ausstattung"]:
         SchoolRollout.objects.start_tracking(Measure.objects.get(slug=slug), user=admin)
@@ -36,7 +39,7 @@ def users(bielefeld):
 
 def client_for(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    log_in(client, user)
     return client
 
 

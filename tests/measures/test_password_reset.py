@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.core import mail
 
 from tests.measures.test_security_log import PASSWORD, _fail_five_times, _login
+from tests.two_factor import log_in
 
 RESET = "/verwaltung/passwort/vergessen/"
 DONE = "/verwaltung/passwort/vergessen/gesendet/"
@@ -158,7 +159,7 @@ def test_password_validators_apply_in_german(client, anna):
 
 def test_reset_ends_other_sessions(client, anna):
     other = client.__class__()
-    other.force_login(anna)
+    log_in(other, anna)
     assert other.get("/verwaltung/").status_code == 200
     _request(client, "anna@schulamt.example")
     _set_password(client, _link(mail.outbox[0]))

@@ -22,6 +22,7 @@ from django.test import Client
 
 from measures.models import Edition, Measure, Plan
 from tests.factories import make_field, make_measure, make_plan
+from tests.two_factor import log_in
 
 MAKE_PUBLIC = "/admin/measures/plan/{}/oeffentlich/"
 
@@ -49,7 +50,7 @@ def chooser(db) -> User:
 
 def _client(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    log_in(client, user)
     return client
 
 

@@ -28,6 +28,7 @@ from measures import decks, renders, views
 from measures.models import PREFACE_MAX_LENGTH, Edition, FieldOfAction, Measure, Plan, Status
 from schools.models import SchoolRollout
 from tests.factories import make_school
+from tests.two_factor import log_in
 
 TODAY = datetime.date(2023, 5, 1)
 SLUG = "mai-2023"
@@ -126,7 +127,7 @@ def _live_key() -> str:
 
 def _client(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    log_in(client, user)
     return client
 
 
@@ -324,7 +325,7 @@ def test_anonymous_clients_are_limited_per_address_staff_are_not(edition, admin,
     # Another address is not affected, and logged-in staff are never counted.
     assert Client(REMOTE_ADDR="198.51.100.8").get("/praesentation/").status_code == 200
     staff = Client(REMOTE_ADDR="198.51.100.7")
-    staff.force_login(admin)
+    log_in(staff, admin)
     for _ in range(4):
         assert staff.get("/praesentation/").status_code == 200
 

@@ -8,6 +8,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group, User
 
 from tests.factories import make_measure
+from tests.two_factor import log_in
 
 LOGIN = "/verwaltung/anmelden/"
 LOGOUT = "/verwaltung/abmelden/"
@@ -15,14 +16,16 @@ PASSWORD = "richtig-geheim-42"
 WRONG = "falsch-geheim-17"
 
 
+# Staff of /verwaltung/ without admin access: their login is the password alone
+# (administrators' second factor: tests/accounts/).
 @pytest.fixture
 def anna(db):
-    return User.objects.create_user("anna", password=PASSWORD, is_staff=True)
+    return User.objects.create_user("anna", password=PASSWORD)
 
 
 @pytest.fixture
 def bernd(db):
-    return User.objects.create_user("bernd", password=PASSWORD, is_staff=True)
+    return User.objects.create_user("bernd", password=PASSWORD)
 
 
 @pytest.fixture
@@ -113,7 +116,7 @@ def test_refused_measure_is_403_and_logged(client, db, security_records):
     measure.responsible_groups.add(Group.objects.create(name="Medienzentrum"))
     carl = User.objects.create_user("carl", password=PASSWORD, is_staff=True)
     carl.groups.add(Group.objects.create(name="Schulverwaltung"))
-    client.force_login(carl)
+    log_in(client, carl)
 
     for response in [
         client.get("/verwaltung/massnahmen/fremde-massnahme/"),
@@ -218,7 +221,7 @@ def test_success_before_the_limit_resets_the_count(client, anna):
 def test_admin_refusal_is_logged_by_django(client, db, caplog):
     """Admin pages a staff user has no permission for are 403, logged on "django.request"."""
     caplog.set_level(logging.WARNING)
-    client.force_login(User.objects.create_user("dora", is_staff=True))
+    log_in(client, User.objects.create_user("dora", is_staff=True))
     response = client.get("/admin/measures/measure/")
     assert response.status_code == 403
     [record] = [r for r in caplog.records if r.name == "django.request"]

@@ -17,7 +17,7 @@ DASHBOARD = "/verwaltung/"
 
 @pytest.fixture
 def logged_in(client, db):
-    User.objects.create_user("anna", password=PASSWORD, is_staff=True)
+    User.objects.create_user("anna", password=PASSWORD)  # no admin access: no second factor
     response = client.post(LOGIN, {"username": "anna", "password": PASSWORD})
     assert response.status_code == 302
     return client, response

@@ -8,6 +8,7 @@ from django.test import Client
 from measures.models import Measure
 from schools.models import School, SchoolRollout
 from tests.factories import make_school
+from tests.two_factor import log_in
 
 PASSWORD = "geheim-und-lang-genug"
 # The switch to per-school tracking, as the staff page posts it (a reason is required).
@@ -42,7 +43,7 @@ def roles(bielefeld):
 def _client(user: User | None) -> Client:
     client = Client()
     if user:
-        client.force_login(user)
+        log_in(client, user)
     return client
 
 
@@ -289,7 +290,7 @@ def test_htmx_save_returns_the_editor_with_a_confirmation(roles):
 
 def test_htmx_post_without_csrf_token_is_refused(roles):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(roles["admin"])
+    log_in(client, roles["admin"])
     measure = Measure.objects.get(slug=HARDWARE)
     response = client.post(
         f"/verwaltung/massnahmen/{HARDWARE}/",
@@ -303,7 +304,7 @@ def test_htmx_post_without_csrf_token_is_refused(roles):
 
 def test_htmx_post_with_the_csrf_header_is_accepted(roles):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(roles["admin"])
+    log_in(client, roles["admin"])
     page = client.get(f"/verwaltung/massnahmen/{HARDWARE}/").content.decode()
     assert "X-CSRFToken" in page  # hx-headers on <body>
     token = client.cookies["csrftoken"].value

@@ -8,6 +8,7 @@ from django.urls import URLResolver, get_resolver, resolve
 from django.utils.cache import get_max_age
 
 from tests.factories import make_field, make_measure, make_plan
+from tests.two_factor import verified_login
 
 STAFF_NAMESPACES = {"staff", "admin"}
 
@@ -62,7 +63,7 @@ def test_every_staff_and_admin_url_is_neither_cached_nor_stored(measure, admin_u
     )
     assert len(routes) > 80
     staff = Client()
-    staff.force_login(admin_user)
+    verified_login(staff, admin_user)
     seen_statuses = set()
     for route in routes:
         url = _sample_url(route, measure.slug)
@@ -78,7 +79,7 @@ def test_every_staff_and_admin_url_is_neither_cached_nor_stored(measure, admin_u
 
 def test_htmx_fragments_and_posts_are_not_stored_either(measure, admin_user):
     staff = Client()
-    staff.force_login(admin_user)
+    verified_login(staff, admin_user)
     fragment = staff.get("/verwaltung/schulen/", headers={"HX-Request": "true"})
     assert fragment.status_code == 200
     _assert_not_stored(fragment, "matrix fragment")

@@ -11,6 +11,7 @@ from django.utils.html import escape
 
 from measures.models import Measure
 from schools.models import School, SchoolRollout
+from tests.two_factor import log_in
 
 MEASURE = "flaechendeckendes-wlan"
 
@@ -61,7 +62,7 @@ def test_the_matrix_and_the_checklist_mark_the_schools(english, school):
     admin = User.objects.create_user("ada", is_staff=True)
     admin.user_permissions.add(*Permission.objects.filter(codename="edit_all_measures"))
     SchoolRollout.objects.start_tracking(Measure.objects.get(slug=MEASURE), user=admin)
-    english.force_login(admin)
+    log_in(english, admin)
     for url in ["/verwaltung/schulen/", f"/verwaltung/massnahmen/{MEASURE}/schulen/"]:
         html = english.get(url, {"schulform": school.school_form, "bezirk": "Mitte"}).content
         html = html.decode()
@@ -90,7 +91,7 @@ def test_the_school_form_and_district_selects_keep_the_kern_select_look(bielefel
     admin.user_permissions.add(*Permission.objects.filter(codename="edit_all_measures"))
     SchoolRollout.objects.start_tracking(Measure.objects.get(slug=MEASURE), user=admin)
     client = Client()
-    client.force_login(admin)
+    log_in(client, admin)
     for url in ["/verwaltung/schulen/", f"/verwaltung/massnahmen/{MEASURE}/schulen/"]:
         html = client.get(url).content.decode()
         selects = re.findall(r'(<[^>]+>)\s*<select [^>]*name="(?:alle-)?(schulform|bezirk)"', html)
