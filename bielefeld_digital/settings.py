@@ -50,6 +50,22 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
 
 
+def checked_log_file(name: str, path: str) -> str:
+    """A log file the process can create: else a message naming `name`, not logging's
+    "Unable to configure handler" (the standard handler opens the file at start)."""
+    file = Path(path)
+    if file.is_dir():
+        raise ImproperlyConfigured(f"{name}: {file} is a folder; name a file in it.")
+    folder = file.parent
+    if not folder.is_dir():
+        raise ImproperlyConfigured(
+            f"{name}: the folder {folder} does not exist (create it, in a container on a volume)."
+        )
+    if not os.access(folder, os.W_OK | os.X_OK) or (file.exists() and not os.access(file, os.W_OK)):
+        raise ImproperlyConfigured(f"{name}: this process may not write {file}.")
+    return path
+
+
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -361,11 +377,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": _LOG_LEVEL},
 }
 SECURITY_LOG_FILE = os.environ.get("SECURITY_LOG_FILE", "").strip()
+SECURITY_LOG_DAYS = env_int("SECURITY_LOG_DAYS", 180)
+if SECURITY_LOG_DAYS < 1:  # 0 would keep every file for ever
+    raise ImproperlyConfigured(f"SECURITY_LOG_DAYS must be at least 1, not {SECURITY_LOG_DAYS}.")
 if SECURITY_LOG_FILE:
     LOGGING["handlers"]["security_file"] = {
         "class": "audit.handlers.SecurityLogFileHandler",
-        "filename": SECURITY_LOG_FILE,
-        "backupCount": env_int("SECURITY_LOG_DAYS", 180),
+        "filename": checked_log_file("SECURITY_LOG_FILE", SECURITY_LOG_FILE),
+        "backupCount": SECURITY_LOG_DAYS,
         "formatter": "file",
     }
     LOGGING["loggers"]["portal.security"]["handlers"].append("security_file")

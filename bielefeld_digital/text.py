@@ -73,6 +73,15 @@ def unsafe_character(text: str, *, multiline: bool = False) -> str | None:
     return f"{where}: {problem}."
 
 
+def visible(text: str) -> str:
+    """`text` with each character the rule refuses (and TAB, LF, CR) as its code point.
+
+    For quoting a refused value in a message: "Bös<U+202E>artig", so the override
+    does not reorder the terminal line and an ESC starts no escape sequence.
+    """
+    return _SINGLE_LINE.sub(lambda match: f"<U+{ord(match.group()):04X}>", text)
+
+
 @deconstructible
 class TextValidator:
     """Refuses the characters listed above; `multiline` allows TAB, LF and CR."""

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from bielefeld_digital.text import unsafe_character
+from bielefeld_digital.text import unsafe_character, visible
 
 from .models import Compliance, LegalPage, Method, PageKind
 
@@ -23,15 +23,27 @@ class DraftError(ValueError):
 def read_drafts(directory: Path) -> dict[PageKind, dict]:
     """The pages' values as the files state them; DraftError if a file is broken."""
     try:
-        spec = tomllib.loads((directory / "pages.toml").read_text(encoding="utf-8"))
+        data = (directory / "pages.toml").read_bytes()
+        spec = tomllib.loads(data.decode("utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as error:
         raise DraftError(f"{directory / 'pages.toml'}: {error}") from error
+    except UnicodeDecodeError as error:
+        problem = _("nicht UTF-8-kodiert (ungültiges Byte 0x%(byte)02X in Zeile %(line)d).") % {
+            "byte": data[error.start],
+            "line": data.count(b"\n", 0, error.start) + 1,
+        }
+        raise DraftError(f"{directory / 'pages.toml'}: {problem}") from error
+    except RecursionError:  # tomllib parses nested lists and tables recursively
+        problem = _(
+            "kein gültiges TOML (Listen oder Tabellen sind zu tief ineinander verschachtelt)."
+        )
+        raise DraftError(f"{directory / 'pages.toml'}: {problem}") from None
     drafts = {}
     for key, entry in spec.items():
         try:
             kind = PageKind(key)
         except ValueError:
-            raise DraftError(f"Unbekannte Seite „{key}“ in pages.toml") from None
+            raise DraftError(f"Unbekannte Seite „{visible(key)}“ in pages.toml") from None
         try:
             values = {"title": entry["title"]}
             for name in _TEXT_FIELDS:

@@ -296,8 +296,8 @@ class EditionForm(PortalForm):
     preface = forms.CharField(
         label=_("Vorwort"),
         required=False,
-        max_length=PREFACE_MAX_LENGTH,
-        error_messages={"max_length": PREFACE_TOO_LONG},
+        # The limit is checked in clean_preface, with grouped numbers (no maxlength
+        # attribute either: an over-long text is kept for shortening).
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=format_lazy(
             "{} {}",
@@ -314,6 +314,21 @@ class EditionForm(PortalForm):
     def __init__(self, *args, plan: Plan, **kwargs) -> None:
         self.plan = plan
         super().__init__(*args, **kwargs)
+
+    def clean_preface(self) -> str:
+        """At most PREFACE_MAX_LENGTH characters; the message groups the numbers
+        ("10.000") like the field's hint, where Django's max_length says "10000"."""
+        preface = self.cleaned_data["preface"]
+        if len(preface) > PREFACE_MAX_LENGTH:
+            raise ValidationError(
+                PREFACE_TOO_LONG,
+                code="max_length",
+                params={
+                    "limit_value": number_format(PREFACE_MAX_LENGTH, force_grouping=True),
+                    "show_value": number_format(len(preface), force_grouping=True),
+                },
+            )
+        return preface
 
     def clean_date(self) -> datetime.date:
         date = self.cleaned_data["date"]

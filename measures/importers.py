@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bielefeld_digital.commands import os_error_text
-from bielefeld_digital.text import unsafe_character
+from bielefeld_digital.text import unsafe_character, visible
 from schools.models import SCHOOL_FORM_NAMES
 
 from .models import FieldOfAction, Measure, Plan, Status
@@ -111,7 +111,7 @@ def _type_name(value: object) -> str:
 
 
 def _quoted(text: str) -> str:
-    return _("„%(text)s“") % {"text": text}
+    return _("„%(text)s“") % {"text": visible(text)}
 
 
 def _shown(value: object) -> str:
@@ -144,7 +144,7 @@ class _Table:
             if key not in keys:
                 self.problem(
                     _("Unbekannter Schlüssel „%(key)s“; erlaubt sind: %(keys)s.")
-                    % {"key": key, "keys": ", ".join(keys)}
+                    % {"key": visible(key), "keys": ", ".join(keys)}
                 )
 
     def problem(self, message: str, key: str | None = None) -> None:
@@ -646,6 +646,14 @@ def read_plan_file(path: Path) -> dict:
             )
             % {"path": path, "where": where, "problem": problem}
         ) from error
+    except RecursionError:  # tomllib parses nested lists and tables recursively
+        raise PlanFileError(
+            _(
+                "Die Plandatei %(path)s kann nicht gelesen werden: kein gültiges TOML (Listen "
+                "oder Tabellen sind zu tief ineinander verschachtelt)."
+            )
+            % {"path": path}
+        ) from None
 
 
 def load_plan_file(path: Path, *, reset: bool = False) -> Counter:

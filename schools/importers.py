@@ -21,7 +21,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from bielefeld_digital.commands import os_error_text
-from bielefeld_digital.text import unsafe_character
+from bielefeld_digital.text import unsafe_character, visible
 
 from .models import SCHOOL_FORM_NAMES, OperationKey, School
 
@@ -269,13 +269,13 @@ def _header(rows: Iterator[tuple[int, list[str]]], required: tuple[str, ...]) ->
                 "Die Datei ist keine CSV-Datei mit Semikolon als Trennzeichen "
                 "(Kopfzeile: „%(header)s“)."
             )
-            % {"header": shown}
+            % {"header": visible(shown)}
         )
     missing = [name for name in required if name not in header]
     if missing:
         raise ImportFileError(
             _("In der Kopfzeile fehlen die Spalten: %(columns)s. Gefunden: %(found)s.")
-            % {"columns": ", ".join(missing), "found": ", ".join(header)}
+            % {"columns": ", ".join(missing), "found": visible(", ".join(header))}
         )
     return header
 
@@ -502,7 +502,8 @@ def read_districts(path: Path) -> DistrictFile:
             result.rejections.append(
                 Rejection(
                     line,
-                    _("Die Schulnummer „%(number)s“ hat nicht sechs Ziffern.") % {"number": number},
+                    _("Die Schulnummer „%(number)s“ hat nicht sechs Ziffern.")
+                    % {"number": visible(number)},
                 )
             )
             continue
@@ -512,7 +513,7 @@ def read_districts(path: Path) -> DistrictFile:
                 Rejection(
                     line,
                     _("„%(district)s“ ist kein Bielefelder Stadtbezirk.")
-                    % {"district": raw["Stadtbezirk"]},
+                    % {"district": visible(raw["Stadtbezirk"])},
                     number,
                 )
             )
@@ -546,7 +547,7 @@ def import_directory(
     if authority_number is not None and not directory.seen_numbers:
         raise ImportFileError(
             _("Die Datei enthält keine Schule des Schulträgers %(number)s.")
-            % {"number": authority_number}
+            % {"number": visible(authority_number)}
         )
     result = DirectoryImport(rejections=directory.rejections, skipped=directory.skipped)
     existing = School.objects.in_bulk(field_name="school_number")

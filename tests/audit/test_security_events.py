@@ -229,3 +229,10 @@ def test_delete_old_security_events_keeps_180_days(db, capsys):
 def test_delete_old_security_events_refuses_nonsense(db):
     with pytest.raises(CommandError, match="--tage muss mindestens 1 sein, nicht 0"):
         call_command("delete_old_security_events", "--tage", "0")
+
+
+def test_delete_old_security_events_refuses_a_period_past_the_calendar(db):
+    # 99999999999 days reached timedelta and ended in an OverflowError traceback.
+    with pytest.raises(CommandError, match="--tage darf höchstens 36500 sein, nicht 99999999999"):
+        call_command("delete_old_security_events", "--tage", "99999999999")
+    call_command("delete_old_security_events", "--tage", "36500")  # 100 years still work

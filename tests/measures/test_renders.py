@@ -358,7 +358,8 @@ def test_a_preface_longer_than_the_limit_is_refused_in_german(bielefeld):
     response = client.post("/verwaltung/berichte/neu/", data)
     assert response.status_code == 422
     html = response.content.decode()
-    assert "Das Vorwort darf höchstens 10000 Zeichen lang sein, dieses hat 10001." in html
+    # The numbers grouped as in the hint (10.000), not as Python prints them (10000).
+    assert "Das Vorwort darf höchstens 10.000 Zeichen lang sein, dieses hat 10.001." in html
     assert "x" * (PREFACE_MAX_LENGTH + 1) in html  # kept for shortening (no maxlength cuts it)
     assert "Höchstens 10.000 Zeichen." in html  # said before, in the field's hint
 
@@ -393,3 +394,12 @@ def test_a_cached_download_costs_few_queries(edition, client, django_assert_num_
     # snapshot (four), the cache.
     with django_assert_num_queries(7):
         assert client.get("/bericht.pptx").status_code == 200
+
+
+def test_the_preface_message_groups_the_numbers_in_english(english, bielefeld):
+    english.force_login(_publisher())
+    english.post("/i18n/setlang/", {"language": "en"})
+    data = {"title": "Report", "date": timezone.localdate().strftime("%d.%m.%Y")}
+    response = english.post("/verwaltung/berichte/neu/", {**data, "preface": "x" * 12_345})
+    assert response.status_code == 422
+    assert "at most 10,000 characters long; this one has 12,345." in response.content.decode()

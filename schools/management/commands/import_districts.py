@@ -4,6 +4,7 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from bielefeld_digital.commands import ImportCommand
+from bielefeld_digital.text import visible
 from schools.importers import ImportFileError, import_districts, read_districts
 
 
@@ -35,7 +36,8 @@ class Command(ImportCommand):
             self.stdout.write(_("  abgelehnt: %s") % rejection)
         for number, name in result.unknown.items():
             self.stdout.write(
-                _("  unbekannte Schule: %(number)s %(name)s") % {"number": number, "name": name}
+                _("  unbekannte Schule: %(number)s %(name)s")
+                % {"number": number, "name": visible(name)}
             )
         for number, districts in result.conflicts.items():
             self.stdout.write(
