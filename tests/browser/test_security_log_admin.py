@@ -10,6 +10,7 @@ from django.contrib.auth.models import Permission, User
 from playwright.sync_api import expect
 
 from tests.browser.axe import assert_accessible
+from tests.two_factor import add_app_device, enter_code
 
 PASSWORD = "protokoll-im-browser-2026"
 WRONG = "Falsch-und-geheim-2026"
@@ -19,6 +20,7 @@ WRONG = "Falsch-und-geheim-2026"
 def base(transactional_db, live_server) -> str:
     reader = User.objects.create_user("protokoll", password=PASSWORD, is_staff=True)
     reader.user_permissions.add(Permission.objects.get(codename="view_securityevent"))
+    add_app_device(reader)  # admin access needs the second factor
     User.objects.create_user("jemand", password=PASSWORD)
     return live_server.url
 
@@ -43,6 +45,7 @@ def test_a_reader_filters_searches_and_opens_the_log_read_only(page, base):
     page.get_by_label("Benutzername").fill("protokoll")
     page.get_by_label("Passwort").fill(PASSWORD)
     page.get_by_role("button", name="Anmelden").click()
+    enter_code(page, "protokoll")
     expect(page).to_have_url(base + "/admin/")
     page.get_by_role("rowheader", name="Sicherheitsprotokoll").get_by_role("link").click()
     rows = page.locator("#result_list tbody tr")
