@@ -64,9 +64,12 @@ class StaffNoStoreMiddleware:
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
+        self.prefixes: tuple[str, ...] | None = None  # on the first request: URLs load late
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if request.path.startswith((reverse("staff:dashboard"), reverse("admin:index"))):
+        if self.prefixes is None:
+            self.prefixes = (reverse("staff:dashboard"), reverse("admin:index"))
+        if request.path.startswith(self.prefixes):
             patch_cache_control(response, private=True, no_store=True)
         return response

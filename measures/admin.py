@@ -163,9 +163,9 @@ class HistoryAdmin(RefusedChangeFormMixin, SimpleHistoryAdmin):
                 self.delete_model(request, obj)
 
     def not_editable(self, request, queryset):
-        """The objects of `queryset` that `request.user` is not responsible for
-        (each plan model's admin says which, by the model's `editable_by`)."""
-        return queryset.none()
+        """The objects of `queryset` that `request.user` is not responsible for,
+        by the model's `editable_by` (a per-school row: by its measure's)."""
+        return queryset.exclude(pk__in=self.model.objects.editable_by(request.user).values("pk"))
 
     def responsible_for(self, obj):
         """The object whose groups decide about `obj`: `obj` itself, unless it
@@ -321,9 +321,6 @@ class PlanAdmin(HistoryAdmin):
         """Only the public plan is on the site; "/" shows no other."""
         return plan.get_absolute_url() if plan.is_public else None
 
-    def not_editable(self, request, queryset):
-        return queryset.exclude(pk__in=Plan.objects.editable_by(request.user).values("pk"))
-
     def has_make_public_permission(self, request) -> bool:
         return request.user.has_perm("measures.make_plan_public")
 
@@ -478,10 +475,6 @@ class FieldOfActionAdmin(HistoryAdmin):
         form = super().get_form(request, obj, change, **kwargs)
         offer_only_editable(form, "plan", request.user, obj.plan_id if obj else None)
         return form
-
-    def not_editable(self, request, queryset):
-        editable = FieldOfAction.objects.editable_by(request.user)
-        return queryset.exclude(pk__in=editable.values("pk"))
 
     # A field of action, its groups and its measures (the inline) are its groups'
     # matter: the same rule as for the measures (FieldOfAction.objects.editable_by),
@@ -671,9 +664,6 @@ class SchoolRolloutInline(LabelledTabularInline):
 class MeasureAdmin(HistoryAdmin):
     form = MeasureAdminForm
 
-    def not_editable(self, request, queryset):
-        return queryset.not_editable_by(request.user)
-
     list_display = [
         "title",
         "field",
@@ -819,7 +809,7 @@ class MeasureAdmin(HistoryAdmin):
 
         A selection with measures the user is not responsible for is refused as a
         whole, before the status is asked for."""
-        foreign = list(queryset.not_editable_by(request.user))
+        foreign = list(self.not_editable(request, queryset))
         if foreign:
             self.message_user(
                 request, refuse_foreign(request, "set_status", foreign), messages.ERROR

@@ -320,7 +320,7 @@ def _check_plan_table(plan: _Table) -> None:
     plan.text("school_authority_number", Plan._meta.get_field("school_authority_number"))
     forms = plan.text("school_forms", Plan._meta.get_field("school_forms"))
     if forms:
-        codes = [code.strip().upper() for code in forms.split(",")]
+        codes = Plan(school_forms=forms).school_form_codes
         unknown = [code for code in codes if code not in SCHOOL_FORM_NAMES]
         if unknown:
             plan.problem(

@@ -411,7 +411,7 @@ class MeasureQuerySet(models.QuerySet):
         else their groups' measures and the measures of their groups' fields of action.
 
         The one rule for the staff area and every admin path (`can_be_edited_by`,
-        `not_editable_by`, FieldOfAction.objects.editable_by for the fields)."""
+        the admin's `not_editable`, FieldOfAction.objects.editable_by for the fields)."""
         if not user.is_active:
             return self.none()
         if user.has_perm(EDIT_ALL_PERMISSION):
@@ -420,10 +420,6 @@ class MeasureQuerySet(models.QuerySet):
         return self.filter(
             Q(responsible_groups__in=user.groups.all()) | Q(field__in=fields)
         ).distinct()
-
-    def not_editable_by(self, user: "User | AnonymousUser") -> "MeasureQuerySet":
-        """These measures but those `user` may edit: a bulk change refuses them all."""
-        return self.exclude(pk__in=Measure.objects.editable_by(user).values("pk"))
 
     def apply_change(
         self, pk: int, *, expected_version: int, user: User, reason: str, **values
