@@ -5,6 +5,7 @@ from measures.views import healthz
 
 urlpatterns = [
     path("", include("measures.urls")),
+    path("", include("editions.urls")),
     path("", include("schools.urls")),
     path("", include("legal.urls")),
     path("verwaltung/", include("measures.staff_urls")),

@@ -24,6 +24,10 @@ from django_ratelimit.decorators import ratelimit
 
 from bielefeld_digital import signals
 from bielefeld_digital.pager import Pager, paginate
+from editions import decks, markup
+from editions.forms import EditionForm
+from editions.models import Edition
+from editions.reports import build_snapshot, frozen_report, snapshot_fingerprint
 from schools.forms import (
     BulkStateForm,
     ChecklistReasonForm,
@@ -34,16 +38,13 @@ from schools.forms import (
 )
 from schools.models import RolloutState, School, SchoolRollout, StateChanges
 
-from . import decks, markup
 from .forms import (
-    EditionForm,
     MeasureEditForm,
     StaffPasswordResetForm,
     StaffSetPasswordForm,
     StartTrackingForm,
 )
-from .models import EditConflict, Edition, Measure, Plan
-from .reports import build_snapshot, frozen_report, snapshot_fingerprint
+from .models import EditConflict, Measure, Plan
 from .views import current_plan
 
 security_log = logging.getLogger("portal.security")
@@ -382,7 +383,7 @@ def _apply_checklist(
 
 def check_may_publish(request: HttpRequest) -> None:
     """Publishing and its previews need the permission; a refusal is logged."""
-    if not request.user.has_perm("measures.publish_edition"):
+    if not request.user.has_perm("editions.publish_edition"):
         security_log.warning(
             "Zugriff verweigert: %s wollte einen Bericht veröffentlichen (%s %s)",
             request.user.get_username(),

@@ -20,8 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from editions.models import Edition
 from legal.models import Feedback, LegalPage, PageKind
-from measures.models import Edition, FieldOfAction, Measure, Plan, Status
+from measures.models import FieldOfAction, Measure, Plan, Status
 from schools.models import RolloutState, School, SchoolRollout
 from tests.factories import make_field, make_measure, make_plan, make_school
 from tests.measures.test_admin import form_data

@@ -10,7 +10,8 @@ import pytest
 from django.contrib.auth.models import User
 from pptx import Presentation
 
-from measures.models import Edition, Measure
+from editions.models import Edition
+from measures.models import Measure
 
 TITLE = "Bericht März 2025"
 

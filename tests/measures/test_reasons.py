@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bielefeld_digital.forms import REASON_MAX_LENGTH, ReasonField
-from measures.models import Edition, Measure, Status
+from editions.models import Edition
+from measures.models import Measure, Status
 from schools.models import School, SchoolRollout
 from tests.factories import make_field, make_measure, make_plan
 from tests.measures.test_admin import form_data

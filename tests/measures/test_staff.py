@@ -30,7 +30,9 @@ def roles(bielefeld):
     bielefeld.fields.get(slug="softwareausstattung").responsible_groups.add(software)
     admin = _user("admin", first_name="Ada", last_name="Admin", is_staff=True)
     admin.user_permissions.add(
-        *Permission.objects.filter(content_type__app_label__in=["measures", "schools", "auth"])
+        *Permission.objects.filter(
+            content_type__app_label__in=["measures", "schools", "editions", "auth"]
+        )
     )
     return {
         "anonymous": None,

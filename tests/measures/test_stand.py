@@ -17,7 +17,8 @@ from django.utils import timezone
 from pptx import Presentation
 from pypdf import PdfReader
 
-from measures.models import Edition, FieldOfAction, Measure, Plan
+from editions.models import Edition
+from measures.models import FieldOfAction, Measure, Plan
 from schools.models import SchoolRollout
 from tests.factories import make_school
 

@@ -35,8 +35,9 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Inches, Pt
 
+from measures.models import NO_STATUS_LABEL, ProgressReport, Status
+
 from . import markup
-from .models import NO_STATUS_LABEL, ProgressReport, Status
 from .reports import (
     FrozenField,
     FrozenMeasure,
@@ -717,7 +718,7 @@ def render_pdf(
     values = context(pages)
     if modified is not None:
         values["modified"] = _utc(modified)
-    html = render_to_string("measures/deck_pdf.html", values)
+    html = render_to_string("editions/deck_pdf.html", values)
     stylesheets, fonts = _stylesheets()
     return HTML(string=html).write_pdf(
         stylesheets=stylesheets, font_config=fonts, pdf_variant="pdf/ua-1"

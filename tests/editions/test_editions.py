@@ -8,8 +8,9 @@ from django.db import IntegrityError, models, transaction
 from django.test import Client
 from django.utils import timezone
 
-from measures.models import Edition, EditionIsFrozen, Measure, Plan
-from measures.reports import build_snapshot, compare
+from editions.models import Edition, EditionIsFrozen
+from editions.reports import build_snapshot, compare
+from measures.models import Measure, Plan
 from measures.targets import Target
 from schools.models import SchoolRollout
 from tests.factories import make_school
@@ -300,20 +301,20 @@ def test_only_who_may_withdraw_withdraws_and_it_is_logged(bielefeld, publisher, 
     data = {"action": "withdraw", "_selected_action": [edition.pk], "reason": "Zahlen falsch"}
     client = Client()
     log_in(client, staff)
-    assert client.post("/admin/measures/edition/", data).status_code == 403
+    assert client.post("/admin/editions/edition/", data).status_code == 403
     assert Edition.objects.published().count() == 1
 
     admin = User.objects.create_superuser("ada", password="x" * 20)
     log_in(client, admin)
-    form = client.post("/admin/measures/edition/", {**data, "reason": ""})
+    form = client.post("/admin/editions/edition/", {**data, "reason": ""})
     assert form.status_code == 200 and "Grund für das Zurückziehen" in form.content.decode()
     assert Edition.objects.published().count() == 1
     with caplog.at_level("WARNING", logger="portal.security"):
-        assert client.post("/admin/measures/edition/", data).status_code == 302
+        assert client.post("/admin/editions/edition/", data).status_code == 302
     edition.refresh_from_db()
     assert (edition.withdrawn_by, edition.withdrawal_reason) == (admin, "Zahlen falsch")
     assert "Bericht zurückgezogen" in caplog.text and "ada" in caplog.text
-    assert client.get(f"/admin/measures/edition/{edition.pk}/change/").status_code == 200
+    assert client.get(f"/admin/editions/edition/{edition.pk}/change/").status_code == 200
 
 
 def test_publishing_in_english_accepts_the_german_date_format(bielefeld, publisher):
@@ -341,7 +342,7 @@ def test_an_edition_is_never_deleted_and_reserved_titles_get_their_own_address(
     edition = _publish(bielefeld, publisher)
     admin = User.objects.create_superuser("ada", password="x" * 20)
     log_in(client, admin)
-    assert client.get(f"/admin/measures/edition/{edition.pk}/delete/").status_code == 403
+    assert client.get(f"/admin/editions/edition/{edition.pk}/delete/").status_code == 403
     client.force_login(publisher)
     data = {"title": "Vergleich", "date": _days_ago(0)}
     response = _post_publish(client, data)

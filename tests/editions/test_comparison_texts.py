@@ -8,8 +8,9 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.utils import timezone
 
-from measures.models import Edition, Measure
-from measures.reports import build_snapshot, compare
+from editions.models import Edition
+from editions.reports import build_snapshot, compare
+from measures.models import Measure
 
 DAY = datetime.date(2025, 3, 1)
 

@@ -33,8 +33,10 @@ from django.db import connection
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from measures.models import Plan
+
 from . import decks
-from .models import Edition, Plan
+from .models import Edition
 from .reports import build_snapshot, snapshot_fingerprint
 
 CACHE = "renders"
@@ -217,11 +219,11 @@ def _process_lock(key: str, wait: float) -> Iterator[None]:
 # that lay them out, their stylesheets, the translations, the pinned fonts
 # (package-lock.json) and the two libraries.
 _RENDERER_FILES = [
-    "measures/decks.py",
-    "measures/markup.py",
-    "measures/reports.py",
+    "editions/decks.py",
+    "editions/markup.py",
+    "editions/reports.py",
     "measures/models.py",
-    "templates/measures/deck_pdf.html",
+    "templates/editions/deck_pdf.html",
     "package-lock.json",
 ]
 

@@ -24,8 +24,9 @@ from django.utils import timezone, translation
 from lxml import etree
 from pypdf import PdfReader
 
-from measures import decks, renders, views
-from measures.models import PREFACE_MAX_LENGTH, Edition, FieldOfAction, Measure, Plan, Status
+from editions import decks, renders, views
+from editions.models import PREFACE_MAX_LENGTH, Edition
+from measures.models import FieldOfAction, Measure, Plan, Status
 from schools.models import SchoolRollout
 from tests.factories import make_school
 from tests.two_factor import log_in

@@ -15,7 +15,8 @@ from django.db.models import ProtectedError
 from django.test import Client
 from django.utils import timezone
 
-from measures.models import Edition, EditionIsFrozen, Measure
+from editions.models import Edition, EditionIsFrozen
+from measures.models import Measure
 from tests.factories import make_measure, make_plan
 from tests.two_factor import CODE_URL, add_app_device, log_in, totp_code
 
@@ -228,7 +229,7 @@ def test_the_admin_says_why_a_publisher_cannot_be_deleted(edition):
     assert page.status_code == 200
     html = page.content.decode()
     assert why in html and "geschützten zugehörigen Objekte" in html
-    assert f'<a href="/admin/measures/edition/{edition.pk}/change/">Bericht März</a>' in html
+    assert f'<a href="/admin/editions/edition/{edition.pk}/change/">Bericht März</a>' in html
     assert client.post(url, {"post": "yes"}).status_code == 200
 
     bulk = {"action": "delete_selected", "_selected_action": [publisher.pk]}
@@ -334,7 +335,7 @@ def test_the_app_role_does_the_portals_writes(bielefeld, as_app_role):
     assert published.status_code == 302
     edition = Edition.objects.get()
     withdrawal = {"action": "withdraw", "_selected_action": [edition.pk], "reason": "Falsch"}
-    assert client.post("/admin/measures/edition/", withdrawal).status_code == 302
+    assert client.post("/admin/editions/edition/", withdrawal).status_code == 302
     assert Edition.objects.get().withdrawal_reason == "Falsch"
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_user")

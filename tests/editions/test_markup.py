@@ -1,6 +1,6 @@
-"""An edition's preface in Markdown (measures/markup.py): HTML and PowerPoint blocks."""
+"""An edition's preface in Markdown (editions/markup.py): HTML and PowerPoint blocks."""
 
-from measures.markup import Block, Run, to_blocks, to_html
+from editions.markup import Block, Run, to_blocks, to_html
 
 
 def test_html_keeps_paragraphs_and_line_breaks_and_escapes_html():

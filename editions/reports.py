@@ -14,10 +14,17 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from measures.models import (
+    NO_STATUS_LABEL,
+    FieldOfAction,
+    Measure,
+    Plan,
+    ProgressReport,
+    Rollout,
+    Status,
+)
+from measures.targets import Target, TargetKind
 from schools.models import RolloutState, School, SchoolRollout
-
-from .models import NO_STATUS_LABEL, FieldOfAction, Measure, Plan, ProgressReport, Rollout, Status
-from .targets import Target, TargetKind
 
 SNAPSHOT_VERSION = 1
 

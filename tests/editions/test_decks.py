@@ -15,8 +15,8 @@ from lxml import etree
 from pptx import Presentation
 from pypdf import PdfReader
 
-from measures.decks import MAX_BOXES, PageKind, deck_pages, render_pdf, render_pptx
-from measures.reports import build_snapshot, read_snapshot
+from editions.decks import MAX_BOXES, PageKind, deck_pages, render_pdf, render_pptx
+from editions.reports import build_snapshot, read_snapshot
 
 TODAY = datetime.date(2023, 5, 1)
 TITLE = "Bericht an den Schulausschuss Mai 2023"
@@ -183,7 +183,7 @@ def test_pdf_and_pptx_follow_the_page_order(pages, snapshot):
 def edition(bielefeld):
     from django.contrib.auth.models import User
 
-    from measures.models import Edition
+    from editions.models import Edition
 
     user = User.objects.create_user("petra", password="x" * 20)
     return Edition.publish(
@@ -252,7 +252,7 @@ def test_presentation_pages(edition, client):
 def test_an_editions_preface_gets_its_own_page_everywhere(bielefeld, client):
     from django.contrib.auth.models import User
 
-    from measures.models import Edition
+    from editions.models import Edition
 
     preface = "Sehr geehrte Damen und Herren,\nder Ausbau des WLAN kommt voran."
     Edition.publish(
@@ -316,7 +316,7 @@ OCTOBER = datetime.date(2023, 10, 1)
 def _publish(plan, slug: str, title: str, date: datetime.date, **values):
     from django.contrib.auth.models import User
 
-    from measures.models import Edition
+    from editions.models import Edition
 
     user = User.objects.filter(username="petra").first() or User.objects.create_user(
         "petra", password="x" * 20
@@ -495,18 +495,18 @@ def test_withdrawing_the_edition_before_takes_its_changes_out_of_the_deck(bielef
 def test_nothing_changed_says_so(snapshot):
     from django.template.loader import render_to_string
 
-    from measures.decks import Baseline, context
+    from editions.decks import Baseline, context
 
     pages = deck_pages(snapshot, TITLE, TODAY, baseline=Baseline("Bericht Mai", TODAY, snapshot))
 
     changes = pages[2]
     assert (changes.kind, changes.changes, changes.parts) == (PageKind.CHANGES, (), 1)
-    html = render_to_string("measures/presentation.html", context(pages))
+    html = render_to_string("editions/presentation.html", context(pages))
     assert "Seit dem letzten Bericht hat sich nichts geändert." in html
 
 
 def test_many_changes_continue_on_numbered_pages(snapshot):
-    from measures.decks import Baseline
+    from editions.decks import Baseline
 
     old = copy.deepcopy(snapshot)
     for field_data in snapshot["fields"]:
@@ -566,9 +566,9 @@ def test_boxes_with_room_to_spare_get_larger_type(pages, snapshot):
 def render_to_string_presentation(pages) -> str:
     from django.template.loader import render_to_string
 
-    from measures.decks import context
+    from editions.decks import context
 
-    return render_to_string("measures/presentation.html", context(pages))
+    return render_to_string("editions/presentation.html", context(pages))
 
 
 def test_full_boxes_keep_normal_type(snapshot):
