@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "measures",
     "schools",
     "editions",
+    "staff",
     "legal",
     "accounts",
     "audit",

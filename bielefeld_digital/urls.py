@@ -8,7 +8,7 @@ urlpatterns = [
     path("", include("editions.urls")),
     path("", include("schools.urls")),
     path("", include("legal.urls")),
-    path("verwaltung/", include("measures.staff_urls")),
+    path("verwaltung/", include("staff.urls")),
     path("verwaltung/konto/", include("accounts.urls")),
     path("healthz/", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,13 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import staff_views
-from .forms import StaffAuthenticationForm, StaffPasswordChangeForm
+from measures.forms import StaffAuthenticationForm, StaffPasswordChangeForm
+
+from . import views
 
 app_name = "staff"
 
 urlpatterns = [
-    path("", staff_views.dashboard, name="dashboard"),
+    path("", views.dashboard, name="dashboard"),
     path(
         "anmelden/",
         auth_views.LoginView.as_view(
@@ -32,15 +33,15 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="staff/password_change_done.html"),
         name="password-change-done",
     ),
-    path("passwort/vergessen/", staff_views.password_reset, name="password-reset"),
+    path("passwort/vergessen/", views.password_reset, name="password-reset"),
     path(
         "passwort/vergessen/gesendet/",
-        staff_views.password_reset_done,
+        views.password_reset_done,
         name="password-reset-done",
     ),
     path(
         "passwort/neu/<uidb64>/<token>/",
-        staff_views.StaffPasswordResetConfirmView.as_view(),
+        views.StaffPasswordResetConfirmView.as_view(),
         name="password-reset-confirm",
     ),
     path(
@@ -50,9 +51,9 @@ urlpatterns = [
         ),
         name="password-reset-complete",
     ),
-    path("berichte/neu/", staff_views.publish_edition, name="publish-edition"),
-    path("berichte/neu/vorschau.pdf", staff_views.preview_edition_pdf, name="preview-edition-pdf"),
-    path("schulen/", staff_views.school_matrix, name="matrix"),
-    path("massnahmen/<slug:slug>/", staff_views.edit_measure, name="edit-measure"),
-    path("massnahmen/<slug:slug>/schulen/", staff_views.edit_rollout, name="edit-rollout"),
+    path("berichte/neu/", views.publish_edition, name="publish-edition"),
+    path("berichte/neu/vorschau.pdf", views.preview_edition_pdf, name="preview-edition-pdf"),
+    path("schulen/", views.school_matrix, name="matrix"),
+    path("massnahmen/<slug:slug>/", views.edit_measure, name="edit-measure"),
+    path("massnahmen/<slug:slug>/schulen/", views.edit_rollout, name="edit-rollout"),
 ]

@@ -12,7 +12,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from tests.measures.test_security_log import PASSWORD, WRONG
+from tests.staff.test_security_log import PASSWORD, WRONG
 from tests.two_factor import log_in
 
 LOGINS = ["/verwaltung/anmelden/", "/admin/login/"]

@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from tests.measures.test_client_address import _settings_error
-from tests.measures.test_security_log import PASSWORD
+from tests.staff.test_security_log import PASSWORD
 
 LOGIN = "/verwaltung/anmelden/"
 DASHBOARD = "/verwaltung/"

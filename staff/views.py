@@ -28,6 +28,14 @@ from editions import decks, markup
 from editions.forms import EditionForm
 from editions.models import Edition
 from editions.reports import build_snapshot, frozen_report, snapshot_fingerprint
+from measures.forms import (
+    MeasureEditForm,
+    StaffPasswordResetForm,
+    StaffSetPasswordForm,
+    StartTrackingForm,
+)
+from measures.models import EditConflict, Measure, Plan
+from measures.views import current_plan
 from schools.forms import (
     BulkStateForm,
     ChecklistReasonForm,
@@ -37,15 +45,6 @@ from schools.forms import (
     empty_selection_message,
 )
 from schools.models import RolloutState, School, SchoolRollout, StateChanges
-
-from .forms import (
-    MeasureEditForm,
-    StaffPasswordResetForm,
-    StaffSetPasswordForm,
-    StartTrackingForm,
-)
-from .models import EditConflict, Measure, Plan
-from .views import current_plan
 
 security_log = logging.getLogger("portal.security")
 

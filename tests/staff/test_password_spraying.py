@@ -14,7 +14,7 @@ from axes.models import AccessAttempt
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from tests.measures.test_security_log import PASSWORD, WRONG, _is_logged_in, _login
+from tests.staff.test_security_log import PASSWORD, WRONG, _is_logged_in, _login
 
 ADDRESS_LOCK_TEXT = "zu viele fehlgeschlagene Anmeldeversuche mit verschiedenen Benutzernamen"
 

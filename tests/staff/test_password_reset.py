@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core import mail
 
-from tests.measures.test_security_log import PASSWORD, _fail_five_times, _login
+from tests.staff.test_security_log import PASSWORD, _fail_five_times, _login
 from tests.two_factor import log_in
 
 RESET = "/verwaltung/passwort/vergessen/"
