@@ -1,10 +1,10 @@
 from django.db import migrations
 
-from measures.migrations import _history
+from bielefeld_digital import history_records
 
 
 def forwards(apps, schema_editor) -> None:
-    _history.first_records(apps, schema_editor, "schools", ["SchoolRollout"])
+    history_records.first_records(apps, schema_editor, "schools", ["SchoolRollout"])
 
 
 class Migration(migrations.Migration):

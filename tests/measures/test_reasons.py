@@ -233,7 +233,7 @@ def test_withdrawing_refuses_a_long_reason(admin_client, admin_user, measure):
         measure.field.plan, user=admin_user, date=today, today=today, title="Bericht", slug="b"
     )
     response = admin_client.post(
-        reverse("admin:measures_edition_changelist"),
+        reverse("admin:editions_edition_changelist"),
         {"action": "withdraw", "_selected_action": [edition.pk], "reason": TOO_LONG},
     )
     assert response.status_code == 200

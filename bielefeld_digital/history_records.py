@@ -1,4 +1,4 @@
-"""Helpers for data migrations (the migration loader skips modules starting with "_")."""
+"""First history records for rows older than their history, for data migrations of any app."""
 
 from django.utils import timezone
 
