@@ -23,8 +23,9 @@ from measures.models import (
     Rollout,
     Status,
 )
+from measures.rollout import RolloutState, SchoolRollout
 from measures.targets import Target, TargetKind
-from schools.models import RolloutState, School, SchoolRollout
+from schools.models import School
 
 SNAPSHOT_VERSION = 1
 

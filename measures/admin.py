@@ -29,7 +29,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from bielefeld_digital.admin import RefusedChangeFormMixin, yes_no_icon
 from bielefeld_digital.forms import ReasonField
-from schools.models import SchoolRollout
+from measures.rollout import SchoolRollout
 
 from .forms import (
     NO_STATUS,
@@ -840,3 +840,27 @@ class MeasureAdmin(HistoryAdmin):
                 )
                 changed += updated.version != measure.version
         return changed
+
+
+@admin.register(SchoolRollout)
+class SchoolRolloutAdmin(HistoryAdmin):
+    list_display = ["measure", "school", "state", "date"]
+    list_filter = ["state", "measure__field", "measure", "school__district"]
+    list_select_related = ["measure", "school"]
+    search_fields = ["school__name", "school__school_number", "measure__title"]
+    autocomplete_fields = ["measure", "school"]
+    ordering = ["measure", "school__name"]
+    date_hierarchy = "date"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """A row is added to (or moved to) a measure the user may edit only."""
+        if db_field.name == "measure":
+            kwargs["queryset"] = Measure.objects.editable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def responsible_for(self, row: SchoolRollout):
+        return row.measure
+
+    def not_editable(self, request, queryset):
+        editable = Measure.objects.editable_by(request.user)
+        return queryset.exclude(measure__in=editable.values("pk"))

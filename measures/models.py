@@ -17,8 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from bielefeld_digital.text import MULTI_LINE, SINGLE_LINE
-from schools.models import RolloutState, School, SchoolQuerySet, SchoolRollout
+from schools.models import School, SchoolQuerySet
 
+from .rollout import RolloutState, SchoolRollout
 from .targets import MAX_YEAR, MIN_YEAR, Target, TargetKind, times_postponed
 
 school_forms_validator = RegexValidator(

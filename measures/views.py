@@ -2,16 +2,18 @@ from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from bielefeld_digital.errors import RETRY_AFTER
 from bielefeld_digital.pager import paginate
-from schools.forms import DistrictForm
+from schools.forms import DistrictForm, SchoolFilterForm
 
 from .forms import ReportFilterForm
 from .models import Measure, Plan, ProgressReport
+from .rollout import SchoolState, rollout_by_district, with_rollout_share, with_state_of
 
 
 def current_plan() -> Plan:
@@ -70,20 +72,18 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         measure = Measure.objects.for_plan(plan).for_report(plan).get(slug=slug)
     except Measure.DoesNotExist:
         raise Http404("Diese Maßnahme gibt es nicht.") from None
-    districts, district_form, pager = [], None, None
+    districts, district_form, pager, school_states = [], None, None, []
     if measure.tracks_schools:
         scope = plan.schools(timezone.localdate())
-        districts = scope.rollout_by_district(measure)
+        districts = rollout_by_district(scope, measure)
         if "bezirk" in request.GET:
             district_form = DistrictForm(
                 request.GET, districts=[district.district for district in districts]
             )
             if district_form.is_valid():
-                schools = (
-                    scope.filter(district=district_form.district)
-                    .with_state_of(measure)
-                    .order_by("name", "school_number")
-                )
+                schools = with_state_of(
+                    scope.filter(district=district_form.district), measure
+                ).order_by("name", "school_number")
                 pager = paginate(
                     schools,
                     district_form.page_number,
@@ -92,6 +92,10 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
                 )
                 if pager is None:
                     raise Http404("Diese Seite der Schulliste gibt es nicht.")
+                school_states = [
+                    SchoolState(school, school.rollout_state, school.rollout_date)
+                    for school in pager.items
+                ]
     staff = request.user.is_authenticated
     return render(
         request,
@@ -103,6 +107,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "districts": districts,
             "district_form": district_form,
             "pager": pager,
+            "school_states": school_states,
             "timeline": measure.timeline(public=not staff),
             "can_edit": staff and measure.can_be_edited_by(request.user),
         },
@@ -123,3 +128,70 @@ def healthz(request: HttpRequest) -> JsonResponse:
         response["Retry-After"] = str(RETRY_AFTER)
         return response
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+# The public school list, a page at a time.
+SCHOOL_LIST_PER_PAGE = 50
+
+
+def _not_found(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "measures/school_not_found.html", {"message": message}, status=404)
+
+
+@require_safe
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
+def school_list(request: HttpRequest) -> HttpResponse:
+    """The schools in the plan's scope today, searched and filtered; with HTMX only
+    the results. Invalid filters: 400 with the errors, above the unfiltered list."""
+    plan = current_plan()
+    scope = plan.schools(timezone.localdate())
+    form = SchoolFilterForm(request.GET or None, schools=scope)
+    schools = with_rollout_share(form.filter(scope), plan).order_by("name", "school_number")
+    pager = paginate(schools, form.page_number, SCHOOL_LIST_PER_PAGE, form.query_string)
+    if pager is None:
+        return _not_found(
+            request,
+            _("Diese Seite der Schulliste gibt es nicht: Die Liste hat weniger Seiten."),
+        )
+    template = "measures/schools.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#results"
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(
+        request,
+        template,
+        {"plan": plan, "form": form, "pager": pager, "schools": pager.items},
+        status=status,
+    )
+
+
+@require_safe
+def school_detail(request: HttpRequest, school_number: str) -> HttpResponse:
+    """ "Meine Schule": one school of the plan's scope and every measure's state there."""
+    if not (len(school_number) == 6 and school_number.isascii() and school_number.isdigit()):
+        return _not_found(request, _("Eine Schulnummer besteht aus sechs Ziffern."))
+    plan = current_plan()
+    school = plan.schools(timezone.localdate()).filter(school_number=school_number).first()
+    if school is None:
+        return _not_found(
+            request,
+            _("Eine Schule mit der Schulnummer %(number)s gehört nicht zum Plan.")
+            % {"number": school_number},
+        )
+    # No per-school counts: the page shows this school's state, and entered counts.
+    measures = list(Measure.objects.for_plan(plan).for_report().with_tracking().at_school(school))
+    return render(
+        request,
+        "measures/school.html",
+        {
+            "plan": plan,
+            "school": school,
+            "tracked": [measure for measure in measures if measure.tracks_schools],
+            "city_wide": [
+                measure
+                for measure in measures
+                if not measure.tracks_schools and measure.field.for_plan_schools
+            ],
+            "content_lang": plan.language,
+        },
+    )

@@ -8,8 +8,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bielefeld_digital.forms import PortalForm, ReasonField
+from measures.rollout import RolloutState
 
-from .models import UNKNOWN_DISTRICT, RolloutState, SchoolQuerySet
+from .models import UNKNOWN_DISTRICT, SchoolQuerySet
 
 
 def narrowed(schools: SchoolQuerySet, *, school_form: str, district: str) -> SchoolQuerySet:

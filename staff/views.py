@@ -35,6 +35,7 @@ from measures.forms import (
     StartTrackingForm,
 )
 from measures.models import EditConflict, Measure, Plan
+from measures.rollout import RolloutState, SchoolRollout, StateChanges
 from measures.views import current_plan
 from schools.forms import (
     BulkStateForm,
@@ -44,7 +45,7 @@ from schools.forms import (
     RolloutFilterForm,
     empty_selection_message,
 )
-from schools.models import RolloutState, School, SchoolRollout, StateChanges
+from schools.models import School
 
 security_log = logging.getLogger("portal.security")
 

@@ -15,30 +15,19 @@ at the model. Reversible: going back renames it again.
 """
 
 import bielefeld_digital.text
+from bielefeld_digital import migration_helpers
 import django.core.validators
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
 
-def _move_content_type(apps, source: str, target: str) -> None:
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    moving = ContentType.objects.filter(app_label=source, model="edition")
-    if moving.exists():
-        # A `migrate` that went back past this migration left behind a fresh,
-        # unassigned twin (post_migrate creates the content types of the models
-        # in the code); the moving row with its assignments wins.
-        ContentType.objects.filter(app_label=target, model="edition").delete()
-        moving.update(app_label=target)
-    ContentType.objects.clear_cache()
-
-
 def content_type_to_editions(apps, schema_editor) -> None:
-    _move_content_type(apps, "measures", "editions")
+    migration_helpers.move_content_types(apps, ["edition"], "measures", "editions")
 
 
 def content_type_to_measures(apps, schema_editor) -> None:
-    _move_content_type(apps, "editions", "measures")
+    migration_helpers.move_content_types(apps, ["edition"], "editions", "measures")
 
 
 class Migration(migrations.Migration):

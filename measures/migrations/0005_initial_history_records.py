@@ -6,11 +6,11 @@ before django-simple-history was added would otherwise lose its first change.
 
 from django.db import migrations
 
-from bielefeld_digital import history_records
+from bielefeld_digital import migration_helpers
 
 
 def forwards(apps, schema_editor) -> None:
-    history_records.first_records(apps, schema_editor, "measures", ["Plan", "FieldOfAction", "Measure"])
+    migration_helpers.first_records(apps, schema_editor, "measures", ["Plan", "FieldOfAction", "Measure"])
 
 
 class Migration(migrations.Migration):

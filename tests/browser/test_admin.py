@@ -15,7 +15,8 @@ from playwright.sync_api import expect
 
 from editions.models import Edition
 from measures.models import Measure, Plan, Status
-from schools.models import School, SchoolRollout
+from measures.rollout import SchoolRollout
+from schools.models import School
 from tests.browser.axe import assert_accessible
 from tests.browser.test_staff_input import forgive_422
 from tests.factories import make_school

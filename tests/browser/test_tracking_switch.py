@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from editions.models import Edition
 from measures.models import FieldOfAction, Measure, Plan
-from schools.models import SchoolRollout
+from measures.rollout import SchoolRollout
 from tests.browser.axe import assert_accessible
 from tests.browser.test_staff import PASSWORD, log_in
 

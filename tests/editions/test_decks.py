@@ -688,7 +688,7 @@ def test_the_changes_page_names_text_changes_and_the_switch_to_per_school_tracki
 ):
     from django.contrib.auth.models import User
 
-    from schools.models import SchoolRollout
+    from measures.rollout import SchoolRollout
 
     _publish(bielefeld, "mai-2023", "Bericht Mai 2023", TODAY)
     platform = _measure("Digitale Schulplattform")

@@ -11,8 +11,8 @@ from django.utils import timezone
 from editions.models import Edition, EditionIsFrozen
 from editions.reports import build_snapshot, compare
 from measures.models import Measure, Plan
+from measures.rollout import SchoolRollout
 from measures.targets import Target
-from schools.models import SchoolRollout
 from tests.factories import make_school
 from tests.two_factor import log_in
 

@@ -27,7 +27,7 @@ from pypdf import PdfReader
 from editions import decks, renders, views
 from editions.models import PREFACE_MAX_LENGTH, Edition
 from measures.models import FieldOfAction, Measure, Plan, Status
-from schools.models import SchoolRollout
+from measures.rollout import SchoolRollout
 from tests.factories import make_school
 from tests.two_factor import log_in
 

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from editions.models import Edition
 from measures.models import Measure, Status
-from schools.models import RolloutState, SchoolRollout
+from measures.rollout import RolloutState, SchoolRollout
 from tests.factories import make_field, make_measure, make_plan, make_school
 from tests.two_factor import log_in
 
@@ -122,7 +122,7 @@ def test_the_rollout_history_shows_the_state_label(admin_client, admin_user, mea
     row.state = RolloutState.DONE
     row.date = datetime.date(2025, 3, 4)
     row.save()
-    html = admin_client.get(f"/admin/schools/schoolrollout/{row.pk}/history/").content.decode()
+    html = admin_client.get(f"/admin/measures/schoolrollout/{row.pk}/history/").content.decode()
     assert f"{RolloutState.OPEN.label} &nbsp;&rarr;&nbsp;&nbsp;{RolloutState.DONE.label}" in html
     assert "– &nbsp;&rarr;&nbsp;&nbsp;4. März 2025" in html
     assert f">{RolloutState.DONE.value}<" not in html

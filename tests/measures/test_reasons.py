@@ -16,7 +16,8 @@ from django.utils import timezone
 from bielefeld_digital.forms import REASON_MAX_LENGTH, ReasonField
 from editions.models import Edition
 from measures.models import Measure, Status
-from schools.models import School, SchoolRollout
+from measures.rollout import SchoolRollout
+from schools.models import School
 from tests.factories import make_field, make_measure, make_plan
 from tests.measures.test_admin import form_data
 

@@ -19,7 +19,7 @@ from pypdf import PdfReader
 
 from editions.models import Edition
 from measures.models import FieldOfAction, Measure, Plan
-from schools.models import SchoolRollout
+from measures.rollout import SchoolRollout
 from tests.factories import make_school
 
 LONG_AGO = datetime.datetime(2024, 1, 10, 12, tzinfo=datetime.UTC)

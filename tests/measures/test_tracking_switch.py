@@ -18,7 +18,7 @@ from editions import decks
 from editions.models import Edition
 from editions.reports import build_snapshot, compare, read_snapshot
 from measures.models import Measure, ProgressReport
-from schools.models import RolloutState, SchoolRollout
+from measures.rollout import RolloutState, SchoolRollout
 from tests.factories import make_school
 
 URL = "/verwaltung/massnahmen/digitale-schulplattform/schulen/"

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from measures.models import Measure
-from schools.models import SchoolRollout
+from measures.rollout import SchoolRollout
 
 MATRIX = "/verwaltung/schulen/"
 CHECKLIST = "/verwaltung/massnahmen/1-1-ausstattung/schulen/"

@@ -14,7 +14,8 @@ from django.test import Client
 from django.utils import timezone
 
 from measures.models import Measure
-from schools.models import RolloutState, School, SchoolRollout
+from measures.rollout import RolloutState, SchoolRollout
+from schools.models import School
 from tests.factories import make_school
 from tests.two_factor import log_in
 

@@ -6,7 +6,8 @@ from django.contrib.auth.models import Group, Permission, User
 from django.test import Client
 
 from measures.models import Measure
-from schools.models import School, SchoolRollout
+from measures.rollout import SchoolRollout
+from schools.models import School
 from tests.factories import make_school
 from tests.two_factor import log_in
 
@@ -122,7 +123,7 @@ ADMIN_URLS = [
     "/admin/measures/measure/{pk}/change/",
     "/admin/measures/measure/{pk}/history/",
     "/admin/measures/fieldofaction/",
-    "/admin/schools/schoolrollout/",
+    "/admin/measures/schoolrollout/",
     "/admin/auth/group/",
     "/admin/auth/user/",
 ]

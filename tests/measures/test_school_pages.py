@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from measures.models import Plan, Status
-from schools.models import OperationKey, RolloutState, School, SchoolRollout
+from measures.rollout import RolloutState, SchoolRollout, with_rollout_share
+from schools.models import OperationKey, School
 from schools.sources import DATA_SOURCES
 from tests.factories import (
     BIELEFELD_AUTHORITY_NUMBER,
@@ -230,7 +231,7 @@ def test_rollout_share_counts_only_the_plans_measures_tracked_per_school(client,
     assert 'max="3" value="0"' in cards[1]
     shares = {
         s.name: (s.measures_done, s.measures_tracked)
-        for s in plan.schools(TODAY).with_rollout_share(plan)
+        for s in with_rollout_share(plan.schools(TODAY), plan)
     }
     assert shares == {"A Fleißige Schule": (2, 3), "B Langsame Schule": (0, 3)}
 
