@@ -23,9 +23,19 @@ from bielefeld_digital.text import SINGLE_LINE
 if TYPE_CHECKING:
     from measures.models import Measure, Plan
 
+# A school number is six ASCII digits (not \d: that takes any script's digits).
+# One pattern for the field, the database's constraint, the importers and the
+# staff forms.
+SCHOOL_NUMBER_PATTERN = r"^[0-9]{6}$"
 school_number_validator = RegexValidator(
-    r"^[0-9]{6}$", _("Die Schulnummer besteht aus sechs Ziffern.")
+    SCHOOL_NUMBER_PATTERN, _("Die Schulnummer besteht aus sechs Ziffern.")
 )
+
+
+def is_school_number(text: str) -> bool:
+    """Whether `text` is a school number, all of it (no trailing line break either)."""
+    return re.fullmatch(SCHOOL_NUMBER_PATTERN, text) is not None
+
 
 # The directory's school forms (key_schulformschluessel.csv of Schulgrunddaten NRW).
 # A plain mapping, not choices: the codes are the ministry's, and a code it adds
@@ -337,7 +347,7 @@ class School(models.Model):
         ordering = ["name", "school_number"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(school_number__regex=r"^[0-9]{6}$"),
+                condition=Q(school_number__regex=SCHOOL_NUMBER_PATTERN),
                 name="school_number_six_digits",
                 violation_error_message=_("Die Schulnummer besteht aus sechs Ziffern."),
             ),
