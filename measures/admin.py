@@ -56,6 +56,7 @@ from .models import (
     Plan,
     Status,
 )
+from .permissions import check_may_make_public, check_may_withdraw, may_make_public, may_withdraw
 from .targets import Target
 
 # The reasons stored with admin changes. They are data (shown in the measure's
@@ -322,7 +323,7 @@ class PlanAdmin(HistoryAdmin):
         return plan.get_absolute_url() if plan.is_public else None
 
     def has_make_public_permission(self, request) -> bool:
-        return request.user.has_perm("measures.make_plan_public")
+        return may_make_public(request.user)
 
     # A plan's data and its fields of action (the inline) are the matter of those
     # responsible for all its fields (Plan.objects.editable_by); the others read.
@@ -345,12 +346,7 @@ class PlanAdmin(HistoryAdmin):
 
     def make_public_view(self, request, object_id: str):
         """Confirm which plan the public sees now and which afterwards, with a reason."""
-        if not self.has_make_public_permission(request):
-            security_log.warning(
-                "Zugriff verweigert: %s wollte den öffentlichen Plan festlegen",
-                request.user.get_username(),
-            )
-            raise PermissionDenied
+        check_may_make_public(request)
         plan = self.get_object(request, unquote(object_id))
         if plan is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
@@ -1110,9 +1106,6 @@ class PortalAccessAttemptAdmin(AccessAttemptAdmin):
         )
 
 
-WITHDRAW_PERMISSION = "measures.withdraw_edition"
-
-
 class WithdrawForm(forms.Form):
     reason = ReasonField(label=_("Grund für das Zurückziehen"))
 
@@ -1155,7 +1148,7 @@ class EditionAdmin(RefusedChangeFormMixin, admin.ModelAdmin):
     ):
         """Offer "Zurückziehen" only to those allowed; a posted attempt is still refused."""
         choices = super().get_action_choices(request, default_choices, action_location)
-        if request.user.has_perm(WITHDRAW_PERMISSION):
+        if may_withdraw(request.user):
             return choices
         return [(name, label) for name, label in choices if name != "withdraw"]
 
@@ -1163,22 +1156,12 @@ class EditionAdmin(RefusedChangeFormMixin, admin.ModelAdmin):
         # Before the admin's own check, which would refuse the action unknown to
         # the user's menu silently: a withdrawal without the permission is logged.
         if request.POST.get("action") == "withdraw":
-            self.check_may_withdraw(request)
+            check_may_withdraw(request, request.POST.getlist(helpers.ACTION_CHECKBOX_NAME))
         return super().response_action(request, queryset, action_location)
-
-    def check_may_withdraw(self, request) -> None:
-        """Withdrawing is a permission of its own; a refusal goes to the security log."""
-        if not request.user.has_perm(WITHDRAW_PERMISSION):
-            security_log.warning(
-                "Zugriff verweigert: %s wollte Berichtsausgaben zurückziehen (%s)",
-                request.user.get_username(),
-                ", ".join(request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)),
-            )
-            raise PermissionDenied
 
     @admin.action(description=_("Zurückziehen …"))
     def withdraw(self, request, queryset):
-        self.check_may_withdraw(request)
+        check_may_withdraw(request, request.POST.getlist(helpers.ACTION_CHECKBOX_NAME))
         form = WithdrawForm(request.POST if "reason" in request.POST else None)
         if form.is_valid():
             for edition in queryset.filter(withdrawn_at__isnull=True):
