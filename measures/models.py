@@ -741,21 +741,23 @@ class Measure(models.Model):
             .order_by("school_id", "history_date", "history_id")
         )
         # A school without a row was open, so a row's first record may be a change
-        # too. Changes made together (one bulk action, one saved page: the same
-        # minute, person, reason and step) are one entry, however many schools.
+        # too. One change (one bulk action, one saved page) has one moment
+        # (set_states writes it for all its records): its records with the same
+        # person, reason and step are one entry, however many schools. Two changes
+        # in the same minute stay two entries.
         together: dict[tuple, list] = {}
         state_of: dict[int, str] = {}
         for record in rows:
             before = state_of.get(record.school_id, RolloutState.OPEN)
             state_of[record.school_id] = record.state
             if record.state != before:
-                minute = record.history_date.replace(second=0, microsecond=0)
-                key = (minute, record.history_user_id, record.history_change_reason or "")
+                reason = record.history_change_reason or ""
+                key = (record.history_date, record.history_user_id, reason)
                 together.setdefault((*key, before, record.state), []).append(record)
-        for (_minute, _user, reason, before, after), records in together.items():
+        for (moment, _user, reason, before, after), records in together.items():
             changes.append(
                 Change(
-                    date=max(record.history_date for record in records),
+                    date=moment,
                     user="" if public else _user_name(records[0].history_user),
                     reason=reason,
                     fields=[
