@@ -172,15 +172,6 @@ class SchoolQuerySet(models.QuerySet):
             listed=True,
         )
 
-    def in_scope(
-        self, authority_number: str, school_forms: Iterable[str], on: datetime.date
-    ) -> Self:
-        """One Schulträger's schools of some forms in operation on `on` (Plan.schools
-        applies a plan's own rule)."""
-        return self.in_operation(on).filter(
-            authority_number=authority_number, school_form__in=list(school_forms)
-        )
-
     def search(self, text: str) -> Self:
         """Schools whose name, number or street contain every word of `text`, in any
         case and spelling (see `searchable`): "heepen gymnasium" finds the
@@ -405,16 +396,6 @@ class School(models.Model):
         if self.operation_key in OperationKey.closing():
             return self.closes_on is not None and on <= self.closes_on
         return False
-
-    def is_in_scope(
-        self, authority_number: str, school_forms: Iterable[str], on: datetime.date
-    ) -> bool:
-        """Agrees with `School.objects.in_scope(...)`."""
-        return (
-            self.authority_number == authority_number
-            and self.school_form in set(school_forms)
-            and self.is_in_operation(on)
-        )
 
     @property
     def homepage_url(self) -> str:
