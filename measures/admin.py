@@ -57,7 +57,7 @@ from .models import (
     Status,
 )
 from .permissions import check_may_make_public, check_may_withdraw, may_make_public, may_withdraw
-from .targets import Target
+from .targets import TARGET_HELP, Target
 
 # The reasons stored with admin changes. They are data (shown in the measure's
 # timeline), not interface text, so they are stored in German whatever the
@@ -523,9 +523,6 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-TARGET_HELP = _("z. B. „Q3 2025“, „2026“, „2024 ff.“, „wird noch bekanntgegeben“, „Laufend“")
-
-
 class MeasureAdminForm(forms.ModelForm):
     """The measure with its target in the deck's notation and the version it was loaded with.
 
@@ -773,7 +770,7 @@ class MeasureAdmin(HistoryAdmin):
     @admin.display(description=_("Status"))
     def status_label(self, record) -> str:
         """The status of a measure or of one of its historical records, as a label."""
-        return record.get_status_display() if record.status else NO_STATUS_LABEL
+        return Status.label_of(record.status)
 
     @admin.display(description=_("Ursprünglicher Abschluss"))
     def original_target_display(self, measure: Measure) -> str:
@@ -792,12 +789,14 @@ class MeasureAdmin(HistoryAdmin):
         return reason or super().change_reason(request, obj, form, change)
 
     def save_model(self, request, obj, form, change):
-        if change:
-            if not obj.differs_from_saved():
-                return  # Nothing to record; open editors keep their version.
+        if not change:
+            super().save_model(request, obj, form, change)
+        elif obj.differs_from_saved():  # else nothing to record; open editors keep their version
             # The form locked the row and checked the version (MeasureAdminForm.clean).
-            obj.version = form.locked_version + 1
-        super().save_model(request, obj, form, change)
+            obj.version = form.locked_version
+            obj.save_new_version(
+                user=request.user, reason=self.change_reason(request, obj, form, change)
+            )
 
     @admin.action(description=_("Status setzen …"), permissions=["change"])
     def set_status(self, request, queryset):

@@ -33,7 +33,7 @@ from schools.forms import (
     RolloutFilterForm,
     empty_selection_message,
 )
-from schools.models import RolloutState, School, SchoolRollout, StateChanges
+from schools.models import RolloutState, School, SchoolRollout, SchoolState, StateChanges
 
 from . import decks, markup
 from .forms import (
@@ -573,14 +573,8 @@ def _page_of_schools(request: HttpRequest, schools, per_page: int) -> Pager:
 def _cell(
     measure: Measure, school: School, grid: dict, editable: set[int], chosen: dict | None = None
 ) -> MatrixCell:
-    row = grid.get((measure.pk, school.pk))
-    cell = MatrixCell(
-        measure,
-        school,
-        row.state if row else RolloutState.OPEN,
-        row.date if row else None,
-        measure.pk in editable,
-    )
+    state = SchoolState.of(school, grid.get((measure.pk, school.pk)))
+    cell = MatrixCell(measure, school, state.state, state.date, measure.pk in editable)
     return dataclasses.replace(cell, chosen=(chosen or {}).get(cell.name))
 
 
