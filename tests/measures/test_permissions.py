@@ -1,6 +1,5 @@
 """measures.permissions: one helper per object type, and each refusal path (403, logged)."""
 
-import datetime
 import logging
 
 import pytest
@@ -28,6 +27,14 @@ def _with_permission(username: str, codename: str, **kwargs) -> User:
     group.permissions.add(Permission.objects.get(codename=codename))
     user.groups.add(group)
     return user
+
+
+def _published_edition() -> Edition:
+    today = timezone.localdate()
+    publisher = User.objects.create_superuser("ada", password="x" * 20)
+    return Edition.publish(
+        make_plan(), user=publisher, today=today, date=today, title="Bericht", slug="bericht"
+    )
 
 
 def test_editable_measures_costs_no_query_for_the_public_or_an_empty_choice(
@@ -92,16 +99,7 @@ def test_publishing_and_withdrawing_are_permissions_superusers_hold_too(db):
 
 
 def test_staff_with_the_withdraw_permission_withdraw_without_being_superusers(db, caplog):
-    plan = make_plan()
-    today = timezone.localdate()
-    edition = Edition.publish(
-        plan,
-        user=User.objects.create_superuser("ada", password="x" * 20),
-        today=today,
-        date=today - datetime.timedelta(days=1),
-        title="Bericht",
-        slug="bericht",
-    )
+    edition = _published_edition()
     wanda = _with_permission("wanda", "withdraw_edition", is_staff=True)
     wanda.groups.first().permissions.add(Permission.objects.get(codename="view_edition"))
     client = Client()
@@ -116,16 +114,7 @@ def test_staff_with_the_withdraw_permission_withdraw_without_being_superusers(db
 
 
 def test_withdrawing_without_the_permission_is_refused_and_names_the_editions(db, caplog):
-    plan = make_plan()
-    today = timezone.localdate()
-    edition = Edition.publish(
-        plan,
-        user=User.objects.create_superuser("ada", password="x" * 20),
-        today=today,
-        date=today,
-        title="Bericht",
-        slug="bericht",
-    )
+    edition = _published_edition()
     viewer = _with_permission("vera", "view_edition", is_staff=True)
     client = Client()
     log_in(client, viewer)
