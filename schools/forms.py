@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from bielefeld_digital.forms import PortalForm, ReasonField
 
-from .models import UNKNOWN_DISTRICT, RolloutState, School, SchoolQuerySet, is_school_number
+from .models import (
+    SCHOOL_NUMBER_DIGITS,
+    UNKNOWN_DISTRICT,
+    RolloutState,
+    School,
+    SchoolQuerySet,
+    is_school_number,
+)
 
 if TYPE_CHECKING:
     from measures.models import Measure
@@ -181,7 +188,7 @@ class ChecklistForm(PortalForm):
 UNKNOWN_CELLS = _("Die Auswahl enthält unbekannte Maßnahmen, Schulen oder Stände.")
 # A cell's select: "z-<measure pk>-<school number>"; its state when the page
 # was shown comes as "v-<measure pk>-<school number>".
-CELL = re.compile(r"z-([0-9]+)-([0-9]{6})")
+CELL = re.compile(rf"z-([0-9]+)-({SCHOOL_NUMBER_DIGITS})")
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 # A school number is six ASCII digits (not \d: that takes any script's digits).
 # One pattern for the field, the database's constraint, the importers and the
 # staff forms.
-SCHOOL_NUMBER_PATTERN = r"^[0-9]{6}$"
+SCHOOL_NUMBER_DIGITS = r"[0-9]{6}"
+SCHOOL_NUMBER_PATTERN = rf"^{SCHOOL_NUMBER_DIGITS}$"
 school_number_validator = RegexValidator(
     SCHOOL_NUMBER_PATTERN, _("Die Schulnummer besteht aus sechs Ziffern.")
 )
