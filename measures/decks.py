@@ -36,7 +36,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Inches, Pt
 
 from . import markup
-from .models import NO_STATUS_LABEL, ProgressReport, Status
+from .models import ProgressReport, Status
 from .reports import (
     FrozenField,
     FrozenMeasure,
@@ -647,7 +647,7 @@ def target_text(measure: FrozenMeasure) -> str:
 
 def legend() -> list[tuple[str, str]]:
     """(status value, label) for the legend; "" is "no status"."""
-    return [(status.value, str(status.label)) for status in Status] + [("", str(NO_STATUS_LABEL))]
+    return [(value, Status.label_of(value)) for value in [*Status.values, ""]]
 
 
 def overview_tiles(report: ProgressReport) -> list[list[tuple[str, str, bool]]]:

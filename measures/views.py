@@ -18,6 +18,7 @@ from schools.forms import DistrictForm
 from . import decks, markup, renders
 from .forms import ComparisonForm, ReportFilterForm
 from .models import Edition, Measure, Plan, ProgressReport
+from .permissions import editable_measures
 from .reports import build_snapshot, compare, frozen_report
 
 
@@ -41,11 +42,7 @@ def report(request: HttpRequest) -> HttpResponse:
     progress = ProgressReport.build(
         plan, fields, measures, timezone.localdate(), criteria=form.criteria()
     )
-    editable = (
-        set(Measure.objects.editable_by(request.user).values_list("pk", flat=True))
-        if request.user.is_authenticated
-        else set()
-    )
+    editable = editable_measures(request.user)  # no query for the public
     template = "measures/report.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#results"

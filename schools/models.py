@@ -23,9 +23,20 @@ from bielefeld_digital.text import SINGLE_LINE
 if TYPE_CHECKING:
     from measures.models import Measure, Plan
 
+# A school number is six ASCII digits (not \d: that takes any script's digits).
+# One pattern for the field, the database's constraint, the importers and the
+# staff forms.
+SCHOOL_NUMBER_DIGITS = r"[0-9]{6}"
+SCHOOL_NUMBER_PATTERN = rf"^{SCHOOL_NUMBER_DIGITS}$"
 school_number_validator = RegexValidator(
-    r"^[0-9]{6}$", _("Die Schulnummer besteht aus sechs Ziffern.")
+    SCHOOL_NUMBER_PATTERN, _("Die Schulnummer besteht aus sechs Ziffern.")
 )
+
+
+def is_school_number(text: str) -> bool:
+    """Whether `text` is a school number, all of it (no trailing line break either)."""
+    return re.fullmatch(SCHOOL_NUMBER_PATTERN, text) is not None
+
 
 # The directory's school forms (key_schulformschluessel.csv of Schulgrunddaten NRW).
 # A plain mapping, not choices: the codes are the ministry's, and a code it adds
@@ -162,15 +173,6 @@ class SchoolQuerySet(models.QuerySet):
             listed=True,
         )
 
-    def in_scope(
-        self, authority_number: str, school_forms: Iterable[str], on: datetime.date
-    ) -> Self:
-        """One Schulträger's schools of some forms in operation on `on` (Plan.schools
-        applies a plan's own rule)."""
-        return self.in_operation(on).filter(
-            authority_number=authority_number, school_form__in=list(school_forms)
-        )
-
     def search(self, text: str) -> Self:
         """Schools whose name, number or street contain every word of `text`, in any
         case and spelling (see `searchable`): "heepen gymnasium" finds the
@@ -231,7 +233,7 @@ class SchoolQuerySet(models.QuerySet):
         """Annotate `rollout_state` and `rollout_date`: the state of `measure` at each
         school; a school without a row is open."""
         return self._row_of(measure).annotate(
-            rollout_state=Coalesce(F("row__state"), Value(RolloutState.OPEN.value)),
+            rollout_state=RolloutState.of_in_sql("row__state"),
             rollout_date=F("row__date"),
         )
 
@@ -337,7 +339,7 @@ class School(models.Model):
         ordering = ["name", "school_number"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(school_number__regex=r"^[0-9]{6}$"),
+                condition=Q(school_number__regex=SCHOOL_NUMBER_PATTERN),
                 name="school_number_six_digits",
                 violation_error_message=_("Die Schulnummer besteht aus sechs Ziffern."),
             ),
@@ -395,16 +397,6 @@ class School(models.Model):
         if self.operation_key in OperationKey.closing():
             return self.closes_on is not None and on <= self.closes_on
         return False
-
-    def is_in_scope(
-        self, authority_number: str, school_forms: Iterable[str], on: datetime.date
-    ) -> bool:
-        """Agrees with `School.objects.in_scope(...)`."""
-        return (
-            self.authority_number == authority_number
-            and self.school_form in set(school_forms)
-            and self.is_in_operation(on)
-        )
 
     @property
     def homepage_url(self) -> str:
@@ -502,6 +494,19 @@ class RolloutState(models.TextChoices):
         """KERN badge colour; the badge always says the state in words too."""
         return {"open": "neutral", "in_progress": "info", "done": "success"}[self.value]
 
+    # Rows are made when a school's state is first set (or all at once by
+    # start_tracking): a school without a row is open. The one rule, here and
+    # in its SQL twin; every reader of a row that may be missing asks these.
+    @classmethod
+    def of(cls, state: str | None) -> "RolloutState":
+        """The state a row holds; None (no row) is open."""
+        return cls(state or cls.OPEN)
+
+    @classmethod
+    def of_in_sql(cls, state: str) -> Coalesce:
+        """`of` in SQL, for the `state` column of a row joined with LEFT OUTER JOIN."""
+        return Coalesce(F(state), Value(cls.OPEN.value))
+
 
 def _lock(measure) -> None:
     """Make the writers of one measure's rows wait for each other.
@@ -518,8 +523,15 @@ class SchoolState:
     """One school's state for one measure; a school without a row is open."""
 
     school: School
-    state: str = RolloutState.OPEN
+    state: str
     date: datetime.date | None = None
+
+    @classmethod
+    def of(cls, school: School, row: "SchoolRollout | None") -> "SchoolState":
+        """`school`'s state from its row, or from none (open)."""
+        if row is None:
+            return cls(school, RolloutState.of(None))
+        return cls(school, RolloutState.of(row.state), row.date)
 
     @property
     def state_label(self) -> str:
@@ -542,12 +554,7 @@ class SchoolRolloutQuerySet(models.QuerySet):
             row.school_id: row
             for row in self.filter(measure=measure, school__in=[school.pk for school in schools])
         }
-        return [
-            SchoolState(school, rows[school.pk].state, rows[school.pk].date)
-            if school.pk in rows
-            else SchoolState(school)
-            for school in schools
-        ]
+        return [SchoolState.of(school, rows.get(school.pk)) for school in schools]
 
     def grid(self, measures, schools) -> dict[tuple[int, int], "SchoolRollout"]:
         """The rows of `measures` at `schools`, by (measure pk, school pk); one query."""
@@ -580,10 +587,9 @@ class SchoolRolloutQuerySet(models.QuerySet):
             )
             if rows and not was_tracked:
                 measure.tracked_per_school_since = timezone.localdate()
-                measure.version += 1
-                measure._history_user = user
-                measure._change_reason = reason
-                measure.save(update_fields=["tracked_per_school_since", "version"])
+                measure.save_new_version(
+                    user=user, reason=reason, update_fields=["tracked_per_school_since"]
+                )
         return len(rows)
 
     def set_states(
@@ -617,7 +623,7 @@ class SchoolRolloutQuerySet(models.QuerySet):
             new, changed = [], []
             for school, state in wanted.items():
                 row = rows.get(school.pk)
-                current = row.state if row else RolloutState.OPEN
+                current = RolloutState.of(row.state if row else None)
                 if expected is not None and school in expected and expected[school] != current:
                     if current != state:
                         result.conflicts.append(school)

@@ -12,6 +12,7 @@ from measures.models import Measure
 from measures.views import current_plan
 
 from .forms import SchoolFilterForm
+from .models import is_school_number
 from .sources import DATA_SOURCES
 
 SCHOOLS_PER_PAGE = 50
@@ -51,7 +52,7 @@ def school_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def school_detail(request: HttpRequest, school_number: str) -> HttpResponse:
     """ "Meine Schule": one school of the plan's scope and every measure's state there."""
-    if not (len(school_number) == 6 and school_number.isascii() and school_number.isdigit()):
+    if not is_school_number(school_number):
         return _not_found(request, _("Eine Schulnummer besteht aus sechs Ziffern."))
     plan = current_plan()
     school = plan.schools(timezone.localdate()).filter(school_number=school_number).first()
