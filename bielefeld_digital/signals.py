@@ -5,7 +5,7 @@ Each entry names the account and the client address, as django-axes sees it
 says there are proxies), so that an entry here and an axes lockout can be
 matched. A failed login logs the username only, never the password. Refused
 access to a measure is logged where it is refused
-(staff.views.measure_for_edit). Password resets are logged by their
+(measures.permissions). Password resets are logged by their
 views (requested, refused for too many requests, completed); what the log says
 about an address never reaches the client. Each entry also carries the
 username and address as `extra`, for its copy in the database (audit/,

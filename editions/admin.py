@@ -5,7 +5,6 @@ import logging
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation, helpers
-from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -13,10 +12,9 @@ from bielefeld_digital.admin import RefusedChangeFormMixin
 from bielefeld_digital.forms import ReasonField
 
 from .models import Edition
+from .permissions import check_may_withdraw, may_withdraw
 
 security_log = logging.getLogger("portal.security")
-
-WITHDRAW_PERMISSION = "editions.withdraw_edition"
 
 
 class WithdrawForm(forms.Form):
@@ -61,7 +59,7 @@ class EditionAdmin(RefusedChangeFormMixin, admin.ModelAdmin):
     ):
         """Offer "Zurückziehen" only to those allowed; a posted attempt is still refused."""
         choices = super().get_action_choices(request, default_choices, action_location)
-        if request.user.has_perm(WITHDRAW_PERMISSION):
+        if may_withdraw(request.user):
             return choices
         return [(name, label) for name, label in choices if name != "withdraw"]
 
@@ -69,22 +67,12 @@ class EditionAdmin(RefusedChangeFormMixin, admin.ModelAdmin):
         # Before the admin's own check, which would refuse the action unknown to
         # the user's menu silently: a withdrawal without the permission is logged.
         if request.POST.get("action") == "withdraw":
-            self.check_may_withdraw(request)
+            check_may_withdraw(request, request.POST.getlist(helpers.ACTION_CHECKBOX_NAME))
         return super().response_action(request, queryset, action_location)
-
-    def check_may_withdraw(self, request) -> None:
-        """Withdrawing is a permission of its own; a refusal goes to the security log."""
-        if not request.user.has_perm(WITHDRAW_PERMISSION):
-            security_log.warning(
-                "Zugriff verweigert: %s wollte Berichtsausgaben zurückziehen (%s)",
-                request.user.get_username(),
-                ", ".join(request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)),
-            )
-            raise PermissionDenied
 
     @admin.action(description=_("Zurückziehen …"))
     def withdraw(self, request, queryset):
-        self.check_may_withdraw(request)
+        check_may_withdraw(request, request.POST.getlist(helpers.ACTION_CHECKBOX_NAME))
         form = WithdrawForm(request.POST if "reason" in request.POST else None)
         if form.is_valid():
             for edition in queryset.filter(withdrawn_at__isnull=True):

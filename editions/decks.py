@@ -35,7 +35,7 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Inches, Pt
 
-from measures.models import NO_STATUS_LABEL, ProgressReport, Status
+from measures.models import ProgressReport, Status
 
 from . import markup
 from .reports import (
@@ -648,7 +648,7 @@ def target_text(measure: FrozenMeasure) -> str:
 
 def legend() -> list[tuple[str, str]]:
     """(status value, label) for the legend; "" is "no status"."""
-    return [(status.value, str(status.label)) for status in Status] + [("", str(NO_STATUS_LABEL))]
+    return [(value, Status.label_of(value)) for value in [*Status.values, ""]]
 
 
 def overview_tiles(report: ProgressReport) -> list[list[tuple[str, str, bool]]]:

@@ -14,17 +14,9 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from measures.models import (
-    NO_STATUS_LABEL,
-    FieldOfAction,
-    Measure,
-    Plan,
-    ProgressReport,
-    Rollout,
-    Status,
-)
-from measures.rollout import RolloutState, SchoolRollout
-from measures.targets import Target, TargetKind
+from measures.models import FieldOfAction, Measure, Plan, ProgressReport, Rollout
+from measures.rollout import RolloutState, SchoolRollout, SchoolState
+from measures.targets import Target
 from schools.models import School
 
 SNAPSHOT_VERSION = 1
@@ -97,12 +89,13 @@ def build_snapshot(plan: Plan, today: datetime.date) -> dict:
 
 
 def _school_state(school: School, row: SchoolRollout | None) -> dict:
+    state = SchoolState.of(school, row)
     return {
         "number": school.school_number,
         "name": school.name,
         "district": school.district,
-        "state": row.state if row else RolloutState.OPEN.value,
-        "date": row.date.isoformat() if row and row.date else None,
+        "state": state.state.value,
+        "date": state.date.isoformat() if state.date else None,
     }
 
 
@@ -195,14 +188,8 @@ class FrozenMeasure:
     def field_id(self) -> int:
         return self.field.pk
 
-    @property
-    def status_label(self) -> str:
-        return str(Status(self.status).label) if self.status else str(NO_STATUS_LABEL)
-
-    @property
-    def status_badge(self) -> str:
-        return Status(self.status).badge_modifier if self.status else "none"
-
+    status_label = Measure.status_label
+    status_badge = Measure.status_badge
     slip = Measure.slip
     slip_label = Measure.slip_label
 
@@ -249,15 +236,6 @@ def frozen_report(snapshot: dict, criteria: dict | None = None) -> ProgressRepor
 
 
 # --- Comparison --------------------------------------------------------------
-
-
-def quarter_index(target: Target | None) -> int | None:
-    """The quarter in which a target ends, counted from year 0; None if open."""
-    if target is None or target.kind in (TargetKind.TBD, TargetKind.ONGOING):
-        return None
-    if target.kind == TargetKind.QUARTER:
-        return target.year * 4 + target.quarter - 1
-    return target.year * 4 + 3  # a year (or "ff.") ends with its fourth quarter
 
 
 @dataclass(frozen=True)
@@ -366,8 +344,7 @@ def _diff(old: FrozenMeasure, new: FrozenMeasure) -> MeasureDiff | None:
     new_target = new.target.label if new.target else str(_("nicht festgelegt"))
     moved = None
     if old.target != new.target:
-        start, end = quarter_index(old.target), quarter_index(new.target)
-        moved = end - start if start is not None and end is not None else None
+        moved = old.target.quarters_to(new.target) if old.target and new.target else None
     diff = MeasureDiff(
         title=new.title,
         slug=new.slug,

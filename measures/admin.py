@@ -41,7 +41,8 @@ from .models import (
     Plan,
     Status,
 )
-from .targets import Target
+from .permissions import check_may_make_public, may_make_public
+from .targets import TARGET_HELP, Target
 
 # The reasons stored with admin changes. They are data (shown in the measure's
 # timeline), not interface text, so they are stored in German whatever the
@@ -300,7 +301,7 @@ class PlanAdmin(HistoryAdmin):
         return plan.get_absolute_url() if plan.is_public else None
 
     def has_make_public_permission(self, request) -> bool:
-        return request.user.has_perm("measures.make_plan_public")
+        return may_make_public(request.user)
 
     # A plan's data and its fields of action (the inline) are the matter of those
     # responsible for all its fields (Plan.objects.editable_by); the others read.
@@ -323,12 +324,7 @@ class PlanAdmin(HistoryAdmin):
 
     def make_public_view(self, request, object_id: str):
         """Confirm which plan the public sees now and which afterwards, with a reason."""
-        if not self.has_make_public_permission(request):
-            security_log.warning(
-                "Zugriff verweigert: %s wollte den öffentlichen Plan festlegen",
-                request.user.get_username(),
-            )
-            raise PermissionDenied
+        check_may_make_public(request)
         plan = self.get_object(request, unquote(object_id))
         if plan is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
@@ -503,9 +499,6 @@ class StatusFilter(admin.SimpleListFilter):
         if self.value() in Status.values:
             return queryset.filter(status=self.value())
         return queryset
-
-
-TARGET_HELP = _("z. B. „Q3 2025“, „2026“, „2024 ff.“, „wird noch bekanntgegeben“, „Laufend“")
 
 
 class MeasureAdminForm(forms.ModelForm):
@@ -755,7 +748,7 @@ class MeasureAdmin(HistoryAdmin):
     @admin.display(description=_("Status"))
     def status_label(self, record) -> str:
         """The status of a measure or of one of its historical records, as a label."""
-        return record.get_status_display() if record.status else NO_STATUS_LABEL
+        return Status.label_of(record.status)
 
     @admin.display(description=_("Ursprünglicher Abschluss"))
     def original_target_display(self, measure: Measure) -> str:
@@ -774,12 +767,14 @@ class MeasureAdmin(HistoryAdmin):
         return reason or super().change_reason(request, obj, form, change)
 
     def save_model(self, request, obj, form, change):
-        if change:
-            if not obj.differs_from_saved():
-                return  # Nothing to record; open editors keep their version.
+        if not change:
+            super().save_model(request, obj, form, change)
+        elif obj.differs_from_saved():  # else nothing to record; open editors keep their version
             # The form locked the row and checked the version (MeasureAdminForm.clean).
-            obj.version = form.locked_version + 1
-        super().save_model(request, obj, form, change)
+            obj.version = form.locked_version
+            obj.save_new_version(
+                user=request.user, reason=self.change_reason(request, obj, form, change)
+            )
 
     @admin.action(description=_("Status setzen …"), permissions=["change"])
     def set_status(self, request, queryset):

@@ -12,12 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from bielefeld_digital.forms import CredentialLengthMixin, PortalForm, PortalFormMixin, ReasonField
 
 from .models import (
+    NO_STATUS_LABEL,
     EditConflict,
     FieldOfAction,
     Measure,
     Status,
 )
-from .targets import Target
+from .targets import TARGET_HELP, Target
 
 NO_STATUS = "ohne"
 
@@ -28,7 +29,7 @@ class ReportFilterForm(forms.Form):
     status = forms.MultipleChoiceField(
         label=_("Status"),
         required=False,
-        choices=[*Status.choices, (NO_STATUS, _("Ohne Status"))],
+        choices=[*Status.choices, (NO_STATUS, NO_STATUS_LABEL)],
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": _("„%(value)s“ ist kein bekannter Status.")},
     )
@@ -69,13 +70,13 @@ class MeasureEditForm(PortalForm):
     """What school office staff change on a measure, with the reason for the change."""
 
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Ohne Status")), *Status.choices]
+        label=_("Status"), required=False, choices=[("", NO_STATUS_LABEL), *Status.choices]
     )
     target = forms.CharField(
         label=_("Abschluss"),
         required=False,
         max_length=40,
-        help_text=_("z. B. „Q3 2025“, „2026“, „2024 ff.“, „wird noch bekanntgegeben“, „Laufend“"),
+        help_text=TARGET_HELP,
     )
     description = forms.CharField(
         label=_("Kurzbeschreibung"),

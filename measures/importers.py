@@ -483,11 +483,12 @@ def _update(obj, values: dict) -> bool:
     for name in changed:
         setattr(obj, name, values[name])
     if changed:
-        if isinstance(obj, Measure):
-            obj.version += 1  # an editor who loaded the old state must not overwrite this
-        obj._change_reason = CHANGE_REASON
         obj.full_clean()
-        obj.save()
+        if isinstance(obj, Measure):  # an editor who loaded the old state must not overwrite this
+            obj.save_new_version(user=None, reason=CHANGE_REASON)
+        else:
+            obj._change_reason = CHANGE_REASON
+            obj.save()
     return bool(changed)
 
 

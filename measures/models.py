@@ -328,6 +328,18 @@ class Status(models.TextChoices):
             "preparing": "neutral",
         }[self.value]
 
+    # A measure's status may be blank: "Ohne Status", shown with the neutral
+    # "none" badge. The one rule for every page, deck, filter and history.
+    @classmethod
+    def label_of(cls, status: str) -> str:
+        """`status` (a value, or "") in words."""
+        return str(cls(status).label) if status else str(NO_STATUS_LABEL)
+
+    @classmethod
+    def badge_of(cls, status: str) -> str:
+        """The badge modifier of `status` (a value, or "")."""
+        return cls(status).badge_modifier if status else "none"
+
     @classmethod
     def from_label(cls, label: str) -> "Status":
         """The status the deck writes as `label` ("In Bearbeitung"), whatever the language."""
@@ -395,12 +407,7 @@ class MeasureQuerySet(models.QuerySet):
 
     def overdue(self, today: datetime.date) -> "MeasureQuerySet":
         """Not done, and the target's last day lies before `today` (see Target.deadline)."""
-        quarter = (today.month - 1) // 3 + 1
-        passed = Q(target_kind=TargetKind.QUARTER) & (
-            Q(target_year__lt=today.year) | Q(target_year=today.year, target_quarter__lt=quarter)
-        )
-        passed |= Q(target_kind=TargetKind.YEAR, target_year__lt=today.year)
-        return self.filter(passed).exclude(status=Status.DONE)
+        return self.filter(Target.passed_in_sql(today)).exclude(status=Status.DONE)
 
     def tracked_per_school(self) -> "MeasureQuerySet":
         return self.filter(Exists(SchoolRollout.objects.filter(measure=OuterRef("pk"))))
@@ -448,11 +455,8 @@ class MeasureQuerySet(models.QuerySet):
                 setattr(measure, name, value)
             if not measure.differs_from_saved():
                 return measure
-            measure.version += 1
             measure.full_clean()
-            measure._history_user = user
-            measure._change_reason = reason
-            measure.save()
+            measure.save_new_version(user=user, reason=reason)
             return measure
 
 
@@ -711,6 +715,19 @@ class Measure(models.Model):
         """Measure.objects.editable_by for one measure; costs one query."""
         return Measure.objects.editable_by(user).filter(pk=self.pk).exists()
 
+    def save_new_version(
+        self, *, user: User | None, reason: str, update_fields: list[str] | None = None
+    ) -> None:
+        """Save an accepted change as the next version, recorded with `user` and
+        `reason`: an editor who loaded an older version is refused (apply_change).
+
+        The one way a change of a measure is saved: the staff editor, the admin,
+        the loader and the switch to per-school tracking."""
+        self.version += 1
+        self._history_user = user
+        self._change_reason = reason
+        self.save(update_fields=None if update_fields is None else [*update_fields, "version"])
+
     def differs_from_saved(self) -> bool:
         """Whether any value (but the version) differs from the row in the database.
 
@@ -740,21 +757,23 @@ class Measure(models.Model):
             .order_by("school_id", "history_date", "history_id")
         )
         # A school without a row was open, so a row's first record may be a change
-        # too. Changes made together (one bulk action, one saved page: the same
-        # minute, person, reason and step) are one entry, however many schools.
+        # too. One change (one bulk action, one saved page) has one moment
+        # (set_states writes it for all its records): its records with the same
+        # person, reason and step are one entry, however many schools. Two changes
+        # in the same minute stay two entries.
         together: dict[tuple, list] = {}
         state_of: dict[int, str] = {}
         for record in rows:
-            before = state_of.get(record.school_id, RolloutState.OPEN)
+            before = RolloutState.of(state_of.get(record.school_id))
             state_of[record.school_id] = record.state
             if record.state != before:
-                minute = record.history_date.replace(second=0, microsecond=0)
-                key = (minute, record.history_user_id, record.history_change_reason or "")
+                reason = record.history_change_reason or ""
+                key = (record.history_date, record.history_user_id, reason)
                 together.setdefault((*key, before, record.state), []).append(record)
-        for (_minute, _user, reason, before, after), records in together.items():
+        for (moment, _user, reason, before, after), records in together.items():
             changes.append(
                 Change(
-                    date=max(record.history_date for record in records),
+                    date=moment,
                     user="" if public else _user_name(records[0].history_user),
                     reason=reason,
                     fields=[
@@ -780,11 +799,11 @@ class Measure(models.Model):
 
     @property
     def status_badge(self) -> str:
-        return Status(self.status).badge_modifier if self.status else "none"
+        return Status.badge_of(self.status)
 
     @property
     def status_label(self) -> str:
-        return self.get_status_display() if self.status else str(NO_STATUS_LABEL)
+        return Status.label_of(self.status)
 
     @cached_property
     def work_item_list(self) -> list[str]:
@@ -820,11 +839,11 @@ class Measure(models.Model):
     @property
     def school_state_label(self) -> str:
         """The state annotated by `at_school()`, in words; no row means open."""
-        return RolloutState(self.school_state or RolloutState.OPEN).label
+        return RolloutState.of(self.school_state).label
 
     @property
     def school_state_badge(self) -> str:
-        return RolloutState(self.school_state or RolloutState.OPEN).badge_modifier
+        return RolloutState.of(self.school_state).badge_modifier
 
     @cached_property
     def rollout(self) -> Rollout | None:
@@ -904,10 +923,7 @@ class ProgressReport:
         counts = dict.fromkeys(statuses, 0)
         for measure in measures:
             counts[measure.status] += 1
-        status_counts = [
-            StatusCount(s, Status(s).label if s else str(NO_STATUS_LABEL), counts[s])
-            for s in statuses
-        ]
+        status_counts = [StatusCount(s, Status.label_of(s), counts[s]) for s in statuses]
         rollouts = [measure.rollout for measure in measures if measure.rollout]
         return cls(
             plan=plan,
@@ -947,7 +963,7 @@ def _counted_text(record) -> str:
 
 
 def _status_text(record) -> str:
-    return str(Status(record.status).label) if record.status else str(NO_STATUS_LABEL)
+    return Status.label_of(record.status)
 
 
 def _schools_label(names: list[str]) -> dict[str, str]:

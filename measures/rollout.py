@@ -61,6 +61,19 @@ class RolloutState(models.TextChoices):
         """KERN badge colour; the badge always says the state in words too."""
         return {"open": "neutral", "in_progress": "info", "done": "success"}[self.value]
 
+    # Rows are made when a school's state is first set (or all at once by
+    # start_tracking): a school without a row is open. The one rule, here and
+    # in its SQL twin; every reader of a row that may be missing asks these.
+    @classmethod
+    def of(cls, state: str | None) -> "RolloutState":
+        """The state a row holds; None (no row) is open."""
+        return cls(state or cls.OPEN)
+
+    @classmethod
+    def of_in_sql(cls, state: str) -> Coalesce:
+        """`of` in SQL, for the `state` column of a row joined with LEFT OUTER JOIN."""
+        return Coalesce(F(state), Value(cls.OPEN.value))
+
 
 def _lock(measure) -> None:
     """Make the writers of one measure's rows wait for each other.
@@ -77,8 +90,15 @@ class SchoolState:
     """One school's state for one measure; a school without a row is open."""
 
     school: School
-    state: str = RolloutState.OPEN
+    state: str
     date: datetime.date | None = None
+
+    @classmethod
+    def of(cls, school: School, row: "SchoolRollout | None") -> "SchoolState":
+        """`school`'s state from its row, or from none (open)."""
+        if row is None:
+            return cls(school, RolloutState.of(None))
+        return cls(school, RolloutState.of(row.state), row.date)
 
     @property
     def state_label(self) -> str:
@@ -105,12 +125,7 @@ class SchoolRolloutQuerySet(models.QuerySet):
             row.school_id: row
             for row in self.filter(measure=measure, school__in=[school.pk for school in schools])
         }
-        return [
-            SchoolState(school, rows[school.pk].state, rows[school.pk].date)
-            if school.pk in rows
-            else SchoolState(school)
-            for school in schools
-        ]
+        return [SchoolState.of(school, rows.get(school.pk)) for school in schools]
 
     def grid(self, measures, schools) -> dict[tuple[int, int], "SchoolRollout"]:
         """The rows of `measures` at `schools`, by (measure pk, school pk); one query."""
@@ -143,10 +158,9 @@ class SchoolRolloutQuerySet(models.QuerySet):
             )
             if rows and not was_tracked:
                 measure.tracked_per_school_since = timezone.localdate()
-                measure.version += 1
-                measure._history_user = user
-                measure._change_reason = reason
-                measure.save(update_fields=["tracked_per_school_since", "version"])
+                measure.save_new_version(
+                    user=user, reason=reason, update_fields=["tracked_per_school_since"]
+                )
         return len(rows)
 
     def set_states(
@@ -180,7 +194,7 @@ class SchoolRolloutQuerySet(models.QuerySet):
             new, changed = [], []
             for school, state in wanted.items():
                 row = rows.get(school.pk)
-                current = row.state if row else RolloutState.OPEN
+                current = RolloutState.of(row.state if row else None)
                 if expected is not None and school in expected and expected[school] != current:
                     if current != state:
                         result.conflicts.append(school)
@@ -296,7 +310,7 @@ def with_state_of(schools: SchoolQuerySet, measure: "Measure") -> SchoolQuerySet
     """Annotate `rollout_state` and `rollout_date`: the state of `measure` at each
     school; a school without a row is open."""
     return _row_of(schools, measure).annotate(
-        rollout_state=Coalesce(F("row__state"), Value(RolloutState.OPEN.value)),
+        rollout_state=RolloutState.of_in_sql("row__state"),
         rollout_date=F("row__date"),
     )
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +37,9 @@ _ONWARDS = re.compile(r"^(\d{4})\s*ff\.?$", re.IGNORECASE)
 # "bekannt gegeben" is today's spelling of the deck's "bekanntgegeben".
 _TBD = {"wird noch bekanntgegeben", "wird noch bekannt gegeben", "tbd", "noch offen"}
 _ONGOING = {"laufend", "fortlaufend"}
+
+# The notations, for the help text of every field that takes a target.
+TARGET_HELP = _("z. B. „Q3 2025“, „2026“, „2024 ff.“, „wird noch bekanntgegeben“, „Laufend“")
 
 # Sort rank of the undated kinds, after every dated target.
 _OPEN_RANK = {TargetKind.ONGOING: 0, TargetKind.TBD: 1}
@@ -136,6 +140,30 @@ class Target:
     def has_passed(self, today: datetime.date) -> bool:
         return self.deadline is not None and today > self.deadline
 
+    @staticmethod
+    def passed_in_sql(today: datetime.date, prefix: str = "target") -> Q:
+        """`has_passed` in SQL, over the columns `<prefix>_kind/_year/_quarter`."""
+        kind, year, quarter = f"{prefix}_kind", f"{prefix}_year", f"{prefix}_quarter"
+        passed = Q(**{kind: TargetKind.QUARTER}) & (
+            Q(**{f"{year}__lt": today.year})
+            | Q(**{year: today.year, f"{quarter}__lt": quarter_of(today)})
+        )
+        return passed | Q(**{kind: TargetKind.YEAR, f"{year}__lt": today.year})
+
+    @property
+    def quarter_index(self) -> int | None:
+        """The quarter in which the target ends, counted from year 0; None if it
+        never ends. A year (or "ff.") ends with its fourth quarter."""
+        if self.kind == TargetKind.QUARTER:
+            return self.year * 4 + self.quarter - 1
+        return self.year * 4 + 3 if self.is_dated else None
+
+    def quarters_to(self, other: "Target") -> int | None:
+        """How many quarters later `other` ends (negative: earlier); None if either
+        never ends."""
+        start, end = self.quarter_index, other.quarter_index
+        return end - start if start is not None and end is not None else None
+
     def sort_key(self) -> tuple:
         """Chronological order of the deck's targets.
 
@@ -152,6 +180,11 @@ class Target:
 
     def __lt__(self, other: "Target") -> bool:
         return self.sort_key() < other.sort_key()
+
+
+def quarter_of(day: datetime.date) -> int:
+    """The quarter (1 to 4) that `day` lies in."""
+    return (day.month - 1) // 3 + 1
 
 
 # How often a measure moved, in words up to twelve as German writes them

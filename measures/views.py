@@ -10,9 +10,11 @@ from django.views.decorators.vary import vary_on_headers
 from bielefeld_digital.errors import RETRY_AFTER
 from bielefeld_digital.pager import paginate
 from schools.forms import DistrictForm, SchoolFilterForm
+from schools.models import is_school_number
 
 from .forms import ReportFilterForm
 from .models import Measure, Plan, ProgressReport
+from .permissions import editable_measures
 from .rollout import SchoolState, rollout_by_district, with_rollout_share, with_state_of
 
 
@@ -36,11 +38,7 @@ def report(request: HttpRequest) -> HttpResponse:
     progress = ProgressReport.build(
         plan, fields, measures, timezone.localdate(), criteria=form.criteria()
     )
-    editable = (
-        set(Measure.objects.editable_by(request.user).values_list("pk", flat=True))
-        if request.user.is_authenticated
-        else set()
-    )
+    editable = editable_measures(request.user)  # no query for the public
     template = "measures/report.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#results"
@@ -168,7 +166,7 @@ def school_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def school_detail(request: HttpRequest, school_number: str) -> HttpResponse:
     """ "Meine Schule": one school of the plan's scope and every measure's state there."""
-    if not (len(school_number) == 6 and school_number.isascii() and school_number.isdigit()):
+    if not is_school_number(school_number):
         return _not_found(request, _("Eine Schulnummer besteht aus sechs Ziffern."))
     plan = current_plan()
     school = plan.schools(timezone.localdate()).filter(school_number=school_number).first()

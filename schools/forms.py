@@ -1,4 +1,7 @@
 import datetime
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django import forms
@@ -10,7 +13,16 @@ from django.utils.translation import gettext_lazy as _
 from bielefeld_digital.forms import PortalForm, ReasonField
 from measures.rollout import RolloutState
 
-from .models import UNKNOWN_DISTRICT, SchoolQuerySet
+from .models import (
+    SCHOOL_NUMBER_DIGITS,
+    UNKNOWN_DISTRICT,
+    School,
+    SchoolQuerySet,
+    is_school_number,
+)
+
+if TYPE_CHECKING:
+    from measures.models import Measure
 
 
 def narrowed(schools: SchoolQuerySet, *, school_form: str, district: str) -> SchoolQuerySet:
@@ -91,19 +103,161 @@ def empty_selection_message(selection: str) -> str:
     ) % {"selection": selection}
 
 
-class ChecklistReasonForm(PortalForm):
-    """The optional reason typed with the per-school checklist's ticks."""
+UNKNOWN_SCHOOLS = _("Die Auswahl enthält unbekannte Schulen.")
+
+
+class SchoolNumbersField(forms.Field):
+    """School numbers posted under one name (hidden inputs, ticked boxes)."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {"invalid": UNKNOWN_SCHOOLS}
+
+    def to_python(self, value) -> list[str]:
+        numbers = [str(number) for number in value or []]
+        if not all(is_school_number(number) for number in numbers):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return numbers
+
+
+class ChecklistForm(PortalForm):
+    """The per-school checklist as posted: the schools shown ("shown"), those ticked
+    ("done"), the state each had when the page was shown ("v-<number>"), and the
+    optional reason.
+
+    HTMX sends each box on its own ("toggle", with the whole form); without
+    JavaScript the whole form comes and only the boxes the editor changed count.
+    After `is_valid()`, `wanted` and `expected` are what `set_states` takes, and
+    `schools` the schools named.
+    """
 
     reason = ReasonField(
         required=False,
         help_text=_("Wird mit jedem Haken gespeichert und im öffentlichen Verlauf gezeigt."),
     )
+    shown = SchoolNumbersField(required=False)
+    done = SchoolNumbersField(required=False)
+    toggle = forms.CharField(required=False, strip=False)
+
+    def __init__(self, data=None, *, scope: SchoolQuerySet) -> None:
+        super().__init__(data)
+        self.scope = scope
+        self.toggled = data is not None and "toggle" in data  # a click: a change by definition
+        self.wanted: dict = {}
+        self.expected: dict = {}
+        self.schools: list = []
+
+    @property
+    def is_empty(self) -> bool:
+        """Saved with no school on the page (a filter that matched none)."""
+        return not self["shown"].value() and not self.toggled
+
+    @property
+    def toggled_number(self) -> str | None:
+        """The clicked box's school number, if the click named one."""
+        number = self["toggle"].value() if self.toggled else None
+        return number if isinstance(number, str) and is_school_number(number) else None
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.errors or self.is_empty:  # nothing is written: no schools to look up
+            return data
+        done = set(data["done"])
+        if self.toggled:
+            shown = [data["toggle"]]
+            done &= set(shown)  # the other ticked boxes come along: only this one counts
+        else:
+            shown = data["shown"]
+        if not all(is_school_number(number) for number in shown) or not done <= set(shown):
+            raise ValidationError(UNKNOWN_SCHOOLS, code="unknown")
+        schools = self.scope.in_bulk(shown, field_name="school_number")
+        if len(schools) != len(set(shown)):
+            raise ValidationError(UNKNOWN_SCHOOLS, code="unknown")
+        for number, school in schools.items():
+            # A school whose state someone else changed since the page was shown
+            # is left alone and reported (set_states compares with `expected`).
+            before = self.data.get(f"v-{number}")
+            if not self.toggled and (number in done) == (before == RolloutState.DONE):
+                continue  # not changed by the editor
+            self.wanted[school] = RolloutState.DONE if number in done else RolloutState.OPEN
+            if before in RolloutState.values:
+                self.expected[school] = before
+        self.schools = list(schools.values())
+        return data
 
 
-class MatrixReasonForm(PortalForm):
-    """The optional reason typed with the matrix's cells."""
+UNKNOWN_CELLS = _("Die Auswahl enthält unbekannte Maßnahmen, Schulen oder Stände.")
+# A cell's select: "z-<measure pk>-<school number>"; its state when the page
+# was shown comes as "v-<measure pk>-<school number>".
+CELL = re.compile(rf"z-([0-9]+)-({SCHOOL_NUMBER_DIGITS})")
 
-    grund = ReasonField(required=False)
+
+@dataclass(frozen=True)
+class PostedCell:
+    measure: "Measure"
+    school: School
+    state: str
+    before: str | None  # None if the page sent no known state
+
+
+class MatrixForm(PortalForm):
+    """The matrix's cells as posted, and the optional reason.
+
+    After `is_valid()` (or a failed one with only the reason refused), `cells`
+    are the cells the editor changed, by measure; an unknown measure, school or
+    state is a non-field error (UNKNOWN_CELLS).
+    """
+
+    reason = ReasonField(required=False)
+
+    def __init__(self, data=None, *, scope: SchoolQuerySet, measures: list) -> None:
+        super().__init__(data)
+        self.scope = scope
+        self.measures = {str(measure.pk): measure for measure in measures}
+        self.cells: list[PostedCell] = []
+
+    def chosen(self) -> dict[str, str]:
+        """The posted cells' states by cell name, only well-formed ones: a refused
+        save shows the editor's choices again."""
+        return {
+            name: value
+            for name, value in self.data.items()
+            if CELL.fullmatch(name) and value in RolloutState.values
+        }
+
+    def clean(self) -> dict:
+        data = super().clean()
+        names = [name for name in self.data if name.startswith("z-")]
+        parsed = [CELL.fullmatch(name) for name in names]
+        if not all(parsed) or any(self.data.get(name) not in RolloutState.values for name in names):
+            raise ValidationError(UNKNOWN_CELLS, code="unknown")
+        numbers = {match[2] for match in parsed}
+        schools = self.scope.in_bulk(numbers, field_name="school_number")
+        if not numbers <= schools.keys() or any(match[1] not in self.measures for match in parsed):
+            raise ValidationError(UNKNOWN_CELLS, code="unknown")
+        for name, match in zip(names, parsed, strict=True):
+            state, before = self.data[name], self.data.get("v" + name[1:])
+            if before == state:
+                continue  # not changed by the editor
+            self.cells.append(
+                PostedCell(
+                    self.measures[match[1]],
+                    schools[match[2]],
+                    state,
+                    before if before in RolloutState.values else None,
+                )
+            )
+        return data
+
+    def by_measure(self) -> dict:
+        """The changed cells as `set_states` takes them: {measure: ({school: state},
+        {school: the state the editor saw})}."""
+        changes: dict = {}
+        for cell in self.cells:
+            wanted, expected = changes.setdefault(cell.measure, ({}, {}))
+            wanted[cell.school] = cell.state
+            if cell.before is not None:
+                expected[cell.school] = cell.before
+        return changes
 
 
 class RolloutFilterForm(PortalForm):
@@ -176,7 +330,7 @@ class BulkStateForm(PortalForm):
         required=False,
         help_text=_("TT.MM.JJJJ; leer: heute. Zum Nachtragen eines früheren Abschlusses."),
     )
-    grund = ReasonField(required=False)
+    reason = ReasonField(required=False)
     alle = forms.BooleanField(
         label=_("Ja, für alle Schulen des Plans"),
         required=False,

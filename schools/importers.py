@@ -9,7 +9,6 @@ queries, because the full directory has some 5,600 schools.
 import csv
 import datetime
 import io
-import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from django.utils.translation import gettext as _
 from bielefeld_digital.commands import os_error_text
 from bielefeld_digital.text import unsafe_character, visible
 
-from .models import SCHOOL_FORM_NAMES, OperationKey, School
+from .models import SCHOOL_FORM_NAMES, OperationKey, School, is_school_number
 
 BATCH_SIZE = 500
 
@@ -83,7 +82,6 @@ _DISTRICT_SPELLINGS = {
     for spelling in (name, name.translate(_ASCII))
 }
 
-_SIX_DIGITS = re.compile(r"^[0-9]{6}$")  # not \d: that takes any script's digits
 # The directory's fields as they map onto the model, in the order of the report.
 _FIELD_COLUMNS = {
     "short_name": "Kurzbezeichnung",
@@ -311,7 +309,7 @@ def _date(text: str) -> datetime.date:
 def _school_values(raw: dict[str, str]) -> dict:
     """The model's values for one directory row; ValueError says what is wrong."""
     number = raw["Schulnummer"]
-    if not _SIX_DIGITS.match(number):
+    if not is_school_number(number):
         raise ValueError(
             _("Die Schulnummer „%(number)s“ hat nicht sechs Ziffern.") % {"number": number}
         )
@@ -417,7 +415,7 @@ def read_directory(path: Path, *, authority_number: str | None = None) -> Direct
                     line,
                     _("%(found)d statt %(expected)d Werte.")
                     % {"found": len(row), "expected": len(header)},
-                    number if _SIX_DIGITS.match(number) else "",
+                    number if is_school_number(number) else "",
                 )
             )
             continue
@@ -498,7 +496,7 @@ def read_districts(path: Path) -> DistrictFile:
             )
             continue
         number = raw["Schulnummer"]
-        if not _SIX_DIGITS.match(number):
+        if not is_school_number(number):
             result.rejections.append(
                 Rejection(
                     line,

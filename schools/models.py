@@ -3,7 +3,6 @@
 import datetime
 import re
 import unicodedata
-from collections.abc import Iterable
 from typing import Self
 
 from django.core.validators import RegexValidator
@@ -15,9 +14,20 @@ from django.utils.translation import gettext_lazy as _
 
 from bielefeld_digital.text import SINGLE_LINE
 
+# A school number is six ASCII digits (not \d: that takes any script's digits).
+# One pattern for the field, the database's constraint, the importers and the
+# staff forms.
+SCHOOL_NUMBER_DIGITS = r"[0-9]{6}"
+SCHOOL_NUMBER_PATTERN = rf"^{SCHOOL_NUMBER_DIGITS}$"
 school_number_validator = RegexValidator(
-    r"^[0-9]{6}$", _("Die Schulnummer besteht aus sechs Ziffern.")
+    SCHOOL_NUMBER_PATTERN, _("Die Schulnummer besteht aus sechs Ziffern.")
 )
+
+
+def is_school_number(text: str) -> bool:
+    """Whether `text` is a school number, all of it (no trailing line break either)."""
+    return re.fullmatch(SCHOOL_NUMBER_PATTERN, text) is not None
+
 
 # The directory's school forms (key_schulformschluessel.csv of Schulgrunddaten NRW).
 # A plain mapping, not choices: the codes are the ministry's, and a code it adds
@@ -154,15 +164,6 @@ class SchoolQuerySet(models.QuerySet):
             listed=True,
         )
 
-    def in_scope(
-        self, authority_number: str, school_forms: Iterable[str], on: datetime.date
-    ) -> Self:
-        """One Schulträger's schools of some forms in operation on `on` (Plan.schools
-        applies a plan's own rule)."""
-        return self.in_operation(on).filter(
-            authority_number=authority_number, school_form__in=list(school_forms)
-        )
-
     def search(self, text: str) -> Self:
         """Schools whose name, number or street contain every word of `text`, in any
         case and spelling (see `searchable`): "heepen gymnasium" finds the
@@ -275,7 +276,7 @@ class School(models.Model):
         ordering = ["name", "school_number"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(school_number__regex=r"^[0-9]{6}$"),
+                condition=Q(school_number__regex=SCHOOL_NUMBER_PATTERN),
                 name="school_number_six_digits",
                 violation_error_message=_("Die Schulnummer besteht aus sechs Ziffern."),
             ),
@@ -335,16 +336,6 @@ class School(models.Model):
         if self.operation_key in OperationKey.closing():
             return self.closes_on is not None and on <= self.closes_on
         return False
-
-    def is_in_scope(
-        self, authority_number: str, school_forms: Iterable[str], on: datetime.date
-    ) -> bool:
-        """Agrees with `School.objects.in_scope(...)`."""
-        return (
-            self.authority_number == authority_number
-            and self.school_form in set(school_forms)
-            and self.is_in_operation(on)
-        )
 
     @property
     def homepage_url(self) -> str:

@@ -2,7 +2,6 @@
 
 import dataclasses
 import datetime
-import logging
 import re
 from dataclasses import dataclass
 
@@ -11,10 +10,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from bielefeld_digital.pager import Pager, paginate
 from editions import decks, markup
 from editions.forms import EditionForm
 from editions.models import Edition
+from editions.permissions import check_may_publish
 from editions.reports import build_snapshot, frozen_report, snapshot_fingerprint
 from measures.forms import (
     MeasureEditForm,
@@ -35,36 +35,25 @@ from measures.forms import (
     StartTrackingForm,
 )
 from measures.models import EditConflict, Measure, Plan
-from measures.rollout import RolloutState, SchoolRollout, StateChanges
+from measures.permissions import (
+    SET_SCHOOLS,
+    check_may_edit,
+    editable_measures,
+    measure_for_edit,
+)
+from measures.rollout import RolloutState, SchoolRollout, SchoolState, StateChanges
 from measures.views import current_plan
 from schools.forms import (
+    UNKNOWN_CELLS,
+    UNKNOWN_SCHOOLS,
     BulkStateForm,
-    ChecklistReasonForm,
+    ChecklistForm,
     MatrixFilterForm,
-    MatrixReasonForm,
+    MatrixForm,
     RolloutFilterForm,
     empty_selection_message,
 )
 from schools.models import School
-
-security_log = logging.getLogger("portal.security")
-
-
-def measure_for_edit(request: HttpRequest, slug: str) -> Measure:
-    """The public plan's measure `slug` if the user may edit it; 404 if unknown or of
-    another plan, 403 (logged) if not theirs."""
-    measure = get_object_or_404(Measure.objects.of_public_plan().for_report(), slug=slug)
-    if not measure.can_be_edited_by(request.user):
-        security_log.warning(
-            "Zugriff verweigert: %s wollte die Maßnahme %s bearbeiten (%s %s)",
-            request.user.get_username(),
-            slug,
-            request.method,
-            request.path,
-        )
-        raise PermissionDenied
-    return measure
-
 
 # --- Forgotten passwords (Django's views, German templates) -------------------
 
@@ -164,7 +153,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """ "Meine Maßnahmen" first, then the others (read only)."""
     plan = Plan.objects.current()
     measures = list(Measure.objects.for_plan(plan).for_report(plan)) if plan else []
-    editable = set(Measure.objects.editable_by(request.user).values_list("pk", flat=True))
+    editable = editable_measures(request.user)
     return render(
         request,
         "staff/dashboard.html",
@@ -223,7 +212,7 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
     measure = measure_for_edit(request, slug)
     scope = measure.field.plan.schools(timezone.localdate())
     filters = RolloutFilterForm(request.GET or None, schools=scope)
-    reason = ChecklistReasonForm(request.POST if request.method == "POST" else None)
+    checklist = ChecklistForm(request.POST if request.method == "POST" else None, scope=scope)
     track_form = StartTrackingForm(request.POST if request.POST.get("action") == "track" else None)
     status, result, touched, kept = 200, None, [], None
     if request.method == "POST":
@@ -247,35 +236,40 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
                 ),
             )
             status = 422
-        elif not reason.is_valid():
+        elif checklist.has_error("reason"):
             # Nothing is written; the page keeps the ticks and the text as typed.
-            _refuse_reason(request, reason)
+            _refuse_reason(request, checklist)
             status = 422
-            toggled = request.POST.get("toggle", "")
-            if SCHOOL_NUMBER.match(toggled):  # the clicked box goes back to its saved state
+            toggled = checklist.toggled_number
+            if toggled:  # the clicked box goes back to its saved state
                 touched = list(scope.filter(school_number=toggled))
                 result = StateChanges(conflicts=touched)
             elif not request.htmx:
-                kept = set(request.POST.getlist("done"))
-        elif not request.POST.getlist("shown") and "toggle" not in request.POST:
+                kept = set(checklist.cleaned_data.get("done", []))
+        elif checklist.is_empty:
             messages.warning(request, empty_selection_message(filters.selection))
-        else:
-            applied = _apply_checklist(request, measure, scope, reason.cleaned_data["reason"])
-            if applied is None:
-                messages.error(request, _("Die Auswahl enthält unbekannte Schulen."))
-                status = 422
-            else:
-                result, touched = applied
-                _warn_of_conflicts(request, [school.name for school in result.conflicts])
-                messages.success(
-                    request,
-                    ngettext(
-                        "%(count)s Schule aktualisiert.",
-                        "%(count)s Schulen aktualisiert.",
-                        result.changed,
-                    )
-                    % {"count": result.changed},
+        elif checklist.is_valid():
+            result = SchoolRollout.objects.set_states(
+                measure,
+                checklist.wanted,
+                user=request.user,
+                reason=checklist.cleaned_data["reason"],
+                expected=checklist.expected,
+            )
+            touched = checklist.schools
+            _warn_of_conflicts(request, [school.name for school in result.conflicts])
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s Schule aktualisiert.",
+                    "%(count)s Schulen aktualisiert.",
+                    result.changed,
                 )
+                % {"count": result.changed},
+            )
+        else:
+            messages.error(request, UNKNOWN_SCHOOLS)
+            status = 422
         if status == 200 and not request.htmx:  # post-redirect-get
             return redirect(request.get_full_path())
         measure = Measure.objects.for_report().get(pk=measure.pk)
@@ -301,7 +295,7 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": rows,
             "pager": pager,
             "updated": updated,
-            "reason": reason,
+            "checklist": checklist,
             "kept": kept,
             "track_form": track_form,
         },
@@ -337,60 +331,11 @@ def _say_tracking_started(
         )
 
 
-def _refuse_reason(request: HttpRequest, form: ChecklistReasonForm | MatrixReasonForm) -> None:
+def _refuse_reason(request: HttpRequest, form: ChecklistForm | MatrixForm) -> None:
     """Say why the reason was refused where HTMX answers show it: in the messages."""
     for errors in form.errors.values():
         for error in errors:
             messages.error(request, error)
-
-
-def _apply_checklist(
-    request: HttpRequest, measure: Measure, scope, reason: str
-) -> tuple[StateChanges, list[School]] | None:
-    """Write what the editor changed on the checklist; None if it names unknown schools.
-
-    HTMX sends each box on its own ("toggle", with the whole form). Without
-    JavaScript the whole form comes and only the boxes the editor changed are
-    written. Either way a school whose state someone else changed since the page
-    was shown (its "v-<number>" field) is left alone and reported.
-    """
-    done = set(request.POST.getlist("done"))
-    toggled = "toggle" in request.POST  # a click: a change by definition
-    if toggled:
-        shown = [request.POST["toggle"]]
-        done &= set(shown)  # the other ticked boxes come along: only this one counts
-    else:
-        shown = request.POST.getlist("shown")
-    if not all(SCHOOL_NUMBER.match(number) for number in shown) or not done <= set(shown):
-        return None
-    schools = scope.in_bulk(shown, field_name="school_number")
-    if len(schools) != len(set(shown)):
-        return None
-    states = set(RolloutState.values)
-    wanted, expected = {}, {}
-    for number, school in schools.items():
-        before = request.POST.get(f"v-{number}")
-        if not toggled and (number in done) == (before == RolloutState.DONE):
-            continue  # not changed by the editor
-        wanted[school] = RolloutState.DONE if number in done else RolloutState.OPEN
-        if before in states:
-            expected[school] = before
-    result = SchoolRollout.objects.set_states(
-        measure, wanted, user=request.user, reason=reason, expected=expected
-    )
-    return result, list(schools.values())
-
-
-def check_may_publish(request: HttpRequest) -> None:
-    """Publishing and its previews need the permission; a refusal is logged."""
-    if not request.user.has_perm("editions.publish_edition"):
-        security_log.warning(
-            "Zugriff verweigert: %s wollte einen Bericht veröffentlichen (%s %s)",
-            request.user.get_username(),
-            request.method,
-            request.path,
-        )
-        raise PermissionDenied
 
 
 # The steps of publishing, as the buttons of the form and the preview send them.
@@ -500,8 +445,6 @@ def _edition_form(request: HttpRequest, form: EditionForm, plan: Plan) -> HttpRe
 MATRIX_PAGE_SIZE = 30
 # Columns shown unless staff choose: 30 rows of 50 selects would be 1.8 MB of page.
 MATRIX_COLUMNS = 6
-CELL = re.compile(r"^z-([0-9]+)-([0-9]{6})$")
-SCHOOL_NUMBER = re.compile(r"^[0-9]{6}$")
 
 
 @dataclass(frozen=True)
@@ -542,12 +485,7 @@ def school_matrix(request: HttpRequest) -> HttpResponse:
     plan = current_plan()
     scope = plan.schools(timezone.localdate())
     tracked = list(Measure.objects.for_plan(plan).tracked_per_school().for_report())
-    editable = {
-        measure.pk
-        for measure in Measure.objects.editable_by(request.user).filter(
-            pk__in=[m.pk for m in tracked]
-        )
-    }
+    editable = editable_measures(request.user, among=tracked)
     filters = MatrixFilterForm(request.GET or None, schools=scope, measures=tracked)
     columns = filters.columns(tracked, editable, MATRIX_COLUMNS)
 
@@ -568,13 +506,13 @@ def school_matrix(request: HttpRequest) -> HttpResponse:
         },
     )
     posted_cells = request.method == "POST" and not bulk.is_bound
-    reason = MatrixReasonForm(request.POST if posted_cells else None)
+    cells = MatrixForm(request.POST if posted_cells else None, scope=scope, measures=tracked)
     status, touched = 200, []
     if request.method == "POST":
         if bulk.is_bound:
             status = _apply_bulk(request, bulk, scope)
         else:
-            status, touched = _apply_cells(request, tracked, editable, scope, reason)
+            status, touched = _apply_cells(request, cells, editable)
         if status == 200 and not request.htmx:  # post-redirect-get
             return redirect(request.get_full_path())
         measures = counted()
@@ -582,7 +520,7 @@ def school_matrix(request: HttpRequest) -> HttpResponse:
     schools = pager.items
     grid = SchoolRollout.objects.grid(measures, schools)
     # A refused save re-renders the page (without HTMX) with the editor's choices.
-    chosen = _chosen_cells(request) if status == 422 and not request.htmx else {}
+    chosen = cells.chosen() if status == 422 and not request.htmx else {}
     rows = [
         (school, [_cell(measure, school, grid, editable, chosen) for measure in measures])
         for school in schools
@@ -606,7 +544,7 @@ def school_matrix(request: HttpRequest) -> HttpResponse:
             "hidden_columns": len(tracked) - len(measures),
             "filters": filters,
             "bulk": bulk,
-            "reason": reason,
+            "cells": cells,
             "pager": pager,
             "rows": rows,
             "can_edit": any(measure.pk in editable for measure in measures),
@@ -636,39 +574,16 @@ def _page_of_schools(request: HttpRequest, schools, per_page: int) -> Pager:
 def _cell(
     measure: Measure, school: School, grid: dict, editable: set[int], chosen: dict | None = None
 ) -> MatrixCell:
-    row = grid.get((measure.pk, school.pk))
-    cell = MatrixCell(
-        measure,
-        school,
-        row.state if row else RolloutState.OPEN,
-        row.date if row else None,
-        measure.pk in editable,
-    )
+    state = SchoolState.of(school, grid.get((measure.pk, school.pk)))
+    cell = MatrixCell(measure, school, state.state, state.date, measure.pk in editable)
     return dataclasses.replace(cell, chosen=(chosen or {}).get(cell.name))
-
-
-def _chosen_cells(request: HttpRequest) -> dict[str, str]:
-    """The posted cells' states, by cell name (only well-formed ones)."""
-    states = set(RolloutState.values)
-    return {
-        name: value for name, value in request.POST.items() if CELL.match(name) and value in states
-    }
-
-
-def _refuse(request: HttpRequest, measure: Measure) -> None:
-    security_log.warning(
-        "Zugriff verweigert: %s wollte die Schulen der Maßnahme %s setzen",
-        request.user.get_username(),
-        measure.slug,
-    )
-    raise PermissionDenied
 
 
 def _apply_bulk(request: HttpRequest, bulk: BulkStateForm, scope) -> int:
     if not bulk.is_valid():
         measure = _measure_not_offered(bulk)
-        if measure is not None and not measure.can_be_edited_by(request.user):
-            _refuse(request, measure)  # someone else's measure: a real attempt
+        if measure is not None:  # someone else's measure: a real attempt
+            check_may_edit(request, measure, wanted=SET_SCHOOLS)
         # The user's own mistake (or a stale page): a message, no alarm.
         messages.error(request, _bulk_refusal(measure))
         return 422
@@ -681,7 +596,7 @@ def _apply_bulk(request: HttpRequest, bulk: BulkStateForm, scope) -> int:
         measure,
         dict.fromkeys(schools, state),
         user=request.user,
-        reason=bulk.cleaned_data["grund"],
+        reason=bulk.cleaned_data["reason"],
         date=bulk.cleaned_data["datum"],
     )
     messages.success(
@@ -731,60 +646,38 @@ def _bulk_refusal(measure: Measure | None) -> str:
 
 
 def _apply_cells(
-    request: HttpRequest,
-    measures: list[Measure],
-    editable: set[int],
-    scope,
-    reason: MatrixReasonForm,
+    request: HttpRequest, cells: MatrixForm, editable: set[int]
 ) -> tuple[int, list[tuple[Measure, School, bool]]]:
     """The cells of the page's form that the editor changed (with or without HTMX).
 
     Returns the status and the cells written or refused as (measure, school,
     conflict), so that an HTMX answer can bring those cells up to date.
     """
-    by_pk = {str(measure.pk): measure for measure in measures}
-    names = [key for key in request.POST if key.startswith("z-")]
-    parsed = [CELL.match(name) for name in names]
-    states = {value for value, _label in RolloutState.choices}
-    if not all(parsed) or any(request.POST.get(name) not in states for name in names):
-        messages.error(request, _("Die Auswahl enthält unbekannte Maßnahmen, Schulen oder Stände."))
+    if not cells.is_valid() and not cells.has_error("reason"):
+        messages.error(request, UNKNOWN_CELLS)
         return 422, []
-    numbers = {match[2] for match in parsed}
-    schools = scope.in_bulk(numbers, field_name="school_number")
-    if not numbers <= schools.keys() or any(match[1] not in by_pk for match in parsed):
-        messages.error(request, _("Die Auswahl enthält unbekannte Maßnahmen, Schulen oder Stände."))
-        return 422, []
-    wanted: dict[Measure, dict] = {}
-    expected: dict[Measure, dict] = {}
-    for name, match in zip(names, parsed, strict=True):
-        measure, school = by_pk[match[1]], schools[match[2]]
-        before = request.POST.get("v" + name[1:])
-        if before == request.POST[name]:
-            continue  # not changed by the editor
-        if measure.pk not in editable:
-            _refuse(request, measure)
-        wanted.setdefault(measure, {})[school] = request.POST[name]
-        if before in states:
-            expected.setdefault(measure, {})[school] = before
-    if not reason.is_valid():
+    for cell in cells.cells:
+        check_may_edit(request, cell.measure, wanted=SET_SCHOOLS, editable=editable)
+    changes = cells.by_measure()
+    if cells.has_error("reason"):
         # Nothing is written, and the cells keep the editor's choices: saving is an
         # explicit step, so a reset would leave a shortened reason nothing to save.
-        _refuse_reason(request, reason)
-        return 422, [(m, school, False) for m, cells in wanted.items() for school in cells]
+        _refuse_reason(request, cells)
+        return 422, [(m, school, False) for m, (wanted, _e) in changes.items() for school in wanted]
     changed, conflicts, touched = 0, [], []
     with transaction.atomic():  # the page's cells of all measures, or none
-        for measure, cells in wanted.items():
+        for measure, (wanted, expected) in changes.items():
             result = SchoolRollout.objects.set_states(
                 measure,
-                cells,
+                wanted,
                 user=request.user,
-                reason=reason.cleaned_data["grund"],
-                expected=expected.get(measure, {}),
+                reason=cells.cleaned_data["reason"],
+                expected=expected,
             )
             changed += result.changed
             conflicts += [f"{measure.title}: {school.name}" for school in result.conflicts]
-            touched += [(measure, school, school in result.conflicts) for school in cells]
-    if wanted:
+            touched += [(measure, school, school in result.conflicts) for school in wanted]
+    if changes:
         messages.success(
             request,
             ngettext("%(count)s Eintrag gespeichert.", "%(count)s Einträge gespeichert.", changed)

@@ -62,7 +62,7 @@ def test_a_long_reason_in_the_matrix_is_refused_and_kept(new_page, staff_live, j
     page = new_page(java_script_enabled=javascript)
     log_in(page, staff_live)
     page.goto(staff_live + "/verwaltung/schulen/")
-    page.locator("#id_grund").fill(TOO_LONG)
+    page.locator("#id_reason").fill(TOO_LONG)
     measure = Measure.objects.get(slug=MEASURE)
     select = page.locator(f"select[name^='z-{measure.pk}-']").first
     select.select_option("done")
@@ -70,15 +70,15 @@ def test_a_long_reason_in_the_matrix_is_refused_and_kept(new_page, staff_live, j
     expect(page.locator("#matrix-status")).to_contain_text(MESSAGE)
     forgive_422(page)
     assert not SchoolRollout.objects.filter(measure=measure, state="done").exists()
-    expect(page.locator("#id_grund")).to_have_value(TOO_LONG)
+    expect(page.locator("#id_reason")).to_have_value(TOO_LONG)
     if javascript:
         assert_accessible(page)
     else:
-        expect(page.locator("#id_grund_error")).to_contain_text(MESSAGE)
+        expect(page.locator("#id_reason_error")).to_contain_text(MESSAGE)
     # The choice waits, like the reason, to be saved once the reason is shorter.
     select = page.locator(f"select[name^='z-{measure.pk}-']").first
     expect(select).to_have_value("done")
-    page.locator("#id_grund").fill("Lieferung geprüft")
+    page.locator("#id_reason").fill("Lieferung geprüft")
     page.locator("#matrix button[type=submit]").last.click()
     expect(page.locator("#matrix-status")).to_contain_text("1 Eintrag gespeichert.")
     row = SchoolRollout.objects.get(measure=measure, state="done")

@@ -137,7 +137,7 @@ def test_a_matrix_cell_with_a_long_reason_is_refused_and_keeps_the_choice(hanna)
     name = _cell(school)
     response = client_for(hanna).post(
         MATRIX,
-        {name: "done", "v" + name[1:]: "open", "grund": TOO_LONG},
+        {name: "done", "v" + name[1:]: "open", "reason": TOO_LONG},
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 422
@@ -154,7 +154,7 @@ def test_the_matrix_without_javascript_refuses_and_keeps_the_text(hanna):
     school, before = a_school(), rows_written()
     name = _cell(school)
     response = client_for(hanna).post(
-        MATRIX, {name: "done", "v" + name[1:]: "open", "grund": TOO_LONG}
+        MATRIX, {name: "done", "v" + name[1:]: "open", "reason": TOO_LONG}
     )
     assert response.status_code == 422
     html = response.content.decode()
@@ -165,7 +165,7 @@ def test_the_matrix_without_javascript_refuses_and_keeps_the_text(hanna):
     assert f'name="v{name[1:]}" id="v{name[1:]}" value="open"' in html
     assert rows_written() == before
 
-    client_for(hanna).post(MATRIX, {name: "done", "v" + name[1:]: "open", "grund": LONGEST})
+    client_for(hanna).post(MATRIX, {name: "done", "v" + name[1:]: "open", "reason": LONGEST})
     row = SchoolRollout.objects.get(measure__slug="1-1-ausstattung", school=school)
     assert row.history.latest("history_date").history_change_reason == LONGEST
 
@@ -179,7 +179,7 @@ def test_the_bulk_form_refuses_a_long_reason_and_keeps_it(hanna):
             "alle-schulform": "02",
             "alle-bezirk": "Heepen",
             "alle-stand": "done",
-            "alle-grund": TOO_LONG,
+            "alle-reason": TOO_LONG,
         },
     )
     assert response.status_code == 422
@@ -252,7 +252,7 @@ def test_without_javascript_the_refusing_checklist_and_matrix_pages_say_fehler(h
     name = _cell(a_school())
     refused = [
         client.post(CHECKLIST, {"shown": [number], f"v-{number}": "open", "reason": TOO_LONG}),
-        client.post(MATRIX, {name: "done", "v" + name[1:]: "open", "grund": TOO_LONG}),
+        client.post(MATRIX, {name: "done", "v" + name[1:]: "open", "reason": TOO_LONG}),
         client.post("/verwaltung/massnahmen/voip/schulen/", {"action": "track", "reason": ""}),
         client.get(CHECKLIST, {"bezirk": "Atlantis"}),
         client.get(MATRIX, {"schulform": "zz"}),

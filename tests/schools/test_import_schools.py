@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from measures.models import Plan
 from schools.importers import BIELEFELD_DIRECTORY_FILE, read_directory
 from schools.models import OperationKey, School
 from tests.factories import BIELEFELD_AUTHORITY_NUMBER, BIELEFELD_SCHOOL_FORMS
@@ -25,7 +26,12 @@ def run(path: Path, *args, **options) -> str:
 
 
 def in_scope(on: datetime.date):
-    return School.objects.in_scope(BIELEFELD_AUTHORITY_NUMBER, BIELEFELD_SCHOOL_FORMS, on)
+    """The schools the Bielefeld plan covers on `on` (Plan.schools, the rule the app applies)."""
+    plan = Plan(
+        school_authority_number=BIELEFELD_AUTHORITY_NUMBER,
+        school_forms=", ".join(BIELEFELD_SCHOOL_FORMS),
+    )
+    return plan.schools(on)
 
 
 def snapshot() -> list[dict]:

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
+from measures.models import Plan
 from schools.models import OperationKey, School
 from tests.factories import BIELEFELD_AUTHORITY_NUMBER, BIELEFELD_SCHOOL_FORMS, make_school
 
@@ -57,20 +58,18 @@ def test_queryset_and_method_agree_every_day_around_the_dates(schools):
             assert _operating(on) == by_method, on
 
 
-def test_in_scope_needs_the_authority_and_the_form():
+def test_a_plan_covers_its_authoritys_schools_of_its_forms_in_operation():
     on = datetime.date(2026, 1, 1)
     city = {"authority_number": BIELEFELD_AUTHORITY_NUMBER}
     included = make_school(school_form="02", **city)
     make_school(school_form="30", **city)  # Berufskolleg: not general education
     make_school(school_form="02", authority_number="10017")
     make_school(school_form="25", operation_key=OperationKey.DISSOLVED, **city)
-    in_scope = School.objects.in_scope(BIELEFELD_AUTHORITY_NUMBER, BIELEFELD_SCHOOL_FORMS, on)
-    assert list(in_scope) == [included]
-    assert [
-        s
-        for s in School.objects.all()
-        if s.is_in_scope(BIELEFELD_AUTHORITY_NUMBER, BIELEFELD_SCHOOL_FORMS, on)
-    ] == [included]
+    plan = Plan(
+        school_authority_number=BIELEFELD_AUTHORITY_NUMBER,
+        school_forms=", ".join(BIELEFELD_SCHOOL_FORMS),
+    )
+    assert list(plan.schools(on)) == [included]
 
 
 def test_status_in_words(schools):

@@ -129,7 +129,7 @@ def test_bulk_all_grundschulen_in_heepen_done(users):
             "alle-schulform": "02",
             "alle-bezirk": "Heepen",
             "alle-stand": "done",
-            "alle-grund": "WLAN abgenommen",
+            "alle-reason": "WLAN abgenommen",
         },
         follow=True,
     )
@@ -256,7 +256,7 @@ def test_the_public_timeline_sums_up_a_bulk_change_and_counts_new_rows(users):
             "alle-schulform": "02",
             "alle-bezirk": "Heepen",
             "alle-stand": "done",
-            "alle-grund": "WLAN abgenommen",
+            "alle-reason": "WLAN abgenommen",
         },
     )
     page = Client().get("/massnahmen/flaechendeckendes-wlan/").content.decode()

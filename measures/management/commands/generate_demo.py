@@ -350,8 +350,14 @@ class Command(BaseCommand):
             if i not in tracked:
                 continue
             rows = self._rollouts(measure, school_ids, start, today, rng)
+            # One moment for the measure's rows: its timeline shows them as one
+            # change per state, like a bulk change in the matrix.
             bulk_create_with_history(
-                rows, SchoolRollout, batch_size=BATCH_SIZE, default_change_reason=REASON
+                rows,
+                SchoolRollout,
+                batch_size=BATCH_SIZE,
+                default_change_reason=REASON,
+                default_date=timezone.now(),
             )
             rollouts += len(rows)
         return {"plan": plan, "rollouts": rollouts, "schools": len(school_ids)}

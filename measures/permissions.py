@@ -1,0 +1,85 @@
+"""Who may do what, one helper per object type, for every view and the admin.
+
+The rules themselves are the models' (`Measure.objects.editable_by`, the
+permissions in their Meta); these helpers apply them to a request. A refusal is
+a 403 (PermissionDenied) after one line in the security log, "Zugriff
+verweigert: <user> wollte …", which the security log's admin lists.
+"""
+
+import logging
+from collections.abc import Iterable
+from typing import NoReturn
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from .models import Measure
+
+security_log = logging.getLogger("portal.security")
+
+
+def refuse(request: HttpRequest, wanted: str, *args: object) -> NoReturn:
+    """Log that the user wanted `wanted` (%-placeholders filled from `args`), then 403."""
+    security_log.warning(
+        "Zugriff verweigert: %s wollte " + wanted, request.user.get_username(), *args
+    )
+    raise PermissionDenied
+
+
+# --- Measures: the members of their groups, and who may edit all -------------
+
+EDIT_MEASURE = "die Maßnahme %s bearbeiten"
+SET_SCHOOLS = "die Schulen der Maßnahme %s setzen"
+
+
+def editable_measures(
+    user: User | AnonymousUser, among: Iterable[Measure] | None = None
+) -> set[int]:
+    """The pks of the measures `user` may edit (of `among`, if given).
+
+    One query; none for an anonymous user, and none for an empty `among`."""
+    measures = Measure.objects.editable_by(user)
+    if among is not None:
+        measures = measures.filter(pk__in=[measure.pk for measure in among])
+    return set(measures.values_list("pk", flat=True))
+
+
+def check_may_edit(
+    request: HttpRequest,
+    measure: Measure,
+    *,
+    wanted: str = EDIT_MEASURE,
+    editable: set[int] | None = None,
+) -> None:
+    """Refuse (403, logged) unless the user may edit `measure`.
+
+    With `editable` (from `editable_measures`) free, else one query."""
+    allowed = (
+        measure.pk in editable if editable is not None else measure.can_be_edited_by(request.user)
+    )
+    if not allowed:
+        refuse(request, wanted + " (%s %s)", measure.slug, request.method, request.path)
+
+
+def measure_for_edit(request: HttpRequest, slug: str) -> Measure:
+    """The public plan's measure `slug` if the user may edit it; 404 if unknown or of
+    another plan, 403 (logged) if not theirs."""
+    measure = get_object_or_404(Measure.objects.of_public_plan().for_report(), slug=slug)
+    check_may_edit(request, measure)
+    return measure
+
+
+# --- Plans: which one the public sees ----------------------------------------
+
+MAKE_PUBLIC_PERMISSION = "measures.make_plan_public"
+
+
+def may_make_public(user: User | AnonymousUser) -> bool:
+    return user.has_perm(MAKE_PUBLIC_PERMISSION)
+
+
+def check_may_make_public(request: HttpRequest) -> None:
+    if not may_make_public(request.user):
+        refuse(request, "den öffentlichen Plan festlegen")
