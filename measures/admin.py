@@ -31,9 +31,7 @@ from bielefeld_digital.admin import RefusedChangeFormMixin, yes_no_icon
 from bielefeld_digital.forms import ReasonField
 from measures.rollout import SchoolRollout
 
-from .forms import (
-    NO_STATUS,
-)
+from .forms import NO_STATUS
 from .models import (
     NO_STATUS_LABEL,
     FieldOfAction,

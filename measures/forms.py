@@ -1,15 +1,7 @@
 from django import forms
-from django.contrib.admin.forms import AdminAuthenticationForm, AdminPasswordChangeForm
-from django.contrib.auth import forms as auth_forms
-from django.contrib.auth.forms import (
-    AuthenticationForm,
-    PasswordChangeForm,
-    PasswordResetForm,
-    SetPasswordForm,
-)
 from django.utils.translation import gettext_lazy as _
 
-from bielefeld_digital.forms import CredentialLengthMixin, PortalForm, PortalFormMixin, ReasonField
+from bielefeld_digital.forms import PortalForm, ReasonField
 
 from .models import (
     NO_STATUS_LABEL,
@@ -195,61 +187,3 @@ class MeasureEditForm(PortalForm):
                     self.clashes.append(self.fields[name].label)
         self.data = data
         self.conflict = conflict
-
-
-class StartTrackingForm(PortalForm):
-    """The switch to per-school tracking: a change of the measure, with its reason."""
-
-    reason = ReasonField(
-        label=_("Grund der Umstellung"),
-        help_text=_("Wird mit der Umstellung gespeichert und im öffentlichen Verlauf gezeigt."),
-        error_messages={
-            "required": _(
-                "Bitte geben Sie kurz an, warum die Maßnahme ab jetzt pro Schule erfasst wird."
-            )
-        },
-    )
-
-
-class StaffAuthenticationForm(PortalFormMixin, CredentialLengthMixin, AuthenticationForm):
-    pass
-
-
-class StaffPasswordChangeForm(PortalFormMixin, CredentialLengthMixin, PasswordChangeForm):
-    pass
-
-
-class StaffPasswordResetForm(PortalFormMixin, PasswordResetForm):
-    """Asks for the address; mails a link to its active accounts with a usable password."""
-
-    email = forms.EmailField(
-        label=_("E-Mail-Adresse"),
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
-
-    def get_users(self, email: str) -> list:
-        # Kept for the security log; the page never tells whether there were any.
-        self.recipients = list(super().get_users(email))
-        return self.recipients
-
-
-class StaffSetPasswordForm(PortalFormMixin, CredentialLengthMixin, SetPasswordForm):
-    pass
-
-
-# The admin's own forms with the same limits (admin markup, not the portal's).
-class PortalAdminAuthenticationForm(CredentialLengthMixin, AdminAuthenticationForm):
-    pass
-
-
-class PortalAdminPasswordChangeForm(CredentialLengthMixin, AdminPasswordChangeForm):
-    """An administrator changes their own password."""
-
-
-class PortalAdminSetPasswordForm(CredentialLengthMixin, auth_forms.AdminPasswordChangeForm):
-    """An administrator sets another user's password."""
-
-
-class PortalAdminUserCreationForm(CredentialLengthMixin, auth_forms.AdminUserCreationForm):
-    pass

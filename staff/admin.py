@@ -21,13 +21,14 @@ from accounts.admin import SecondFactorUserAdminMixin
 from bielefeld_digital.admin import RefusedChangeFormMixin, yes_no_icon
 from bielefeld_digital.forms import refuse_unsafe_text
 from editions.models import Edition
-from measures.forms import (
+from measures.models import EDIT_ALL_PERMISSION, FieldOfAction, Measure
+
+from .forms import (
     PortalAdminAuthenticationForm,
     PortalAdminPasswordChangeForm,
     PortalAdminSetPasswordForm,
     PortalAdminUserCreationForm,
 )
-from measures.models import EDIT_ALL_PERMISSION, FieldOfAction, Measure
 
 admin.site.site_header = _("Schuldigital-Monitor – Administration")
 admin.site.site_title = _("Schuldigital-Monitor")

@@ -1,9 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from measures.forms import StaffAuthenticationForm, StaffPasswordChangeForm
-
 from . import views
+from .forms import StaffAuthenticationForm, StaffPasswordChangeForm
 
 app_name = "staff"
 

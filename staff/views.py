@@ -24,16 +24,10 @@ from django_ratelimit.decorators import ratelimit
 from bielefeld_digital import signals
 from bielefeld_digital.pager import Pager, paginate
 from editions import decks, markup
-from editions.forms import EditionForm
 from editions.models import Edition
 from editions.permissions import check_may_publish
 from editions.reports import build_snapshot, frozen_report, snapshot_fingerprint
-from measures.forms import (
-    MeasureEditForm,
-    StaffPasswordResetForm,
-    StaffSetPasswordForm,
-    StartTrackingForm,
-)
+from measures.forms import MeasureEditForm
 from measures.models import EditConflict, Measure, Plan
 from measures.permissions import (
     SET_SCHOOLS,
@@ -43,17 +37,22 @@ from measures.permissions import (
 )
 from measures.rollout import RolloutState, SchoolRollout, SchoolState, StateChanges
 from measures.views import current_plan
-from schools.forms import (
+from schools.models import School
+
+from .forms import (
     UNKNOWN_CELLS,
     UNKNOWN_SCHOOLS,
     BulkStateForm,
     ChecklistForm,
+    EditionForm,
     MatrixFilterForm,
     MatrixForm,
     RolloutFilterForm,
+    StaffPasswordResetForm,
+    StaffSetPasswordForm,
+    StartTrackingForm,
     empty_selection_message,
 )
-from schools.models import School
 
 # --- Forgotten passwords (Django's views, German templates) -------------------
 
