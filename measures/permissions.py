@@ -3,7 +3,8 @@
 The rules themselves are the models' (`Measure.objects.editable_by`, the
 permissions in their Meta); these helpers apply them to a request. A refusal is
 a 403 (PermissionDenied) after one line in the security log, "Zugriff
-verweigert: <user> wollte …", which the security log's admin lists.
+verweigert: <user> wollte …", which the security log's admin lists. Measures
+and plans are here; editions have theirs in editions/permissions.py.
 """
 
 import logging
