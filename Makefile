@@ -1,7 +1,7 @@
 # Schuldigital-Monitor: developer entry points (see README.md).
 #
 #   make run     serve http://127.0.0.1:8000 (SQLite, Bielefeld plan loaded)
-#   make test    lint, checks and the test suite against PostgreSQL
+#   make test    lint (code, imports between apps), checks and the test suite
 #   make bench   wrk benchmark of `/` against a bare Django view
 #
 # Stamps under .make/ keep repeated runs fast; `make clean` forgets them.
@@ -116,6 +116,7 @@ test: venv assets chromium pango postgres pg-client
 	echo "DATABASE_URL=$$(printf '%s' "$$DATABASE_URL" | sed -E 's#(://[^:/@]*):[^@]*@#\1:***@#')"; \
 	step $(VENV)/bin/ruff check .; \
 	step $(VENV)/bin/ruff format --check .; \
+	step $(VENV)/bin/lint-imports; \
 	step $(PY) manage.py makemigrations --check --dry-run; \
 	step $(PY) manage.py check; \
 	step env DJANGO_DEBUG=0 SECRET_KEY="$$deploy_key" ALLOWED_HOSTS=portal.example \

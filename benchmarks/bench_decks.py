@@ -12,7 +12,7 @@ Prints per plan: pages, the snapshot's build time, the first PDF (which also
 unpacks the fonts) and the median of the following runs of each renderer.
 
 Then the live deck of the public plan (Bielefeld) as the download views get it
-(measures/renders.py): a PDF rendered into the empty render cache, the same PDF
+(editions/renders.py): a PDF rendered into the empty render cache, the same PDF
 served from the cache (snapshot digest and cache read), four requests at once for
 a PDF not yet cached (one renders, three wait and read its file), and the
 presentation's page layout, which is not cached.
@@ -42,11 +42,11 @@ from django.db.models import Count  # noqa: E402
 from django.template.loader import render_to_string  # noqa: E402
 from django.utils import translation  # noqa: E402
 
-from measures import renders  # noqa: E402
-from measures.decks import context, deck_pages, render_pdf, render_pptx  # noqa: E402
+from editions import renders  # noqa: E402
+from editions.decks import context, deck_pages, render_pdf, render_pptx  # noqa: E402
+from editions.reports import build_snapshot  # noqa: E402
 from measures.management.commands.generate_demo import AUTHORITY  # noqa: E402
 from measures.models import Plan  # noqa: E402
-from measures.reports import build_snapshot  # noqa: E402
 
 TODAY = datetime.date(2023, 5, 1)
 TITLE = "Fortschrittsbericht"
@@ -113,7 +113,7 @@ def _bench_cache(runs: int) -> None:
     def presentation() -> str:  # what the presentation view does, its own template aside
         deck = renders.live_deck(Plan.objects.current(), TODAY)
         pages = deck_pages(*deck.arguments(), live=True)
-        return render_to_string("measures/deck_pdf.html", context(pages))
+        return render_to_string("editions/deck_pdf.html", context(pages))
 
     layout = [_seconds(presentation)[0] for _ in range(max(runs, 5))]
 

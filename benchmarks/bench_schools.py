@@ -88,7 +88,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from measures.models import Measure, Plan, Status  # noqa: E402
-from schools.models import School, SchoolRollout  # noqa: E402
+from measures.rollout import SchoolRollout  # noqa: E402
+from schools.models import School  # noqa: E402
 
 
 def _peak_mib() -> float:

@@ -1,6 +1,9 @@
 """What every ModelAdmin of the portal shares."""
 
 from django.http import HttpRequest, HttpResponse
+from django.templatetags.static import static
+from django.utils.html import format_html
+from django.utils.translation import gettext
 
 
 class RefusedChangeFormMixin:
@@ -18,3 +21,12 @@ class RefusedChangeFormMixin:
         if request.method == "POST" and context.get("errors"):
             response.status_code = 422
         return response
+
+
+def yes_no_icon(value: bool) -> str:
+    """The admin's yes/no icon with a German text: Django's says "True"/"False"."""
+    return format_html(
+        '<img src="{}" alt="{}">',
+        static(f"admin/img/icon-{'yes' if value else 'no'}.svg"),
+        gettext("Ja") if value else gettext("Nein"),
+    )

@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "measures",
     "schools",
+    "editions",
+    "staff",
     "legal",
     "accounts",
     "audit",
@@ -189,9 +191,9 @@ AXES_CLIENT_IP_CALLABLE = "bielefeld_digital.proxies.client_ip"
 # requiring a cache server for `make run`.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Rendered report files (measures/renders.py), shared by all workers and kept
+    # Rendered report files (editions/renders.py), shared by all workers and kept
     # across restarts: a table in the portal's database (created by migration
-    # measures 0013). At most 200 files; past that, a third of them is dropped
+    # measures 0014). At most 200 files; past that, a third of them is dropped
     # and rendered again when asked for.
     "renders": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

@@ -5,9 +5,10 @@ from measures.views import healthz
 
 urlpatterns = [
     path("", include("measures.urls")),
+    path("", include("editions.urls")),
     path("", include("schools.urls")),
     path("", include("legal.urls")),
-    path("verwaltung/", include("measures.staff_urls")),
+    path("verwaltung/", include("staff.urls")),
     path("verwaltung/konto/", include("accounts.urls")),
     path("healthz/", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -3,7 +3,8 @@
 The rules themselves are the models' (`Measure.objects.editable_by`, the
 permissions in their Meta); these helpers apply them to a request. A refusal is
 a 403 (PermissionDenied) after one line in the security log, "Zugriff
-verweigert: <user> wollte …", which the security log's admin lists.
+verweigert: <user> wollte …", which the security log's admin lists. Measures
+and plans are here; editions have theirs in editions/permissions.py.
 """
 
 import logging
@@ -69,34 +70,6 @@ def measure_for_edit(request: HttpRequest, slug: str) -> Measure:
     measure = get_object_or_404(Measure.objects.of_public_plan().for_report(), slug=slug)
     check_may_edit(request, measure)
     return measure
-
-
-# --- Editions: published in the staff area, withdrawn in the admin ------------
-
-PUBLISH_PERMISSION = "measures.publish_edition"
-# Migration 0012 added it; administrators hold it as superusers (who have every
-# permission) or through a group.
-WITHDRAW_PERMISSION = "measures.withdraw_edition"
-
-
-def may_publish(user: User | AnonymousUser) -> bool:
-    return user.has_perm(PUBLISH_PERMISSION)
-
-
-def check_may_publish(request: HttpRequest) -> None:
-    """Publishing and its previews need the permission; a refusal is logged."""
-    if not may_publish(request.user):
-        refuse(request, "einen Bericht veröffentlichen (%s %s)", request.method, request.path)
-
-
-def may_withdraw(user: User | AnonymousUser) -> bool:
-    return user.has_perm(WITHDRAW_PERMISSION)
-
-
-def check_may_withdraw(request: HttpRequest, chosen: Iterable[str]) -> None:
-    """Withdrawing is a permission of its own; a refusal names the chosen editions."""
-    if not may_withdraw(request.user):
-        refuse(request, "Berichtsausgaben zurückziehen (%s)", ", ".join(chosen))
 
 
 # --- Plans: which one the public sees ----------------------------------------

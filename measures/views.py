@@ -1,25 +1,21 @@
-import functools
-import math
-
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
-from django_ratelimit.core import get_usage
 
 from bielefeld_digital.errors import RETRY_AFTER
 from bielefeld_digital.pager import paginate
-from schools.forms import DistrictForm
+from schools.forms import DistrictForm, SchoolFilterForm
+from schools.models import is_school_number
 
-from . import decks, markup, renders
-from .forms import ComparisonForm, ReportFilterForm
-from .models import Edition, Measure, Plan, ProgressReport
+from .forms import ReportFilterForm
+from .models import Measure, Plan, ProgressReport
 from .permissions import editable_measures
-from .reports import build_snapshot, compare, frozen_report
+from .rollout import SchoolState, rollout_by_district, with_rollout_share, with_state_of
 
 
 def current_plan() -> Plan:
@@ -74,20 +70,18 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         measure = Measure.objects.for_plan(plan).for_report(plan).get(slug=slug)
     except Measure.DoesNotExist:
         raise Http404("Diese Maßnahme gibt es nicht.") from None
-    districts, district_form, pager = [], None, None
+    districts, district_form, pager, school_states = [], None, None, []
     if measure.tracks_schools:
         scope = plan.schools(timezone.localdate())
-        districts = scope.rollout_by_district(measure)
+        districts = rollout_by_district(scope, measure)
         if "bezirk" in request.GET:
             district_form = DistrictForm(
                 request.GET, districts=[district.district for district in districts]
             )
             if district_form.is_valid():
-                schools = (
-                    scope.filter(district=district_form.district)
-                    .with_state_of(measure)
-                    .order_by("name", "school_number")
-                )
+                schools = with_state_of(
+                    scope.filter(district=district_form.district), measure
+                ).order_by("name", "school_number")
                 pager = paginate(
                     schools,
                     district_form.page_number,
@@ -96,6 +90,10 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
                 )
                 if pager is None:
                     raise Http404("Diese Seite der Schulliste gibt es nicht.")
+                school_states = [
+                    SchoolState(school, school.rollout_state, school.rollout_date)
+                    for school in pager.items
+                ]
     staff = request.user.is_authenticated
     return render(
         request,
@@ -107,6 +105,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "districts": districts,
             "district_form": district_form,
             "pager": pager,
+            "school_states": school_states,
             "timeline": measure.timeline(public=not staff),
             "can_edit": staff and measure.can_be_edited_by(request.user),
         },
@@ -129,188 +128,68 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-def _edition(plan: Plan, slug: str) -> Edition:
-    """A published edition, `plan`'s first; 404 if unknown or withdrawn.
+# The public school list, a page at a time.
+SCHOOL_LIST_PER_PAGE = 50
 
-    Editions of an earlier plan keep their addresses when a new plan is loaded.
-    """
-    editions = Edition.objects.published().filter(slug=slug)
-    edition = editions.filter(plan=plan).first() or editions.first()
-    if edition is None:
-        raise Http404("Diesen Bericht gibt es nicht (mehr).")
-    return edition
+
+def _not_found(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "measures/school_not_found.html", {"message": message}, status=404)
 
 
 @require_safe
-def editions(request: HttpRequest) -> HttpResponse:
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
+def school_list(request: HttpRequest) -> HttpResponse:
+    """The schools in the plan's scope today, searched and filtered; with HTMX only
+    the results. Invalid filters: 400 with the errors, above the unfiltered list."""
     plan = current_plan()
-    return render(
-        request,
-        "measures/editions.html",
-        {"plan": plan, "editions": list(plan.editions.published()), "content_lang": plan.language},
-    )
-
-
-@require_safe
-def edition(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = current_plan()
-    edition = _edition(plan, slug)
-    return render(
-        request,
-        "measures/edition.html",
-        {
-            "edition": edition,
-            "report": frozen_report(edition.snapshot),
-            "preface": markup.to_html(edition.preface),
-            "content_lang": edition.snapshot["plan"]["language"],
-            "editable": set(),
-        },
-    )
-
-
-@require_safe
-def comparison(request: HttpRequest) -> HttpResponse:
-    """Changes between two editions, or between an edition and the live plan.
-
-    Without parameters: since the latest edition.
-    """
-    plan = current_plan()
-    published = list(plan.editions.published())
-    if not published:
-        return render(request, "measures/comparison.html", {"plan": plan, "no_editions": True})
-    data = request.GET or {"von": published[0].slug, "bis": ComparisonForm.LIVE}
-    form = ComparisonForm(data, editions=published, content_lang=plan.language)
-    if not form.is_valid():
-        return render(
+    scope = plan.schools(timezone.localdate())
+    form = SchoolFilterForm(request.GET or None, schools=scope)
+    schools = with_rollout_share(form.filter(scope), plan).order_by("name", "school_number")
+    pager = paginate(schools, form.page_number, SCHOOL_LIST_PER_PAGE, form.query_string)
+    if pager is None:
+        return _not_found(
             request,
-            "measures/comparison.html",
-            {"plan": plan, "form": form, "content_lang": plan.language},
-            status=400,
+            _("Diese Seite der Schulliste gibt es nicht: Die Liste hat weniger Seiten."),
         )
-    by_slug = {edition.slug: edition for edition in published}
-    old = by_slug[form.cleaned_data["von"]]
-    if form.cleaned_data["bis"] == ComparisonForm.LIVE:
-        new_snapshot, new_label = build_snapshot(plan, timezone.localdate()), None
-    else:
-        new = by_slug[form.cleaned_data["bis"]]
-        new_snapshot, new_label = new.snapshot, new
+    template = "measures/schools.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#results"
+    status = 400 if form.is_bound and not form.is_valid() else 200
     return render(
         request,
-        "measures/comparison.html",
+        template,
+        {"plan": plan, "form": form, "pager": pager, "schools": pager.items},
+        status=status,
+    )
+
+
+@require_safe
+def school_detail(request: HttpRequest, school_number: str) -> HttpResponse:
+    """ "Meine Schule": one school of the plan's scope and every measure's state there."""
+    if not is_school_number(school_number):
+        return _not_found(request, _("Eine Schulnummer besteht aus sechs Ziffern."))
+    plan = current_plan()
+    school = plan.schools(timezone.localdate()).filter(school_number=school_number).first()
+    if school is None:
+        return _not_found(
+            request,
+            _("Eine Schule mit der Schulnummer %(number)s gehört nicht zum Plan.")
+            % {"number": school_number},
+        )
+    # No per-school counts: the page shows this school's state, and entered counts.
+    measures = list(Measure.objects.for_plan(plan).for_report().with_tracking().at_school(school))
+    return render(
+        request,
+        "measures/school.html",
         {
             "plan": plan,
-            "form": form,
-            "old": old,
-            "new": new_label,
-            "comparison": compare(old.snapshot, new_snapshot),
+            "school": school,
+            "tracked": [measure for measure in measures if measure.tracks_schools],
+            "city_wide": [
+                measure
+                for measure in measures
+                if not measure.tracks_schools and measure.field.for_plan_schools
+            ],
             "content_lang": plan.language,
         },
     )
-
-
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-}
-
-# Anonymous requests to the decks and presentations, counted per client address
-# (as axes sees it, so a proxy is accounted for) over all six together. Someone
-# reading the reports opens a few; a council room behind one address still has
-# room; a script pulling files in a loop is stopped. Logged-in staff are not
-# counted. Each gunicorn worker counts on its own (see RATELIMIT_USE_CACHE).
-RENDER_RATE = "30/10m"
-# How long to wait for another request rendering the same file (renders.RenderBusy).
-BUSY_RETRY_SECONDS = 10
-
-
-def render_endpoint(view):
-    """A view that renders the deck: rate-limited for anonymous clients (429), and
-    503 while the same file has been rendering too long for another request."""
-
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_authenticated:
-            usage = get_usage(
-                request, group="measures.renders", key="ip", rate=RENDER_RATE, increment=True
-            )
-            if usage and usage["should_limit"]:
-                return _refused(request, 429, max(usage["time_left"], 1))
-        try:
-            return view(request, *args, **kwargs)
-        except renders.RenderBusy:
-            return _refused(request, 503, BUSY_RETRY_SECONDS)
-
-    return wrapped
-
-
-def _refused(request: HttpRequest, status: int, retry_after: int) -> HttpResponse:
-    minutes = math.ceil(retry_after / 60)
-    response = render(
-        request,
-        "measures/download_refused.html",
-        {"busy": status == 503, "minutes": minutes},
-        status=status,
-    )
-    response["Retry-After"] = str(retry_after)
-    return response
-
-
-def _download(deck: renders.DeckFile, kind: str, filename: str) -> HttpResponse:
-    response = HttpResponse(renders.deck_file(deck, kind), content_type=CONTENT_TYPES[kind])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-@require_safe
-@render_endpoint
-def report_pdf(request: HttpRequest) -> HttpResponse:
-    deck = renders.live_deck(current_plan(), timezone.localdate())
-    return _download(deck, "pdf", f"fortschrittsbericht-{deck.date:%Y-%m-%d}.pdf")
-
-
-@require_safe
-@render_endpoint
-def report_pptx(request: HttpRequest) -> HttpResponse:
-    deck = renders.live_deck(current_plan(), timezone.localdate())
-    return _download(deck, "pptx", f"fortschrittsbericht-{deck.date:%Y-%m-%d}.pptx")
-
-
-@require_safe
-@render_endpoint
-def edition_pdf(request: HttpRequest, slug: str) -> HttpResponse:
-    deck = renders.edition_deck(_edition(current_plan(), slug))
-    return _download(deck, "pdf", f"{slug}.pdf")
-
-
-@require_safe
-@render_endpoint
-def edition_pptx(request: HttpRequest, slug: str) -> HttpResponse:
-    deck = renders.edition_deck(_edition(current_plan(), slug))
-    return _download(deck, "pptx", f"{slug}.pptx")
-
-
-def _presentation(request: HttpRequest, deck: renders.DeckFile, urls: dict) -> HttpResponse:
-    pages = decks.deck_pages(*deck.arguments(), live=deck.live)
-    return render(request, "measures/presentation.html", {**decks.context(pages), **urls})
-
-
-@require_safe
-@render_endpoint
-def presentation(request: HttpRequest) -> HttpResponse:
-    urls = {
-        "back_url": reverse("measures:report"),
-        "pdf_url": reverse("measures:report-pdf"),
-        "pptx_url": reverse("measures:report-pptx"),
-    }
-    return _presentation(request, renders.live_deck(current_plan(), timezone.localdate()), urls)
-
-
-@require_safe
-@render_endpoint
-def edition_presentation(request: HttpRequest, slug: str) -> HttpResponse:
-    urls = {
-        "back_url": reverse("measures:edition", args=[slug]),
-        "pdf_url": reverse("measures:edition-pdf", args=[slug]),
-        "pptx_url": reverse("measures:edition-pptx", args=[slug]),
-    }
-    return _presentation(request, renders.edition_deck(_edition(current_plan(), slug)), urls)

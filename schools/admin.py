@@ -3,10 +3,8 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from bielefeld_digital.admin import RefusedChangeFormMixin
-from measures.admin import HistoryAdmin
-from measures.models import Measure
 
-from .models import School, SchoolRollout
+from .models import School
 
 
 @admin.register(School)
@@ -79,27 +77,3 @@ class SchoolAdmin(RefusedChangeFormMixin, admin.ModelAdmin):
     @admin.display(description=_("Status"), ordering="operation_key")
     def status(self, school: School) -> str:
         return school.status
-
-
-@admin.register(SchoolRollout)
-class SchoolRolloutAdmin(HistoryAdmin):
-    list_display = ["measure", "school", "state", "date"]
-    list_filter = ["state", "measure__field", "measure", "school__district"]
-    list_select_related = ["measure", "school"]
-    search_fields = ["school__name", "school__school_number", "measure__title"]
-    autocomplete_fields = ["measure", "school"]
-    ordering = ["measure", "school__name"]
-    date_hierarchy = "date"
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        """A row is added to (or moved to) a measure the user may edit only."""
-        if db_field.name == "measure":
-            kwargs["queryset"] = Measure.objects.editable_by(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def responsible_for(self, row: SchoolRollout):
-        return row.measure
-
-    def not_editable(self, request, queryset):
-        editable = Measure.objects.editable_by(request.user)
-        return queryset.exclude(measure__in=editable.values("pk"))

@@ -6,11 +6,11 @@ before django-simple-history was added would otherwise lose its first change.
 
 from django.db import migrations
 
-from measures.migrations import _history
+from bielefeld_digital import migration_helpers
 
 
 def forwards(apps, schema_editor) -> None:
-    _history.first_records(apps, schema_editor, "measures", ["Plan", "FieldOfAction", "Measure"])
+    migration_helpers.first_records(apps, schema_editor, "measures", ["Plan", "FieldOfAction", "Measure"])
 
 
 class Migration(migrations.Migration):

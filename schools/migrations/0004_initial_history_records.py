@@ -1,10 +1,10 @@
 from django.db import migrations
 
-from measures.migrations import _history
+from bielefeld_digital import migration_helpers
 
 
 def forwards(apps, schema_editor) -> None:
-    _history.first_records(apps, schema_editor, "schools", ["SchoolRollout"])
+    migration_helpers.first_records(apps, schema_editor, "schools", ["SchoolRollout"])
 
 
 class Migration(migrations.Migration):

@@ -13,8 +13,10 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from measures.models import Edition, Measure, Plan, Status
-from schools.models import School, SchoolRollout
+from editions.models import Edition
+from measures.models import Measure, Plan, Status
+from measures.rollout import SchoolRollout
+from schools.models import School
 from tests.browser.axe import assert_accessible
 from tests.browser.test_staff_input import forgive_422
 from tests.factories import make_school
@@ -245,7 +247,7 @@ def test_the_admin_change_forms_are_accessible(page, admin_live):
     for address in [
         f"/admin/measures/measure/{measure.pk}/change/",
         f"/admin/measures/plan/{Plan.objects.get().pk}/change/",
-        f"/admin/measures/edition/{edition.pk}/change/",
+        f"/admin/editions/edition/{edition.pk}/change/",
         f"/admin/schools/school/{School.objects.first().pk}/change/",
         f"/admin/auth/group/{Group.objects.get().pk}/change/",
         f"/admin/auth/user/{User.objects.get(username='verwaltung').pk}/change/",

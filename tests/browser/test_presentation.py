@@ -124,7 +124,8 @@ def test_changes_and_a_markdown_preface_on_slides(page, bielefeld_live):
     from django.contrib.auth.models import User
     from django.utils import timezone
 
-    from measures.models import Edition, Plan
+    from editions.models import Edition
+    from measures.models import Plan
 
     today = timezone.localdate()
     Edition.publish(

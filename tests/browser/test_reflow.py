@@ -14,7 +14,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from measures.models import Measure, Plan
-from schools.models import School, SchoolRollout
+from measures.rollout import SchoolRollout
+from schools.models import School
 from tests.browser.axe import assert_accessible
 
 NARROW = {"width": 320, "height": 640}

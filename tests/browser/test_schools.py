@@ -8,7 +8,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from measures.models import Measure, Plan
-from schools.models import RolloutState, School, SchoolRollout
+from measures.rollout import RolloutState, SchoolRollout
+from schools.models import School
 from tests.browser.axe import assert_accessible
 from tests.browser.test_report import OVERFLOWING, PHONE, expect_htmx_ready
 

@@ -13,7 +13,8 @@ from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
 from measures.models import FieldOfAction, Measure
-from schools.models import School, SchoolRollout
+from measures.rollout import SchoolRollout
+from schools.models import School
 from tests.browser.axe import assert_accessible
 from tests.factories import make_school
 

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from measures.models import Measure
-from schools.models import SchoolRollout
+from measures.rollout import SchoolRollout
 from tests.browser import test_staff
 from tests.browser.axe import assert_accessible
 from tests.browser.test_staff import MEASURE, log_in

@@ -11,8 +11,9 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from measures.models import Edition, FieldOfAction, Measure, Plan
-from schools.models import SchoolRollout
+from editions.models import Edition
+from measures.models import FieldOfAction, Measure, Plan
+from measures.rollout import SchoolRollout
 from tests.browser.axe import assert_accessible
 from tests.browser.test_staff import PASSWORD, log_in
 

@@ -11,8 +11,8 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from measures.models import EditConflict, Measure, Status
+from measures.rollout import RolloutState, SchoolRollout
 from measures.targets import Target
-from schools.models import RolloutState, SchoolRollout
 from tests.factories import make_field, make_measure, make_plan, make_school
 from tests.two_factor import verified_login
 
@@ -336,7 +336,7 @@ def test_saving_a_measure_never_undoes_ticks_made_meanwhile(admin_client, admin_
 
 def test_rollout_rows_are_edited_one_by_one_with_the_user(admin_client, admin_user, sample):
     rollout = sample.school_rollouts.get()
-    change = f"/admin/schools/schoolrollout/{rollout.pk}/change/"
+    change = f"/admin/measures/schoolrollout/{rollout.pk}/change/"
     data = form_data(admin_client.get(change))
     data.update(state=RolloutState.DONE, date="2025-03-01")
     assert admin_client.post(change, data).status_code == 302

@@ -11,8 +11,9 @@ from django.contrib.auth.models import Permission, User
 from django.test import Client
 from pypdf import PdfReader
 
-from measures.models import Edition, Measure, Status
-from schools.models import RolloutState, SchoolRollout
+from editions.models import Edition
+from measures.models import Measure, Status
+from measures.rollout import RolloutState, SchoolRollout
 from tests.factories import make_field, make_measure, make_plan, make_school
 from tests.two_factor import log_in
 
@@ -121,7 +122,7 @@ def test_the_rollout_history_shows_the_state_label(admin_client, admin_user, mea
     row.state = RolloutState.DONE
     row.date = datetime.date(2025, 3, 4)
     row.save()
-    html = admin_client.get(f"/admin/schools/schoolrollout/{row.pk}/history/").content.decode()
+    html = admin_client.get(f"/admin/measures/schoolrollout/{row.pk}/history/").content.decode()
     assert f"{RolloutState.OPEN.label} &nbsp;&rarr;&nbsp;&nbsp;{RolloutState.DONE.label}" in html
     assert "– &nbsp;&rarr;&nbsp;&nbsp;4. März 2025" in html
     assert f">{RolloutState.DONE.value}<" not in html
@@ -164,11 +165,11 @@ WITHDRAW = {"action": "withdraw", "reason": "Zahlen falsch"}
 
 def test_without_the_permission_withdrawing_is_refused_and_logged(edition, caplog):
     client = _staff("view_edition", "publish_edition")
-    changelist = client.get("/admin/measures/edition/").content.decode()
+    changelist = client.get("/admin/editions/edition/").content.decode()
     assert 'value="withdraw"' not in changelist  # not offered
     with caplog.at_level(logging.WARNING, logger="portal.security"):
         response = client.post(
-            "/admin/measures/edition/", {**WITHDRAW, "_selected_action": [edition.pk]}
+            "/admin/editions/edition/", {**WITHDRAW, "_selected_action": [edition.pk]}
         )
     assert response.status_code == 403
     assert Edition.objects.published().count() == 1
@@ -178,13 +179,13 @@ def test_without_the_permission_withdrawing_is_refused_and_logged(edition, caplo
 
 def test_with_the_permission_a_staff_member_withdraws_with_a_reason(edition, caplog):
     client = _staff("view_edition", "withdraw_edition")
-    assert 'value="withdraw"' in client.get("/admin/measures/edition/").content.decode()
+    assert 'value="withdraw"' in client.get("/admin/editions/edition/").content.decode()
     selected = {"_selected_action": [edition.pk]}
-    form = client.post("/admin/measures/edition/", {**WITHDRAW, **selected, "reason": ""})
+    form = client.post("/admin/editions/edition/", {**WITHDRAW, **selected, "reason": ""})
     assert form.status_code == 200 and "Grund für das Zurückziehen" in form.content.decode()
     assert Edition.objects.published().count() == 1
     with caplog.at_level(logging.WARNING, logger="portal.security"):
-        response = client.post("/admin/measures/edition/", {**WITHDRAW, **selected})
+        response = client.post("/admin/editions/edition/", {**WITHDRAW, **selected})
     assert response.status_code == 302
     edition.refresh_from_db()
     assert edition.withdrawn_by.username == "sam"
@@ -196,7 +197,7 @@ def test_with_the_permission_a_staff_member_withdraws_with_a_reason(edition, cap
 
 def test_a_superuser_still_withdraws(edition, admin_client):
     response = admin_client.post(
-        "/admin/measures/edition/", {**WITHDRAW, "_selected_action": [edition.pk]}
+        "/admin/editions/edition/", {**WITHDRAW, "_selected_action": [edition.pk]}
     )
     assert response.status_code == 302
     assert not Edition.objects.published().exists()

@@ -20,9 +20,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from editions.models import Edition
 from legal.models import Feedback, LegalPage, PageKind
-from measures.models import Edition, FieldOfAction, Measure, Plan, Status
-from schools.models import RolloutState, School, SchoolRollout
+from measures.models import FieldOfAction, Measure, Plan, Status
+from measures.rollout import RolloutState, SchoolRollout
+from schools.models import School
 from tests.factories import make_field, make_measure, make_plan, make_school
 from tests.measures.test_admin import form_data
 from tests.two_factor import add_app_device, log_in
@@ -387,7 +389,7 @@ def test_a_rollout_row_is_added_to_or_moved_to_own_measures_only(world):
 
 
 def test_the_rollout_admin_suggests_only_own_measures(world):
-    query = {"app_label": "schools", "model_name": "schoolrollout", "field_name": "measure"}
+    query = {"app_label": "measures", "model_name": "schoolrollout", "field_name": "measure"}
     for role, expected in [("feld_a", ["Maßnahme A"]), ("alle", ["Maßnahme A", "Maßnahme B"])]:
         answer = login(world["users"][role]).get("/admin/autocomplete/", {**query, "term": "Maß"})
         assert sorted(item["text"] for item in answer.json()["results"]) == expected

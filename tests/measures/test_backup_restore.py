@@ -20,7 +20,8 @@ from django.core.management import call_command
 from django.db import connection
 from psycopg import sql
 
-from measures.models import Edition, Measure, Plan
+from editions.models import Edition
+from measures.models import Measure, Plan
 from tests.database import remove_editions_as_owner
 
 pytestmark = pytest.mark.skipif(

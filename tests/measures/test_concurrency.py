@@ -329,7 +329,7 @@ def test_racing_changes_with_retries_lose_nothing(editors):
 
 
 def test_first_ticks_at_a_school_without_a_row_wait_for_each_other(editors):
-    from schools.models import RolloutState, SchoolRollout
+    from measures.rollout import RolloutState, SchoolRollout
     from tests.factories import make_school
 
     measure, (anna, bernd) = editors
@@ -351,7 +351,7 @@ def test_first_ticks_at_a_school_without_a_row_wait_for_each_other(editors):
 
 
 def test_switching_to_per_school_tracking_twice_at_once_makes_one_row_per_school(editors):
-    from schools.models import SchoolRollout
+    from measures.rollout import SchoolRollout
     from tests.factories import make_school
 
     measure, (anna, bernd) = editors

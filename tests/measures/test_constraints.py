@@ -2,7 +2,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from measures.models import Measure
-from schools.models import SchoolRollout
+from measures.rollout import SchoolRollout
 from tests.factories import make_measure, make_school
 
 

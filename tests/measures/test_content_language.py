@@ -10,7 +10,8 @@ import pytest
 from django.contrib.auth.models import User
 from pptx import Presentation
 
-from measures.models import Edition, Measure
+from editions.models import Edition
+from measures.models import Measure
 
 TITLE = "Bericht März 2025"
 
@@ -82,7 +83,7 @@ def test_the_decks_write_percentages_as_the_page_language_does(client, english):
 def test_the_decks_overview_says_a_total_holds_a_reported_count(client, bielefeld):
     """After the switch the 36 schools are a reported figure: the deck's overview says
     so, as the web page's summary does, or the council reads 95 of 148 as counted."""
-    from schools.models import SchoolRollout
+    from measures.rollout import SchoolRollout
 
     SchoolRollout.objects.start_tracking(
         Measure.objects.get(slug="digitale-schulplattform"),

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.test import Client
 
 from measures.models import Measure
-from schools.models import SchoolRollout
+from measures.rollout import SchoolRollout
 
 PASSWORD = "richtig-geheim-42"
 

@@ -9,8 +9,9 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from measures.models import FieldOfAction, Measure, Plan, Status
+from measures.rollout import RolloutState, SchoolRollout
 from measures.targets import TargetKind
-from schools.models import OperationKey, RolloutState, School, SchoolRollout
+from schools.models import OperationKey, School
 from tests.factories import make_school
 
 pytestmark = pytest.mark.django_db

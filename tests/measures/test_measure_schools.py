@@ -8,7 +8,8 @@ import re
 import pytest
 from django.utils import timezone
 
-from schools.models import OperationKey, RolloutState, School, SchoolRollout
+from measures.rollout import RolloutState, SchoolRollout
+from schools.models import OperationKey, School
 from tests.factories import (
     BIELEFELD_AUTHORITY_NUMBER,
     make_field,

@@ -7,7 +7,8 @@ import re
 import pytest
 from django.contrib.auth.models import User
 
-from measures.models import Edition, Measure
+from editions.models import Edition
+from measures.models import Measure
 from schools.models import School
 
 GENERIC = (

@@ -7,8 +7,9 @@ from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 from django.test import Client
 from django.utils import timezone
 
-from measures.models import Edition
-from measures.permissions import editable_measures, may_publish, may_withdraw
+from editions.models import Edition
+from editions.permissions import may_publish, may_withdraw
+from measures.permissions import editable_measures
 from tests.factories import make_field, make_measure, make_plan
 from tests.two_factor import log_in
 
@@ -104,10 +105,10 @@ def test_staff_with_the_withdraw_permission_withdraw_without_being_superusers(db
     wanda.groups.first().permissions.add(Permission.objects.get(codename="view_edition"))
     client = Client()
     log_in(client, wanda)
-    changelist = client.get("/admin/measures/edition/").content.decode()
+    changelist = client.get("/admin/editions/edition/").content.decode()
     assert 'value="withdraw"' in changelist
     data = {"action": "withdraw", "_selected_action": [edition.pk], "reason": "Zahlen falsch"}
-    response = client.post("/admin/measures/edition/", data)
+    response = client.post("/admin/editions/edition/", data)
     assert response.status_code == 302
     edition.refresh_from_db()
     assert edition.withdrawn_by == wanda and edition.withdrawal_reason == "Zahlen falsch"
@@ -118,10 +119,10 @@ def test_withdrawing_without_the_permission_is_refused_and_names_the_editions(db
     viewer = _with_permission("vera", "view_edition", is_staff=True)
     client = Client()
     log_in(client, viewer)
-    assert 'value="withdraw"' not in client.get("/admin/measures/edition/").content.decode()
+    assert 'value="withdraw"' not in client.get("/admin/editions/edition/").content.decode()
     caplog.set_level(logging.WARNING)
     data = {"action": "withdraw", "_selected_action": [edition.pk], "reason": "Zahlen falsch"}
-    assert client.post("/admin/measures/edition/", data).status_code == 403
+    assert client.post("/admin/editions/edition/", data).status_code == 403
     assert f"Zugriff verweigert: vera wollte Berichtsausgaben zurückziehen ({edition.pk})" in (
         _security_lines(caplog)
     )

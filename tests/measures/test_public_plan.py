@@ -20,7 +20,8 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, connections, transaction
 from django.test import Client
 
-from measures.models import Edition, Measure, Plan
+from editions.models import Edition
+from measures.models import Measure, Plan
 from tests.factories import make_field, make_measure, make_plan
 from tests.two_factor import log_in
 

@@ -18,7 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from measures.models import Measure, Plan, Status
-from schools.models import RolloutState, School, SchoolRollout
+from measures.rollout import RolloutState, SchoolRollout
+from schools.models import School
 from tests.factories import make_school
 
 # Plan.objects.current(), plan.fields, Measure.objects...for_report().

@@ -14,8 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bielefeld_digital.forms import REASON_MAX_LENGTH, ReasonField
-from measures.models import Edition, Measure, Status
-from schools.models import School, SchoolRollout
+from editions.models import Edition
+from measures.models import Measure, Status
+from measures.rollout import SchoolRollout
+from schools.models import School
 from tests.factories import make_field, make_measure, make_plan
 from tests.measures.test_admin import form_data
 
@@ -232,7 +234,7 @@ def test_withdrawing_refuses_a_long_reason(admin_client, admin_user, measure):
         measure.field.plan, user=admin_user, date=today, today=today, title="Bericht", slug="b"
     )
     response = admin_client.post(
-        reverse("admin:measures_edition_changelist"),
+        reverse("admin:editions_edition_changelist"),
         {"action": "withdraw", "_selected_action": [edition.pk], "reason": TOO_LONG},
     )
     assert response.status_code == 200

@@ -9,8 +9,8 @@ from django import forms
 from django.contrib.auth.models import User
 
 from bielefeld_digital.forms import PortalForm
-from measures.forms import ComparisonForm
-from measures.models import Edition
+from editions.forms import ComparisonForm
+from editions.models import Edition
 from schools.forms import name_selects
 
 WRAPPED = r'<div class="kern-form-input__select-wrapper"><select name="{}"'

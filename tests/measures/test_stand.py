@@ -17,8 +17,9 @@ from django.utils import timezone
 from pptx import Presentation
 from pypdf import PdfReader
 
-from measures.models import Edition, FieldOfAction, Measure, Plan
-from schools.models import SchoolRollout
+from editions.models import Edition
+from measures.models import FieldOfAction, Measure, Plan
+from measures.rollout import SchoolRollout
 from tests.factories import make_school
 
 LONG_AGO = datetime.datetime(2024, 1, 10, 12, tzinfo=datetime.UTC)

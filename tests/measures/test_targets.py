@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from measures.reports import build_snapshot, read_snapshot
+from editions.reports import build_snapshot, read_snapshot
 from measures.targets import Target, TargetKind, times_postponed
 from tests.factories import make_measure
 

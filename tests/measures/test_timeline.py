@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from schools.models import RolloutState, SchoolRollout
+from measures.rollout import RolloutState, SchoolRollout
 from tests.factories import make_measure, make_school
 
 pytestmark = pytest.mark.django_db

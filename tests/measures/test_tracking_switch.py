@@ -14,10 +14,11 @@ from django.contrib.auth.models import Group, Permission, User
 from django.test import Client
 from django.utils import timezone
 
-from measures import decks
-from measures.models import Edition, Measure, ProgressReport
-from measures.reports import build_snapshot, compare, read_snapshot
-from schools.models import RolloutState, SchoolRollout
+from editions import decks
+from editions.models import Edition
+from editions.reports import build_snapshot, compare, read_snapshot
+from measures.models import Measure, ProgressReport
+from measures.rollout import RolloutState, SchoolRollout
 from tests.factories import make_school
 
 URL = "/verwaltung/massnahmen/digitale-schulplattform/schulen/"

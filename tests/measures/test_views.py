@@ -5,7 +5,8 @@ import pytest
 from django.utils import timezone
 
 from measures.models import Measure
-from schools.models import School, SchoolRollout
+from measures.rollout import SchoolRollout
+from schools.models import School
 from tests.factories import make_field, make_measure, make_plan, make_school
 from tests.measures.deck import DECK, FIELDS
 

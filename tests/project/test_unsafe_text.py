@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from bielefeld_digital.admin import RefusedChangeFormMixin
 from bielefeld_digital.text import check_text_fields, unsafe_character
+from editions.models import Edition
 from legal.forms import form_token
 from legal.models import Feedback, LegalPage
-from measures.models import Edition, FieldOfAction, Measure, Plan
+from measures.models import FieldOfAction, Measure, Plan
 from schools.importers import BIELEFELD_DIRECTORY_FILE
 from schools.models import School
 from tests.factories import make_field, make_measure, make_plan

@@ -42,7 +42,7 @@ def test_a_per_school_measure_counts_out_of_the_scope_of_the_day(bielefeld):
     from django.contrib.auth.models import User
 
     from measures.models import Measure
-    from schools.models import RolloutState, SchoolRollout
+    from measures.rollout import RolloutState, SchoolRollout
 
     measure = Measure.objects.get(slug="voip")
     user = User.objects.create_user("petra")

@@ -10,7 +10,8 @@ from django.test import Client
 from django.utils.html import escape
 
 from measures.models import Measure
-from schools.models import School, SchoolRollout
+from measures.rollout import SchoolRollout
+from schools.models import School
 from tests.two_factor import log_in
 
 MEASURE = "flaechendeckendes-wlan"

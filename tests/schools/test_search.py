@@ -14,7 +14,8 @@ from django.core.management import call_command
 from django.test import Client
 
 from measures.models import Plan
-from schools.models import School, SchoolRollout, searchable
+from measures.rollout import SchoolRollout
+from schools.models import School, searchable
 from tests.factories import (
     BIELEFELD_AUTHORITY_NUMBER,
     make_field,

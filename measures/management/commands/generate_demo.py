@@ -28,8 +28,9 @@ from simple_history.utils import bulk_create_with_history
 
 from measures.importers import german_slugify
 from measures.models import FieldOfAction, Measure, Plan, Status
+from measures.rollout import RolloutState, SchoolRollout
 from measures.targets import TargetKind
-from schools.models import RolloutState, School, SchoolRollout
+from schools.models import School
 
 AUTHORITY = "Demo-Schulträger"
 # Each demo plan covers its own (made-up) Schulträger's schools, numbered after

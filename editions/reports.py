@@ -1,0 +1,377 @@
+"""Report editions: the plan frozen as data, read back, and compared.
+
+A snapshot is plain JSON (stored in Edition.snapshot), so an edition shows
+exactly what it showed when it was published, whatever is edited later.
+`FrozenMeasure` offers the attributes the report templates use, so frozen and
+live reports render through the same templates.
+"""
+
+import datetime
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+
+from measures.models import FieldOfAction, Measure, Plan, ProgressReport, Rollout
+from measures.rollout import RolloutState, SchoolRollout, SchoolState
+from measures.targets import Target
+from schools.models import School
+
+SNAPSHOT_VERSION = 1
+
+
+def build_snapshot(plan: Plan, today: datetime.date) -> dict:
+    """The complete state of `plan` on `today` as JSON-serialisable data.
+
+    A measure tracked per school lists every school in the plan's scope that
+    day, a school without a row as open. Costs five queries.
+    """
+    schools = plan.schools(today)
+    scope = list(schools.order_by("district", "name", "school_number"))
+    # A subquery, not the list of ids: thousands of literal ids cost seconds.
+    rows = SchoolRollout.objects.filter(school__in=schools.values("pk"))
+    measures = (
+        Measure.objects.for_plan(plan)
+        .for_report(plan, today)
+        .prefetch_related(Prefetch("school_rollouts", queryset=rows, to_attr="rows"))
+    )
+    by_field: dict[int, list[dict]] = {}
+    for measure in measures:
+        rollout = measure.rollout
+        states = {row.school_id: row for row in measure.rows}
+        by_field.setdefault(measure.field_id, []).append(
+            {
+                "id": measure.pk,
+                "title": measure.title,
+                "slug": measure.slug,
+                "description": measure.description,
+                "work_items": measure.work_item_list,
+                "status": measure.status,
+                "target": str(measure.target) if measure.target else None,
+                "original_target": str(measure.original_target)
+                if measure.original_target
+                else None,
+                "postponements": measure.postponements,
+                "overdue": measure.is_overdue(today),
+                "responsible": measure.responsible,
+                "rollout": [rollout.done, rollout.total] if rollout else None,
+                # Only while the figure is a count reported before per-school tracking.
+                "rollout_ticked": rollout.ticked if rollout else None,
+                "tracked": measure.tracks_schools,
+                "schools": [
+                    _school_state(school, states.get(school.pk))
+                    for school in (scope if measure.tracks_schools else [])
+                ],
+            }
+        )
+    return {
+        "version": SNAPSHOT_VERSION,
+        "date": today.isoformat(),
+        "plan": {
+            "authority": plan.authority,
+            "title": plan.title,
+            "period": plan.period,
+            "as_of": plan.as_of.isoformat(),
+            "language": plan.language,
+        },
+        "fields": [
+            {
+                "id": field_.pk,
+                "title": field_.title,
+                "slug": field_.slug,
+                "measures": by_field.get(field_.pk, []),
+            }
+            for field_ in FieldOfAction.objects.filter(plan=plan).order_by("position", "pk")
+        ],
+    }
+
+
+def _school_state(school: School, row: SchoolRollout | None) -> dict:
+    state = SchoolState.of(school, row)
+    return {
+        "number": school.school_number,
+        "name": school.name,
+        "district": school.district,
+        "state": state.state.value,
+        "date": state.date.isoformat() if state.date else None,
+    }
+
+
+def snapshot_fingerprint(snapshot: dict) -> str:
+    """A short digest of `snapshot`: equal digests, equal editions.
+
+    A preview carries it, so that publishing can tell whether the plan changed
+    since staff looked at the preview.
+    """
+    canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class FrozenField:
+    pk: int
+    title: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class FrozenSchool:
+    number: str
+    name: str
+    district: str
+    state: str
+    date: datetime.date | None
+
+    @property
+    def state_label(self) -> str:
+        return str(RolloutState(self.state).label)
+
+
+@dataclass(frozen=True)
+class FrozenMeasure:
+    """A measure as an edition recorded it; quacks like Measure for the templates."""
+
+    pk: int
+    field: FrozenField
+    title: str
+    slug: str
+    description: str
+    work_item_list: list[str]
+    status: str
+    target: Target | None
+    original_target: Target | None
+    postponements: int
+    is_overdue_today: bool
+    responsible: str
+    rollout: Rollout | None
+    schools: list[FrozenSchool] = field(default_factory=list)
+    tracks_schools: bool = False
+
+    @classmethod
+    def from_data(cls, data: dict, field_: FrozenField) -> "FrozenMeasure":
+        def target(text: str | None) -> Target | None:
+            return Target.parse(text) if text else None
+
+        return cls(
+            pk=data["id"],
+            field=field_,
+            title=data["title"],
+            slug=data["slug"],
+            description=data["description"],
+            work_item_list=data["work_items"],
+            status=data["status"],
+            target=target(data["target"]),
+            original_target=target(data["original_target"]),
+            postponements=data["postponements"],
+            is_overdue_today=data["overdue"],
+            responsible=data["responsible"],
+            rollout=Rollout(*data["rollout"], ticked=data.get("rollout_ticked"))
+            if data["rollout"]
+            else None,
+            schools=[
+                FrozenSchool(
+                    row["number"],
+                    row["name"],
+                    row["district"],
+                    row["state"],
+                    datetime.date.fromisoformat(row["date"]) if row["date"] else None,
+                )
+                for row in data["schools"]
+            ],
+            # Snapshots before the flag: a tracked measure listed its schools.
+            tracks_schools=data.get("tracked", bool(data["schools"])),
+        )
+
+    @property
+    def field_id(self) -> int:
+        return self.field.pk
+
+    status_label = Measure.status_label
+    status_badge = Measure.status_badge
+    slip = Measure.slip
+    slip_label = Measure.slip_label
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        """As recorded on the edition's date: an edition does not age."""
+        return self.is_overdue_today
+
+    matches = Measure.matches
+
+    def get_absolute_url(self) -> str:
+        return f"#m-{self.slug}"
+
+
+@dataclass(frozen=True)
+class FrozenPlan:
+    authority: str
+    title: str
+    period: str
+    as_of: datetime.date
+    language: str
+
+
+def read_snapshot(snapshot: dict) -> tuple[FrozenPlan, list[FrozenField], list[FrozenMeasure]]:
+    plan_data = snapshot["plan"]
+    plan = FrozenPlan(
+        plan_data["authority"],
+        plan_data["title"],
+        plan_data["period"],
+        datetime.date.fromisoformat(plan_data["as_of"]),
+        plan_data["language"],
+    )
+    fields, measures = [], []
+    for field_data in snapshot["fields"]:
+        field_ = FrozenField(field_data["id"], field_data["title"], field_data["slug"])
+        fields.append(field_)
+        measures += [FrozenMeasure.from_data(data, field_) for data in field_data["measures"]]
+    return plan, fields, measures
+
+
+def frozen_report(snapshot: dict, criteria: dict | None = None) -> ProgressReport:
+    plan, fields, measures = read_snapshot(snapshot)
+    date = datetime.date.fromisoformat(snapshot["date"])
+    return ProgressReport.build(plan, fields, measures, date, criteria=criteria)
+
+
+# --- Comparison --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeasureDiff:
+    """What changed in one measure between two snapshots; the one place that knows.
+
+    The comparison page and the decks render it; new facts are new fields.
+    """
+
+    title: str
+    slug: str
+    old_title: str = ""
+    old_status: str = ""
+    new_status: str = ""
+    old_target: str = ""
+    new_target: str = ""
+    quarters_moved: int | None = None
+    old_rollout: Rollout | None = None
+    new_rollout: Rollout | None = None
+    newly_overdue: bool = False
+    # Per-school tracking began in between; `old_rollout` is the count before.
+    tracking_started: bool = False
+    old_description: str = ""
+    new_description: str = ""
+    work_items_added: tuple[str, ...] = ()
+    work_items_removed: tuple[str, ...] = ()
+
+    @property
+    def description_changed(self) -> bool:
+        return self.old_description != self.new_description
+
+    @property
+    def work_items_changed(self) -> bool:
+        return bool(self.work_items_added or self.work_items_removed)
+
+    @property
+    def renamed(self) -> bool:
+        return bool(self.old_title) and self.old_title != self.title
+
+    @property
+    def status_changed(self) -> bool:
+        return self.old_status != self.new_status
+
+    @property
+    def target_moved(self) -> bool:
+        return self.old_target != self.new_target
+
+    @property
+    def quarters_later(self) -> int:
+        return max(self.quarters_moved or 0, 0)
+
+    @property
+    def quarters_earlier(self) -> int:
+        return max(-(self.quarters_moved or 0), 0)
+
+    @property
+    def schools_gained_signed(self) -> str:
+        """ "+12", "-3": the change in completed schools with its sign."""
+        return f"{self.schools_gained:+d}" if self.schools_gained is not None else ""
+
+    @property
+    def schools_gained(self) -> int | None:
+        if self.old_rollout and self.new_rollout and self.old_rollout != self.new_rollout:
+            return self.new_rollout.done - self.old_rollout.done
+        return None
+
+
+@dataclass
+class Comparison:
+    added: list[FrozenMeasure]
+    removed: list[FrozenMeasure]
+    changed: list[MeasureDiff]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+    @property
+    def newly_overdue(self) -> list[MeasureDiff]:
+        return [diff for diff in self.changed if diff.newly_overdue]
+
+
+def compare(old: dict, new: dict) -> Comparison:
+    """What changed from snapshot `old` to snapshot `new`, measure by measure."""
+    _, _, old_measures = read_snapshot(old)
+    _, _, new_measures = read_snapshot(new)
+    before = {measure.pk: measure for measure in old_measures}
+    after = {measure.pk: measure for measure in new_measures}
+    changed = []
+    for pk, measure in after.items():
+        previous = before.get(pk)
+        if previous is None:
+            continue
+        diff = _diff(previous, measure)
+        if diff is not None:
+            changed.append(diff)
+    return Comparison(
+        added=[measure for pk, measure in after.items() if pk not in before],
+        removed=[measure for pk, measure in before.items() if pk not in after],
+        changed=changed,
+    )
+
+
+def _diff(old: FrozenMeasure, new: FrozenMeasure) -> MeasureDiff | None:
+    old_target = old.target.label if old.target else str(_("nicht festgelegt"))
+    new_target = new.target.label if new.target else str(_("nicht festgelegt"))
+    moved = None
+    if old.target != new.target:
+        moved = old.target.quarters_to(new.target) if old.target and new.target else None
+    diff = MeasureDiff(
+        title=new.title,
+        slug=new.slug,
+        old_title=old.title,
+        old_status=old.status_label,
+        new_status=new.status_label,
+        old_target=old_target,
+        new_target=new_target,
+        quarters_moved=moved,
+        old_rollout=old.rollout,
+        new_rollout=new.rollout,
+        newly_overdue=new.is_overdue_today and not old.is_overdue_today,
+        tracking_started=new.tracks_schools and not old.tracks_schools,
+        old_description=old.description,
+        new_description=new.description,
+        # Items in their order; one reworded is one removed and one added.
+        work_items_added=tuple(i for i in new.work_item_list if i not in old.work_item_list),
+        work_items_removed=tuple(i for i in old.work_item_list if i not in new.work_item_list),
+    )
+    interesting = (
+        diff.renamed
+        or diff.status_changed
+        or diff.target_moved
+        or old.rollout != new.rollout
+        or diff.newly_overdue
+        or diff.tracking_started
+        or diff.description_changed
+        or diff.work_items_changed
+    )
+    return diff if interesting else None

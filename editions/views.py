@@ -1,0 +1,207 @@
+"""The report editions' public pages and every deck: the live report's and each
+edition's PDF, PowerPoint and presentation."""
+
+import functools
+import math
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+from django_ratelimit.core import get_usage
+
+from measures.models import Plan
+from measures.views import current_plan
+
+from . import decks, markup, renders
+from .forms import ComparisonForm
+from .models import Edition
+from .reports import build_snapshot, compare, frozen_report
+
+
+def _edition(plan: Plan, slug: str) -> Edition:
+    """A published edition, `plan`'s first; 404 if unknown or withdrawn.
+
+    Editions of an earlier plan keep their addresses when a new plan is loaded.
+    """
+    editions = Edition.objects.published().filter(slug=slug)
+    edition = editions.filter(plan=plan).first() or editions.first()
+    if edition is None:
+        raise Http404("Diesen Bericht gibt es nicht (mehr).")
+    return edition
+
+
+@require_safe
+def editions(request: HttpRequest) -> HttpResponse:
+    plan = current_plan()
+    return render(
+        request,
+        "editions/editions.html",
+        {"plan": plan, "editions": list(plan.editions.published()), "content_lang": plan.language},
+    )
+
+
+@require_safe
+def edition(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = current_plan()
+    edition = _edition(plan, slug)
+    return render(
+        request,
+        "editions/edition.html",
+        {
+            "edition": edition,
+            "report": frozen_report(edition.snapshot),
+            "preface": markup.to_html(edition.preface),
+            "content_lang": edition.snapshot["plan"]["language"],
+            "editable": set(),
+        },
+    )
+
+
+@require_safe
+def comparison(request: HttpRequest) -> HttpResponse:
+    """Changes between two editions, or between an edition and the live plan.
+
+    Without parameters: since the latest edition.
+    """
+    plan = current_plan()
+    published = list(plan.editions.published())
+    if not published:
+        return render(request, "editions/comparison.html", {"plan": plan, "no_editions": True})
+    data = request.GET or {"von": published[0].slug, "bis": ComparisonForm.LIVE}
+    form = ComparisonForm(data, editions=published, content_lang=plan.language)
+    if not form.is_valid():
+        return render(
+            request,
+            "editions/comparison.html",
+            {"plan": plan, "form": form, "content_lang": plan.language},
+            status=400,
+        )
+    by_slug = {edition.slug: edition for edition in published}
+    old = by_slug[form.cleaned_data["von"]]
+    if form.cleaned_data["bis"] == ComparisonForm.LIVE:
+        new_snapshot, new_label = build_snapshot(plan, timezone.localdate()), None
+    else:
+        new = by_slug[form.cleaned_data["bis"]]
+        new_snapshot, new_label = new.snapshot, new
+    return render(
+        request,
+        "editions/comparison.html",
+        {
+            "plan": plan,
+            "form": form,
+            "old": old,
+            "new": new_label,
+            "comparison": compare(old.snapshot, new_snapshot),
+            "content_lang": plan.language,
+        },
+    )
+
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+
+# Anonymous requests to the decks and presentations, counted per client address
+# (as axes sees it, so a proxy is accounted for) over all six together. Someone
+# reading the reports opens a few; a council room behind one address still has
+# room; a script pulling files in a loop is stopped. Logged-in staff are not
+# counted. Each gunicorn worker counts on its own (see RATELIMIT_USE_CACHE).
+RENDER_RATE = "30/10m"
+# How long to wait for another request rendering the same file (renders.RenderBusy).
+BUSY_RETRY_SECONDS = 10
+
+
+def render_endpoint(view):
+    """A view that renders the deck: rate-limited for anonymous clients (429), and
+    503 while the same file has been rendering too long for another request."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            usage = get_usage(
+                request, group="measures.renders", key="ip", rate=RENDER_RATE, increment=True
+            )
+            if usage and usage["should_limit"]:
+                return _refused(request, 429, max(usage["time_left"], 1))
+        try:
+            return view(request, *args, **kwargs)
+        except renders.RenderBusy:
+            return _refused(request, 503, BUSY_RETRY_SECONDS)
+
+    return wrapped
+
+
+def _refused(request: HttpRequest, status: int, retry_after: int) -> HttpResponse:
+    minutes = math.ceil(retry_after / 60)
+    response = render(
+        request,
+        "editions/download_refused.html",
+        {"busy": status == 503, "minutes": minutes},
+        status=status,
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def _download(deck: renders.DeckFile, kind: str, filename: str) -> HttpResponse:
+    response = HttpResponse(renders.deck_file(deck, kind), content_type=CONTENT_TYPES[kind])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_safe
+@render_endpoint
+def report_pdf(request: HttpRequest) -> HttpResponse:
+    deck = renders.live_deck(current_plan(), timezone.localdate())
+    return _download(deck, "pdf", f"fortschrittsbericht-{deck.date:%Y-%m-%d}.pdf")
+
+
+@require_safe
+@render_endpoint
+def report_pptx(request: HttpRequest) -> HttpResponse:
+    deck = renders.live_deck(current_plan(), timezone.localdate())
+    return _download(deck, "pptx", f"fortschrittsbericht-{deck.date:%Y-%m-%d}.pptx")
+
+
+@require_safe
+@render_endpoint
+def edition_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    deck = renders.edition_deck(_edition(current_plan(), slug))
+    return _download(deck, "pdf", f"{slug}.pdf")
+
+
+@require_safe
+@render_endpoint
+def edition_pptx(request: HttpRequest, slug: str) -> HttpResponse:
+    deck = renders.edition_deck(_edition(current_plan(), slug))
+    return _download(deck, "pptx", f"{slug}.pptx")
+
+
+def _presentation(request: HttpRequest, deck: renders.DeckFile, urls: dict) -> HttpResponse:
+    pages = decks.deck_pages(*deck.arguments(), live=deck.live)
+    return render(request, "editions/presentation.html", {**decks.context(pages), **urls})
+
+
+@require_safe
+@render_endpoint
+def presentation(request: HttpRequest) -> HttpResponse:
+    urls = {
+        "back_url": reverse("measures:report"),
+        "pdf_url": reverse("editions:report-pdf"),
+        "pptx_url": reverse("editions:report-pptx"),
+    }
+    return _presentation(request, renders.live_deck(current_plan(), timezone.localdate()), urls)
+
+
+@require_safe
+@render_endpoint
+def edition_presentation(request: HttpRequest, slug: str) -> HttpResponse:
+    urls = {
+        "back_url": reverse("editions:detail", args=[slug]),
+        "pdf_url": reverse("editions:pdf", args=[slug]),
+        "pptx_url": reverse("editions:pptx", args=[slug]),
+    }
+    return _presentation(request, renders.edition_deck(_edition(current_plan(), slug)), urls)

@@ -1,0 +1,275 @@
+"""The admin's users and groups (with the fields of action and measures a group is
+responsible for), the login lock's records, and the admin site's own settings."""
+
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import FilteredSelectMultiple
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.models import Group, Permission, User
+from django.db import models
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from accounts.admin import SecondFactorUserAdminMixin
+from bielefeld_digital.admin import RefusedChangeFormMixin, yes_no_icon
+from bielefeld_digital.forms import refuse_unsafe_text
+from editions.models import Edition
+from measures.models import EDIT_ALL_PERMISSION, FieldOfAction, Measure
+
+from .forms import (
+    PortalAdminAuthenticationForm,
+    PortalAdminPasswordChangeForm,
+    PortalAdminSetPasswordForm,
+    PortalAdminUserCreationForm,
+)
+
+admin.site.site_header = _("Schuldigital-Monitor – Administration")
+admin.site.site_title = _("Schuldigital-Monitor")
+admin.site.index_title = _("Administration")
+# Over-long usernames and passwords are refused by the form, before axes stores them.
+admin.site.login_form = PortalAdminAuthenticationForm
+admin.site.password_change_form = PortalAdminPasswordChangeForm
+
+
+# Users and groups ------------------------------------------------------------
+
+# Django stores the names of its default permissions in English at migrate time
+# ("Can add group"), so the German admin names them itself.
+PERMISSION_ACTIONS = {
+    "add": _("Darf anlegen"),
+    "change": _("Darf ändern"),
+    "delete": _("Darf löschen"),
+    "view": _("Darf ansehen"),
+}
+
+
+def permission_label(permission: Permission) -> str:
+    """ "Maßnahmen | Maßnahme | Darf ändern"; custom permissions keep their (German) name."""
+    model = permission.content_type.model_class()
+    if model is None:
+        return str(permission)
+    name = model._meta.verbose_name
+    if hasattr(model, "instance_type"):  # simple_history's model of the past versions
+        name = _gettext("Verlauf: %s") % model.instance_type._meta.verbose_name
+    action, _sep, model_name = permission.codename.partition("_")
+    if action in PERMISSION_ACTIONS and model_name == model._meta.model_name:
+        text = PERMISSION_ACTIONS[action]
+    else:
+        text = permission.name
+    return f"{model._meta.app_config.verbose_name} | {name} | {text}"
+
+
+class GermanPermissionsMixin:
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and db_field.remote_field.model is Permission:
+            field.queryset = field.queryset.select_related("content_type")
+            field.label_from_instance = permission_label
+        return field
+
+
+class GroupAdminForm(forms.ModelForm):
+    """A group with its members and the fields of action and measures it is responsible for."""
+
+    members = forms.ModelMultipleChoiceField(
+        User.objects.order_by("username"),
+        label=_("Mitglieder"),
+        required=False,
+        widget=FilteredSelectMultiple(_("Mitglieder"), is_stacked=False),
+    )
+    fields_of_action = forms.ModelMultipleChoiceField(
+        FieldOfAction.objects.select_related("plan"),
+        label=_("Zuständig für Handlungsfelder"),
+        required=False,
+        widget=FilteredSelectMultiple(_("Handlungsfelder"), is_stacked=False),
+        help_text=_("Die Mitglieder dürfen alle Maßnahmen dieser Handlungsfelder bearbeiten."),
+    )
+    measures = forms.ModelMultipleChoiceField(
+        Measure.objects.select_related("field"),
+        label=_("Zuständig für Maßnahmen"),
+        required=False,
+        widget=FilteredSelectMultiple(_("Maßnahmen"), is_stacked=False),
+        help_text=_("Die Mitglieder dürfen diese Maßnahmen bearbeiten."),
+    )
+
+    class Meta:
+        model = Group
+        fields = ["name", "permissions"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        refuse_unsafe_text(self)  # Django's Group has no such validator of its own
+        self.fields["measures"].label_from_instance = lambda measure: f"{measure.field}: {measure}"
+        if self.instance.pk:
+            self.fields["members"].initial = self.instance.user_set.all()
+            self.fields["fields_of_action"].initial = self.instance.fields_of_action.all()
+            self.fields["measures"].initial = self.instance.measures.all()
+
+    def save_responsibilities(self) -> None:
+        """Save the reverse relations; the group must be saved already."""
+        group = self.instance
+        group.user_set.set(self.cleaned_data["members"])
+        group.fields_of_action.set(self.cleaned_data["fields_of_action"])
+        group.measures.set(self.cleaned_data["measures"])
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class PortalGroupAdmin(RefusedChangeFormMixin, GermanPermissionsMixin, GroupAdmin):
+    form = GroupAdminForm
+    fields = ["name", "members", "fields_of_action", "measures", "permissions"]
+    list_display = ["name", "member_count", "field_count", "measure_count"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                member_count=Count("user", distinct=True),
+                field_count=Count("fields_of_action", distinct=True),
+                measure_count=Count("measures", distinct=True),
+            )
+        )
+
+    @admin.display(description=_("Mitglieder"), ordering="member_count")
+    def member_count(self, group: Group) -> int:
+        return group.member_count
+
+    @admin.display(description=_("Handlungsfelder"), ordering="field_count")
+    def field_count(self, group: Group) -> int:
+        return group.field_count
+
+    @admin.display(description=_("Maßnahmen"), ordering="measure_count")
+    def measure_count(self, group: Group) -> int:
+        return group.measure_count
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.save_responsibilities()
+
+
+admin.site.unregister(User)
+
+
+# Django's User has no validator against bidi overrides and control characters
+# in names and addresses; the admin's forms add it.
+class PortalUserChangeForm(UserChangeForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        refuse_unsafe_text(self)
+
+
+@admin.register(User)
+class PortalUserAdmin(
+    SecondFactorUserAdminMixin, RefusedChangeFormMixin, GermanPermissionsMixin, UserAdmin
+):
+    form = PortalUserChangeForm
+    add_form = PortalAdminUserCreationForm
+    change_password_form = PortalAdminSetPasswordForm
+    list_display = [
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "group_names",
+        "staff_flag",
+        "superuser_flag",
+        "second_factor_flag",
+        "active_flag",
+    ]
+    fieldsets = [*UserAdmin.fieldsets, (_("Zuständigkeiten"), {"fields": ["responsibilities"]})]
+    readonly_fields = ["responsibilities"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    def get_deleted_objects(self, objs, request):
+        """Say why a publisher stays, and list the editions as what protects them.
+
+        Without this the admin names editions among the objects that would be
+        deleted (nobody may delete editions), which is not what would happen.
+        """
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if Edition.objects.filter(
+            models.Q(published_by__in=objs) | models.Q(withdrawn_by__in=objs)
+        ).exists():
+            perms_needed.discard(Edition._meta.verbose_name)
+            messages.error(
+                request,
+                _(
+                    "Wer einen Bericht veröffentlicht oder zurückgezogen hat, kann nicht "
+                    "gelöscht werden: Die Berichtsausgabe nennt ihn dauerhaft. Deaktivieren "
+                    "Sie das Konto stattdessen (Häkchen „Aktiv“ entfernen)."
+                ),
+            )
+        return deleted, model_count, perms_needed, protected
+
+    @admin.display(description=_("Gruppen"))
+    def group_names(self, user: User) -> str:
+        return ", ".join(group.name for group in user.groups.all()) or "–"
+
+    @admin.display(description=User._meta.get_field("is_staff").verbose_name, ordering="is_staff")
+    def staff_flag(self, user: User) -> str:
+        return yes_no_icon(user.is_staff)
+
+    @admin.display(
+        description=User._meta.get_field("is_superuser").verbose_name,
+        ordering="is_superuser",
+    )
+    def superuser_flag(self, user: User) -> str:
+        return yes_no_icon(user.is_superuser)
+
+    @admin.display(description=_("Zwei-Faktor-Anmeldung"), ordering="has_second_factor")
+    def second_factor_flag(self, user: User) -> str:
+        return yes_no_icon(user.has_second_factor)
+
+    @admin.display(description=User._meta.get_field("is_active").verbose_name, ordering="is_active")
+    def active_flag(self, user: User) -> str:
+        return yes_no_icon(user.is_active)
+
+    @admin.display(description=_("Darf bearbeiten"))
+    def responsibilities(self, user: User) -> str:
+        if user.pk is None:
+            return "–"
+        if user.is_active and user.has_perm(EDIT_ALL_PERMISSION):
+            return _gettext("Alle Maßnahmen (Berechtigung „Darf alle Maßnahmen bearbeiten“)")
+        measures = Measure.objects.editable_by(user).select_related("field")
+        if not measures:
+            return _gettext("Keine Maßnahme. Zuständigkeiten werden über die Gruppen vergeben.")
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "", "<li>{}: {}</li>", ((measure.field, measure) for measure in measures)
+            ),
+        )
+
+
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class PortalAccessAttemptAdmin(AccessAttemptAdmin):
+    @admin.action(description=_("Abgelaufene Anmeldeversuche löschen"))
+    def cleanup_expired_attempts(self, request, queryset):
+        # axes reads the request's time, which its middleware sets on login
+        # requests only: in the admin the action answered 500.
+        request.axes_attempt_time = timezone.now()
+        count = self.handler.clean_expired_user_attempts(request=request)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s abgelaufener Anmeldeversuch gelöscht.",
+                "%(count)s abgelaufene Anmeldeversuche gelöscht.",
+                count,
+            )
+            % {"count": count},
+        )
