@@ -19,6 +19,38 @@ django_settings.STORAGES = {
 django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def _empty_only_written_tables() -> None:
+    """After a transactional test, empty what it wrote instead of flushing every table.
+
+    Django's flush costs about a second per browser test; tests/database.py
+    says why the cheaper clean-up leaves the same database behind, and when it
+    falls back to the flush.
+    """
+    from django.test import TransactionTestCase
+
+    from tests.database import empty_written_tables, migration_rows_fingerprint
+
+    django_setup = TransactionTestCase.__dict__["_fixture_setup"].__func__  # a classmethod
+    django_teardown = TransactionTestCase._fixture_teardown
+
+    @classmethod
+    def fixture_setup(cls) -> None:
+        django_setup(cls)
+        cls._migration_rows = migration_rows_fingerprint()
+
+    def fixture_teardown(self) -> None:
+        if not empty_written_tables(getattr(self, "_migration_rows", None)):
+            django_teardown(self)
+
+    # django.test.TestCase overrides both (it rolls back instead): only
+    # transactional tests take this path.
+    TransactionTestCase._fixture_setup = fixture_setup
+    TransactionTestCase._fixture_teardown = fixture_teardown
+
+
+_empty_only_written_tables()
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Cached files (edition PDFs) must not leak from one test into the next."""
@@ -38,15 +70,6 @@ def _german(settings):
         yield
 
 
-def _load_bielefeld() -> None:
-    from django.core.management import call_command
-
-    call_command("load_bielefeld", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
-
-
-_bielefeld_rows = None
-
-
 @pytest.fixture
 def bielefeld(db):
     """The Bielefeld plan as loaded by `manage.py load_bielefeld`.
@@ -54,12 +77,9 @@ def bielefeld(db):
     Loaded for real once per test process, then copied back (tests/snapshot.py).
     """
     from measures.models import Plan
-    from tests.snapshot import Snapshot
+    from tests.snapshot import load_bielefeld
 
-    global _bielefeld_rows
-    if _bielefeld_rows is None:
-        _bielefeld_rows = Snapshot(_load_bielefeld)
-    _bielefeld_rows.apply()
+    load_bielefeld()
     return Plan.objects.get()
 
 
