@@ -3,6 +3,8 @@ import os
 import pytest
 from django.conf import settings as django_settings
 
+from tests.two_factor import client_for
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls in
 # browser tests happen outside it, so Django's async guard is a false alarm here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -93,13 +95,68 @@ def english(bielefeld):
     return client
 
 
+# --- Roles -------------------------------------------------------------------
+# One user per role the staff area knows, and a logged-in client for each
+# (tests/factories.py makes further users and groups, tests/two_factor.py's
+# client_for logs any of them in). The administrator is pytest-django's
+# admin_user; admin_client logs it in with the second factor.
+
+
+@pytest.fixture
+def hardware_editor(bielefeld):
+    """Hanna Hardware of Team Hardware: edits the field Hardwareausstattung only."""
+    from tests.factories import make_group, make_user
+
+    team = make_group("Team Hardware", fields=["hardwareausstattung"])
+    return make_user("hanna", groups=[team], first_name="Hanna", last_name="Hardware")
+
+
+@pytest.fixture
+def software_editor(bielefeld):
+    """Sven Sommer of Team Software: edits the field Softwareausstattung only."""
+    from tests.factories import make_group, make_user
+
+    team = make_group("Team Software", fields=["softwareausstattung"])
+    return make_user("sven", groups=[team], first_name="Sven", last_name="Sommer")
+
+
+@pytest.fixture
+def all_measures_editor(db):
+    """Ada edits every measure in /verwaltung/; no admin access, so no second factor."""
+    from tests.factories import make_user
+
+    return make_user("ada", permissions=["edit_all_measures"])
+
+
+@pytest.fixture
+def publisher(db):
+    """Petra publishes report editions; she edits no measure."""
+    from tests.factories import make_user
+
+    return make_user("petra", permissions=["publish_edition"])
+
+
+@pytest.fixture
+def hardware_client(hardware_editor):
+    return client_for(hardware_editor)
+
+
+@pytest.fixture
+def software_client(software_editor):
+    return client_for(software_editor)
+
+
+@pytest.fixture
+def all_measures_client(all_measures_editor):
+    return client_for(all_measures_editor)
+
+
+@pytest.fixture
+def publisher_client(publisher):
+    return client_for(publisher)
+
+
 @pytest.fixture
 def admin_client(admin_user):
     """pytest-django's admin_client, logged in with a verified second factor (issue 10)."""
-    from django.test import Client
-
-    from tests.two_factor import verified_login
-
-    client = Client()
-    verified_login(client, admin_user)
-    return client
+    return client_for(admin_user)
