@@ -3,6 +3,8 @@ import os
 import pytest
 from django.conf import settings as django_settings
 
+from tests.two_factor import client_for
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls in
 # browser tests happen outside it, so Django's async guard is a false alarm here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -17,6 +19,38 @@ django_settings.STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _empty_only_written_tables() -> None:
+    """After a transactional test, empty what it wrote instead of flushing every table.
+
+    Django's flush costs about a second per browser test; tests/database.py
+    says why the cheaper clean-up leaves the same database behind, and when it
+    falls back to the flush.
+    """
+    from django.test import TransactionTestCase
+
+    from tests.database import empty_written_tables, migration_rows_fingerprint
+
+    django_setup = TransactionTestCase.__dict__["_fixture_setup"].__func__  # a classmethod
+    django_teardown = TransactionTestCase._fixture_teardown
+
+    @classmethod
+    def fixture_setup(cls) -> None:
+        django_setup(cls)
+        cls._migration_rows = migration_rows_fingerprint()
+
+    def fixture_teardown(self) -> None:
+        if not empty_written_tables(getattr(self, "_migration_rows", None)):
+            django_teardown(self)
+
+    # django.test.TestCase overrides both (it rolls back instead): only
+    # transactional tests take this path.
+    TransactionTestCase._fixture_setup = fixture_setup
+    TransactionTestCase._fixture_teardown = fixture_teardown
+
+
+_empty_only_written_tables()
 
 
 @pytest.fixture(autouse=True)
@@ -38,15 +72,6 @@ def _german(settings):
         yield
 
 
-def _load_bielefeld() -> None:
-    from django.core.management import call_command
-
-    call_command("load_bielefeld", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
-
-
-_bielefeld_rows = None
-
-
 @pytest.fixture
 def bielefeld(db):
     """The Bielefeld plan as loaded by `manage.py load_bielefeld`.
@@ -54,12 +79,9 @@ def bielefeld(db):
     Loaded for real once per test process, then copied back (tests/snapshot.py).
     """
     from measures.models import Plan
-    from tests.snapshot import Snapshot
+    from tests.snapshot import load_bielefeld
 
-    global _bielefeld_rows
-    if _bielefeld_rows is None:
-        _bielefeld_rows = Snapshot(_load_bielefeld)
-    _bielefeld_rows.apply()
+    load_bielefeld()
     return Plan.objects.get()
 
 
@@ -73,13 +95,68 @@ def english(bielefeld):
     return client
 
 
+# --- Roles -------------------------------------------------------------------
+# One user per role the staff area knows, and a logged-in client for each
+# (tests/factories.py makes further users and groups, tests/two_factor.py's
+# client_for logs any of them in). The administrator is pytest-django's
+# admin_user; admin_client logs it in with the second factor.
+
+
+@pytest.fixture
+def hardware_editor(bielefeld):
+    """Hanna Hardware of Team Hardware: edits the field Hardwareausstattung only."""
+    from tests.factories import make_group, make_user
+
+    team = make_group("Team Hardware", fields=["hardwareausstattung"])
+    return make_user("hanna", groups=[team], first_name="Hanna", last_name="Hardware")
+
+
+@pytest.fixture
+def software_editor(bielefeld):
+    """Sven Sommer of Team Software: edits the field Softwareausstattung only."""
+    from tests.factories import make_group, make_user
+
+    team = make_group("Team Software", fields=["softwareausstattung"])
+    return make_user("sven", groups=[team], first_name="Sven", last_name="Sommer")
+
+
+@pytest.fixture
+def all_measures_editor(db):
+    """Ada edits every measure in /verwaltung/; no admin access, so no second factor."""
+    from tests.factories import make_user
+
+    return make_user("ada", permissions=["edit_all_measures"])
+
+
+@pytest.fixture
+def publisher(db):
+    """Petra publishes report editions; she edits no measure."""
+    from tests.factories import make_user
+
+    return make_user("petra", permissions=["publish_edition"])
+
+
+@pytest.fixture
+def hardware_client(hardware_editor):
+    return client_for(hardware_editor)
+
+
+@pytest.fixture
+def software_client(software_editor):
+    return client_for(software_editor)
+
+
+@pytest.fixture
+def all_measures_client(all_measures_editor):
+    return client_for(all_measures_editor)
+
+
+@pytest.fixture
+def publisher_client(publisher):
+    return client_for(publisher)
+
+
 @pytest.fixture
 def admin_client(admin_user):
     """pytest-django's admin_client, logged in with a verified second factor (issue 10)."""
-    from django.test import Client
-
-    from tests.two_factor import verified_login
-
-    client = Client()
-    verified_login(client, admin_user)
-    return client
+    return client_for(admin_user)

@@ -2,12 +2,18 @@
 
 import datetime
 import itertools
+from collections.abc import Iterable
+
+from django.contrib.auth.models import Group, Permission, User
 
 from measures.models import FieldOfAction, Measure, Plan
 from measures.targets import Target
 from schools.models import School
 
 _counter = itertools.count(1)
+
+# The password of users made here (long enough for the validators).
+PASSWORD = "geheim-und-lang-genug"
 
 
 # The Bielefeld plan's scope as its plan file states it (measures/data/bielefeld.toml):
@@ -64,3 +70,55 @@ def make_school(**kwargs) -> School:
     }
     values.update(kwargs)
     return School.objects.create(**values)
+
+
+def _permissions(codenames: Iterable[str]) -> list[Permission]:
+    codenames = list(codenames)
+    permissions = list(Permission.objects.filter(codename__in=codenames))
+    missing = set(codenames) - {permission.codename for permission in permissions}
+    assert not missing, f"no such permission: {sorted(missing)}"
+    assert len(permissions) == len(codenames), f"ambiguous codenames: {codenames}"
+    return permissions
+
+
+def _fields(fields: Iterable[FieldOfAction | str]) -> list[FieldOfAction]:
+    """Fields of action, given as objects or as slugs of the one plan that has them."""
+    found = []
+    for field in fields:
+        found.append(
+            field if isinstance(field, FieldOfAction) else FieldOfAction.objects.get(slug=field)
+        )
+    return found
+
+
+def make_group(
+    name: str | None = None,
+    *,
+    fields: Iterable[FieldOfAction | str] = (),
+    permissions: Iterable[str] = (),
+) -> Group:
+    """A group, responsible for `fields` (objects or slugs) and holding `permissions`
+    (codenames, e.g. "publish_edition")."""
+    group = Group.objects.create(name=name or f"Team {next(_counter)}")
+    for field in _fields(fields):
+        field.responsible_groups.add(group)
+    group.permissions.add(*_permissions(permissions))
+    return group
+
+
+def make_user(
+    username: str | None = None,
+    *,
+    groups: Iterable[Group] = (),
+    permissions: Iterable[str] = (),
+    password: str | None = PASSWORD,
+    **kwargs,
+) -> User:
+    """A user with `password` (None: none usable), in `groups`, holding `permissions`
+    (codenames) of their own; `kwargs` go to the user (first_name, is_staff, ...)."""
+    user = User.objects.create_user(
+        username or f"person{next(_counter)}", password=password, **kwargs
+    )
+    user.groups.add(*groups)
+    user.user_permissions.add(*_permissions(permissions))
+    return user

@@ -4,18 +4,22 @@
 result. On PostgreSQL the first test of a process runs the real command and
 keeps the rows it wrote (COPY ... TO STDOUT, per table); every later test of
 that process copies the same rows back inside its own transaction, which is
-rolled back as usual. The rows keep their ids: sequences never go back, so
-ids handed out later in a test cannot collide with them.
+rolled back as usual (a transactional test, whose rows the live server must
+see, commits them and empties the tables afterwards). The rows keep their
+ids: sequences never go back, so ids handed out later in a test cannot
+collide with them.
 
 Only tables the command filled from empty are kept; if it changed a table
 that already had rows (something this scheme cannot replay), or the database
 is not PostgreSQL, every test runs the command itself.
 """
 
+import os
 from collections.abc import Callable
 
 from django.apps import apps
-from django.db import connection
+from django.core.management import call_command
+from django.db import connection, transaction
 
 
 def _tables() -> list[str]:
@@ -68,8 +72,26 @@ class Snapshot:
         return rows
 
     def _copy_in(self) -> None:
-        with connection.cursor() as cursor:
-            # Foreign keys are DEFERRABLE INITIALLY DEFERRED: the order of tables is free.
+        # Foreign keys are DEFERRABLE INITIALLY DEFERRED and checked at the end of
+        # the transaction: the order of tables is free. (In a transactional test
+        # this is the transaction that commits the rows.)
+        with transaction.atomic(), connection.cursor() as cursor:
             for table, data in self.rows.items():
                 with cursor.copy(f"COPY {connection.ops.quote_name(table)} FROM STDIN") as copy:
                     copy.write(data)
+
+
+def _run_load_bielefeld() -> None:
+    call_command("load_bielefeld", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+_bielefeld = Snapshot(_run_load_bielefeld)
+
+
+def load_bielefeld() -> None:
+    """Write what `manage.py load_bielefeld` writes into this test's database.
+
+    Inside the test's transaction, or committed in a transactional test (whose
+    clean-up empties the tables again).
+    """
+    _bielefeld.apply()

@@ -50,6 +50,13 @@ def log_in(client: Client, user) -> None:
         client.force_login(user)
 
 
+def client_for(user) -> Client:
+    """A new client logged in as `user` the way their role must (see log_in)."""
+    client = Client()
+    log_in(client, user)
+    return client
+
+
 def enter_code(page, username: str) -> None:
     """In a browser on the code page: type the app's current code and log in."""
     device = TOTPDevice.objects.get(user__username=username, confirmed=True)

@@ -4,19 +4,16 @@ knows it, is in the security log)."""
 import logging
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 
-from tests.factories import make_plan
-from tests.two_factor import log_in
+from tests.factories import make_plan, make_user
+from tests.two_factor import client_for
 
 
 @pytest.fixture
 def clerk(db) -> Client:
     """Staff with admin access and no permission at all."""
-    client = Client()
-    log_in(client, User.objects.create_user("klara", is_staff=True))
-    return client
+    return client_for(make_user("klara", is_staff=True))
 
 
 def _console_output(records: list[logging.LogRecord]) -> str:

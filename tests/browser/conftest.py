@@ -6,16 +6,15 @@ Playwright's own browser download is not used either (`make test` installs
 Debian's chromium through scripts/ensure-chromium.sh).
 """
 
-import io
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from tests.database import remove_editions_as_owner
+from tests.snapshot import load_bielefeld
 
 # Same variable as scripts/ensure-chromium.sh.
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -132,6 +131,6 @@ def bielefeld_live(transactional_db, live_server) -> Iterator[str]:
     plan must be committed for the server to see it. Editions a test published
     are removed before the flush, which the database refuses while they exist.
     """
-    call_command("load_bielefeld", stdout=io.StringIO())
+    load_bielefeld()
     yield live_server.url
     remove_editions_as_owner()

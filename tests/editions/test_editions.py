@@ -23,13 +23,6 @@ def _text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main)).strip()
 
 
-@pytest.fixture
-def publisher(db) -> User:
-    user = User.objects.create_user("petra", password="x" * 20)
-    user.user_permissions.add(Permission.objects.get(codename="publish_edition"))
-    return user
-
-
 def _publish(plan: Plan, user: User, title: str = "Bericht März 2025", **values) -> Edition:
     values = {"slug": "bericht-maerz-2025", "date": datetime.date(2025, 3, 12), **values}
     return Edition.publish(plan, user=user, today=values["date"], title=title, **values)

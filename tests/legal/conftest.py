@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from legal.models import LegalPage
+from tests.factories import make_user
 
 
 @pytest.fixture
@@ -12,7 +13,7 @@ def pages(db) -> dict[str, LegalPage]:
 
 
 @pytest.fixture
-def staff_client(client, django_user_model):
+def staff_client(client, db):
     """A school office clerk: logged in, no admin rights."""
-    client.force_login(django_user_model.objects.create_user("sachbearbeitung"))
+    client.force_login(make_user("sachbearbeitung"))
     return client

@@ -209,15 +209,6 @@ PUBLISH = "/verwaltung/berichte/neu/"
 PREVIEW_PDF = "/verwaltung/berichte/neu/vorschau.pdf"
 
 
-@pytest.fixture
-def publisher(db) -> Client:
-    user = User.objects.create_user("petra", password="x" * 20)
-    user.user_permissions.add(Permission.objects.get(codename="publish_edition"))
-    client = Client()
-    log_in(client, user)
-    return client
-
-
 def _entered(**values) -> dict:
     return {
         "title": "Bericht Schulausschuss",
@@ -228,11 +219,11 @@ def _entered(**values) -> dict:
     }
 
 
-def test_the_form_leads_to_a_preview_that_saves_nothing(bielefeld, publisher):
-    form = publisher.get(PUBLISH).content.decode()
+def test_the_form_leads_to_a_preview_that_saves_nothing(bielefeld, publisher_client):
+    form = publisher_client.get(PUBLISH).content.decode()
     assert "Vorschau anzeigen" in form and "Jetzt veröffentlichen" not in form
 
-    response = publisher.post(PUBLISH, {**_entered(), "schritt": "vorschau"})
+    response = publisher_client.post(PUBLISH, {**_entered(), "schritt": "vorschau"})
 
     assert response.status_code == 200
     assert not Edition.objects.exists()
@@ -250,10 +241,10 @@ def test_the_form_leads_to_a_preview_that_saves_nothing(bielefeld, publisher):
     assert f'action="{PREVIEW_PDF}"' in html or f'formaction="{PREVIEW_PDF}"' in html
 
 
-def test_the_preview_is_built_like_the_published_edition(bielefeld, publisher):
-    preview = publisher.post(PUBLISH, {**_entered(), "schritt": "vorschau"})
+def test_the_preview_is_built_like_the_published_edition(bielefeld, publisher_client):
+    preview = publisher_client.post(PUBLISH, {**_entered(), "schritt": "vorschau"})
     fingerprint = preview.context["fingerprint"]
-    response = publisher.post(
+    response = publisher_client.post(
         PUBLISH, {**_entered(), "schritt": "veroeffentlichen", "fingerprint": fingerprint}
     )
     assert response.status_code == 302
@@ -263,8 +254,8 @@ def test_the_preview_is_built_like_the_published_edition(bielefeld, publisher):
     assert edition.preface == "Erster Absatz.\r\n\r\nZweiter Absatz."
 
 
-def test_publishing_is_refused_when_the_plan_changed_since_the_preview(bielefeld, publisher):
-    preview = publisher.post(PUBLISH, {**_entered(), "schritt": "vorschau"})
+def test_publishing_is_refused_when_the_plan_changed_since_the_preview(bielefeld, publisher_client):
+    preview = publisher_client.post(PUBLISH, {**_entered(), "schritt": "vorschau"})
     measure = Measure.objects.get(slug="digitale-schulplattform")
     Measure.objects.apply_change(
         measure.pk,
@@ -274,34 +265,40 @@ def test_publishing_is_refused_when_the_plan_changed_since_the_preview(bielefeld
         rollout_done=40,
     )
     data = {**_entered(), "schritt": "veroeffentlichen"}
-    response = publisher.post(PUBLISH, {**data, "fingerprint": preview.context["fingerprint"]})
+    response = publisher_client.post(
+        PUBLISH, {**data, "fingerprint": preview.context["fingerprint"]}
+    )
     assert response.status_code == 409
     assert not Edition.objects.exists()
     html = response.content.decode()
     assert "hat sich seit der Vorschau geändert" in html and "40 von 74 Schulen" in html
     # Without having seen a preview at all: the preview first.
-    assert publisher.post(PUBLISH, data).status_code == 409
+    assert publisher_client.post(PUBLISH, data).status_code == 409
     assert not Edition.objects.exists()
     # From the new preview, publishing works.
-    response = publisher.post(PUBLISH, {**data, "fingerprint": response.context["fingerprint"]})
+    response = publisher_client.post(
+        PUBLISH, {**data, "fingerprint": response.context["fingerprint"]}
+    )
     assert response.status_code == 302 and Edition.objects.count() == 1
 
 
-def test_back_from_the_preview_the_form_keeps_the_entries(bielefeld, publisher):
-    response = publisher.post(PUBLISH, {**_entered(), "schritt": "aendern"})
+def test_back_from_the_preview_the_form_keeps_the_entries(bielefeld, publisher_client):
+    response = publisher_client.post(PUBLISH, {**_entered(), "schritt": "aendern"})
     assert response.status_code == 200
     assert 'value="Bericht Schulausschuss"' in response.content.decode()
     assert not Edition.objects.exists()
 
 
-def test_a_preview_with_bad_input_is_refused_in_german(bielefeld, publisher):
-    response = publisher.post(PUBLISH, {**_entered(date="31.02.2025"), "schritt": "vorschau"})
+def test_a_preview_with_bad_input_is_refused_in_german(bielefeld, publisher_client):
+    response = publisher_client.post(
+        PUBLISH, {**_entered(date="31.02.2025"), "schritt": "vorschau"}
+    )
     assert response.status_code == 422
     assert "Bitte ein gültiges Datum eingeben." in response.content.decode()
 
 
-def test_the_preview_pdf_is_marked_and_saves_nothing(bielefeld, publisher):
-    response = publisher.post(PREVIEW_PDF, _entered())
+def test_the_preview_pdf_is_marked_and_saves_nothing(bielefeld, publisher_client):
+    response = publisher_client.post(PREVIEW_PDF, _entered())
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
@@ -312,11 +309,13 @@ def test_the_preview_pdf_is_marked_and_saves_nothing(bielefeld, publisher):
     assert "Vorschau – noch nicht veröffentlicht · Drucksache 12/2025" in text
     assert "Bericht Schulausschuss" in text
     assert not Edition.objects.exists()
-    assert publisher.post(PREVIEW_PDF, _entered(title="")).status_code == 422
-    assert publisher.get(PREVIEW_PDF).status_code == 405
+    assert publisher_client.post(PREVIEW_PDF, _entered(title="")).status_code == 422
+    assert publisher_client.get(PREVIEW_PDF).status_code == 405
 
 
-def test_the_preview_pdf_shows_the_changes_the_published_deck_will_show(bielefeld, publisher):
+def test_the_preview_pdf_shows_the_changes_the_published_deck_will_show(
+    bielefeld, publisher_client
+):
     Edition.publish(
         bielefeld,
         user=User.objects.get(username="petra"),
@@ -325,11 +324,13 @@ def test_the_preview_pdf_shows_the_changes_the_published_deck_will_show(bielefel
         title="Bericht Mai",
         slug="bericht-mai",
     )
-    text = _pdf_text(publisher.post(PREVIEW_PDF, _entered()).content)
+    text = _pdf_text(publisher_client.post(PREVIEW_PDF, _entered()).content)
     assert "Änderungen seit dem letzten Bericht" in text
     assert "Verglichen mit „Bericht Mai“" in text
     # And the page preview shows the preface as paragraphs, never Markdown.
-    html = publisher.post(PUBLISH, {**_entered(preface="**Wichtig**"), "schritt": "vorschau"})
+    html = publisher_client.post(
+        PUBLISH, {**_entered(preface="**Wichtig**"), "schritt": "vorschau"}
+    )
     assert "<strong>Wichtig</strong>" in html.content.decode()
 
 

@@ -2,24 +2,11 @@
 
 import re
 
-import pytest
-from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from measures.models import Measure
 
 URL = "/verwaltung/massnahmen/digitaler-stundenplan/"
-
-
-@pytest.fixture
-def sven(bielefeld) -> Client:
-    team = Group.objects.create(name="Team Software")
-    bielefeld.fields.get(slug="softwareausstattung").responsible_groups.add(team)
-    user = User.objects.create_user("sven")
-    user.groups.add(team)
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _save(client: Client, **headers):
@@ -32,8 +19,8 @@ def _alerts(html: str) -> list[str]:
     return re.findall(r'<div class="kern-alert kern-alert--.*?</p></div>\s*</div>', html, re.S)
 
 
-def test_success_message_is_a_kern_alert_in_the_status_region(sven):
-    response = _save(sven, follow=True)
+def test_success_message_is_a_kern_alert_in_the_status_region(software_client):
+    response = _save(software_client, follow=True)
     html = response.content.decode()
     region = html[html.index('<div class="messages" role="status">') :]
     [alert] = _alerts(region)
@@ -47,8 +34,8 @@ def test_success_message_is_a_kern_alert_in_the_status_region(sven):
     ) in alert
 
 
-def test_htmx_confirmation_is_a_focused_kern_alert(sven):
-    response = _save(sven, HTTP_HX_REQUEST="true")
+def test_htmx_confirmation_is_a_focused_kern_alert(software_client):
+    response = _save(software_client, HTTP_HX_REQUEST="true")
     [alert] = _alerts(response.content.decode())
     assert alert.startswith(
         '<div class="kern-alert kern-alert--success" role="status" tabindex="-1" autofocus>'
@@ -56,8 +43,10 @@ def test_htmx_confirmation_is_a_focused_kern_alert(sven):
     assert '<span class="kern-title">Erfolg</span>' in alert
 
 
-def test_errors_and_warnings_are_danger_and_warning_alerts(sven):
-    refused = sven.post("/verwaltung/massnahmen/digitaler-stundenplan/schulen/", {"reason": "x"})
+def test_errors_and_warnings_are_danger_and_warning_alerts(software_client):
+    refused = software_client.post(
+        "/verwaltung/massnahmen/digitaler-stundenplan/schulen/", {"reason": "x"}
+    )
     assert refused.status_code == 422
     [alert] = _alerts(refused.content.decode())
     assert alert.startswith('<div class="kern-alert kern-alert--danger">')

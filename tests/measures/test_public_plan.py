@@ -22,8 +22,8 @@ from django.test import Client
 
 from editions.models import Edition
 from measures.models import Measure, Plan
-from tests.factories import make_field, make_measure, make_plan
-from tests.two_factor import log_in
+from tests.factories import make_field, make_measure, make_plan, make_user
+from tests.two_factor import client_for
 
 MAKE_PUBLIC = "/admin/measures/plan/{}/oeffentlich/"
 
@@ -41,18 +41,7 @@ def newer(bielefeld) -> Plan:
 @pytest.fixture
 def chooser(db) -> User:
     """A staff member allowed to choose the public plan, but no superuser."""
-    user = User.objects.create_user("ada", password="x" * 20, is_staff=True)
-    user.user_permissions.add(
-        Permission.objects.get(codename="make_plan_public"),
-        Permission.objects.get(codename="view_plan"),
-    )
-    return user
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    log_in(client, user)
-    return client
+    return make_user("ada", is_staff=True, permissions=["make_plan_public", "view_plan"])
 
 
 def test_adding_a_plan_in_the_admin_leaves_the_public_site(bielefeld, admin_client):
@@ -122,7 +111,7 @@ def test_at_most_one_plan_is_public(bielefeld, newer):
 
 
 def test_confirmation_says_what_changes(bielefeld, newer, chooser):
-    response = _client(chooser).get(MAKE_PUBLIC.format(newer.pk))
+    response = client_for(chooser).get(MAKE_PUBLIC.format(newer.pk))
     assert response.status_code == 200
     html = response.text
     assert "Jetzt öffentlich" in html and "Danach öffentlich" in html
@@ -146,7 +135,7 @@ def test_making_a_plan_public_switches_the_site_and_records_who_and_why(
         slug="bericht-maerz",
     )
     caplog.set_level(logging.WARNING, logger="portal.security")
-    client = _client(chooser)
+    client = client_for(chooser)
     response = client.post(
         MAKE_PUBLIC.format(newer.pk),
         {"reason": "Neuer Plan vom Rat beschlossen", "replacing": bielefeld.pk},
@@ -169,7 +158,7 @@ def test_making_a_plan_public_switches_the_site_and_records_who_and_why(
 
 
 def test_without_a_reason_nothing_changes(bielefeld, newer, chooser):
-    response = _client(chooser).post(
+    response = client_for(chooser).post(
         MAKE_PUBLIC.format(newer.pk), {"reason": "  ", "replacing": bielefeld.pk}
     )
     assert response.status_code == 422
@@ -178,7 +167,7 @@ def test_without_a_reason_nothing_changes(bielefeld, newer, chooser):
 
 
 def test_a_reason_longer_than_300_characters_is_refused(bielefeld, newer, chooser):
-    client = _client(chooser)
+    client = client_for(chooser)
     # No maxlength on the field: the browser would cut a pasted longer reason
     # to 300 characters without a word and switch the plan with what is left.
     page = client.get(MAKE_PUBLIC.format(newer.pk)).text
@@ -196,7 +185,7 @@ def test_a_reason_longer_than_300_characters_is_refused(bielefeld, newer, choose
 def test_a_choice_made_meanwhile_is_shown_before_anything_changes(bielefeld, newer, chooser):
     third = make_plan(title="Dritter Plan")
     third.make_public(user=chooser, reason="von jemand anderem")
-    response = _client(chooser).post(
+    response = client_for(chooser).post(
         MAKE_PUBLIC.format(newer.pk), {"reason": "Neuer Plan", "replacing": bielefeld.pk}
     )
     assert response.status_code == 409
@@ -208,7 +197,7 @@ def test_a_choice_made_meanwhile_is_shown_before_anything_changes(bielefeld, new
 
 
 def test_the_public_plan_is_already_public(bielefeld, chooser):
-    response = _client(chooser).get(MAKE_PUBLIC.format(bielefeld.pk))
+    response = client_for(chooser).get(MAKE_PUBLIC.format(bielefeld.pk))
     assert response.status_code == 302
     assert response["Location"] == f"/admin/measures/plan/{bielefeld.pk}/change/"
 
@@ -220,7 +209,7 @@ def test_only_with_the_permission(bielefeld, newer, caplog):
         Permission.objects.get(codename="change_plan"),
         Permission.objects.get(codename="view_plan"),
     )
-    client = _client(clerk)
+    client = client_for(clerk)
     data = {"reason": "Versuch", "replacing": bielefeld.pk}
     assert client.post(MAKE_PUBLIC.format(newer.pk), data).status_code == 403
     assert any("den öffentlichen Plan festlegen" in r.getMessage() for r in caplog.records)

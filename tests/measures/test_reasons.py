@@ -8,8 +8,7 @@ tracked per school and edited by Team Hardware.
 """
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
-from django.test import Client
+from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,6 +19,7 @@ from measures.rollout import SchoolRollout
 from schools.models import School
 from tests.factories import make_field, make_measure, make_plan
 from tests.measures.test_admin import form_data
+from tests.two_factor import client_for
 
 # 301 characters; the last one tells whether anything was cut.
 TOO_LONG = "a" * REASON_MAX_LENGTH + "Z"
@@ -33,20 +33,11 @@ MATRIX = "/verwaltung/schulen/"
 
 
 @pytest.fixture
-def hanna(bielefeld) -> User:
+def hanna(hardware_editor) -> User:
     """Team Hardware; "1-1-ausstattung" is tracked per school."""
-    hardware = Group.objects.create(name="Team Hardware")
-    bielefeld.fields.get(slug="hardwareausstattung").responsible_groups.add(hardware)
-    user = User.objects.create_user("hanna")
-    user.groups.add(hardware)
-    SchoolRollout.objects.start_tracking(Measure.objects.get(slug="1-1-ausstattung"), user=user)
-    return user
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    measure = Measure.objects.get(slug="1-1-ausstattung")
+    SchoolRollout.objects.start_tracking(measure, user=hardware_editor)
+    return hardware_editor
 
 
 def a_school() -> School:
@@ -67,14 +58,12 @@ def test_the_field_refuses_a_long_reason_and_never_cuts_one():
     assert "maxlength" not in field.widget.attrs and not field.widget_attrs(field.widget)
 
 
-def test_the_editor_refuses_a_long_reason_and_keeps_it(bielefeld):
+def test_the_editor_refuses_a_long_reason_and_keeps_it(bielefeld, all_measures_editor):
     measure = Measure.objects.get(slug="innovationsfond")
-    admin = User.objects.create_user("ada")
-    admin.user_permissions.add(*Permission.objects.filter(codename="edit_all_measures"))
     data = {"status": Status.DONE, "reason": TOO_LONG, "version": measure.version}
     url = f"/verwaltung/massnahmen/{measure.slug}/"
 
-    response = client_for(admin).post(url, data)
+    response = client_for(all_measures_editor).post(url, data)
 
     assert response.status_code == 422
     html = response.content.decode()
@@ -82,7 +71,7 @@ def test_the_editor_refuses_a_long_reason_and_keeps_it(bielefeld):
     saved = Measure.objects.get(pk=measure.pk)
     assert (saved.status, saved.version) == (measure.status, measure.version)
 
-    client_for(admin).post(url, {**data, "reason": LONGEST})
+    client_for(all_measures_editor).post(url, {**data, "reason": LONGEST})
     assert measure.history.latest("history_date").history_change_reason == LONGEST
 
 

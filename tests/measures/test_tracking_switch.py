@@ -10,7 +10,7 @@ import datetime
 import re
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import Permission, User
 from django.test import Client
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from editions.reports import build_snapshot, compare, read_snapshot
 from measures.models import Measure, ProgressReport
 from measures.rollout import RolloutState, SchoolRollout
 from tests.factories import make_school
+from tests.two_factor import client_for
 
 URL = "/verwaltung/massnahmen/digitale-schulplattform/schulen/"
 PUBLIC = "/massnahmen/digitale-schulplattform/"
@@ -33,20 +34,15 @@ def _text(response) -> str:
 
 
 @pytest.fixture
-def sven(bielefeld) -> User:
-    team = Group.objects.create(name="Team Software")
-    bielefeld.fields.get(slug="softwareausstattung").responsible_groups.add(team)
-    user = User.objects.create_user("sven", first_name="Sven", last_name="Sommer")
-    user.groups.add(team)
-    user.user_permissions.add(Permission.objects.get(codename="publish_edition"))
-    return user
+def sven(software_editor) -> User:
+    """Team Software's editor, who also publishes editions."""
+    software_editor.user_permissions.add(Permission.objects.get(codename="publish_edition"))
+    return software_editor
 
 
 @pytest.fixture
 def staff(sven) -> Client:
-    client = Client()
-    client.force_login(sven)
-    return client
+    return client_for(sven)
 
 
 def _measure() -> Measure:

@@ -4,7 +4,6 @@ as a success. Bielefeld has no Gesamtschule in Heepen.
 """
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from measures.models import Measure
@@ -19,16 +18,11 @@ NOTHING = (
 
 
 @pytest.fixture
-def hanna(bielefeld) -> Client:
+def hanna(hardware_editor, hardware_client) -> Client:
     """Team Hardware, logged in; "1-1-ausstattung" is tracked per school."""
-    hardware = Group.objects.create(name="Team Hardware")
-    bielefeld.fields.get(slug="hardwareausstattung").responsible_groups.add(hardware)
-    user = User.objects.create_user("hanna")
-    user.groups.add(hardware)
-    SchoolRollout.objects.start_tracking(Measure.objects.get(slug="1-1-ausstattung"), user=user)
-    client = Client()
-    client.force_login(user)
-    return client
+    measure = Measure.objects.get(slug="1-1-ausstattung")
+    SchoolRollout.objects.start_tracking(measure, user=hardware_editor)
+    return hardware_client
 
 
 def history() -> int:

@@ -9,39 +9,27 @@ import datetime
 import re
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
 from django.test import Client
 from django.utils import timezone
 
 from measures.models import Measure
 from measures.rollout import RolloutState, SchoolRollout
 from schools.models import School
-from tests.factories import make_school
-from tests.two_factor import log_in
+from tests.factories import make_school, make_user
+from tests.two_factor import client_for
 
 URL = "/verwaltung/schulen/"
 HEEPEN_GRUNDSCHULEN = 7  # in the plan's scope, per the city's district file
 
 
 @pytest.fixture
-def users(bielefeld):
-    hardware = Group.objects.create(name="Team Hardware")
-    bielefeld.fields.get(slug="hardwareausstattung").responsible_groups.add(hardware)
-    hanna = User.objects.create_user("hanna")
-    hanna.groups.add(hardware)
-    # Edits every measure in /verwaltung/; no admin access, so no second factor
-    # (whose device costs a verified session one query per request).
-    admin = User.objects.create_user("ada")
-    admin.user_permissions.add(*Permission.objects.filter(codename="edit_all_measures"))
+def users(hardware_editor, all_measures_editor):
+    # The administrator here edits every measure in /verwaltung/; no admin access,
+    # so no second factor (whose device costs a verified session one query per request).
     for slug in ["flaechendeckendes-wlan", "1-1-ausstattung"]:
-        SchoolRollout.objects.start_tracking(Measure.objects.get(slug=slug), user=admin)
-    return {"hardware": hanna, "admin": admin, "other": User.objects.create_user("otto")}
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    log_in(client, user)
-    return client
+        measure = Measure.objects.get(slug=slug)
+        SchoolRollout.objects.start_tracking(measure, user=all_measures_editor)
+    return {"hardware": hardware_editor, "admin": all_measures_editor, "other": make_user("otto")}
 
 
 def cell(measure_slug: str, school: School) -> str:

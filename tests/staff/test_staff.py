@@ -2,34 +2,23 @@ import datetime
 import re
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import Permission, User
 from django.test import Client
 
 from measures.models import Measure
 from measures.rollout import SchoolRollout
 from schools.models import School
-from tests.factories import make_school
-from tests.two_factor import log_in
+from tests.factories import PASSWORD, make_school, make_user
+from tests.two_factor import client_for, log_in
 
-PASSWORD = "geheim-und-lang-genug"
 # The switch to per-school tracking, as the staff page posts it (a reason is required).
 SWITCH = {"action": "track", "reason": "Rückmeldungen kommen ab jetzt pro Schule"}
 
 
-def _user(username: str, *groups: Group, **kwargs) -> User:
-    user = User.objects.create_user(username, password=PASSWORD, **kwargs)
-    user.groups.add(*groups)
-    return user
-
-
 @pytest.fixture
-def roles(bielefeld):
+def roles(hardware_editor, software_editor):
     """Staff of field A (Hardware), staff of field B (Software), an administrator."""
-    hardware = Group.objects.create(name="Team Hardware")
-    software = Group.objects.create(name="Team Software")
-    bielefeld.fields.get(slug="hardwareausstattung").responsible_groups.add(hardware)
-    bielefeld.fields.get(slug="softwareausstattung").responsible_groups.add(software)
-    admin = _user("admin", first_name="Ada", last_name="Admin", is_staff=True)
+    admin = make_user("admin", first_name="Ada", last_name="Admin", is_staff=True)
     admin.user_permissions.add(
         *Permission.objects.filter(
             content_type__app_label__in=["measures", "schools", "editions", "auth"]
@@ -37,17 +26,14 @@ def roles(bielefeld):
     )
     return {
         "anonymous": None,
-        "hardware": _user("hanna", hardware, first_name="Hanna", last_name="Hardware"),
-        "software": _user("sven", software),
+        "hardware": hardware_editor,
+        "software": software_editor,
         "admin": admin,
     }
 
 
 def _client(user: User | None) -> Client:
-    client = Client()
-    if user:
-        log_in(client, user)
-    return client
+    return client_for(user) if user else Client()
 
 
 def _form(measure: Measure, **changes) -> dict:
