@@ -29,12 +29,7 @@ from editions.permissions import check_may_publish
 from editions.reports import build_snapshot, frozen_report, snapshot_fingerprint
 from measures.forms import MeasureEditForm
 from measures.models import EditConflict, Measure, Plan
-from measures.permissions import (
-    SET_SCHOOLS,
-    check_may_edit,
-    editable_measures,
-    measure_for_edit,
-)
+from measures.permissions import check_may_set_schools, editable_measures, measure_for_edit
 from measures.rollout import RolloutState, SchoolRollout, SchoolState, StateChanges
 from measures.views import current_plan
 from schools.models import School
@@ -582,7 +577,7 @@ def _apply_bulk(request: HttpRequest, bulk: BulkStateForm, scope) -> int:
     if not bulk.is_valid():
         measure = _measure_not_offered(bulk)
         if measure is not None:  # someone else's measure: a real attempt
-            check_may_edit(request, measure, wanted=SET_SCHOOLS)
+            check_may_set_schools(request, measure)
         # The user's own mistake (or a stale page): a message, no alarm.
         messages.error(request, _bulk_refusal(measure))
         return 422
@@ -656,7 +651,7 @@ def _apply_cells(
         messages.error(request, UNKNOWN_CELLS)
         return 422, []
     for cell in cells.cells:
-        check_may_edit(request, cell.measure, wanted=SET_SCHOOLS, editable=editable)
+        check_may_set_schools(request, cell.measure, editable=editable)
     changes = cells.by_measure()
     if cells.has_error("reason"):
         # Nothing is written, and the cells keep the editor's choices: saving is an
