@@ -39,7 +39,7 @@ from .models import (
     Plan,
     Status,
 )
-from .permissions import check_may_make_public, may_make_public
+from .permissions import check_may_make_public, log_refusal, may_make_public
 from .targets import TARGET_HELP, Target
 
 # The reasons stored with admin changes. They are data (shown in the measure's
@@ -235,9 +235,9 @@ def refuse_foreign(request, action: str, foreign) -> str:
     """Log a bulk change that names objects the user is not responsible for, and
     say in German why nothing was changed."""
     names = [str(obj) for obj in foreign[:11]]
-    security_log.warning(
-        "Zugriff verweigert: %s wollte %s für fremde Einträge ausführen (%s)",
-        request.user.get_username(),
+    log_refusal(
+        request,
+        "%s für fremde Einträge ausführen (%s)",
         action,
         ", ".join(str(obj.pk) for obj in foreign),
     )
