@@ -765,14 +765,15 @@ class MeasureAdmin(HistoryAdmin):
         return reason or super().change_reason(request, obj, form, change)
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            super().save_model(request, obj, form, change)
-        elif obj.differs_from_saved():  # else nothing to record; open editors keep their version
+        if change:
+            if not obj.differs_from_saved():
+                return  # nothing to record; open editors keep their version
             # The form locked the row and checked the version (MeasureAdminForm.clean).
             obj.version = form.locked_version
-            obj.save_new_version(
+            obj.next_version(
                 user=request.user, reason=self.change_reason(request, obj, form, change)
             )
+        super().save_model(request, obj, form, change)  # history user and reason, save
 
     @admin.action(description=_("Status setzen …"), permissions=["change"])
     def set_status(self, request, queryset):
