@@ -197,9 +197,7 @@ def _messages(response) -> list[str]:
 
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
-def test_a_matrix_save_with_an_unknown_cell_and_a_long_reason_names_the_unknown_cell(
-    hanna, htmx
-):
+def test_a_matrix_save_with_an_unknown_cell_and_a_long_reason_names_the_unknown_cell(hanna, htmx):
     """Unknown cells are checked first; the reason's error is not a second message."""
     name, before = _cell(a_school()), rows_written()
     response = client_for(hanna).post(
@@ -208,9 +206,7 @@ def test_a_matrix_save_with_an_unknown_cell_and_a_long_reason_names_the_unknown_
         headers={"HX-Request": "true"} if htmx else {},
     )
     assert response.status_code == 422
-    assert _messages(response) == [
-        "Die Auswahl enthält unbekannte Maßnahmen, Schulen oder Stände."
-    ]
+    assert _messages(response) == ["Die Auswahl enthält unbekannte Maßnahmen, Schulen oder Stände."]
     assert rows_written() == before
 
 
