@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.decorators import ratelimit
 
 from bielefeld_digital import signals
+from bielefeld_digital.htmx import page_or_partial
 from bielefeld_digital.pager import Pager, paginate
 from editions import decks, markup
 from editions.models import Edition
@@ -194,9 +195,7 @@ def edit_measure(request: HttpRequest, slug: str) -> HttpResponse:
             status = 422
     else:
         form = MeasureEditForm(measure=measure)
-    template = "staff/edit_measure.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#editor"
+    template = page_or_partial(request, "staff/edit_measure.html", "editor")
     return render(request, template, {"measure": measure, "form": form}, status=status)
 
 
@@ -239,11 +238,11 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
         (row, row.school in saved.conflicts)
         for row in SchoolRollout.objects.states(measure, saved.touched)
     ]
-    template = "staff/edit_rollout.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        # A tick updates only the count and message; the boxes stay as they are,
-        # so further clicks made while a request runs are not lost.
-        template += "#status-update" if request.method == "POST" else "#checklist"
+    # A tick updates only the count and message; the boxes stay as they are,
+    # so further clicks made while a request runs are not lost.
+    template = page_or_partial(
+        request, "staff/edit_rollout.html", _answer_partial(request, "checklist")
+    )
     return render(
         request,
         template,
@@ -259,6 +258,13 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
         },
         status=422 if filters.errors else status,
     )
+
+
+def _answer_partial(request: HttpRequest, shown: str) -> str:
+    """The fragment an HTMX request of the checklist or the matrix gets: after a
+    save only the status (count, messages, the cells or boxes it wrote, out of
+    band), else the `shown` part of the page."""
+    return "status-update" if request.method == "POST" else shown
 
 
 @dataclass(frozen=True)
@@ -562,9 +568,7 @@ def school_matrix(request: HttpRequest) -> HttpResponse:
         dataclasses.replace(_cell(measure, school, now, editable), conflict=conflict)
         for measure, school, conflict in touched
     ]
-    template = "staff/matrix.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#status-update" if request.method == "POST" else "#matrix"
+    template = page_or_partial(request, "staff/matrix.html", _answer_partial(request, "matrix"))
     return render(
         request,
         template,
