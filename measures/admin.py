@@ -39,7 +39,7 @@ from .models import (
     Plan,
     Status,
 )
-from .permissions import check_may_make_public, may_make_public
+from .permissions import check_may_make_public, log_refusal, may_make_public
 from .targets import TARGET_HELP, Target
 
 # The reasons stored with admin changes. They are data (shown in the measure's
@@ -235,9 +235,9 @@ def refuse_foreign(request, action: str, foreign) -> str:
     """Log a bulk change that names objects the user is not responsible for, and
     say in German why nothing was changed."""
     names = [str(obj) for obj in foreign[:11]]
-    security_log.warning(
-        "Zugriff verweigert: %s wollte %s für fremde Einträge ausführen (%s)",
-        request.user.get_username(),
+    log_refusal(
+        request,
+        "%s für fremde Einträge ausführen (%s)",
         action,
         ", ".join(str(obj.pk) for obj in foreign),
     )
@@ -765,14 +765,15 @@ class MeasureAdmin(HistoryAdmin):
         return reason or super().change_reason(request, obj, form, change)
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            super().save_model(request, obj, form, change)
-        elif obj.differs_from_saved():  # else nothing to record; open editors keep their version
+        if change:
+            if not obj.differs_from_saved():
+                return  # nothing to record; open editors keep their version
             # The form locked the row and checked the version (MeasureAdminForm.clean).
             obj.version = form.locked_version
-            obj.save_new_version(
+            obj.next_version(
                 user=request.user, reason=self.change_reason(request, obj, form, change)
             )
+        super().save_model(request, obj, form, change)  # history user and reason, save
 
     @admin.action(description=_("Status setzen …"), permissions=["change"])
     def set_status(self, request, queryset):

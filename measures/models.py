@@ -721,12 +721,18 @@ class Measure(models.Model):
         """Save an accepted change as the next version, recorded with `user` and
         `reason`: an editor who loaded an older version is refused (apply_change).
 
-        The one way a change of a measure is saved: the staff editor, the admin,
-        the loader and the switch to per-school tracking."""
+        The way a change of a measure is saved: the staff editor, the loader and
+        the switch to per-school tracking; the admin saves through its own
+        save_model chain after `next_version`."""
+        self.next_version(user=user, reason=reason)
+        self.save(update_fields=None if update_fields is None else [*update_fields, "version"])
+
+    def next_version(self, *, user: User | None, reason: str) -> None:
+        """Make this the next version, its history record by `user` with `reason`;
+        the caller saves it."""
         self.version += 1
         self._history_user = user
         self._change_reason = reason
-        self.save(update_fields=None if update_fields is None else [*update_fields, "version"])
 
     def differs_from_saved(self) -> bool:
         """Whether any value (but the version) differs from the row in the database.

@@ -21,18 +21,22 @@ from .models import Measure
 security_log = logging.getLogger("portal.security")
 
 
-def refuse(request: HttpRequest, wanted: str, *args: object) -> NoReturn:
-    """Log that the user wanted `wanted` (%-placeholders filled from `args`), then 403."""
+def log_refusal(request: HttpRequest, wanted: str, *args: object) -> None:
+    """Log that the user wanted `wanted` (%-placeholders filled from `args`): the
+    line every refusal writes, also where the answer is not a 403 (the admin's
+    refused selections answer with a message)."""
     security_log.warning(
         "Zugriff verweigert: %s wollte " + wanted, request.user.get_username(), *args
     )
+
+
+def refuse(request: HttpRequest, wanted: str, *args: object) -> NoReturn:
+    """Log the refusal (`log_refusal`), then 403."""
+    log_refusal(request, wanted, *args)
     raise PermissionDenied
 
 
 # --- Measures: the members of their groups, and who may edit all -------------
-
-EDIT_MEASURE = "die Maßnahme %s bearbeiten"
-SET_SCHOOLS = "die Schulen der Maßnahme %s setzen"
 
 
 def editable_measures(
@@ -47,21 +51,31 @@ def editable_measures(
     return set(measures.values_list("pk", flat=True))
 
 
-def check_may_edit(
-    request: HttpRequest,
-    measure: Measure,
-    *,
-    wanted: str = EDIT_MEASURE,
-    editable: set[int] | None = None,
+def check_may_edit(request: HttpRequest, measure: Measure) -> None:
+    """Refuse (403, logged with the request's method and path) unless the user may
+    edit `measure`. One query."""
+    if not measure.can_be_edited_by(request.user):
+        refuse(
+            request,
+            "die Maßnahme %s bearbeiten (%s %s)",
+            measure.slug,
+            request.method,
+            request.path,
+        )
+
+
+def check_may_set_schools(
+    request: HttpRequest, measure: Measure, *, editable: set[int] | None = None
 ) -> None:
-    """Refuse (403, logged) unless the user may edit `measure`.
+    """Refuse (403, logged) unless the user may set `measure`'s per-school states
+    in the matrix: the same rule as editing, its own log line.
 
     With `editable` (from `editable_measures`) free, else one query."""
     allowed = (
         measure.pk in editable if editable is not None else measure.can_be_edited_by(request.user)
     )
     if not allowed:
-        refuse(request, wanted + " (%s %s)", measure.slug, request.method, request.path)
+        refuse(request, "die Schulen der Maßnahme %s setzen", measure.slug)
 
 
 def measure_for_edit(request: HttpRequest, slug: str) -> Measure:

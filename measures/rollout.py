@@ -117,6 +117,15 @@ class StateChanges:
     conflicts: list[School] = field(default_factory=list)
 
 
+@dataclass
+class WantedStates:
+    """What an editor asks of one measure's rows: each school's new state, and the
+    states the editor saw there (set_states's `wanted` and `expected`)."""
+
+    wanted: dict[School, str] = field(default_factory=dict)
+    expected: dict[School, str] = field(default_factory=dict)
+
+
 class SchoolRolloutQuerySet(models.QuerySet):
     def states(self, measure, schools: Iterable[School]) -> list[SchoolState]:
         """Each of `schools` with its state for `measure` (one query for the rows)."""
@@ -219,6 +228,20 @@ class SchoolRolloutQuerySet(models.QuerySet):
             bulk_update_with_history(changed, SchoolRollout, ["state", "date"], **history)
         result.changed = len(new) + len(changed)
         return result
+
+    def set_states_of_many(
+        self, changes: "dict[Measure, WantedStates]", *, user, reason: str = ""
+    ) -> "dict[Measure, StateChanges]":
+        """`set_states` for several measures in one transaction: all of them or
+        none. The measures are locked in the order given. Returns each measure's
+        result."""
+        with transaction.atomic():
+            return {
+                measure: self.set_states(
+                    measure, states.wanted, user=user, reason=reason, expected=states.expected
+                )
+                for measure, states in changes.items()
+            }
 
 
 class SchoolRollout(models.Model):

@@ -141,26 +141,26 @@ class Target:
         return self.deadline is not None and today > self.deadline
 
     @staticmethod
-    def passed_in_sql(today: datetime.date, prefix: str = "target") -> Q:
-        """`has_passed` in SQL, over the columns `<prefix>_kind/_year/_quarter`."""
-        kind, year, quarter = f"{prefix}_kind", f"{prefix}_year", f"{prefix}_quarter"
-        passed = Q(**{kind: TargetKind.QUARTER}) & (
-            Q(**{f"{year}__lt": today.year})
-            | Q(**{year: today.year, f"{quarter}__lt": quarter_of(today)})
+    def passed_in_sql(today: datetime.date) -> Q:
+        """`has_passed` in SQL, over a measure's columns `target_kind/_year/_quarter`."""
+        passed = Q(target_kind=TargetKind.QUARTER) & (
+            Q(target_year__lt=today.year)
+            | Q(target_year=today.year, target_quarter__lt=quarter_of(today))
         )
-        return passed | Q(**{kind: TargetKind.YEAR, f"{year}__lt": today.year})
+        return passed | Q(target_kind=TargetKind.YEAR, target_year__lt=today.year)
 
     @property
     def quarter_index(self) -> int | None:
-        """The quarter in which the target ends, counted from year 0; None if it
-        never ends. A year (or "ff.") ends with its fourth quarter."""
+        """The quarter the target names, counted from year 0: a quarter itself, a
+        year or "<year> ff." its fourth quarter (so "2024 ff." counts as Q4 2024,
+        though it never expires); None if it names no time."""
         if self.kind == TargetKind.QUARTER:
             return self.year * 4 + self.quarter - 1
         return self.year * 4 + 3 if self.is_dated else None
 
     def quarters_to(self, other: "Target") -> int | None:
-        """How many quarters later `other` ends (negative: earlier); None if either
-        never ends."""
+        """How many quarters later `other` is (negative: earlier), by their
+        `quarter_index`; None if either names no time."""
         start, end = self.quarter_index, other.quarter_index
         return end - start if start is not None and end is not None else None
 

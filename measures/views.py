@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from bielefeld_digital.errors import RETRY_AFTER
+from bielefeld_digital.htmx import page_or_partial
 from bielefeld_digital.pager import paginate
 from schools.forms import DistrictForm, SchoolFilterForm
 from schools.models import is_school_number
@@ -39,9 +40,7 @@ def report(request: HttpRequest) -> HttpResponse:
         plan, fields, measures, timezone.localdate(), criteria=form.criteria()
     )
     editable = editable_measures(request.user)  # no query for the public
-    template = "measures/report.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#results"
+    template = page_or_partial(request, "measures/report.html", "results")
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(
         request,
@@ -151,9 +150,7 @@ def school_list(request: HttpRequest) -> HttpResponse:
             request,
             _("Diese Seite der Schulliste gibt es nicht: Die Liste hat weniger Seiten."),
         )
-    template = "measures/schools.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#results"
+    template = page_or_partial(request, "measures/schools.html", "results")
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(
         request,

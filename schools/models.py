@@ -19,9 +19,8 @@ from bielefeld_digital.text import SINGLE_LINE
 # staff forms.
 SCHOOL_NUMBER_DIGITS = r"[0-9]{6}"
 SCHOOL_NUMBER_PATTERN = rf"^{SCHOOL_NUMBER_DIGITS}$"
-school_number_validator = RegexValidator(
-    SCHOOL_NUMBER_PATTERN, _("Die Schulnummer besteht aus sechs Ziffern.")
-)
+SCHOOL_NUMBER_MESSAGE = _("Die Schulnummer besteht aus sechs Ziffern.")
+school_number_validator = RegexValidator(SCHOOL_NUMBER_PATTERN, SCHOOL_NUMBER_MESSAGE)
 
 
 def is_school_number(text: str) -> bool:
@@ -278,7 +277,7 @@ class School(models.Model):
             models.CheckConstraint(
                 condition=Q(school_number__regex=SCHOOL_NUMBER_PATTERN),
                 name="school_number_six_digits",
-                violation_error_message=_("Die Schulnummer besteht aus sechs Ziffern."),
+                violation_error_message=SCHOOL_NUMBER_MESSAGE,
             ),
             models.CheckConstraint(
                 condition=Q(operation_key=OperationKey.OPENING, opens_on__isnull=False)

@@ -5,7 +5,6 @@ the matrix of per-school states as they are posted."""
 import datetime
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm, AdminPasswordChangeForm
@@ -27,8 +26,8 @@ from django.utils.translation import gettext_lazy as _
 from bielefeld_digital.forms import CredentialLengthMixin, PortalForm, PortalFormMixin, ReasonField
 from editions.models import PREFACE_MAX_LENGTH, PREFACE_TOO_LONG, Edition
 from measures.importers import german_slugify
-from measures.models import Plan
-from measures.rollout import RolloutState
+from measures.models import Measure, Plan
+from measures.rollout import RolloutState, WantedStates
 from schools.forms import name_selects, narrowed, offer_school_choices
 from schools.models import (
     SCHOOL_NUMBER_DIGITS,
@@ -37,9 +36,6 @@ from schools.models import (
     SchoolQuerySet,
     is_school_number,
 )
-
-if TYPE_CHECKING:
-    from measures.models import Measure
 
 
 class StartTrackingForm(PortalForm):
@@ -208,20 +204,36 @@ def empty_selection_message(selection: str) -> str:
     ) % {"selection": selection}
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """Why a checklist or matrix post writes nothing: the messages to show, and
+    whether the page keeps the editor's choices (a refused reason: once it is
+    shortened they are saved with it) or shows what is saved (unknown rows)."""
+
+    messages: list[str]
+    keeps_choices: bool
+
+
 UNKNOWN_SCHOOLS = _("Die Auswahl enthält unbekannte Schulen.")
 
 
-class SchoolNumbersField(forms.Field):
-    """School numbers posted under one name (hidden inputs, ticked boxes)."""
+class PostedValuesField(forms.Field):
+    """The values posted under one name (hidden inputs, ticked boxes), as text;
+    the form says which of them must be school numbers."""
 
     widget = forms.MultipleHiddenInput
-    default_error_messages = {"invalid": UNKNOWN_SCHOOLS}
 
     def to_python(self, value) -> list[str]:
-        numbers = [str(number) for number in value or []]
-        if not all(is_school_number(number) for number in numbers):
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return numbers
+        return [str(item) for item in value or []]
+
+
+@dataclass(frozen=True)
+class ChecklistChanges:
+    """What a checklist post asks for: the schools it named (the answer brings
+    their boxes up to date) and the states to set at them."""
+
+    schools: list[School]
+    states: WantedStates
 
 
 class ChecklistForm(PortalForm):
@@ -229,27 +241,25 @@ class ChecklistForm(PortalForm):
     ("done"), the state each had when the page was shown ("v-<number>"), and the
     optional reason.
 
-    HTMX sends each box on its own ("toggle", with the whole form); without
-    JavaScript the whole form comes and only the boxes the editor changed count.
-    After `is_valid()`, `wanted` and `expected` are what `set_states` takes, and
-    `schools` the schools named.
+    HTMX sends each box on its own ("toggle", with the whole form): then only the
+    clicked school's fields are read. Without JavaScript the whole form comes and
+    only the boxes the editor changed count. Validation costs no query:
+    `refusal()` says why nothing is written, if so, and then `changes()` looks the
+    schools up.
     """
 
     reason = ReasonField(
         required=False,
         help_text=_("Wird mit jedem Haken gespeichert und im öffentlichen Verlauf gezeigt."),
     )
-    shown = SchoolNumbersField(required=False)
-    done = SchoolNumbersField(required=False)
+    shown = PostedValuesField(required=False)
+    done = PostedValuesField(required=False)
     toggle = forms.CharField(required=False, strip=False)
 
     def __init__(self, data=None, *, scope: SchoolQuerySet) -> None:
         super().__init__(data)
         self.scope = scope
         self.toggled = data is not None and "toggle" in data  # a click: a change by definition
-        self.wanted: dict = {}
-        self.expected: dict = {}
-        self.schools: list = []
 
     @property
     def is_empty(self) -> bool:
@@ -262,32 +272,54 @@ class ChecklistForm(PortalForm):
         number = self["toggle"].value() if self.toggled else None
         return number if isinstance(number, str) and is_school_number(number) else None
 
+    def posted_ticks(self) -> set[str]:
+        """The ticked boxes as posted: a refused reason keeps them on the page."""
+        return set(self["done"].value() or [])
+
+    def _named(self) -> tuple[list[str], set[str]]:
+        """The school numbers the post names, and those of them ticked."""
+        data = self.cleaned_data
+        if self.toggled:  # the other ticked boxes come along: only this one counts
+            return [data["toggle"]], set(data["done"]) & {data["toggle"]}
+        return data["shown"], set(data["done"])
+
     def clean(self) -> dict:
         data = super().clean()
-        if self.errors or self.is_empty:  # nothing is written: no schools to look up
+        # A refused reason is said alone; an empty page has nothing to check.
+        if self.errors or self.is_empty:
             return data
-        done = set(data["done"])
-        if self.toggled:
-            shown = [data["toggle"]]
-            done &= set(shown)  # the other ticked boxes come along: only this one counts
-        else:
-            shown = data["shown"]
+        shown, done = self._named()
         if not all(is_school_number(number) for number in shown) or not done <= set(shown):
             raise ValidationError(UNKNOWN_SCHOOLS, code="unknown")
+        return data
+
+    def refusal(self) -> Refusal | None:
+        """Validate; why nothing is written, or None if the post is valid."""
+        if self.is_valid():
+            return None
+        if "reason" in self.errors:
+            return Refusal(list(self.errors["reason"]), keeps_choices=True)
+        return Refusal([str(UNKNOWN_SCHOOLS)], keeps_choices=False)
+
+    def changes(self) -> ChecklistChanges | None:
+        """Once `refusal()` found none, for a page with schools: the changes, or
+        None if the post names schools outside `scope`. One query.
+
+        A school whose state someone else changed since the page was shown is
+        left alone and reported (set_states compares with the expected states)."""
+        shown, done = self._named()
         schools = self.scope.in_bulk(shown, field_name="school_number")
         if len(schools) != len(set(shown)):
-            raise ValidationError(UNKNOWN_SCHOOLS, code="unknown")
+            return None
+        states = WantedStates()
         for number, school in schools.items():
-            # A school whose state someone else changed since the page was shown
-            # is left alone and reported (set_states compares with `expected`).
             before = self.data.get(f"v-{number}")
             if not self.toggled and (number in done) == (before == RolloutState.DONE):
                 continue  # not changed by the editor
-            self.wanted[school] = RolloutState.DONE if number in done else RolloutState.OPEN
+            states.wanted[school] = RolloutState.DONE if number in done else RolloutState.OPEN
             if before in RolloutState.values:
-                self.expected[school] = before
-        self.schools = list(schools.values())
-        return data
+                states.expected[school] = before
+        return ChecklistChanges(list(schools.values()), states)
 
 
 UNKNOWN_CELLS = _("Die Auswahl enthält unbekannte Maßnahmen, Schulen oder Stände.")
@@ -296,20 +328,13 @@ UNKNOWN_CELLS = _("Die Auswahl enthält unbekannte Maßnahmen, Schulen oder Stä
 CELL = re.compile(rf"z-([0-9]+)-({SCHOOL_NUMBER_DIGITS})")
 
 
-@dataclass(frozen=True)
-class PostedCell:
-    measure: "Measure"
-    school: School
-    state: str
-    before: str | None  # None if the page sent no known state
-
-
 class MatrixForm(PortalForm):
     """The matrix's cells as posted, and the optional reason.
 
-    After `is_valid()` (or a failed one with only the reason refused), `cells`
-    are the cells the editor changed, by measure; an unknown measure, school or
-    state is a non-field error (UNKNOWN_CELLS).
+    Unknown measures, schools or states are refused before the reason is (one
+    query looks the schools up). `refusal()` says why nothing is written, if so,
+    and `changes()` are the cells the editor changed, by measure (also when only
+    the reason is refused: their measures' permissions are checked before it).
     """
 
     reason = ReasonField(required=False)
@@ -318,7 +343,6 @@ class MatrixForm(PortalForm):
         super().__init__(data)
         self.scope = scope
         self.measures = {str(measure.pk): measure for measure in measures}
-        self.cells: list[PostedCell] = []
 
     def chosen(self) -> dict[str, str]:
         """The posted cells' states by cell name, only well-formed ones: a refused
@@ -339,30 +363,32 @@ class MatrixForm(PortalForm):
         schools = self.scope.in_bulk(numbers, field_name="school_number")
         if not numbers <= schools.keys() or any(match[1] not in self.measures for match in parsed):
             raise ValidationError(UNKNOWN_CELLS, code="unknown")
+        changes: dict[Measure, WantedStates] = {}
         for name, match in zip(names, parsed, strict=True):
             state, before = self.data[name], self.data.get("v" + name[1:])
             if before == state:
                 continue  # not changed by the editor
-            self.cells.append(
-                PostedCell(
-                    self.measures[match[1]],
-                    schools[match[2]],
-                    state,
-                    before if before in RolloutState.values else None,
-                )
-            )
+            states = changes.setdefault(self.measures[match[1]], WantedStates())
+            school = schools[match[2]]
+            states.wanted[school] = state
+            if before in RolloutState.values:
+                states.expected[school] = before
+        data["changes"] = changes
         return data
 
-    def by_measure(self) -> dict:
-        """The changed cells as `set_states` takes them: {measure: ({school: state},
-        {school: the state the editor saw})}."""
-        changes: dict = {}
-        for cell in self.cells:
-            wanted, expected = changes.setdefault(cell.measure, ({}, {}))
-            wanted[cell.school] = cell.state
-            if cell.before is not None:
-                expected[cell.school] = cell.before
-        return changes
+    def refusal(self) -> Refusal | None:
+        """Validate; why nothing is written (unknown cells first, then the reason),
+        or None if the post is valid."""
+        if self.is_valid():
+            return None
+        if self.non_field_errors():
+            return Refusal([str(UNKNOWN_CELLS)], keeps_choices=False)
+        return Refusal(list(self.errors["reason"]), keeps_choices=True)
+
+    def changes(self) -> dict[Measure, WantedStates]:
+        """The changed cells as `set_states_of_many` takes them, once `refusal()`
+        found no unknown cells."""
+        return self.cleaned_data["changes"]
 
 
 class RolloutFilterForm(PortalForm):

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.decorators import ratelimit
 
 from bielefeld_digital import signals
+from bielefeld_digital.htmx import page_or_partial
 from bielefeld_digital.pager import Pager, paginate
 from editions import decks, markup
 from editions.models import Edition
@@ -29,24 +29,25 @@ from editions.permissions import check_may_publish
 from editions.reports import build_snapshot, frozen_report, snapshot_fingerprint
 from measures.forms import MeasureEditForm
 from measures.models import EditConflict, Measure, Plan
-from measures.permissions import (
-    SET_SCHOOLS,
-    check_may_edit,
-    editable_measures,
-    measure_for_edit,
+from measures.permissions import check_may_set_schools, editable_measures, measure_for_edit
+from measures.rollout import (
+    RolloutState,
+    SchoolRollout,
+    SchoolState,
+    StateChanges,
+    WantedStates,
 )
-from measures.rollout import RolloutState, SchoolRollout, SchoolState, StateChanges
 from measures.views import current_plan
 from schools.models import School
 
 from .forms import (
-    UNKNOWN_CELLS,
     UNKNOWN_SCHOOLS,
     BulkStateForm,
     ChecklistForm,
     EditionForm,
     MatrixFilterForm,
     MatrixForm,
+    Refusal,
     RolloutFilterForm,
     StaffPasswordResetForm,
     StaffSetPasswordForm,
@@ -194,9 +195,7 @@ def edit_measure(request: HttpRequest, slug: str) -> HttpResponse:
             status = 422
     else:
         form = MeasureEditForm(measure=measure)
-    template = "staff/edit_measure.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#editor"
+    template = page_or_partial(request, "staff/edit_measure.html", "editor")
     return render(request, template, {"measure": measure, "form": form}, status=status)
 
 
@@ -213,19 +212,10 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
     filters = RolloutFilterForm(request.GET or None, schools=scope)
     checklist = ChecklistForm(request.POST if request.method == "POST" else None, scope=scope)
     track_form = StartTrackingForm(request.POST if request.POST.get("action") == "track" else None)
-    status, result, touched, kept = 200, None, [], None
+    status, saved = 200, CHECKLIST_UNCHANGED
     if request.method == "POST":
         if track_form.is_bound:
-            # Once switched, a second click (or a stale page) needs no reason: it
-            # only adds rows for schools new in the scope, and records no switch.
-            already = measure.tracks_schools
-            if track_form.is_valid() or already:
-                changed = SchoolRollout.objects.start_tracking(
-                    measure, user=request.user, reason=track_form.cleaned_data.get("reason", "")
-                )
-                _say_tracking_started(request, measure, changed, already=already)
-            else:
-                status = 422
+            status = _start_tracking(request, measure, track_form)
         elif not measure.tracks_schools:  # switching is a step of its own, with a warning
             messages.error(
                 request,
@@ -235,40 +225,8 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
                 ),
             )
             status = 422
-        elif checklist.has_error("reason"):
-            # Nothing is written; the page keeps the ticks and the text as typed.
-            _refuse_reason(request, checklist)
-            status = 422
-            toggled = checklist.toggled_number
-            if toggled:  # the clicked box goes back to its saved state
-                touched = list(scope.filter(school_number=toggled))
-                result = StateChanges(conflicts=touched)
-            elif not request.htmx:
-                kept = set(checklist.cleaned_data.get("done", []))
-        elif checklist.is_empty:
-            messages.warning(request, empty_selection_message(filters.selection))
-        elif checklist.is_valid():
-            result = SchoolRollout.objects.set_states(
-                measure,
-                checklist.wanted,
-                user=request.user,
-                reason=checklist.cleaned_data["reason"],
-                expected=checklist.expected,
-            )
-            touched = checklist.schools
-            _warn_of_conflicts(request, [school.name for school in result.conflicts])
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)s Schule aktualisiert.",
-                    "%(count)s Schulen aktualisiert.",
-                    result.changed,
-                )
-                % {"count": result.changed},
-            )
         else:
-            messages.error(request, UNKNOWN_SCHOOLS)
-            status = 422
+            status, saved = _save_checklist(request, measure, checklist, filters, scope)
         if status == 200 and not request.htmx:  # post-redirect-get
             return redirect(request.get_full_path())
         measure = Measure.objects.for_report().get(pk=measure.pk)
@@ -276,15 +234,15 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
     rows = SchoolRollout.objects.states(measure, pager.items)
     # An HTMX answer brings the clicked box's "before" state (and, if refused,
     # the box) up to date, so the next click compares with what is saved.
-    conflicts = set(result.conflicts) if result else set()
     updated = [
-        (row, row.school in conflicts) for row in SchoolRollout.objects.states(measure, touched)
+        (row, row.school in saved.conflicts)
+        for row in SchoolRollout.objects.states(measure, saved.touched)
     ]
-    template = "staff/edit_rollout.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        # A tick updates only the count and message; the boxes stay as they are,
-        # so further clicks made while a request runs are not lost.
-        template += "#status-update" if request.method == "POST" else "#checklist"
+    # A tick updates only the count and message; the boxes stay as they are,
+    # so further clicks made while a request runs are not lost.
+    template = page_or_partial(
+        request, "staff/edit_rollout.html", _answer_partial(request, "checklist")
+    )
     return render(
         request,
         template,
@@ -295,11 +253,91 @@ def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
             "pager": pager,
             "updated": updated,
             "checklist": checklist,
-            "kept": kept,
+            "kept": saved.kept,
             "track_form": track_form,
         },
         status=422 if filters.errors else status,
     )
+
+
+def _answer_partial(request: HttpRequest, shown: str) -> str:
+    """The fragment an HTMX request of the checklist or the matrix gets: after a
+    save only the status (count, messages, the cells or boxes it wrote, out of
+    band), else the `shown` part of the page."""
+    return "status-update" if request.method == "POST" else shown
+
+
+@dataclass(frozen=True)
+class ChecklistSaved:
+    """What a checklist post did, for its answer: the schools whose boxes it brings
+    up to date, those of them reset (someone else's change, a refused click), and
+    the ticks a refused page keeps (None: the saved states)."""
+
+    touched: list[School] = dataclasses.field(default_factory=list)
+    conflicts: set[School] = dataclasses.field(default_factory=set)
+    kept: set[str] | None = None
+
+
+CHECKLIST_UNCHANGED = ChecklistSaved()
+
+
+def _start_tracking(request: HttpRequest, measure: Measure, form: StartTrackingForm) -> int:
+    """ "Ab jetzt pro Schule erfassen"; returns the status."""
+    # Once switched, a second click (or a stale page) needs no reason: it
+    # only adds rows for schools new in the scope, and records no switch.
+    already = measure.tracks_schools
+    if not form.is_valid() and not already:
+        return 422
+    changed = SchoolRollout.objects.start_tracking(
+        measure, user=request.user, reason=form.cleaned_data.get("reason", "")
+    )
+    _say_tracking_started(request, measure, changed, already=already)
+    return 200
+
+
+def _save_checklist(
+    request: HttpRequest,
+    measure: Measure,
+    checklist: ChecklistForm,
+    filters: RolloutFilterForm,
+    scope,
+) -> tuple[int, ChecklistSaved]:
+    """Write the boxes the editor changed; returns the status and what the answer shows."""
+    if refusal := checklist.refusal():
+        _say_refusal(request, refusal)
+        if not refusal.keeps_choices:
+            return 422, CHECKLIST_UNCHANGED
+        # Nothing is written; the page keeps the ticks and the text as typed.
+        toggled = checklist.toggled_number
+        if toggled:  # the clicked box goes back to its saved state
+            touched = list(scope.filter(school_number=toggled))
+            return 422, ChecklistSaved(touched, conflicts=set(touched))
+        return 422, ChecklistSaved(kept=None if request.htmx else checklist.posted_ticks())
+    if checklist.is_empty:
+        messages.warning(request, empty_selection_message(filters.selection))
+        return 200, CHECKLIST_UNCHANGED
+    changes = checklist.changes()
+    if changes is None:
+        messages.error(request, UNKNOWN_SCHOOLS)
+        return 422, CHECKLIST_UNCHANGED
+    result = SchoolRollout.objects.set_states(
+        measure,
+        changes.states.wanted,
+        user=request.user,
+        reason=checklist.cleaned_data["reason"],
+        expected=changes.states.expected,
+    )
+    _warn_of_conflicts(request, [school.name for school in result.conflicts])
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s Schule aktualisiert.",
+            "%(count)s Schulen aktualisiert.",
+            result.changed,
+        )
+        % {"count": result.changed},
+    )
+    return 200, ChecklistSaved(changes.schools, conflicts=set(result.conflicts))
 
 
 def _say_tracking_started(
@@ -330,11 +368,10 @@ def _say_tracking_started(
         )
 
 
-def _refuse_reason(request: HttpRequest, form: ChecklistForm | MatrixForm) -> None:
-    """Say why the reason was refused where HTMX answers show it: in the messages."""
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
+def _say_refusal(request: HttpRequest, refusal: Refusal) -> None:
+    """Say why nothing was saved where HTMX answers show it: in the messages."""
+    for message in refusal.messages:
+        messages.error(request, message)
 
 
 # The steps of publishing, as the buttons of the form and the preview send them.
@@ -531,9 +568,7 @@ def school_matrix(request: HttpRequest) -> HttpResponse:
         dataclasses.replace(_cell(measure, school, now, editable), conflict=conflict)
         for measure, school, conflict in touched
     ]
-    template = "staff/matrix.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#status-update" if request.method == "POST" else "#matrix"
+    template = page_or_partial(request, "staff/matrix.html", _answer_partial(request, "matrix"))
     return render(
         request,
         template,
@@ -582,7 +617,7 @@ def _apply_bulk(request: HttpRequest, bulk: BulkStateForm, scope) -> int:
     if not bulk.is_valid():
         measure = _measure_not_offered(bulk)
         if measure is not None:  # someone else's measure: a real attempt
-            check_may_edit(request, measure, wanted=SET_SCHOOLS)
+            check_may_set_schools(request, measure)
         # The user's own mistake (or a stale page): a message, no alarm.
         messages.error(request, _bulk_refusal(measure))
         return 422
@@ -652,31 +687,23 @@ def _apply_cells(
     Returns the status and the cells written or refused as (measure, school,
     conflict), so that an HTMX answer can bring those cells up to date.
     """
-    if not cells.is_valid() and not cells.has_error("reason"):
-        messages.error(request, UNKNOWN_CELLS)
+    refusal = cells.refusal()
+    if refusal and not refusal.keeps_choices:  # unknown cells
+        _say_refusal(request, refusal)
         return 422, []
-    for cell in cells.cells:
-        check_may_edit(request, cell.measure, wanted=SET_SCHOOLS, editable=editable)
-    changes = cells.by_measure()
-    if cells.has_error("reason"):
+    changes = cells.changes()
+    for measure in changes:
+        check_may_set_schools(request, measure, editable=editable)
+    if refusal:
         # Nothing is written, and the cells keep the editor's choices: saving is an
         # explicit step, so a reset would leave a shortened reason nothing to save.
-        _refuse_reason(request, cells)
-        return 422, [(m, school, False) for m, (wanted, _e) in changes.items() for school in wanted]
-    changed, conflicts, touched = 0, [], []
-    with transaction.atomic():  # the page's cells of all measures, or none
-        for measure, (wanted, expected) in changes.items():
-            result = SchoolRollout.objects.set_states(
-                measure,
-                wanted,
-                user=request.user,
-                reason=cells.cleaned_data["reason"],
-                expected=expected,
-            )
-            changed += result.changed
-            conflicts += [f"{measure.title}: {school.name}" for school in result.conflicts]
-            touched += [(measure, school, school in result.conflicts) for school in wanted]
+        _say_refusal(request, refusal)
+        return 422, _cells_of(changes)
+    results = SchoolRollout.objects.set_states_of_many(
+        changes, user=request.user, reason=cells.cleaned_data["reason"]
+    )
     if changes:
+        changed = sum(result.changed for result in results.values())
         messages.success(
             request,
             ngettext("%(count)s Eintrag gespeichert.", "%(count)s Einträge gespeichert.", changed)
@@ -687,8 +714,26 @@ def _apply_cells(
             request,
             _("Sie haben keinen Stand geändert; es wurde nichts gespeichert."),
         )
-    _warn_of_conflicts(request, conflicts)
-    return 200, touched
+    _warn_of_conflicts(
+        request,
+        [
+            f"{measure.title}: {school.name}"
+            for measure, result in results.items()
+            for school in result.conflicts
+        ],
+    )
+    return 200, _cells_of(changes, results)
+
+
+def _cells_of(
+    changes: dict[Measure, WantedStates], results: dict[Measure, StateChanges] | None = None
+) -> list[tuple[Measure, School, bool]]:
+    """The changed cells as (measure, school, whether someone else changed it first)."""
+    return [
+        (measure, school, results is not None and school in results[measure].conflicts)
+        for measure, states in changes.items()
+        for school in states.wanted
+    ]
 
 
 def _warn_of_conflicts(request: HttpRequest, names: list[str]) -> None:

@@ -99,7 +99,7 @@ def test_publishing_and_withdrawing_are_permissions_superusers_hold_too(db):
     assert not may_publish(AnonymousUser()) and not may_withdraw(AnonymousUser())
 
 
-def test_staff_with_the_withdraw_permission_withdraw_without_being_superusers(db, caplog):
+def test_staff_with_the_withdraw_permission_withdraw_without_being_superusers(db):
     edition = _published_edition()
     wanda = _with_permission("wanda", "withdraw_edition", is_staff=True)
     wanda.groups.first().permissions.add(Permission.objects.get(codename="view_edition"))

@@ -9,6 +9,7 @@ tracked per school and edited by Team Hardware.
 
 import pytest
 from django.contrib.auth.models import User
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
@@ -174,6 +175,43 @@ def test_the_bulk_form_refuses_a_long_reason_and_keeps_it(hanna):
     assert response.status_code == 422
     html = response.content.decode()
     assert MESSAGE in html and f'value="{TOO_LONG}"' in html
+    assert rows_written() == before
+
+
+# --- A long reason together with other mistakes: the messages as before --------
+
+
+def _messages(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+def test_a_matrix_save_with_an_unknown_cell_and_a_long_reason_names_the_unknown_cell(hanna, htmx):
+    """Unknown cells are checked first; the reason's error is not a second message."""
+    name, before = _cell(a_school()), rows_written()
+    response = client_for(hanna).post(
+        MATRIX,
+        {name: "done", "v" + name[1:]: "open", "z-999999-100192": "done", "reason": TOO_LONG},
+        headers={"HX-Request": "true"} if htmx else {},
+    )
+    assert response.status_code == 422
+    assert _messages(response) == ["Die Auswahl enthält unbekannte Maßnahmen, Schulen oder Stände."]
+    assert rows_written() == before
+
+
+def test_a_checklist_save_with_a_long_reason_and_a_bad_tick_says_only_the_reason(hanna):
+    """The reason is refused first, and the page keeps the ticks as posted."""
+    number, before = a_school().school_number, rows_written()
+    response = client_for(hanna).post(
+        CHECKLIST,
+        {"shown": [number], f"v-{number}": "open", "done": [number, "x"], "reason": TOO_LONG},
+    )
+    assert response.status_code == 422
+    assert _messages(response) == [MESSAGE]
+    html = response.content.decode()
+    assert "unbekannte Schulen" not in html
+    box = html.split(f'id="school-{number}"')[1].split(">")[0]
+    assert "checked" in box
     assert rows_written() == before
 
 

@@ -491,6 +491,45 @@ def test_checklist_refuses_unknown_rows(roles, schools, bad):
     assert not SchoolRollout.objects.filter(state="done").exists()
 
 
+@pytest.mark.parametrize("extra", [{"shown": ["abc"]}, {"done": ["x"]}], ids=["shown", "done"])
+def test_a_checklist_click_reads_only_the_clicked_schools_fields(roles, schools, extra):
+    """A click names its school in "toggle"; the rest of the form comes along unread."""
+    client = _client(roles["admin"])
+    url = "/verwaltung/massnahmen/voip/schulen/"
+    client.post(url, SWITCH)
+    number = schools[0].school_number
+    data = {"toggle": number, "shown": [number], "done": [number], f"v-{number}": "open"}
+    for name, values in extra.items():
+        data[name] = data.get(name, []) + values
+    response = client.post(url, data, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "1 Schule aktualisiert." in response.content.decode()
+    assert SchoolRollout.objects.get(measure__slug="voip", school=schools[0]).state == "done"
+
+
+# The checklist page of a measure not (yet) tracked per school, re-rendered after a
+# refused post: the page's queries, none for looking up the posted schools.
+REFUSED_CHECKLIST_QUERIES = 14
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{"done": []}, {"action": "track", "reason": ""}],
+    ids=["ticks-before-the-switch", "switch-without-reason"],
+)
+def test_a_refused_checklist_post_costs_no_query_for_the_posted_schools(
+    roles, schools, data, django_assert_num_queries
+):
+    client = _client(roles["hardware"])  # no admin access: no second factor's queries
+    url = f"/verwaltung/massnahmen/{HARDWARE}/schulen/"
+    numbers = [school.school_number for school in schools[:3]]
+    client.get(url)  # the session and the user are cached as on any later request
+    with django_assert_num_queries(REFUSED_CHECKLIST_QUERIES):
+        response = client.post(url, {"shown": numbers, "done": numbers[:1], **data})
+    assert response.status_code == 422
+    assert not SchoolRollout.objects.filter(measure__slug=HARDWARE).exists()
+
+
 def test_checklist_post_by_wrong_role_changes_nothing(roles, schools):
     _client(roles["admin"]).post("/verwaltung/massnahmen/voip/schulen/", SWITCH)
     row = SchoolRollout.objects.filter(measure__slug="voip").first()
