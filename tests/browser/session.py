@@ -1,11 +1,12 @@
 """A logged-in browser without the login form, for tests about what comes after it.
 
-The forms themselves are tested in the browser where that is the point
-(test_admin.test_login_and_index, test_second_factor, test_login_and_look,
-test_staff's keyboard login). Elsewhere a login costs four page loads in the
-browser; here it is Django's test client in this process (password step and
-second factor, as tests/two_factor.py's log_in does it for the role) and the
-session cookie handed to the browser's context.
+The login forms are tested in the browser where they are the point: the admin's
+(test_admin.test_login_and_index), the second factor's (test_second_factor), the
+staff login's errors, limits and locks (test_login_and_look, test_login_limits,
+test_security_log_admin) and the keyboard-only login (test_staff). Elsewhere a
+login through the forms costs up to four page loads; here it is Django's test
+client in this process (password step and second factor, as tests/two_factor.py's
+log_in does it for the role) and the session cookie handed to the browser.
 """
 
 from django.conf import settings
