@@ -22,6 +22,8 @@ LOCAL_PG_URL := postgres://bielefeld:bielefeld@127.0.0.1:5432/bielefeld_digital
 TEST_DATABASE_URL := $(or $(DATABASE_URL),$(LOCAL_PG_URL))
 PYTEST_ARGS ?=
 # pytest-xdist workers for `make test` (our machines have 2 cores); 0 runs in one process.
+# worksteal: a worker that runs out of tests takes the other's queue, so the last
+# slow (browser, PDF) tests do not leave one core idle at the end.
 PYTEST_WORKERS ?= 2
 # `make run PORT=8001` serves on another port (loopback only).
 PORT ?= 8000
@@ -136,7 +138,7 @@ test: venv assets collectstatic chromium pango postgres pg-client
 	step $(PY) manage.py check; \
 	step env DJANGO_DEBUG=0 SECRET_KEY="$$deploy_key" ALLOWED_HOSTS=portal.example \
 		TRUSTED_PROXY_COUNT=1 $(PY) manage.py check --deploy --fail-level WARNING; \
-	step $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	step $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # --- Benchmark ------------------------------------------------------------------
 

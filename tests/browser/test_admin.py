@@ -18,6 +18,7 @@ from measures.models import Measure, Plan, Status
 from measures.rollout import SchoolRollout
 from schools.models import School
 from tests.browser.axe import assert_accessible
+from tests.browser.session import log_in_as
 from tests.browser.test_staff_input import forgive_422
 from tests.factories import make_school
 from tests.two_factor import add_app_device, enter_code
@@ -38,15 +39,6 @@ def admin_live(bielefeld_live) -> str:
     return bielefeld_live
 
 
-def settle(page) -> None:
-    """Let the page finish its requests (favicon, icons, autocomplete) before leaving it.
-
-    A request the browser aborts because the page navigated away counts as a
-    failed request in the `page` fixture.
-    """
-    page.wait_for_load_state("networkidle")
-
-
 def log_in(page, base: str) -> None:
     response = page.goto(base + "/admin/login/?next=/admin/")
     assert response.status == 200
@@ -55,55 +47,46 @@ def log_in(page, base: str) -> None:
     assert "unsafe-inline" not in csp
     page.get_by_label("Benutzername").fill("verwaltung")
     page.get_by_label("Passwort").fill(PASSWORD)
-    settle(page)
     page.get_by_role("button", name="Anmelden").click()
     expect(page).to_have_url(re.compile(r"/verwaltung/konto/code/\?next=%2Fadmin%2F$"))
-    settle(page)
     enter_code(page, "verwaltung")
     expect(page).to_have_url(base + "/admin/")
 
 
 def test_login_and_index(page, admin_live):
-    log_in(page, admin_live)
+    log_in(page, admin_live)  # the one test of the admin's login form; the others skip it
     expect(page).to_have_title(re.compile("Schuldigital-Monitor"))
     expect(page.locator("#measures-measure").get_by_role("link", name="Maßnahmen")).to_be_visible()
     expect(page.locator("#auth-group").get_by_role("link", name="Gruppen")).to_be_visible()
 
 
 def test_measure_changelist_filters_and_search(page, admin_live):
-    log_in(page, admin_live)
-    settle(page)
+    log_in_as(page, admin_live, "verwaltung")
     page.goto(admin_live + "/admin/measures/measure/")
     rows = page.locator("#result_list tbody tr")
     expect(rows).to_have_count(MEASURES)
 
     # The filter sidebar (filters.js) and the overdue filter.
-    settle(page)
     page.locator("#changelist-filter").get_by_role("link", name="Ja", exact=True).first.click()
     expect(page).to_have_url(re.compile(r"[?&]ueberfaellig=ja"))
     expect(rows).to_have_count(Measure.objects.overdue(timezone.localdate()).count())
 
-    settle(page)
     page.goto(admin_live + "/admin/measures/measure/")
     page.locator("#searchbar").fill("Klassenzimmer")
-    settle(page)
     page.locator("#searchbar").press("Enter")
     expect(page).to_have_url(re.compile(r"[?&]q=Klassenzimmer"))
     expect(rows).to_have_count(1)
 
 
 def test_status_action_via_intermediate_page(page, admin_live):
-    log_in(page, admin_live)
-    settle(page)
+    log_in_as(page, admin_live, "verwaltung")
     page.goto(admin_live + "/admin/measures/measure/?q=Klassenzimmer")
     page.locator("#result_list tbody input.action-select").first.check()
     page.locator("select[name=action]").select_option("set_status")
-    settle(page)
     page.locator("#changelist-form button[name=index]").click()
 
     expect(page.get_by_role("heading", name="Status setzen")).to_be_visible()
     page.get_by_label("Neuer Status").select_option(Status.DONE.value)
-    settle(page)
     page.get_by_role("button", name="Status setzen").click()
 
     expect(page.locator(".messagelist")).to_contain_text("Status von 1 Maßnahme gesetzt.")
@@ -116,7 +99,7 @@ def test_status_action_via_intermediate_page(page, admin_live):
 
 def test_measure_change_form_with_inlines_and_widgets(page, admin_live):
     measure = Measure.objects.get(slug=CLASSROOM)
-    log_in(page, admin_live)
+    log_in_as(page, admin_live, "verwaltung")
     page.goto(f"{admin_live}/admin/measures/measure/{measure.pk}/change/")
 
     # filter_horizontal turned the select into the two-box widget (SelectFilter2.js).
@@ -135,7 +118,6 @@ def test_measure_change_form_with_inlines_and_widgets(page, admin_live):
     target = page.locator("#id_target")
     old_target = target.input_value()
     target.fill("Q4 2027")
-    settle(page)
     page.get_by_role("button", name="Sichern", exact=True).click()
 
     expect(page.locator(".messagelist")).to_contain_text("erfolgreich geändert")
@@ -149,8 +131,7 @@ def test_measure_change_form_with_inlines_and_widgets(page, admin_live):
 
 def test_stale_change_form_shows_the_conflict(page, admin_live):
     measure = Measure.objects.get(slug=CLASSROOM)
-    log_in(page, admin_live)
-    settle(page)
+    log_in_as(page, admin_live, "verwaltung")
     page.goto(f"{admin_live}/admin/measures/measure/{measure.pk}/change/")
     Measure.objects.apply_change(
         measure.pk,
@@ -160,7 +141,6 @@ def test_stale_change_form_shows_the_conflict(page, admin_live):
         status=Status.WAITING,
     )
     page.get_by_label("Titel").fill("Überschrieben")
-    settle(page)
     page.get_by_role("button", name="Sichern", exact=True).click()
 
     expect(page.locator(".errornote, .errorlist")).to_contain_text(
@@ -179,10 +159,8 @@ def test_history_page(page, admin_live):
         reason="Lieferung abgeschlossen",
         status=Status.DONE,
     )
-    log_in(page, admin_live)
-    settle(page)
+    log_in_as(page, admin_live, "verwaltung")
     page.goto(f"{admin_live}/admin/measures/measure/{measure.pk}/change/")
-    settle(page)
     page.get_by_role("link", name="Geschichte").click()
 
     expect(page).to_have_url(f"{admin_live}/admin/measures/measure/{measure.pk}/history/")
@@ -192,7 +170,6 @@ def test_history_page(page, admin_live):
     expect(table.locator("tbody tr")).to_have_count(2)
 
     # A past version is shown, but cannot be restored over the current one.
-    settle(page)
     table.locator("tbody tr").last.get_by_role("link").click()
     expect(page.get_by_label("Titel")).to_have_value(measure.title)
     expect(page.get_by_role("button", name=re.compile("Wiederherstellen"))).to_have_count(0)
@@ -200,8 +177,7 @@ def test_history_page(page, admin_live):
 
 def test_group_form_with_responsibilities(page, admin_live):
     group = Group.objects.get(name="Amt für Schule")
-    log_in(page, admin_live)
-    settle(page)
+    log_in_as(page, admin_live, "verwaltung")
     page.goto(f"{admin_live}/admin/auth/group/{group.pk}/change/")
 
     page.locator("#id_members_from").select_option(label="verwaltung")
@@ -215,7 +191,6 @@ def test_group_form_with_responsibilities(page, admin_live):
         label="Hardwareausstattung: Bielefelder Klassenzimmerstandard"
     )
     page.locator("#id_measures_add").click()
-    settle(page)
     page.get_by_role("button", name="Sichern", exact=True).click()
 
     expect(page.locator(".messagelist")).to_contain_text("erfolgreich geändert")
@@ -243,7 +218,7 @@ def test_the_admin_change_forms_are_accessible(page, admin_live):
     """Measure, plan (with its inline rows), edition, school, group and user."""
     edition = _edition()
     measure = Measure.objects.get(slug=CLASSROOM)
-    log_in(page, admin_live)
+    log_in_as(page, admin_live, "verwaltung")
     for address in [
         f"/admin/measures/measure/{measure.pk}/change/",
         f"/admin/measures/plan/{Plan.objects.get().pk}/change/",
@@ -253,12 +228,9 @@ def test_the_admin_change_forms_are_accessible(page, admin_live):
         f"/admin/auth/user/{User.objects.get(username='verwaltung').pk}/change/",
         f"/admin/measures/measure/{measure.pk}/history/",
     ]:
-        settle(page)
         page.goto(admin_live + address)
-        settle(page)
         assert_accessible(page)
     # The filter boxes' help is text now, read as the name of the box.
-    settle(page)
     page.goto(f"{admin_live}/admin/auth/group/{Group.objects.get().pk}/change/")
     expect(
         page.get_by_label(
@@ -271,16 +243,13 @@ def test_the_admin_change_forms_are_accessible(page, admin_live):
 
 
 def test_the_status_action_page_is_accessible_and_needs_a_choice(page, admin_live):
-    log_in(page, admin_live)
-    settle(page)
+    log_in_as(page, admin_live, "verwaltung")
     page.goto(admin_live + "/admin/measures/measure/?q=Klassenzimmer")
     page.locator("#result_list tbody input.action-select").first.check()
     page.locator("select[name=action]").select_option("set_status")
-    settle(page)
     page.locator("#changelist-form button[name=index]").click()
     expect(page.get_by_label("Neuer Status")).to_have_value("")
     assert_accessible(page)
-    settle(page)
     page.get_by_role("button", name="Status setzen").click()
     # The browser refuses the empty choice itself (the server would too: 422).
     assert page.get_by_label("Neuer Status").evaluate("select => select.validity.valueMissing")
@@ -298,10 +267,8 @@ def test_the_history_reflows_at_390_px(new_page, admin_live):
         reason="Lieferung verzögert",
         status=Status.WAITING,
     )
-    log_in(page, admin_live)
-    settle(page)
+    log_in_as(page, admin_live, "verwaltung")
     page.goto(f"{admin_live}/admin/measures/measure/{measure.pk}/history/")
-    settle(page)
     table = page.locator("#change-history")
     expect(table).to_contain_text("In Bearbeitung → Wartend")
     # The page does not scroll sideways; the table scrolls inside its own region.
@@ -314,21 +281,11 @@ def test_the_history_reflows_at_390_px(new_page, admin_live):
 @pytest.mark.parametrize("javascript", [True, False])
 def test_publishing_shows_a_preview_first(new_page, admin_live, javascript):
     page = new_page(java_script_enabled=javascript)
-    user = User.objects.get(username="verwaltung")
-    page.goto(admin_live + "/verwaltung/anmelden/")
-    page.get_by_label("Benutzername").fill(user.username)
-    page.get_by_label("Passwort").fill(PASSWORD)
-    settle(page)
-    page.get_by_role("button", name="Anmelden").click()
-    settle(page)
-    enter_code(page, user.username)
-    expect(page).to_have_url(admin_live + "/verwaltung/")
-    settle(page)
+    log_in_as(page, admin_live, "verwaltung")
     page.goto(admin_live + "/verwaltung/berichte/neu/")
     page.get_by_label("Titel").fill("Bericht Schulausschuss")
     page.get_by_label("Stand").fill(timezone.localdate().strftime("%d.%m.%Y"))
     page.get_by_label("Vorwort").fill("Erster Absatz.\n\nZweiter Absatz.")
-    settle(page)
     page.get_by_role("button", name="Vorschau anzeigen").click()
 
     expect(page.get_by_text("Vorschau – noch nicht veröffentlicht")).to_be_visible()
@@ -343,7 +300,6 @@ def test_publishing_shows_a_preview_first(new_page, admin_live, javascript):
     assert download.value.suggested_filename == "vorschau-bericht-schulausschuss.pdf"
     assert not Edition.objects.exists()
 
-    settle(page)
     page.get_by_role("button", name="Jetzt veröffentlichen").click()
     expect(page).to_have_url(admin_live + "/berichte/bericht-schulausschuss/")
     edition = Edition.objects.get()

@@ -13,6 +13,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from tests.browser.axe import assert_accessible
+from tests.browser.session import log_in_as
 
 PASSWORD = "geheim-und-lang-genug"
 
@@ -114,11 +115,8 @@ def test_body_text_is_kern_body_typography(new_page, anna, width):
         )
         assert (size, line) == ("18px", "24px"), path
     # Staff pages too.
-    page.goto(anna + "/verwaltung/anmelden/")
-    page.locator("#id_username").fill("anna")
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden", exact=True).click()
-    expect(page).to_have_url(anna + "/verwaltung/")
+    log_in_as(page, anna, "anna")
+    page.goto(anna + "/verwaltung/")
     size = page.locator("main p").first.evaluate("e => getComputedStyle(e).fontSize")
     assert size == "18px"
     # Nothing scrolls sideways because of the larger text.

@@ -11,8 +11,9 @@ from playwright.sync_api import expect
 
 from measures.models import Plan
 from tests.browser.axe import assert_accessible
+from tests.browser.session import log_in_as
 from tests.factories import make_field, make_measure, make_plan
-from tests.two_factor import add_app_device, enter_code
+from tests.two_factor import add_app_device
 
 PASSWORD = "admin-im-browser-2025"
 
@@ -25,20 +26,11 @@ def two_plans(bielefeld_live) -> tuple[str, Plan]:
     return bielefeld_live, newer
 
 
-def log_in(page, base: str) -> None:
-    page.goto(base + "/admin/login/?next=/admin/")
-    page.get_by_label("Benutzername").fill("verwaltung")
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
-    enter_code(page, "verwaltung")
-    expect(page).to_have_url(base + "/admin/")
-
-
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_an_administrator_makes_another_plan_public(new_page, two_plans, javascript):
     base, newer = two_plans
     page = new_page(java_script_enabled=javascript)
-    log_in(page, base)
+    log_in_as(page, base, "verwaltung")
     page.goto(f"{base}/admin/measures/plan/{newer.pk}/change/")
     page.get_by_role("link", name="Als öffentlichen Plan festlegen").click()
     expect(page).to_have_url(f"{base}/admin/measures/plan/{newer.pk}/oeffentlich/")
@@ -50,7 +42,6 @@ def test_an_administrator_makes_another_plan_public(new_page, two_plans, javascr
     page.get_by_role("button", name="Als öffentlichen Plan festlegen").click()
     expect(page).to_have_url(f"{base}/admin/measures/plan/")
     expect(page.locator(".messagelist")).to_contain_text("ist jetzt der öffentliche Plan")
-    page.wait_for_load_state("networkidle")
     page.goto(base + "/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("MEP 2028-2032")
 

@@ -17,6 +17,7 @@ from measures.models import Measure, Plan
 from measures.rollout import SchoolRollout
 from schools.models import School
 from tests.browser.axe import assert_accessible
+from tests.browser.session import log_in_as
 
 NARROW = {"width": 320, "height": 640}
 PHONE = {"width": 390, "height": 844}
@@ -32,14 +33,6 @@ def reflow_live(bielefeld_live) -> str:
     for slug in [MEASURE, "1-1-ausstattung"]:
         SchoolRollout.objects.start_tracking(Measure.objects.get(slug=slug), user=admin)
     return bielefeld_live
-
-
-def log_in(page, base: str) -> None:
-    page.goto(base + "/verwaltung/anmelden/")
-    page.get_by_label("Benutzername").fill("ada")
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
-    expect(page).to_have_url(base + "/verwaltung/")
 
 
 def page_width(page) -> int:
@@ -73,7 +66,7 @@ def test_public_school_pages_reflow_at_320_px(new_page, reflow_live, javascript)
 
 def test_the_matrix_reflows_at_320_px_and_shows_every_state(new_page, reflow_live):
     page = new_page(viewport=NARROW)
-    log_in(page, reflow_live)
+    log_in_as(page, reflow_live, "ada")
     for number in [1, 2, 3]:  # the pages of 30 schools
         page.goto(f"{reflow_live}/verwaltung/schulen/?seite={number}")
         expect(page.get_by_role("heading", level=1)).to_be_visible()
@@ -99,7 +92,7 @@ def test_a_districts_schools_show_their_state_on_a_phone(new_page, reflow_live, 
 
 def test_the_checklist_shows_each_schools_state_on_a_phone(new_page, reflow_live):
     page = new_page(viewport=PHONE)
-    log_in(page, reflow_live)
+    log_in_as(page, reflow_live, "ada")
     page.goto(f"{reflow_live}/verwaltung/massnahmen/{MEASURE}/schulen/")
     boxes = page.locator("#checklist input[type=checkbox], #checklist .kern-form-check label")
     expect(boxes.first).to_be_visible()

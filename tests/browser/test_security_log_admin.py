@@ -10,7 +10,8 @@ from django.contrib.auth.models import Permission, User
 from playwright.sync_api import expect
 
 from tests.browser.axe import assert_accessible
-from tests.two_factor import add_app_device, enter_code
+from tests.browser.session import log_in_as
+from tests.two_factor import add_app_device
 
 PASSWORD = "protokoll-im-browser-2026"
 WRONG = "Falsch-und-geheim-2026"
@@ -41,12 +42,8 @@ def forgive_429(page) -> None:
 
 def test_a_reader_filters_searches_and_opens_the_log_read_only(page, base):
     fail_login(page, base + "/verwaltung/anmelden/", "jemand")
-    page.goto(base + "/admin/login/?next=/admin/")
-    page.get_by_label("Benutzername").fill("protokoll")
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
-    enter_code(page, "protokoll")
-    expect(page).to_have_url(base + "/admin/")
+    log_in_as(page, base, "protokoll")
+    page.goto(base + "/admin/")
     page.get_by_role("rowheader", name="Sicherheitsprotokoll").get_by_role("link").click()
     rows = page.locator("#result_list tbody tr")
     expect(rows.filter(has_text="Fehlgeschlagene Anmeldung: jemand")).to_have_count(1)

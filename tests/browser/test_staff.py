@@ -16,6 +16,7 @@ from measures.models import FieldOfAction, Measure
 from measures.rollout import SchoolRollout
 from schools.models import School
 from tests.browser.axe import assert_accessible
+from tests.browser.session import log_in_as
 from tests.factories import make_school
 
 PASSWORD = "geheim-und-lang-genug"
@@ -71,6 +72,12 @@ def log_in(page, base: str) -> None:
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     expect(page).to_have_url(base + "/verwaltung/")
+
+
+def open_the_staff_area(page, base: str) -> None:
+    """Sven's staff area, logged in without the form (the keyboard tests use the form)."""
+    log_in_as(page, base, "sven")
+    page.goto(base + "/verwaltung/")
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-js"])
@@ -134,7 +141,7 @@ def test_staff_member_updates_status_and_rollout_with_the_keyboard(
 
 
 def test_invalid_target_shows_the_error_summary_in_place(page, staff_live):
-    log_in(page, staff_live)
+    open_the_staff_area(page, staff_live)
     page.locator(f'#measure-{MEASURE} a[href$="/massnahmen/{MEASURE}/"]').click()
     # Focus moves to the editor that HTMX brought in ...
     expect(page.locator(f"#editor-title-{MEASURE}")).to_be_focused()
@@ -210,7 +217,7 @@ def test_staff_member_sets_a_school_in_the_matrix_with_the_keyboard(
 
 
 def test_leaving_the_matrix_with_an_unsaved_choice_asks_first(page, staff_live):
-    log_in(page, staff_live)
+    open_the_staff_area(page, staff_live)
     page.goto(staff_live + "/verwaltung/schulen/")
     school = School.objects.get(name="Gymnasium Mitte")
     select = f"#z-{Measure.objects.get(slug=MEASURE).pk}-{school.school_number}"

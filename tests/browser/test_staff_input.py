@@ -10,7 +10,7 @@ from measures.models import Measure
 from measures.rollout import SchoolRollout
 from tests.browser import test_staff
 from tests.browser.axe import assert_accessible
-from tests.browser.test_staff import MEASURE, log_in
+from tests.browser.test_staff import MEASURE, open_the_staff_area
 
 staff_live = test_staff.staff_live  # the fixture: three schools, MEASURE tracked per school
 
@@ -28,7 +28,7 @@ def forgive_422(page) -> None:
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-js"])
 def test_a_long_reason_on_the_checklist_is_refused_and_kept(new_page, staff_live, javascript):
     page = new_page(java_script_enabled=javascript)
-    log_in(page, staff_live)
+    open_the_staff_area(page, staff_live)
     page.goto(staff_live + f"/verwaltung/massnahmen/{MEASURE}/schulen/")
     page.locator("#id_reason").fill(TOO_LONG)
     assert page.locator("#id_reason").input_value() == TOO_LONG  # not cut by the browser
@@ -60,7 +60,7 @@ def test_a_long_reason_on_the_checklist_is_refused_and_kept(new_page, staff_live
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-js"])
 def test_a_long_reason_in_the_matrix_is_refused_and_kept(new_page, staff_live, javascript):
     page = new_page(java_script_enabled=javascript)
-    log_in(page, staff_live)
+    open_the_staff_area(page, staff_live)
     page.goto(staff_live + "/verwaltung/schulen/")
     page.locator("#id_reason").fill(TOO_LONG)
     measure = Measure.objects.get(slug=MEASURE)

@@ -15,7 +15,7 @@ from editions.models import Edition
 from measures.models import FieldOfAction, Measure, Plan
 from measures.rollout import SchoolRollout
 from tests.browser.axe import assert_accessible
-from tests.browser.test_staff import PASSWORD, log_in
+from tests.browser.test_staff import PASSWORD, open_the_staff_area
 
 MEASURE = "digitale-schulplattform"
 
@@ -41,7 +41,7 @@ def test_switch_keeps_the_reported_count_and_is_in_the_timeline(new_page, staff_
         if javascript:  # axe runs as page JavaScript; the markup is the same without
             assert_accessible(page)
 
-    log_in(page, staff_live)
+    open_the_staff_area(page, staff_live)
     page.goto(staff_live + f"/verwaltung/massnahmen/{MEASURE}/schulen/")
     expect(page.get_by_text("Gemeldet sind 36 von 74 Schulen.")).to_be_visible()
     check_accessibility()
