@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.database import remove_editions_as_owner
 from tests.snapshot import load_bielefeld
 
 # Same variable as scripts/ensure-chromium.sh.
@@ -129,8 +128,8 @@ def bielefeld_live(transactional_db, live_server) -> Iterator[str]:
 
     The live server runs in another thread, hence a transactional database: the
     plan must be committed for the server to see it. Editions a test published
-    are removed before the flush, which the database refuses while they exist.
+    are removed by the clean-up after the test (tests/database.py), past the
+    trigger that refuses their deletion.
     """
     load_bielefeld()
     yield live_server.url
-    remove_editions_as_owner()

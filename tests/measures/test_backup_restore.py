@@ -22,7 +22,6 @@ from psycopg import sql
 
 from editions.models import Edition
 from measures.models import Measure, Plan
-from tests.database import remove_editions_as_owner
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="backup and restore are PostgreSQL's tools"
@@ -118,8 +117,7 @@ def published(transactional_db):
     )
     Edition.publish(plan, user=user, today=today, date=today, title="Zweite", slug="zweite")
     first.withdraw(user=user, reason="Zahlen falsch")
-    yield
-    remove_editions_as_owner()  # else the flush after the test is refused
+    yield  # the clean-up after the test removes the editions (tests/database.py)
 
 
 @pytest.fixture
