@@ -53,6 +53,52 @@ def _empty_only_written_tables() -> None:
 _empty_only_written_tables()
 
 
+def _scan_static_files_once() -> None:
+    """WhiteNoise lists STATIC_ROOT once per test process, not once per test client.
+
+    The test client builds the middleware anew for every Client, and
+    WhiteNoise's middleware stats each of the ~1,100 collected files (and looks
+    for their compressed variants) when it is built: about 0.2 s for every test
+    that makes a request. The files do not change while the suite runs, so the
+    list of one build is reused by the next one with the same root and
+    configuration; a test that changes a setting WhiteNoise reads gets a scan
+    of its own.
+    """
+    from whitenoise.base import WhiteNoise
+
+    scan = WhiteNoise.update_files_dictionary
+    scanned: dict[tuple, dict] = {}
+
+    def update_files_dictionary(self, root: str, prefix: str) -> None:
+        whitenoise_settings = {
+            name: repr(getattr(django_settings, name))
+            for name in dir(django_settings)
+            if name.startswith("WHITENOISE_")
+        }
+        key = (
+            type(self),
+            root,
+            prefix,
+            self.max_age,
+            django_settings.DEBUG,
+            django_settings.STATIC_URL,
+            repr(django_settings.STORAGES),
+            repr(sorted(whitenoise_settings.items())),
+        )
+        if key not in scanned:
+            before = dict(self.files)
+            scan(self, root, prefix)
+            scanned[key] = {
+                url: file for url, file in self.files.items() if before.get(url) is not file
+            }
+        self.files.update(scanned[key])
+
+    WhiteNoise.update_files_dictionary = update_files_dictionary
+
+
+_scan_static_files_once()
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Cached files (edition PDFs) must not leak from one test into the next."""
