@@ -1,7 +1,8 @@
 """Fixtures for the browser tests: Playwright (sync API) driving Debian's Chromium.
 
-pytest-playwright is not used; the browser is started once per session and every
-test gets a fresh context, so cookies and history never leak between tests.
+pytest-playwright is not used; the browser is started once per test process and
+pages are kept between tests with the same context options, reset to new after
+each test (see _PooledPage), so cookies, storage and listeners never leak.
 Playwright's own browser download is not used either (`make test` installs
 Debian's chromium through scripts/ensure-chromium.sh).
 """
@@ -10,6 +11,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,6 +29,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 TIMEOUT_MS = 10_000
+# Playwright's viewport when the context options name none.
+DEFAULT_VIEWPORT = {"width": 1280, "height": 720}
+# A kept page with a longer history is replaced (see _PooledPage).
+HISTORY_KEPT = 20
 
 
 @pytest.fixture(scope="session")
@@ -66,23 +72,44 @@ class PageProblems:
             *(f"failed request: {text}" for text in self.failed_requests),
         ]
 
+    def clear(self) -> None:
+        # In place: tests take the lists to drop the errors they expect.
+        self.console_errors.clear()
+        self.page_errors.clear()
+        self.failed_requests.clear()
 
-@pytest.fixture
-def new_page(browser) -> Iterator[Callable]:
-    """Factory for pages in fresh contexts; each page records its problems.
 
-    Console errors include Chromium's reports of Content-Security-Policy
-    violations. At the end of the test every page must be free of problems.
+@dataclass
+class _PooledPage:
+    """A page kept for the next test that asks for the same context options.
+
+    A new context and page cost Chromium about 0.5 s of CPU (a renderer process
+    started and stopped, every asset fetched again), some 40 s of the suite.
+    Between tests the page is reset to what a new one would be: the test's own
+    event listeners removed, cookies and web storage cleared, media emulation
+    and viewport as the options say, the page blank. Its history cannot be
+    cleared, and Chromium keeps at most 50 entries (tests count them after an
+    HTMX request): a page past HISTORY_KEPT entries is replaced, as is a page
+    that cannot be reset.
     """
-    contexts = []
-    watched = []
 
-    def make(**context_options):
-        context = browser.new_context(locale="de-DE", **context_options)
+    page: Any
+    options: dict
+    problems: PageProblems = field(default_factory=PageProblems)
+    listeners: list[tuple[str, Callable]] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, browser, options: dict) -> "_PooledPage":
+        from playwright.sync_api import Page
+
+        context = browser.new_context(locale="de-DE", **options)
         context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
+        # The live server serves each connection in a thread with its own database
+        # connection; idle keep-alive sockets of kept pages would hold them open.
+        context.set_extra_http_headers({"Connection": "close"})
         page = context.new_page()
-        problems = PageProblems()
+        pooled = cls(page, options)
+        problems = pooled.problems
 
         def on_console(message) -> None:
             url = (message.location or {}).get("url", "")
@@ -103,22 +130,98 @@ def new_page(browser) -> Iterator[Callable]:
         page.on("response", on_response)
         page.on("requestfailed", on_request_failed)
         page.problems = problems
-        watched.append(page)
-        return page
+
+        # The test's listeners are noted, so that the reset can remove them.
+        def on(event: str, listener: Callable) -> None:
+            pooled.listeners.append((event, listener))
+            Page.on(page, event, listener)
+
+        def once(event: str, listener: Callable) -> None:
+            pooled.listeners.append((event, listener))
+            Page.once(page, event, listener)
+
+        page.on, page.once = on, once
+        return pooled
+
+    def reset(self) -> bool:
+        """Make the page as new for the next test; False if that failed."""
+        from playwright.sync_api import Page
+
+        page = self.page
+        try:
+            for event, listener in self.listeners:
+                page.remove_listener(event, listener)
+            self.listeners.clear()
+            if page.url.startswith("http"):
+                page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+            # Leaving a page with unsaved input asks first (static/js/matrix.js).
+            leave = lambda dialog: dialog.accept()  # noqa: E731
+            Page.on(page, "dialog", leave)
+            try:
+                page.goto("about:blank")
+            finally:
+                page.remove_listener("dialog", leave)
+            page.emulate_media(media="null")
+            viewport = self.options.get("viewport", DEFAULT_VIEWPORT)
+            if page.viewport_size != viewport:
+                page.set_viewport_size(viewport)
+            page.context.clear_cookies()
+            if page.evaluate("() => history.length") > HISTORY_KEPT:
+                return False
+        except Exception:  # noqa: BLE001 - any failure: the page is replaced
+            return False
+        self.problems.clear()
+        return True
+
+    def close(self) -> None:
+        self.page.context.close()
+
+
+@pytest.fixture(scope="session")
+def _page_pool(browser) -> Iterator[dict[str, list[_PooledPage]]]:
+    """Pages by their context options, kept for the whole test process."""
+    pool: dict[str, list[_PooledPage]] = {}
+    yield pool
+    for pages in pool.values():
+        for pooled in pages:
+            pooled.close()
+
+
+@pytest.fixture
+def new_page(browser, _page_pool) -> Iterator[Callable]:
+    """Factory for pages as new (see _PooledPage); each page records its problems.
+
+    Console errors include Chromium's reports of Content-Security-Policy
+    violations. At the end of the test every page must be free of problems.
+    """
+    handed: list[tuple[str, _PooledPage]] = []
+
+    def make(**context_options):
+        key = repr(sorted(context_options.items()))
+        pages = _page_pool.setdefault(key, [])
+        in_use = {id(pooled) for _key, pooled in handed}
+        pooled = next((p for p in pages if id(p) not in in_use), None)
+        if pooled is None:
+            pooled = _PooledPage.open(browser, context_options)
+            pages.append(pooled)
+        handed.append((key, pooled))
+        return pooled.page
 
     yield make
 
     try:
-        problems = [problem for page in watched for problem in page.problems.all()]
+        problems = [problem for _key, pooled in handed for problem in pooled.problems.all()]
         assert not problems, "The browser reported problems:\n" + "\n".join(problems)
     finally:
-        for context in contexts:
-            context.close()
+        for key, pooled in handed:
+            if not pooled.reset():
+                _page_pool[key].remove(pooled)
+                pooled.close()
 
 
 @pytest.fixture
 def page(new_page):
-    """A page with JavaScript on, in a fresh browser context."""
+    """A page with JavaScript on, as new (see _PooledPage)."""
     return new_page()
 
 
