@@ -20,7 +20,16 @@ from bielefeld_digital.text import MULTI_LINE, SINGLE_LINE
 from schools.models import School, SchoolQuerySet
 
 from .rollout import RolloutState, SchoolRollout
-from .targets import MAX_YEAR, MIN_YEAR, Target, TargetKind, times_postponed
+from .targets import (
+    HALF_KINDS,
+    MAX_YEAR,
+    MIN_YEAR,
+    UNDATED_KINDS,
+    YEAR_ONLY_KINDS,
+    Target,
+    TargetKind,
+    times_postponed,
+)
 
 school_forms_validator = RegexValidator(
     r"^\s*([0-9A-Za-z]{2}\s*(,\s*[0-9A-Za-z]{2}\s*)*)?$",
@@ -537,16 +546,19 @@ def _target_well_formed(prefix: str, name: str) -> models.CheckConstraint:
                     f"{quarter}__lte": 4,
                 }
             )
+            # A half year is stored by the quarter it ends with (measures/targets.py).
             | Q(
                 **{
-                    f"{kind}__in": [TargetKind.YEAR, TargetKind.YEAR_ONWARDS],
+                    f"{kind}__in": HALF_KINDS,
                     **year_in_range,
-                    f"{quarter}__isnull": True,
+                    f"{quarter}__isnull": False,
+                    f"{quarter}__in": [2, 4],
                 }
             )
+            | Q(**{f"{kind}__in": YEAR_ONLY_KINDS, **year_in_range, f"{quarter}__isnull": True})
             | Q(
                 **{
-                    f"{kind}__in": [TargetKind.TBD, TargetKind.ONGOING],
+                    f"{kind}__in": UNDATED_KINDS,
                     f"{year}__isnull": True,
                     f"{quarter}__isnull": True,
                 }

@@ -253,8 +253,9 @@ def test_invalid_target_is_refused_in_german(admin_client, sample):
     assert response.status_code == 422
     errors = response.context["adminform"].form.errors["target"]
     assert errors == [
-        "„Q5 2025“ ist kein gültiger Abschluss. Erlaubt sind z. B. „Q3 2023“, „2026“, "
-        "„2024 ff.“, „wird noch bekanntgegeben“ oder „Laufend“."
+        "„Q5 2025“ ist kein gültiger Abschluss. Erlaubt sind z. B. „Q3 2023“, "
+        "„1. Halbjahr 2025“, „H1 2025“, „2026“, „bis 2029“, „Ende 2024“, "
+        "„Schuljahr 2025/26“, „2024 ff.“, „wird noch bekanntgegeben“ oder „Laufend“."
     ]
     measure = Measure.objects.get(pk=sample.pk)
     assert (measure.title, measure.version) == (sample.title, sample.version)

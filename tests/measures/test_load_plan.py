@@ -236,6 +236,12 @@ BAD = [
     ((*MEASURE_3, "target"), "Q3 2150", "„target“: Das Jahr muss zwischen 2000 und 2100 liegen."),
     (
         (*MEASURE_3, "target"),
+        "Schuljahr 2025/27",
+        f"{M3}, „target“: „Schuljahr 2025/27“ ist kein Schuljahr: Auf 2025 folgt 2026",
+    ),
+    ((*MEASURE_3, "target"), "H3 2025", f"{M3}, „target“: „H3 2025“ ist kein gültiger Abschluss."),
+    (
+        (*MEASURE_3, "target"),
         2026,
         "„target“: muss Text in Anführungszeichen sein, ist aber eine ganze Zahl (2026).",
     ),
@@ -323,6 +329,15 @@ def test_the_valid_plan_loads():
         "labor",
         "tablets",
     ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "target", ["1. Halbjahr 2025", "H2 2025", "bis 2029", "Ende 2024", "Schuljahr 2025/26"]
+)
+def test_other_plans_target_notations_load_as_written(target):
+    load_plan(changed((*MEASURE_3, "target"), target))
+    assert str(Measure.objects.get(slug="tablets").target) == target
 
 
 @pytest.mark.django_db

@@ -18,12 +18,83 @@ from tests.factories import make_measure
         ("2024 ff.", TargetKind.YEAR_ONWARDS, 2024, None),
         ("wird noch bekanntgegeben", TargetKind.TBD, None, None),
         ("Laufend", TargetKind.ONGOING, None, None),
+        # Other plans' notations; a half year is stored by the quarter it ends with.
+        ("1. Halbjahr 2025", TargetKind.HALF, 2025, 2),
+        ("2. Halbjahr 2025", TargetKind.HALF, 2025, 4),
+        ("H1 2025", TargetKind.HALF_SHORT, 2025, 2),
+        ("H2 2026", TargetKind.HALF_SHORT, 2026, 4),
+        ("bis 2029", TargetKind.UNTIL, 2029, None),
+        ("Ende 2024", TargetKind.YEAR_END, 2024, None),
+        ("Schuljahr 2025/26", TargetKind.SCHOOL_YEAR, 2025, None),
+        ("Schuljahr 2099/00", TargetKind.SCHOOL_YEAR, 2099, None),
     ],
 )
-def test_every_notation_of_the_deck_round_trips(text, kind, year, quarter):
+def test_every_notation_round_trips(text, kind, year, quarter):
     target = Target.parse(text)
     assert (target.kind, target.year, target.quarter) == (kind, year, quarter)
     assert str(target) == text
+
+
+NOTATIONS = [
+    "Q3 2023",
+    "1. Halbjahr 2025",
+    "2. Halbjahr 2025",
+    "H1 2025",
+    "H2 2025",
+    "2026",
+    "bis 2029",
+    "Ende 2024",
+    "Schuljahr 2025/26",
+    "2024 ff.",
+    "wird noch bekanntgegeben",
+    "Laufend",
+]
+
+
+@pytest.mark.parametrize("text", NOTATIONS)
+def test_every_notation_is_stored_and_frozen_as_typed(db, text):
+    measure = make_measure(target=text)
+    measure.refresh_from_db()  # the database constraint accepts it
+    assert str(measure.target) == text
+    _plan, _fields, frozen = read_snapshot(
+        build_snapshot(measure.field.plan, datetime.date.today())
+    )
+    assert frozen[0].target == measure.target
+
+
+@pytest.mark.parametrize(
+    ("text", "german", "english"),
+    [
+        ("1. Halbjahr 2025", "1. Halbjahr 2025", "H1 2025"),
+        ("H2 2025", "H2 2025", "H2 2025"),
+        ("bis 2029", "bis 2029", "by 2029"),
+        ("Ende 2024", "Ende 2024", "end of 2024"),
+        ("Schuljahr 2025/26", "Schuljahr 2025/26", "school year 2025/26"),
+        ("Q3 2023", "Q3 2023", "Q3 2023"),
+        ("Laufend", "Laufend", "Ongoing"),
+    ],
+)
+def test_the_label_speaks_the_readers_language(text, german, english):
+    target = Target.parse(text)
+    assert target.label == german
+    with translation.override("en"):
+        assert target.label == english
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "quarters"),
+    [
+        ("Q1 2025", "1. Halbjahr 2025", 1),
+        ("H1 2025", "H2 2025", 2),
+        ("2. Halbjahr 2024", "Ende 2024", 0),
+        ("Q3 2025", "Schuljahr 2025/26", 4),  # ends 31.07.2026, in Q3 2026
+        ("bis 2026", "Schuljahr 2025/26", -1),
+        ("Ende 2024", "bis 2029", 20),
+        ("Schuljahr 2025/26", "Laufend", None),
+    ],
+)
+def test_moves_are_counted_in_quarters(old, new, quarters):
+    assert Target.parse(old).quarters_to(Target.parse(new)) == quarters
 
 
 @pytest.mark.parametrize(
@@ -34,13 +105,40 @@ def test_every_notation_of_the_deck_round_trips(text, kind, year, quarter):
         ("2024 ff", "2024 ff."),
         ("laufend", "Laufend"),
         ("Wird noch bekanntgegeben", "wird noch bekanntgegeben"),
+        ("1.Halbjahr  2025", "1. Halbjahr 2025"),
+        ("h2 2025", "H2 2025"),
+        ("H1/2025", "H1 2025"),
+        ("BIS 2029", "bis 2029"),
+        ("ende 2024", "Ende 2024"),
+        ("schuljahr 2025 / 26", "Schuljahr 2025/26"),
+        ("Schuljahr 2025/2026", "Schuljahr 2025/26"),
     ],
 )
 def test_parse_tolerates_case_and_spacing(text, rendered):
     assert str(Target.parse(text)) == rendered
 
 
-@pytest.mark.parametrize("text", ["Q5 2025", "Q0 2025", "irgendwann", "", "20266", "Q3", "1999"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Q5 2025",
+        "Q0 2025",
+        "irgendwann",
+        "",
+        "20266",
+        "Q3",
+        "1999",
+        "3. Halbjahr 2025",
+        "H3 2025",
+        "H0 2025",
+        "Halbjahr 2025",
+        "bis",
+        "bis Q3 2025",
+        "Ende",
+        "Schuljahr 2025",
+        "Schuljahr 25/26",
+    ],
+)
 def test_invalid_notation_gets_a_german_message(text):
     with pytest.raises(ValidationError) as excinfo:
         Target.parse(text)
@@ -48,9 +146,21 @@ def test_invalid_notation_gets_a_german_message(text):
     assert "gültiger Abschluss" in message or "Jahr muss" in message
 
 
+@pytest.mark.parametrize("text", ["Schuljahr 2025/27", "Schuljahr 2025/25", "Schuljahr 2025/2027"])
+def test_a_school_year_must_span_two_following_years(text):
+    with pytest.raises(ValidationError) as excinfo:
+        Target.parse(text)
+    assert excinfo.value.messages == [
+        f"„{text}“ ist kein Schuljahr: Auf 2025 folgt 2026, z. B. „Schuljahr 2025/26“."
+    ]
+
+
 def test_year_out_of_range_is_refused():
     with pytest.raises(ValidationError, match="zwischen 2000 und 2100"):
         Target.parse("Q1 2300")
+    for text in ["Schuljahr 2101/02", "bis 1999", "Ende 2300", "H1 1999", "2. Halbjahr 2101"]:
+        with pytest.raises(ValidationError, match="zwischen 2000 und 2100"):
+            Target.parse(text)
 
 
 @pytest.mark.parametrize(
@@ -61,6 +171,11 @@ def test_year_out_of_range_is_refused():
         ("Q3 2023", datetime.date(2023, 9, 30)),
         ("Q4 2024", datetime.date(2024, 12, 31)),
         ("2026", datetime.date(2026, 12, 31)),
+        ("1. Halbjahr 2025", datetime.date(2025, 6, 30)),
+        ("H2 2025", datetime.date(2025, 12, 31)),
+        ("bis 2029", datetime.date(2029, 12, 31)),
+        ("Ende 2024", datetime.date(2024, 12, 31)),
+        ("Schuljahr 2025/26", datetime.date(2026, 7, 31)),
         ("2024 ff.", None),
         ("wird noch bekanntgegeben", None),
         ("Laufend", None),
@@ -81,15 +196,28 @@ def test_sorts_chronologically():
         "2024",
         "Q4 2024",
         "Q2 2023",
+        "bis 2024",
+        "Schuljahr 2024/25",
+        "H2 2024",
+        "Ende 2024",
+        "1. Halbjahr 2025",
+        "2. Halbjahr 2024",
     ]
     ordered = [str(t) for t in sorted(Target.parse(t) for t in texts)]
     assert ordered == [
         "Q2 2023",
         "Q3 2023",
+        # Ending on the same day: from the quarter to the open year.
         "Q4 2024",
+        "2. Halbjahr 2024",
+        "H2 2024",
         "2024",
+        "Ende 2024",
+        "bis 2024",
         "2024 ff.",
         "Q1 2025",
+        "1. Halbjahr 2025",
+        "Schuljahr 2024/25",  # ends 31.07.2025
         "2026",
         "Laufend",
         "wird noch bekanntgegeben",
@@ -109,6 +237,22 @@ OVERDUE_CASES = [
     ("2024 ff.", datetime.date(2040, 1, 1), False),
     ("wird noch bekanntgegeben", datetime.date(2040, 1, 1), False),
     ("Laufend", datetime.date(2040, 1, 1), False),
+    ("1. Halbjahr 2025", datetime.date(2025, 6, 30), False),
+    ("1. Halbjahr 2025", datetime.date(2025, 7, 1), True),
+    ("2. Halbjahr 2025", datetime.date(2025, 12, 31), False),
+    ("2. Halbjahr 2025", datetime.date(2026, 1, 1), True),
+    ("H1 2025", datetime.date(2025, 6, 30), False),
+    ("H1 2025", datetime.date(2025, 7, 1), True),
+    ("H2 2024", datetime.date(2025, 1, 1), True),
+    ("bis 2029", datetime.date(2029, 12, 31), False),
+    ("bis 2029", datetime.date(2030, 1, 1), True),
+    ("Ende 2024", datetime.date(2024, 12, 31), False),
+    ("Ende 2024", datetime.date(2025, 1, 1), True),
+    ("Schuljahr 2025/26", datetime.date(2026, 7, 31), False),
+    ("Schuljahr 2025/26", datetime.date(2026, 8, 1), True),
+    ("Schuljahr 2025/26", datetime.date(2026, 1, 1), False),
+    ("Schuljahr 2025/26", datetime.date(2027, 3, 1), True),
+    ("Schuljahr 2025/26", datetime.date(2025, 8, 1), False),
 ]
 
 

@@ -324,6 +324,23 @@ def test_target_slip_is_shown_publicly(roles):
         assert "verschoben von Q3 2023 auf Q2 2024 (zweimal verschoben)" in html
 
 
+def test_a_school_year_target_is_kept_as_typed_and_shown_in_both_languages(roles):
+    client = _client(roles["hardware"])
+    measure = Measure.objects.get(slug="bielefelder-klassenzimmerstandard")  # Q3 2023
+    response = client.post(
+        f"/verwaltung/massnahmen/{measure.slug}/", _form(measure, target="schuljahr 2025/2026")
+    )
+    assert response.status_code == 302
+    measure.refresh_from_db()
+    assert (str(measure.target), measure.postponements) == ("Schuljahr 2025/26", 1)
+    public = Client()
+    html = public.get(f"/massnahmen/{measure.slug}/").content.decode()
+    assert "verschoben von Q3 2023 auf Schuljahr 2025/26 (einmal verschoben)" in html
+    public.post("/i18n/setlang/", {"language": "en"})
+    html = public.get(f"/massnahmen/{measure.slug}/").content.decode()
+    assert "postponed from Q3 2023 to school year 2025/26 (postponed once)" in html
+
+
 def test_moving_a_target_earlier_is_no_slip(roles):
     client = _client(roles["hardware"])
     measure = Measure.objects.get(slug="1-1-ausstattung")  # 2026

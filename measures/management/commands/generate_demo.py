@@ -29,7 +29,7 @@ from simple_history.utils import bulk_create_with_history
 from measures.importers import german_slugify
 from measures.models import FieldOfAction, Measure, Plan, Status
 from measures.rollout import RolloutState, SchoolRollout
-from measures.targets import TargetKind
+from measures.targets import HALF_KINDS, UNDATED_KINDS, TargetKind
 from schools.models import School
 
 AUTHORITY = "Demo-Schulträger"
@@ -159,6 +159,11 @@ TARGET_KINDS = [
     TargetKind.YEAR_ONWARDS,
     TargetKind.TBD,
     TargetKind.ONGOING,
+    TargetKind.HALF,
+    TargetKind.HALF_SHORT,
+    TargetKind.UNTIL,
+    TargetKind.YEAR_END,
+    TargetKind.SCHOOL_YEAR,
     "",
 ]
 
@@ -390,11 +395,13 @@ class Command(BaseCommand):
         action, thing = rng.choice(MEASURE_ACTIONS), rng.choice(MEASURE_OBJECTS)
         title = f"Demo-Maßnahme {index + 1}: {action} {thing}"
         year = quarter = None
-        if kind in (TargetKind.QUARTER, TargetKind.YEAR, TargetKind.YEAR_ONWARDS):
+        if kind and kind not in UNDATED_KINDS:
             # From two years back to three ahead: some targets passed, some to come.
             year = today.year + rng.randint(-2, 3)
         if kind == TargetKind.QUARTER:
             quarter = rng.randint(1, 4)
+        elif kind in HALF_KINDS:
+            quarter = rng.choice((2, 4))  # a half year by the quarter it ends with
         work_items = rng.sample(WORK_ITEMS, rng.randint(0, 4))
         measure = Measure(
             title=title,
