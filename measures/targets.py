@@ -165,13 +165,13 @@ class Target:
                     "value": value,
                     "start": start,
                     "following": following,
-                    "short": f"{following % 100:02d}",
+                    "short": _two_digits(following),
                 },
             )
         return cls(TargetKind.SCHOOL_YEAR, start)
 
     def __str__(self) -> str:
-        """The deck's notation."""
+        """The notation, as typed (normalised: "q3  2023" is "Q3 2023")."""
         match self.kind:
             case TargetKind.QUARTER:
                 return f"Q{self.quarter} {self.year}"
@@ -188,7 +188,7 @@ class Target:
             case TargetKind.YEAR_END:
                 return f"Ende {self.year}"
             case TargetKind.SCHOOL_YEAR:
-                return f"Schuljahr {self.year}/{(self.year + 1) % 100:02d}"
+                return f"Schuljahr {self.year}/{_two_digits(self.year + 1)}"
             case TargetKind.TBD:
                 return "wird noch bekanntgegeben"
             case _:
@@ -224,7 +224,7 @@ class Target:
             case TargetKind.SCHOOL_YEAR:
                 return gettext("Schuljahr %(start)s/%(end)s") % {
                     "start": self.year,
-                    "end": f"{(self.year + 1) % 100:02d}",
+                    "end": _two_digits(self.year + 1),
                 }
         return str(self)
 
@@ -294,6 +294,11 @@ class Target:
 
     def __lt__(self, other: "Target") -> bool:
         return self.sort_key() < other.sort_key()
+
+
+def _two_digits(year: int) -> str:
+    """ "26" for 2026, as a school year's second year is written."""
+    return f"{year % 100:02d}"
 
 
 def quarter_of(day: datetime.date) -> int:
