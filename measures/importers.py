@@ -74,7 +74,17 @@ def german_slugify(text: str) -> str:
 
 # --- Checking a plan file ----------------------------------------------------------
 
-PLAN_KEYS = ("authority", "title", "period_start", "period_end", "as_of", *PLAN_SCOPE_KEYS)
+PLAN_KEYS = (
+    "authority",
+    "title",
+    "period_start",
+    "period_end",
+    "as_of",
+    "description",
+    "decided_on",
+    "decision_reference",
+    *PLAN_SCOPE_KEYS,
+)
 FIELD_KEYS = ("title", "slug", "for_plan_schools", "measures")
 MEASURE_KEYS = (
     "title",
@@ -307,7 +317,7 @@ def _check_plan_table(plan: _Table) -> None:
     plan.text("authority", Plan._meta.get_field("authority"), required=True)
     plan.text("title", Plan._meta.get_field("title"), required=True)
     start = plan.integer("period_start", MIN_YEAR, MAX_YEAR, required=True)
-    end = plan.integer("period_end", MIN_YEAR, MAX_YEAR, required=True)
+    end = plan.integer("period_end", MIN_YEAR, MAX_YEAR, required=False)  # none: "ab 2017"
     if start is not None and end is not None and end < start:
         plan.problem(
             _(
@@ -317,6 +327,9 @@ def _check_plan_table(plan: _Table) -> None:
             % {"end": end, "start": start}
         )
     plan.date("as_of", required=True)
+    plan.text("description", Plan._meta.get_field("description"))
+    plan.date("decided_on", required=False)
+    plan.text("decision_reference", Plan._meta.get_field("decision_reference"))
     plan.text("school_authority_number", Plan._meta.get_field("school_authority_number"))
     forms = plan.text("school_forms", Plan._meta.get_field("school_forms"))
     if forms:
@@ -477,6 +490,19 @@ def _measure_values(entry: dict, field: FieldOfAction, position: int) -> dict:
     return values
 
 
+def _plan_values(plan_data: dict) -> dict:
+    """The plan's columns from its checked [plan] table; an optional key left out is empty."""
+    return {
+        "period_start": plan_data["period_start"],
+        "period_end": plan_data.get("period_end"),
+        "as_of": plan_data["as_of"],
+        "description": plan_data.get("description", "").strip(),
+        "decided_on": plan_data.get("decided_on"),
+        "decision_reference": plan_data.get("decision_reference", "").strip(),
+        **{k: plan_data.get(k, "") for k in PLAN_SCOPE_KEYS},
+    }
+
+
 def _update(obj, values: dict) -> bool:
     """Set `values` on `obj`; save only what differs. Returns whether anything changed."""
     changed = [name for name, value in values.items() if getattr(obj, name) != value]
@@ -521,15 +547,9 @@ def load_plan(data: dict, *, reset: bool = False) -> Counter:
         plan, created = Plan.objects.get_or_create(
             authority=plan_data["authority"],
             title=plan_data["title"],
-            defaults={
-                "period_start": plan_data["period_start"],
-                "period_end": plan_data["period_end"],
-                "as_of": plan_data["as_of"],
-                **{k: plan_data.get(k, "") for k in PLAN_SCOPE_KEYS},
-            },
+            defaults=_plan_values(plan_data),
         )
-        plan_values = {k: plan_data[k] for k in ("period_start", "period_end", "as_of")}
-        plan_values |= {k: plan_data.get(k, "") for k in PLAN_SCOPE_KEYS}
+        plan_values = _plan_values(plan_data)
         stats["changed"] += created or _update(plan, plan_values)
         if created:
             plan.make_public_if_first(reason=PUBLIC_REASON)

@@ -92,7 +92,24 @@ class Plan(models.Model):
     authority = models.CharField(_("Schulträger"), max_length=200, validators=[SINGLE_LINE])
     title = models.CharField(_("Titel"), max_length=300, validators=[SINGLE_LINE])
     period_start = models.PositiveSmallIntegerField(_("Laufzeit von"))
-    period_end = models.PositiveSmallIntegerField(_("Laufzeit bis"))
+    period_end = models.PositiveSmallIntegerField(
+        _("Laufzeit bis"), null=True, blank=True, help_text=_("Leer: ohne Ende („ab 2017“).")
+    )
+    description = models.TextField(
+        _("Beschreibung"),
+        blank=True,
+        help_text=_("Worum es im Plan geht, in wenigen Sätzen; steht über dem Bericht."),
+        validators=[MULTI_LINE],
+    )
+    # The council's decision that adopted the plan, as the public asks for it.
+    decided_on = models.DateField(_("Beschlossen am"), null=True, blank=True)
+    decision_reference = models.CharField(
+        _("Beschluss (Fundstelle)"),
+        max_length=200,
+        blank=True,
+        help_text=_("z. B. die Drucksachennummer der Beschlussvorlage."),
+        validators=[SINGLE_LINE],
+    )
     # Not the Stand of the reports: the live report's is its last change
     # (last_change), an edition's its date.
     as_of = models.DateField(
@@ -152,7 +169,7 @@ class Plan(models.Model):
         permissions = [("make_plan_public", _("Darf festlegen, welcher Plan öffentlich ist"))]
         constraints = [
             models.CheckConstraint(
-                condition=Q(period_end__gte=models.F("period_start")),
+                condition=Q(period_end__isnull=True) | Q(period_end__gte=models.F("period_start")),
                 name="plan_period_ordered",
                 violation_error_message=_("Die Laufzeit endet vor ihrem Beginn."),
             ),
@@ -179,7 +196,12 @@ class Plan(models.Model):
 
     @property
     def period(self) -> str:
-        return f"{self.period_start}-{self.period_end}"
+        """ "2023-2027", or "ab 2017" without an end: in the plan's language,
+        as its title is, and frozen so into its editions."""
+        if self.period_end is not None:
+            return f"{self.period_start}-{self.period_end}"
+        with translation.override(self.language):
+            return gettext("ab %(start)s") % {"start": self.period_start}
 
     def make_public(self, *, user: User | None, reason: str) -> "Plan | None":
         """Make this the plan the public sees, in place of the one it sees now

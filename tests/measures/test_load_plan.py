@@ -92,7 +92,8 @@ BAD = [
         2027.5,
         "„period_end“: muss eine ganze Zahl sein, ist aber eine Kommazahl (2027.5).",
     ),
-    (("plan", "period_end"), ..., f"{P}, „period_end“: fehlt."),
+    (("plan", "period_end"), ..., None),  # no end: "ab 2024" (tests/measures/test_plan_facts.py)
+    (("plan", "period_start"), ..., f"{P}, „period_start“: fehlt."),
     (("plan", "title"), LONG, f"{P}, „title“: ist 400 Zeichen lang, erlaubt sind 300"),
     (("plan", "title"), "  ", f"{P}, „title“: ist leer."),
     (("plan", "title"), ..., f"{P}, „title“: fehlt."),
