@@ -29,6 +29,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from bielefeld_digital.admin import RefusedChangeFormMixin, yes_no_icon
 from bielefeld_digital.forms import ReasonField
+from measures.money import BudgetLine
 from measures.rollout import SchoolRollout
 
 from .forms import NO_STATUS
@@ -629,6 +630,26 @@ class SchoolRolloutInline(LabelledTabularInline):
         return super().get_queryset(request).select_related("school")
 
 
+class BudgetLineInline(LabelledTabularInline):
+    """The measure's money, edited with the measure: saving changed lines makes a new
+    version of the measure (MeasureAdmin.save_related), so two administrators
+    editing the lines from the same version cannot overwrite each other."""
+
+    model = BudgetLine
+    fields = ["source", "year", "planned", "spent"]
+    extra = 1  # an empty line to fill in, also without JavaScript
+
+    # Whoever may change the measure may change its lines (its responsibilities).
+    def has_add_permission(self, request, obj=None) -> bool:
+        return self.has_change_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self.admin_site._registry[Measure].has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self.has_change_permission(request, obj)
+
+
 @admin.register(Measure)
 class MeasureAdmin(HistoryAdmin):
     form = MeasureAdminForm
@@ -683,7 +704,7 @@ class MeasureAdmin(HistoryAdmin):
             {"fields": ["original_target_display", "postponements", "version"]},
         ),
     ]
-    inlines = [SchoolRolloutInline]
+    inlines = [BudgetLineInline, SchoolRolloutInline]
     actions = ["set_status"]
     history_list_display = ["status_label"]
     history_blank_labels = {"status": NO_STATUS_LABEL, "target_kind": _("nicht festgelegt")}
@@ -774,6 +795,19 @@ class MeasureAdmin(HistoryAdmin):
                 user=request.user, reason=self.change_reason(request, obj, form, change)
             )
         super().save_model(request, obj, form, change)  # history user and reason, save
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        budget_changed = any(
+            formset.model is BudgetLine and formset.has_changed() for formset in formsets
+        )
+        measure = form.instance
+        if change and budget_changed and measure.version == form.locked_version:
+            # Only the lines changed (save_model made no version): they make one.
+            measure.next_version(
+                user=request.user, reason=self.change_reason(request, measure, form, change)
+            )
+            measure.save()
 
     @admin.action(description=_("Status setzen …"), permissions=["change"])
     def set_status(self, request, queryset):

@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 from bielefeld_digital.text import MULTI_LINE, SINGLE_LINE
 from schools.models import School, SchoolQuerySet
 
+from .money import BudgetLine, amount_field  # noqa: F401 - registers the model
 from .rollout import RolloutState, SchoolRollout
 from .targets import (
     HALF_KINDS,
@@ -101,6 +102,12 @@ class Plan(models.Model):
         help_text=_("Worum es im Plan geht, in wenigen Sätzen; steht über dem Bericht."),
         validators=[MULTI_LINE],
     )
+    total_budget = amount_field(
+        _("Gesamtvolumen (Euro)"),
+        null=True,
+        blank=True,
+        help_text=_("Was der Plan insgesamt kosten darf, wie beschlossen; leer: nicht genannt."),
+    )
     # The council's decision that adopted the plan, as the public asks for it.
     decided_on = models.DateField(_("Beschlossen am"), null=True, blank=True)
     decision_reference = models.CharField(
@@ -168,6 +175,11 @@ class Plan(models.Model):
         ordering = ["-as_of", "-pk"]
         permissions = [("make_plan_public", _("Darf festlegen, welcher Plan öffentlich ist"))]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(total_budget__isnull=True) | Q(total_budget__gte=0),
+                name="plan_total_budget_not_negative",
+                violation_error_message=_("Beträge dürfen nicht negativ sein."),
+            ),
             models.CheckConstraint(
                 condition=Q(period_end__isnull=True) | Q(period_end__gte=models.F("period_start")),
                 name="plan_period_ordered",

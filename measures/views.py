@@ -15,6 +15,7 @@ from schools.models import is_school_number
 
 from .forms import ReportFilterForm
 from .models import Measure, Plan, ProgressReport
+from .money import PlanBudget
 from .permissions import editable_measures
 from .rollout import SchoolState, rollout_by_district, with_rollout_share, with_state_of
 
@@ -41,12 +42,15 @@ def report(request: HttpRequest) -> HttpResponse:
     )
     editable = editable_measures(request.user)  # no query for the public
     template = page_or_partial(request, "measures/report.html", "results")
+    # The money is above the filtered list, which is all an HTMX request renders.
+    budget = PlanBudget.of(plan) if template == "measures/report.html" else None
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(
         request,
         template,
         {
             "report": progress,
+            "budget": budget,
             "form": form,
             "editable": editable,
             "content_lang": plan.language,
@@ -105,6 +109,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "district_form": district_form,
             "pager": pager,
             "school_states": school_states,
+            "budget_lines": list(measure.budget_lines.all()),
             "timeline": measure.timeline(public=not staff),
             "can_edit": staff and measure.can_be_edited_by(request.user),
         },

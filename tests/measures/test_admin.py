@@ -362,6 +362,8 @@ def test_add_measure_with_target(admin_client, admin_user, sample):
             "responsible_groups": [group.pk],
             "school_rollouts-TOTAL_FORMS": 0,
             "school_rollouts-INITIAL_FORMS": 0,
+            "budget_lines-TOTAL_FORMS": 0,
+            "budget_lines-INITIAL_FORMS": 0,
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors

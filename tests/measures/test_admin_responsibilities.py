@@ -349,6 +349,8 @@ def test_a_measure_is_added_to_or_moved_into_own_fields_only(world):
         "responsible_groups": [],
         "school_rollouts-TOTAL_FORMS": "0",
         "school_rollouts-INITIAL_FORMS": "0",
+        "budget_lines-TOTAL_FORMS": "0",
+        "budget_lines-INITIAL_FORMS": "0",
     }
     response = client.post(url(Measure, "add"), {**new, "field": world["field_b"].pk})
     assert response.status_code == 422 and not Measure.objects.filter(slug="neu").exists()
