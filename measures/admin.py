@@ -644,7 +644,7 @@ class BudgetLineInline(LabelledTabularInline):
         return self.has_change_permission(request, obj)
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return self.admin_site._registry[Measure].has_change_permission(request, obj)
+        return self.admin_site.get_model_admin(Measure).has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return self.has_change_permission(request, obj)

@@ -16,8 +16,12 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Q, Sum
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from .targets import MAX_YEAR, MIN_YEAR
 
 if TYPE_CHECKING:
     from .models import Plan
@@ -43,6 +47,14 @@ class FundingSource(models.TextChoices):
     OTHER = "other", _("Sonstige")
 
 
+# The message Target.parse gives, in the reader's language when shown.
+_YEAR_RANGE = lazy(
+    lambda: (
+        gettext("Das Jahr muss zwischen %(min)s und %(max)s liegen.")
+        % {"min": MIN_YEAR, "max": MAX_YEAR}
+    ),
+    str,
+)
 DUPLICATE_LINE = _("Für diese Finanzierung und dieses Jahr gibt es schon einen Posten.")
 
 
@@ -73,9 +85,9 @@ class BudgetLine(models.Model):
                 violation_error_message=_("Beträge dürfen nicht negativ sein."),
             ),
             models.CheckConstraint(
-                condition=Q(year__isnull=True) | Q(year__gte=2000, year__lte=2100),
+                condition=Q(year__isnull=True) | Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR),
                 name="budgetline_year_in_range",
-                violation_error_message=_("Das Jahr muss zwischen 2000 und 2100 liegen."),
+                violation_error_message=_YEAR_RANGE(),
             ),
             # One line per source and year, and one for the whole period (NULL
             # year; two constraints, as SQLite knows no "NULLS NOT DISTINCT").
