@@ -10,6 +10,7 @@ import datetime
 import re
 import tomllib
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -24,6 +25,7 @@ from bielefeld_digital.text import unsafe_character, visible
 from schools.models import SCHOOL_FORM_NAMES
 
 from .models import FieldOfAction, Measure, Plan, Status
+from .money import MAX_DIGITS, BudgetLine, FundingSource
 from .targets import MAX_YEAR, MIN_YEAR, Target
 
 BIELEFELD_PLAN = Path(__file__).resolve().parent / "data" / "bielefeld.toml"
@@ -83,6 +85,7 @@ PLAN_KEYS = (
     "description",
     "decided_on",
     "decision_reference",
+    "total_budget",
     *PLAN_SCOPE_KEYS,
 )
 FIELD_KEYS = ("title", "slug", "for_plan_schools", "measures")
@@ -95,7 +98,10 @@ MEASURE_KEYS = (
     "target",
     "rollout",
     "responsible",
+    "budget",
 )
+BUDGET_KEYS = ("source", "year", "planned", "spent")
+_LARGEST_AMOUNT = Decimal(10 ** (MAX_DIGITS - 2)) - Decimal("0.01")
 _SHOWN = 40  # characters of a long value quoted in a message
 
 
@@ -224,6 +230,28 @@ class _Table:
             return None
         return value
 
+    def amount(self, key: str, *, required: bool) -> Decimal | None:
+        """Euros as a number with at most two decimal places: 2520000 or 99999.99."""
+        value = self._get(key, (int, float), _("ein Betrag in Euro (z. B. 2520000.50)"), required)
+        if value is None:
+            return None
+        amount = Decimal(repr(value))
+        if (
+            not amount.is_finite()  # TOML has nan and inf
+            or amount.as_tuple().exponent < -2
+            or not 0 <= amount <= _LARGEST_AMOUNT
+        ):
+            self.problem(
+                _(
+                    "ist %(value)s; erlaubt sind Beträge von 0 bis %(max)s mit höchstens zwei "
+                    "Nachkommastellen."
+                )
+                % {"value": _shown(value), "max": f"{_LARGEST_AMOUNT:.2f}"},
+                key,
+            )
+            return None
+        return amount.quantize(Decimal("0.01"))
+
     def date(self, key: str, *, required: bool) -> datetime.date | None:
         value = self._get(key, datetime.date, _("ein Datum (z. B. 2024-06-01)"), required)
         if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
@@ -313,6 +341,32 @@ def _check_slug(table: _Table, model: type[models.Model], title: str | None) -> 
     return slug
 
 
+def _check_budget(measure: _Table, place: str, problems: list[str]) -> None:
+    """The measure's `budget`: lines with a known source, each source and year once."""
+    with translation.override("de"):  # the file names them as the portal shows them
+        labels = {str(label): value for value, label in FundingSource.choices}
+    seen: dict[tuple, int] = {}
+    for number, data in enumerate(measure.tables("budget", required=False), start=1):
+        line = _Table(data, f"{place}, {_('Budgetposten')} {number}", BUDGET_KEYS, problems)
+        source = line.text("source", required=True)
+        if source and source not in labels:
+            line.problem(
+                _("Unbekannte Finanzierung %(value)s; erlaubt sind: %(labels)s.")
+                % {"value": _shown(source), "labels": ", ".join(map(_quoted, labels))},
+                "source",
+            )
+        year = line.integer("year", MIN_YEAR, MAX_YEAR, required=False)
+        line.amount("planned", required=True)
+        line.amount("spent", required=False)
+        if source in labels:
+            if (source, year) in seen:
+                line.problem(
+                    _("%(source)s steht für dieses Jahr schon in Budgetposten %(number)d.")
+                    % {"source": _quoted(source), "number": seen[source, year]}
+                )
+            seen.setdefault((source, year), number)
+
+
 def _check_plan_table(plan: _Table) -> None:
     plan.text("authority", Plan._meta.get_field("authority"), required=True)
     plan.text("title", Plan._meta.get_field("title"), required=True)
@@ -330,6 +384,7 @@ def _check_plan_table(plan: _Table) -> None:
     plan.text("description", Plan._meta.get_field("description"))
     plan.date("decided_on", required=False)
     plan.text("decision_reference", Plan._meta.get_field("decision_reference"))
+    plan.amount("total_budget", required=False)
     plan.text("school_authority_number", Plan._meta.get_field("school_authority_number"))
     forms = plan.text("school_forms", Plan._meta.get_field("school_forms"))
     if forms:
@@ -435,6 +490,7 @@ def check_plan(data: dict) -> None:
             place = _where(f"{where}, {_('Maßnahme')}", number, measure_data)
             measure = _Table(measure_data, place, MEASURE_KEYS, problems)
             title = _check_measure(measure)
+            _check_budget(measure, place, problems)
             slug = _check_slug(measure, Measure, title)
             if slug in measure_slugs:
                 measure.problem(
@@ -499,8 +555,49 @@ def _plan_values(plan_data: dict) -> dict:
         "description": plan_data.get("description", "").strip(),
         "decided_on": plan_data.get("decided_on"),
         "decision_reference": plan_data.get("decision_reference", "").strip(),
+        "total_budget": _amount(plan_data.get("total_budget")),
         **{k: plan_data.get(k, "") for k in PLAN_SCOPE_KEYS},
     }
+
+
+def _amount(value: float | None) -> Decimal | None:
+    """A checked amount of the file (see _Table.amount) as stored."""
+    return None if value is None else Decimal(repr(value)).quantize(Decimal("0.01"))
+
+
+def _write_budget(measure: Measure, entries: list[dict]) -> bool:
+    """Make the measure's budget lines those of the file; whether any changed.
+
+    Lines are matched by source and year: an unchanged line keeps its row and
+    its history records nothing."""
+    with translation.override("de"):
+        sources = {str(label): value for value, label in FundingSource.choices}
+    wanted = {
+        (sources[entry["source"].strip()], entry.get("year")): (
+            _amount(entry["planned"]),
+            _amount(entry.get("spent", 0)),
+        )
+        for entry in entries
+    }
+    changed = False
+    for line in measure.budget_lines.all():
+        amounts = wanted.pop((line.source, line.year), None)
+        if amounts is None:
+            line._change_reason = CHANGE_REASON
+            line.delete()
+            changed = True
+        elif (line.planned, line.spent) != amounts:
+            line.planned, line.spent = amounts
+            line._change_reason = CHANGE_REASON
+            line.save()
+            changed = True
+    for (source, year), (planned, spent) in wanted.items():
+        line = BudgetLine(measure=measure, source=source, year=year, planned=planned, spent=spent)
+        line._change_reason = CHANGE_REASON
+        line.full_clean()
+        line.save()
+        changed = True
+    return changed
 
 
 def _update(obj, values: dict) -> bool:
@@ -594,8 +691,14 @@ def load_plan(data: dict, *, reset: bool = False) -> Counter:
                     measure.full_clean()
                     measure.save()
                     stats["changed"] += 1
+                    _write_budget(measure, entry.get("budget", []))
                 else:
-                    stats["changed"] += _update(measure, values)
+                    changed = _update(measure, values)
+                    if _write_budget(measure, entry.get("budget", [])) and not changed:
+                        # The lines are part of the measure: an editor's older form is refused.
+                        measure.save_new_version(user=None, reason=CHANGE_REASON)
+                        changed = True
+                    stats["changed"] += changed
                 seen_measures.append(measure.pk)
 
         removed_measures, _details = (

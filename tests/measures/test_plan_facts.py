@@ -5,6 +5,7 @@ import copy
 import datetime
 import re
 import tomllib
+from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -13,6 +14,7 @@ from django.test import Client
 from editions.reports import build_snapshot, read_snapshot
 from measures.importers import PlanFileError, load_plan
 from measures.models import Measure, Plan
+from measures.money import BudgetLine
 from tests.factories import make_plan
 from tests.measures.test_load_plan import PLAN
 
@@ -129,3 +131,78 @@ def test_the_documented_example_loads_as_the_documentation_says(db, settings):
         "in_progress",
         "12/74",
     )
+    assert plan.total_budget == Decimal("22900000.00")
+    assert [str(line) for line in measure.budget_lines.all()] == [
+        "DigitalPakt Schule: 1200000.00 €",
+        "Städtischer Haushalt 2025: 150000.00 €",
+    ]
+
+
+BUDGET = [
+    {"source": "DigitalPakt Schule", "planned": 2520000},
+    {"source": "Städtischer Haushalt", "year": 2024, "planned": 280000.5, "spent": 99999.99},
+]
+
+
+def _with_budget(budget: list, **plan_keys) -> dict:
+    data = _plan_file(**plan_keys)
+    data["fields"][1]["measures"][2]["budget"] = budget
+    return data
+
+
+@pytest.mark.django_db
+def test_the_plan_file_gives_a_volume_and_budget_lines_and_a_reset_makes_them_match():
+    load_plan(_with_budget(BUDGET, total_budget=22900000))
+    tablets = Measure.objects.get(slug="tablets")
+    assert Plan.objects.get().total_budget == Decimal("22900000.00")
+    assert list(tablets.budget_lines.values_list("source", "year", "planned", "spent")) == [
+        ("digitalpakt", None, Decimal("2520000.00"), Decimal("0.00")),
+        ("municipal", 2024, Decimal("280000.50"), Decimal("99999.99")),
+    ]
+    version = tablets.version
+    load_plan(_with_budget(BUDGET, total_budget=22900000), reset=True)  # unchanged
+    tablets.refresh_from_db()
+    assert tablets.version == version
+    assert BudgetLine.history.count() == 2
+    load_plan(_with_budget([{**BUDGET[0], "spent": 1000}], total_budget=22900000), reset=True)
+    tablets.refresh_from_db()
+    assert tablets.version == version + 1  # an editor's older form is refused
+    assert list(tablets.budget_lines.values_list("source", "spent")) == [
+        ("digitalpakt", Decimal("1000.00"))
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("budget", "message"),
+    [
+        (
+            [{"source": "Bundesmittel", "planned": 1}],
+            "Budgetposten 1, „source“: Unbekannte Finanzierung „Bundesmittel“; "
+            "erlaubt sind: „DigitalPakt Schule“",
+        ),
+        ([{"source": "EU"}], "Budgetposten 1, „planned“: fehlt."),
+        ([{"source": "EU", "planned": -1}], "„planned“: ist -1; erlaubt sind Beträge von 0 bis"),
+        ([{"source": "EU", "planned": 1.005}], "„planned“: ist 1.005; erlaubt sind Beträge"),
+        ([{"source": "EU", "planned": float("nan")}], "„planned“: ist nan;"),
+        (
+            [{"source": "EU", "planned": "1.000,00"}],
+            "„planned“: muss ein Betrag in Euro (z. B. 2520000.50) sein, ist aber Text",
+        ),
+        ([{"source": "EU", "planned": 1, "year": 1999}], "Budgetposten 1, „year“: ist 1999"),
+        (
+            [{"source": "EU", "planned": 1, "betrag": 2}],
+            "Budgetposten 1: Unbekannter Schlüssel „betrag“",
+        ),
+        (
+            [{"source": "EU", "planned": 1}, {"source": "EU", "planned": 2}],
+            "Budgetposten 2: „EU“ steht für dieses Jahr schon in Budgetposten 1.",
+        ),
+        ("viel", "„budget“: muss eine Liste von Tabellen ([[budget]]) sein"),
+    ],
+)
+def test_bad_budget_lines_are_named_and_nothing_is_loaded(budget, message):
+    with pytest.raises(PlanFileError) as refused:
+        load_plan(_with_budget(budget))
+    assert message in str(refused.value)
+    assert not Plan.objects.exists() and not BudgetLine.objects.exists()
