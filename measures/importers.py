@@ -250,7 +250,7 @@ class _Table:
                 key,
             )
             return None
-        return amount.quantize(Decimal("0.01"))
+        return _amount(value)
 
     def date(self, key: str, *, required: bool) -> datetime.date | None:
         value = self._get(key, datetime.date, _("ein Datum (z. B. 2024-06-01)"), required)
@@ -341,10 +341,15 @@ def _check_slug(table: _Table, model: type[models.Model], title: str | None) -> 
     return slug
 
 
+def _funding_sources() -> dict[str, str]:
+    """The sources by their German label: the file names them as the portal shows them."""
+    with translation.override("de"):
+        return {str(label): value for value, label in FundingSource.choices}
+
+
 def _check_budget(measure: _Table, place: str, problems: list[str]) -> None:
     """The measure's `budget`: lines with a known source, each source and year once."""
-    with translation.override("de"):  # the file names them as the portal shows them
-        labels = {str(label): value for value, label in FundingSource.choices}
+    labels = _funding_sources()
     seen: dict[tuple, int] = {}
     for number, data in enumerate(measure.tables("budget", required=False), start=1):
         line = _Table(data, f"{place}, {_('Budgetposten')} {number}", BUDGET_KEYS, problems)
@@ -570,8 +575,7 @@ def _write_budget(measure: Measure, entries: list[dict]) -> bool:
 
     Lines are matched by source and year: an unchanged line keeps its row and
     its history records nothing."""
-    with translation.override("de"):
-        sources = {str(label): value for value, label in FundingSource.choices}
+    sources = _funding_sources()
     wanted = {
         (sources[entry["source"].strip()], entry.get("year")): (
             _amount(entry["planned"]),
