@@ -639,7 +639,11 @@ class BudgetLineInline(LabelledTabularInline):
     fields = ["source", "year", "planned", "spent"]
     extra = 1  # an empty line to fill in, also without JavaScript
 
-    # Whoever may change the measure may change its lines (its responsibilities).
+    # Whoever may see or change the measure may see or change its lines (its
+    # responsibilities).
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self.admin_site.get_model_admin(Measure).has_view_permission(request, obj)
+
     def has_add_permission(self, request, obj=None) -> bool:
         return self.has_change_permission(request, obj)
 

@@ -732,7 +732,7 @@ class Measure(models.Model):
             self.original_target_kind = old.kind
             self.original_target_year = old.year
             self.original_target_quarter = old.quarter
-        if old is not None and old.is_dated and new is not None and old < new:
+        if old is not None and old.is_dated and new is not None and new.is_later_than(old):
             self.postponements += 1
         self.target = new
 
@@ -740,7 +740,7 @@ class Measure(models.Model):
     def slip(self) -> tuple[Target, Target] | None:
         """(original, current) target when the measure was postponed, else None."""
         original, current = self.original_target, self.target
-        if self.postponements and original and current and original < current:
+        if self.postponements and original and current and current.is_later_than(original):
             return original, current
         return None
 

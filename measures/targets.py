@@ -292,6 +292,18 @@ class Target:
             return (0, self.deadline, _SAME_DAY_RANK[self.kind])
         return (1, datetime.date.max, _OPEN_RANK[self.kind])
 
+    def is_later_than(self, other: "Target") -> bool:
+        """Whether moving from `other` to this target is a postponement: it is due
+        later, or it is due the same day but open-ended ("2024" to "2024 ff.").
+        Writing the same deadline another way ("2024" to "Ende 2024", "Q4 2024" to
+        "2. Halbjahr 2024") is none, though the two sort one after the other."""
+
+        def due(target: "Target") -> tuple:
+            group, day, _rank = target.sort_key()
+            return (group, day, target.kind == TargetKind.YEAR_ONWARDS)
+
+        return due(self) > due(other)
+
     def __lt__(self, other: "Target") -> bool:
         return self.sort_key() < other.sort_key()
 

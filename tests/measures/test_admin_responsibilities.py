@@ -10,6 +10,7 @@ a new action without a check here fails `test_every_admin_action_is_in_the_matri
 """
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -23,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from editions.models import Edition
 from legal.models import Feedback, LegalPage, PageKind
 from measures.models import FieldOfAction, Measure, Plan, Status
+from measures.money import FundingSource
 from measures.rollout import RolloutState, SchoolRollout
 from schools.models import School
 from tests.factories import make_field, make_measure, make_plan, make_school
@@ -433,3 +435,26 @@ def test_one_rule_for_lists_and_single_measures(world, role):
     assert editable == {world[name] for name in expected[role]}
     for name in "ab":
         assert world[name].can_be_edited_by(user) == (world[name] in editable)
+
+
+def test_budget_lines_follow_the_measures_responsibilities(world):
+    client = login(world["users"]["feld_a"])
+    own = client.get(url(Measure, "change", world["a"].pk))
+    assert 'name="budget_lines-0-planned"' in own.content.decode()  # an empty line to fill
+    data = form_data(own) | {
+        "budget_lines-0-source": FundingSource.LAND,
+        "budget_lines-0-planned": "1000.00",
+        "change_reason": "Förderbescheid",
+    }
+    assert client.post(url(Measure, "change", world["a"].pk), data).status_code == 302
+    assert world["a"].budget_lines.get().planned == Decimal("1000.00")
+
+    foreign = client.get(url(Measure, "change", world["b"].pk))
+    assert foreign.status_code == 200  # view only
+    assert 'name="budget_lines-0-planned"' not in foreign.content.decode()
+    data = form_data(own) | {
+        "budget_lines-0-source": FundingSource.LAND,
+        "budget_lines-0-planned": "1000.00",
+    }
+    assert client.post(url(Measure, "change", world["b"].pk), data).status_code == 403
+    assert not world["b"].budget_lines.exists()

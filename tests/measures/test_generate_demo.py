@@ -6,9 +6,11 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import F
 from django.utils import timezone
 
 from measures.models import FieldOfAction, Measure, Plan, Status
+from measures.money import BudgetLine
 from measures.rollout import RolloutState, SchoolRollout
 from measures.targets import TargetKind
 from schools.models import OperationKey, School
@@ -76,6 +78,10 @@ def test_data_is_varied():
 
     assert {m.status for m in measures} == {*Status.values, ""}
     assert {m.target_kind for m in measures} == {*TargetKind.values, ""}
+    lines = BudgetLine.objects.filter(measure__in=measures)
+    assert lines.values("measure").distinct().count() == 20  # every third of 60
+    assert lines.filter(spent__lt=F("planned")).exists()
+    assert not lines.filter(spent__gt=F("planned")).exists()
     dated = [m for m in measures if m.target and m.target.deadline]
     assert any(m.target.has_passed(today) for m in dated)
     assert any(not m.target.has_passed(today) for m in dated)

@@ -91,7 +91,8 @@ def test_the_report_shows_the_money_in_german_and_english(plan):
     finances = html.split('id="money-heading"')[1].split("</section>")[0]
     assert "Gesamtvolumen des Plans</dt><dd>22.900.000,00\u00a0€" in finances
     assert "Geplant in den Maßnahmen</dt><dd>4.680.000,00\u00a0€" in finances
-    assert '<caption class="kern-title">Nach Handlungsfeld</caption>' in finances
+    assert 'id="budget-by-field-caption">Nach Handlungsfeld</caption>' in finances
+    assert 'aria-labelledby="budget-by-source-caption"' in finances
     assert "DigitalPakt Schule: IT-Administration" in finances
     assert "1.100.000,49\u00a0€" in finances
     english = Client()

@@ -75,7 +75,11 @@ def test_the_plan_file_names_the_decision_and_may_leave_the_end_open():
             "„decided_on“: muss ein Datum (z. B. 2024-06-01) sein, ist aber Text",
         ),
         ({"decision_reference": "x" * 201}, "„decision_reference“: ist 201 Zeichen lang"),
-        ({"decision_reference": "Drucksache\n4420"}, "„decision_reference“"),
+        (
+            {"decision_reference": "Drucksache\n4420"},
+            "„decision_reference“: „Drucksache<U+000A>4420“: Zeichen 11: Zeilenumbruch ist "
+            "in diesem Feld nicht erlaubt.",
+        ),
         ({"description": 7}, "„description“: muss Text in Anführungszeichen sein"),
         ({"period_start": 2025, "period_end": 2024}, "Die Laufzeit endet (period_end = 2024)"),
     ],

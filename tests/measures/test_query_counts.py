@@ -42,6 +42,12 @@ CARD = '<article class="measure-card'
 TABLE_ROW = '<tr class="kern-table__row">'
 
 
+def rows_but_the_budgets(html: str) -> int:
+    """Table rows of a measure page but those of its budget (the demo costs some measures)."""
+    budget = html.partition("Budget nach Finanzierung</caption>")[2].partition("</table>")[0]
+    return html.count(TABLE_ROW) - budget.count(TABLE_ROW)
+
+
 def filters(plan: Plan) -> dict:
     return {"feld": plan.fields.first().slug, "status": "in_progress", "ueberfaellig": "on"}
 
@@ -191,12 +197,13 @@ class TestDemo(ReportQueries):
         scope = plan.schools(timezone.localdate())
         districts = scope.order_by().values("district").distinct().count()
         assert 1 < districts < 20
-        assert response.text.count(TABLE_ROW) == 1 + districts
-        assert "/schulen/" not in response.text.split('id="bezirke"')[1].split("</table>")[0]
+        by_district = response.text.split('id="bezirke"')[1].split("</table>")[0]
+        assert by_district.count(TABLE_ROW) == 1 + districts
+        assert "/schulen/" not in by_district
 
         district = scope.order_by("district").first().district
         with django_assert_num_queries(DETAIL_WITH_DISTRICT_QUERIES):
             response = client.get(measure.get_absolute_url(), {"bezirk": district})
         assert response.status_code == 200
         shown = min(50, scope.filter(district=district).count())
-        assert response.text.count(TABLE_ROW) == 1 + districts + 1 + shown
+        assert rows_but_the_budgets(response.text) == 1 + districts + 1 + shown

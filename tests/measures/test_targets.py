@@ -82,6 +82,31 @@ def test_the_label_speaks_the_readers_language(text, german, english):
 
 
 @pytest.mark.parametrize(
+    ("old", "new", "postponed"),
+    [
+        ("Q3 2025", "Q4 2025", True),
+        ("2025", "2025 ff.", True),  # open-ended from the same day on
+        ("Schuljahr 2025/26", "2026", True),
+        ("Q3 2025", "wird noch bekanntgegeben", True),  # no date any more
+        ("wird noch bekanntgegeben", "Laufend", False),
+        # The same deadline written another way is no postponement.
+        ("2025", "Ende 2025", False),
+        ("2025", "bis 2025", False),
+        ("Q4 2025", "2. Halbjahr 2025", False),
+        ("Q4 2025", "2025", False),
+        ("H1 2025", "1. Halbjahr 2025", False),
+        ("2026", "Schuljahr 2025/26", False),
+    ],
+)
+def test_only_a_later_deadline_is_a_postponement(db, old, new, postponed):
+    assert Target.parse(new).is_later_than(Target.parse(old)) is postponed
+    measure = make_measure(target=old)
+    measure.move_target(Target.parse(new))
+    assert measure.postponements == (1 if postponed and Target.parse(old).is_dated else 0)
+    assert bool(measure.slip_label) is (postponed and Target.parse(old).is_dated)
+
+
+@pytest.mark.parametrize(
     ("old", "new", "quarters"),
     [
         ("Q1 2025", "1. Halbjahr 2025", 1),

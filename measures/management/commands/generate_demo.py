@@ -8,8 +8,9 @@ Creates one plan "Demo-Medienentwicklungsplan" of the "Demo-Schulträger" with
 and measures (every status including none, every kind of target, some past and
 some future, work items, some entered rollout counts), and schools with
 per-school rollout rows for every tenth measure (`--tracked N`: for N measures
-spread over the plan). Everything goes in with `bulk_create`; the same seed
-gives the same plan.
+spread over the plan), and budget lines for every third measure under a total
+volume. Everything goes in with `bulk_create`; the same seed gives the same
+plan.
 
 `--existing-schools` creates no schools: the plan covers every school in
 operation that is already in the database (blank Trägernummer and school
@@ -19,6 +20,7 @@ forms), e.g. the whole NRW directory after `import_schools`.
 import datetime
 import random
 import time
+from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
@@ -28,6 +30,7 @@ from simple_history.utils import bulk_create_with_history
 
 from measures.importers import german_slugify
 from measures.models import FieldOfAction, Measure, Plan, Status
+from measures.money import BudgetLine, FundingSource
 from measures.rollout import RolloutState, SchoolRollout
 from measures.targets import HALF_KINDS, UNDATED_KINDS, TargetKind
 from schools.models import School
@@ -152,6 +155,13 @@ STATUSES = [
     Status.DONE,
     "",
 ]
+DEMO_SOURCES = [
+    FundingSource.DIGITALPAKT,
+    FundingSource.DIGITALPAKT_ADMIN,
+    FundingSource.LAND,
+    FundingSource.MUNICIPAL,
+    FundingSource.EU,
+]
 TARGET_KINDS = [
     TargetKind.QUARTER,
     TargetKind.QUARTER,
@@ -248,7 +258,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo-Plan „{stats['plan'].title}“ (ID {stats['plan'].pk}) angelegt: "
             f"{fields} Handlungsfelder, {measures} Maßnahmen, {stats['schools']} Schulen, "
-            f"{stats['rollouts']} Umsetzungsstände je Schule in {elapsed:.1f} s. "
+            f"{stats['rollouts']} Umsetzungsstände je Schule, {stats['budget_lines']} "
+            f"Budgetposten in {elapsed:.1f} s. "
             + (
                 "Er ist der öffentliche Plan."
                 if stats["plan"].is_public
@@ -291,6 +302,7 @@ class Command(BaseCommand):
             period_end=today.year + 3,
             as_of=today,
             school_authority_number=authority_number,
+            total_budget=Decimal(n_measures * 400_000),
         )
         plan.make_public_if_first(reason=REASON)
 
@@ -365,7 +377,29 @@ class Command(BaseCommand):
                 default_date=timezone.now(),
             )
             rollouts += len(rows)
-        return {"plan": plan, "rollouts": rollouts, "schools": len(school_ids)}
+
+        # Every third measure is costed, from one or two sources; last, so that the
+        # data before it stays what a seed made before measures had money.
+        lines = [
+            self._budget_line(measure, source, rng)
+            for measure in measures[::3]
+            for source in rng.sample(DEMO_SOURCES, rng.randint(1, 2))
+        ]
+        bulk_create_with_history(
+            lines, BudgetLine, batch_size=BATCH_SIZE, default_change_reason=REASON
+        )
+        return {
+            "plan": plan,
+            "rollouts": rollouts,
+            "schools": len(school_ids),
+            "budget_lines": len(lines),
+        }
+
+    @staticmethod
+    def _budget_line(measure: Measure, source: str, rng: random.Random) -> BudgetLine:
+        planned = Decimal(rng.randrange(10_000, 2_000_000, 500))
+        spent = (planned * rng.randint(0, 100) / 100).quantize(Decimal("0.01"))
+        return BudgetLine(measure=measure, source=source, planned=planned, spent=spent)
 
     @staticmethod
     def _first_school_number(count: int) -> int:
