@@ -107,7 +107,12 @@ class BudgetLine(models.Model):
 
     def __str__(self) -> str:
         year = f" {self.year}" if self.year else ""
-        return f"{self.get_source_display()}{year}: {self.planned} €"
+        return f"{self.label}{year}: {self.planned} €"
+
+    @property
+    def label(self) -> str:
+        """What the line is, as the sums (Sums.label) say it: its source."""
+        return self.get_source_display()
 
 
 @dataclass(frozen=True)
