@@ -18,14 +18,13 @@ import contextlib
 import datetime
 import functools
 import hashlib
+import importlib.metadata
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pptx
-import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.cache import caches
@@ -233,7 +232,10 @@ def renderer_version() -> str:
     """A digest of the renderer: a deploy that changes how decks look gets new keys,
     so the cache (kept across restarts) never serves a file of the old layout.
     Reads a few files once per process."""
-    digest = hashlib.sha256(f"{weasyprint.__version__}:{pptx.__version__}".encode())
+    # The installed versions from the packages' metadata: importing WeasyPrint
+    # only to ask costs every process two seconds at start-up.
+    versions = [importlib.metadata.version(name) for name in ("weasyprint", "python-pptx")]
+    digest = hashlib.sha256(":".join(versions).encode())
     base = Path(settings.BASE_DIR)
     paths = [base / name for name in _RENDERER_FILES]
     paths += [Path(found) for name in decks.STYLESHEETS if (found := finders.find(name))]
