@@ -29,6 +29,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from bielefeld_digital.admin import RefusedChangeFormMixin, yes_no_icon
 from bielefeld_digital.forms import ReasonField
+from measures.indicators import Indicator, Reading
 from measures.money import BudgetLine
 from measures.rollout import SchoolRollout
 
@@ -630,16 +631,15 @@ class SchoolRolloutInline(LabelledTabularInline):
         return super().get_queryset(request).select_related("school")
 
 
-class BudgetLineInline(LabelledTabularInline):
-    """The measure's money, edited with the measure: saving changed lines makes a new
-    version of the measure (MeasureAdmin.save_related), so two administrators
-    editing the lines from the same version cannot overwrite each other."""
+class MeasurePartInline(LabelledTabularInline):
+    """Rows that are part of a measure (budget lines, indicators), edited with it:
+    saving changed rows makes a new version of the measure
+    (MeasureAdmin.save_related), so two administrators editing them from the
+    same version cannot overwrite each other."""
 
-    model = BudgetLine
-    fields = ["source", "year", "planned", "spent"]
-    extra = 1  # an empty line to fill in, also without JavaScript
+    extra = 1  # an empty row to fill in, also without JavaScript
 
-    # Whoever may see or change the measure may see or change its lines (its
+    # Whoever may see or change the measure may see or change its rows (its
     # responsibilities).
     def has_view_permission(self, request, obj=None) -> bool:
         return self.admin_site.get_model_admin(Measure).has_view_permission(request, obj)
@@ -652,6 +652,20 @@ class BudgetLineInline(LabelledTabularInline):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return self.has_change_permission(request, obj)
+
+
+class BudgetLineInline(MeasurePartInline):
+    model = BudgetLine
+    fields = ["source", "year", "planned", "spent"]
+
+
+class IndicatorInline(MeasurePartInline):
+    """The indicators' definitions; their readings are entered on each indicator's
+    own page (the link "Ändern")."""
+
+    model = Indicator
+    fields = ["name", "position", "unit", "unit_detail", "baseline", "target_value", "total"]
+    show_change_link = True
 
 
 @admin.register(Measure)
@@ -708,7 +722,7 @@ class MeasureAdmin(HistoryAdmin):
             {"fields": ["original_target_display", "postponements", "version"]},
         ),
     ]
-    inlines = [BudgetLineInline, SchoolRolloutInline]
+    inlines = [BudgetLineInline, IndicatorInline, SchoolRolloutInline]
     actions = ["set_status"]
     history_list_display = ["status_label"]
     history_blank_labels = {"status": NO_STATUS_LABEL, "target_kind": _("nicht festgelegt")}
@@ -721,11 +735,11 @@ class MeasureAdmin(HistoryAdmin):
         return form
 
     def get_search_results(self, request, queryset, search_term):
-        """The rollout admin's measure field suggests only measures the user may
-        edit (Django's autocomplete names the asking field in the query)."""
+        """The rollout's and the indicator's measure field suggest only measures the
+        user may edit (Django's autocomplete names the asking field in the query)."""
         queryset, duplicates = super().get_search_results(request, queryset, search_term)
         asking = (request.GET.get("model_name"), request.GET.get("field_name"))
-        if asking == ("schoolrollout", "measure"):
+        if asking in {("schoolrollout", "measure"), ("indicator", "measure")}:
             queryset = queryset.filter(
                 pk__in=Measure.objects.editable_by(request.user).values("pk")
             )
@@ -802,12 +816,13 @@ class MeasureAdmin(HistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        budget_changed = any(
-            formset.model is BudgetLine and formset.has_changed() for formset in formsets
+        parts_changed = any(
+            formset.model in (BudgetLine, Indicator) and formset.has_changed()
+            for formset in formsets
         )
         measure = form.instance
-        if change and budget_changed and measure.version == form.locked_version:
-            # Only the lines changed (save_model made no version): they make one.
+        if change and parts_changed and measure.version == form.locked_version:
+            # Only its rows changed (save_model made no version): they make one.
             measure.next_version(
                 user=request.user, reason=self.change_reason(request, measure, form, change)
             )
@@ -896,3 +911,61 @@ class SchoolRolloutAdmin(HistoryAdmin):
     def not_editable(self, request, queryset):
         editable = Measure.objects.editable_by(request.user)
         return queryset.exclude(measure__in=editable.values("pk"))
+
+
+class ReadingInline(LabelledTabularInline):
+    model = Reading
+    fields = ["date", "value", "unit", "unit_detail", "source", "entered_by"]
+    readonly_fields = ["entered_by"]
+    extra = 1
+    ordering = ["-date"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(HistoryAdmin):
+    """An indicator and its readings; who may change a measure may change its
+    indicators. Who entered a reading is shown here only, never publicly."""
+
+    list_display = ["name", "measure", "unit", "current_display"]
+    list_filter = ["unit", "measure__field"]
+    list_select_related = ["measure"]
+    search_fields = ["name", "measure__title"]
+    autocomplete_fields = ["measure"]
+    fields = [
+        "measure",
+        "name",
+        "position",
+        "unit",
+        "unit_detail",
+        "baseline",
+        "target_value",
+        "total",
+    ]
+    inlines = [ReadingInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """An indicator is added to (or moved to) a measure the user may edit only."""
+        if db_field.name == "measure":
+            kwargs["queryset"] = Measure.objects.editable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("readings")
+
+    @admin.display(description=_("Aktueller Wert"))
+    def current_display(self, indicator: Indicator) -> str:
+        current = indicator.current
+        return current.text if current else "–"
+
+    def responsible_for(self, indicator: Indicator):
+        return indicator.measure
+
+    def not_editable(self, request, queryset):
+        editable = Measure.objects.editable_by(request.user)
+        return queryset.exclude(measure__in=editable.values("pk"))
+
+    def save_formset(self, request, form, formset, change):
+        for reading in formset.save(commit=False):
+            if reading._state.adding:
+                reading.entered_by = request.user
+        super().save_formset(request, form, formset, change)

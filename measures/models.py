@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 from bielefeld_digital.text import MULTI_LINE, SINGLE_LINE
 from schools.models import School, SchoolQuerySet
 
+from .indicators import Indicator, Reading  # noqa: F401 - registers the models
 from .money import BudgetLine, amount_field  # noqa: F401 - registers the model
 from .rollout import RolloutState, SchoolRollout
 from .targets import (

@@ -364,6 +364,8 @@ def test_add_measure_with_target(admin_client, admin_user, sample):
             "school_rollouts-INITIAL_FORMS": 0,
             "budget_lines-TOTAL_FORMS": 0,
             "budget_lines-INITIAL_FORMS": 0,
+            "indicators-TOTAL_FORMS": 0,
+            "indicators-INITIAL_FORMS": 0,
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors

@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from editions.models import Edition
 from legal.models import Feedback, LegalPage, PageKind
+from measures.indicators import Indicator, Unit
 from measures.models import FieldOfAction, Measure, Plan, Status
 from measures.money import FundingSource
 from measures.rollout import RolloutState, SchoolRollout
@@ -32,7 +33,7 @@ from tests.measures.test_admin import form_data
 from tests.two_factor import add_app_device, log_in
 
 ROLES = ["superuser", "alle", "feld_a", "ohne"]
-PLAN_MODELS = ["plan", "fieldofaction", "measure", "schoolrollout"]
+PLAN_MODELS = ["plan", "fieldofaction", "measure", "schoolrollout", "indicator", "reading"]
 REFUSED = "Sie sind nicht für alle ausgewählten Einträge zuständig"
 
 
@@ -63,6 +64,8 @@ def world(db):
     school = make_school()
     row_a = SchoolRollout.objects.create(measure=a, school=school)
     row_b = SchoolRollout.objects.create(measure=b, school=school)
+    indicator_a = Indicator.objects.create(measure=a, name="Access Points", unit=Unit.DEVICES)
+    indicator_b = Indicator.objects.create(measure=b, name="Tablets", unit=Unit.DEVICES)
     plan_a, plan_b = make_plan(title="Plan A"), make_plan(title="Plan B")
     make_field(plan_a).responsible_groups.add(team_a)
     make_field(plan_b).responsible_groups.add(team_b)
@@ -88,6 +91,8 @@ def world(db):
         "field_b": field_b,
         "row_a": row_a,
         "row_b": row_b,
+        "indicator_a": indicator_a,
+        "indicator_b": indicator_b,
         "plan": plan,
         "plan_a": plan_a,
         "plan_b": plan_b,
@@ -271,6 +276,7 @@ ACTIONS = {
     (Measure, "delete_selected"): delete_check("a", "b"),
     (FieldOfAction, "delete_selected"): delete_check("field_a", "field_b"),
     (SchoolRollout, "delete_selected"): delete_check("row_a", "row_b"),
+    (Indicator, "delete_selected"): delete_check("indicator_a", "indicator_b"),
     (Plan, "delete_selected"): check_plan_delete,
     (Plan, "make_public"): check_make_public,
     (Edition, "withdraw"): check_withdraw,
@@ -353,6 +359,8 @@ def test_a_measure_is_added_to_or_moved_into_own_fields_only(world):
         "school_rollouts-INITIAL_FORMS": "0",
         "budget_lines-TOTAL_FORMS": "0",
         "budget_lines-INITIAL_FORMS": "0",
+        "indicators-TOTAL_FORMS": "0",
+        "indicators-INITIAL_FORMS": "0",
     }
     response = client.post(url(Measure, "add"), {**new, "field": world["field_b"].pk})
     assert response.status_code == 422 and not Measure.objects.filter(slug="neu").exists()
