@@ -631,35 +631,36 @@ class SchoolRolloutInline(LabelledTabularInline):
         return super().get_queryset(request).select_related("school")
 
 
-class MeasurePartInline(LabelledTabularInline):
-    """Rows that are part of a measure (budget lines, indicators), edited with it:
-    saving changed rows makes a new version of the measure
-    (MeasureAdmin.save_related), so two administrators editing them from the
-    same version cannot overwrite each other."""
+class PartInline(LabelledTabularInline):
+    """Rows that are part of the object edited (a measure's budget lines and
+    indicators, an indicator's readings): whoever may see or change the object
+    may see or change its rows (the measure's responsibilities). A measure's
+    changed rows make a new version of it (MeasureAdmin.save_related), so two
+    administrators editing them from the same version cannot overwrite each other."""
 
     extra = 1  # an empty row to fill in, also without JavaScript
 
-    # Whoever may see or change the measure may see or change its rows (its
-    # responsibilities).
     def has_view_permission(self, request, obj=None) -> bool:
-        return self.admin_site.get_model_admin(Measure).has_view_permission(request, obj)
+        return self.admin_site.get_model_admin(self.parent_model).has_view_permission(request, obj)
 
     def has_add_permission(self, request, obj=None) -> bool:
         return self.has_change_permission(request, obj)
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return self.admin_site.get_model_admin(Measure).has_change_permission(request, obj)
+        return self.admin_site.get_model_admin(self.parent_model).has_change_permission(
+            request, obj
+        )
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return self.has_change_permission(request, obj)
 
 
-class BudgetLineInline(MeasurePartInline):
+class BudgetLineInline(PartInline):
     model = BudgetLine
     fields = ["source", "year", "planned", "spent"]
 
 
-class IndicatorInline(MeasurePartInline):
+class IndicatorInline(PartInline):
     """The indicators' definitions; their readings are entered on each indicator's
     own page (the link "Ändern")."""
 
@@ -913,11 +914,10 @@ class SchoolRolloutAdmin(HistoryAdmin):
         return queryset.exclude(measure__in=editable.values("pk"))
 
 
-class ReadingInline(LabelledTabularInline):
+class ReadingInline(PartInline):
     model = Reading
     fields = ["date", "value", "unit", "unit_detail", "source", "entered_by"]
     readonly_fields = ["entered_by"]
-    extra = 1
     ordering = ["-date"]
 
 

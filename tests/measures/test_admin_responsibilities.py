@@ -466,3 +466,24 @@ def test_budget_lines_follow_the_measures_responsibilities(world):
     }
     assert client.post(url(Measure, "change", world["b"].pk), data).status_code == 403
     assert not world["b"].budget_lines.exists()
+
+
+def test_readings_are_entered_only_by_those_responsible_and_record_who(world):
+    client = login(world["users"]["feld_a"])
+    reading = {"readings-0-date": "2024-07-01", "readings-0-value": "2420"}
+    own = url(Indicator, "change", world["indicator_a"].pk)
+    page = client.get(own)
+    assert 'name="readings-0-value"' in page.content.decode()  # an empty row to fill
+    assert client.post(own, {**form_data(page), **reading}).status_code == 302
+    [entered] = world["indicator_a"].readings.all()
+    assert (entered.value, entered.unit, entered.entered_by) == (
+        2420,
+        Unit.DEVICES,
+        world["users"]["feld_a"],
+    )
+
+    foreign = url(Indicator, "change", world["indicator_b"].pk)
+    page = client.get(foreign)
+    assert page.status_code == 200 and 'name="readings-0-value"' not in page.content.decode()
+    assert client.post(foreign, {**form_data(page), **reading}).status_code == 403
+    assert not world["indicator_b"].readings.exists()
