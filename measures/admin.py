@@ -965,7 +965,7 @@ class IndicatorAdmin(HistoryAdmin):
         return queryset.exclude(measure__in=editable.values("pk"))
 
     def save_formset(self, request, form, formset, change):
-        for reading in formset.save(commit=False):
-            if reading._state.adding:
-                reading.entered_by = request.user
+        for reading_form in formset.forms:
+            if reading_form.instance._state.adding:
+                reading_form.instance.entered_by = request.user
         super().save_formset(request, form, formset, change)

@@ -308,7 +308,7 @@ class Reading(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator}: {self.value} ({self.date})"
+        return f"{self.indicator}: {self.text} ({date_format(self.date, 'SHORT_DATE_FORMAT')})"
 
     def save(self, *args, **kwargs) -> None:
         self.take_the_indicators_unit()
