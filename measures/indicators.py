@@ -31,7 +31,7 @@ from simple_history.models import HistoricalRecords
 
 from bielefeld_digital.text import SINGLE_LINE
 
-from .money import MAX_DIGITS
+from .money import MAX_DIGITS, euros
 
 
 class Unit(models.TextChoices):
@@ -117,10 +117,11 @@ class Quantity:
         label = str(Unit(self.unit).label)
         return f"{label} {self.detail}" if self.detail else label
 
-    def number(self, value: Decimal) -> str:
-        """The value with its sign only: "16.000", "93 %", "1.880.000,00 €"."""
+    def number(self, value: Decimal, cents: bool = True) -> str:
+        """The value with its sign only: "16.000", "93 %", "1.880.000,00 €" (without
+        `cents` as other numbers: "2.000.000 €", for a chart's axis)."""
         if self.unit == Unit.EURO:
-            return f"{number_format(value, 2, use_l10n=True, force_grouping=True)}\u00a0€"
+            return euros(value) if cents else f"{_plain(value)}\u00a0€"
         if self.unit == Unit.PERCENT:
             return f"{_plain(value)}\u00a0%"
         return _plain(value)
@@ -141,6 +142,12 @@ class Quantity:
             "value": _plain(value),
             "total": self.format(total),
         }
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def with_series(self) -> "IndicatorQuerySet":
+        """With their readings (`Indicator.series`): one query more, however many."""
+        return self.prefetch_related("readings")
 
 
 class Indicator(models.Model):
@@ -166,6 +173,8 @@ class Indicator(models.Model):
     )
 
     history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+
+    objects = IndicatorQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Kennzahl")
@@ -200,10 +209,23 @@ class Indicator(models.Model):
         """The unit new readings are taken in."""
         return Quantity(self.unit, self.unit_detail)
 
+    @property
+    def baseline_text(self) -> str:
+        return "" if self.baseline is None else self.quantity.format(self.baseline)
+
+    @property
+    def target_text(self) -> str:
+        return "" if self.target_value is None else self.quantity.format(self.target_value)
+
     @cached_property
     def series(self) -> list["Reading"]:
         """The readings, oldest first (from a prefetch where there is one)."""
         return sorted(self.readings.all(), key=lambda reading: reading.date)
+
+    @property
+    def has_sources(self) -> bool:
+        """Whether any reading names its source (else a table needs no column for them)."""
+        return any(reading.source for reading in self.series)
 
     @property
     def current(self) -> "Reading | None":
@@ -239,9 +261,7 @@ class Indicator(models.Model):
             if (change := self.latest_change) is not None:
                 text += " " + change.text
         if self.target_value is not None:
-            text += " " + gettext("Ziel: %(value)s.") % {
-                "value": self.quantity.format(self.target_value)
-            }
+            text += " " + gettext("Ziel: %(value)s.") % {"value": self.target_text}
         return text
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Q, Sum
+from django.utils.formats import number_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +34,11 @@ ZERO = Decimal("0.00")
 def amount_field(verbose_name, **kwargs) -> models.DecimalField:
     """Euros and cents."""
     return models.DecimalField(verbose_name, max_digits=MAX_DIGITS, decimal_places=2, **kwargs)
+
+
+def euros(amount: Decimal) -> str:
+    """ "2.800.000,00 €" (in English "2,800,000.00 €")."""
+    return f"{number_format(amount, 2, use_l10n=True, force_grouping=True)}\u00a0€"
 
 
 class FundingSource(models.TextChoices):

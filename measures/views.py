@@ -110,6 +110,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "pager": pager,
             "school_states": school_states,
             "budget_lines": list(measure.budget_lines.all()),
+            "indicators": list(measure.indicators.with_series()),
             "timeline": measure.timeline(public=not staff),
             "can_edit": staff and measure.can_be_edited_by(request.user),
         },

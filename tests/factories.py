@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import Group, Permission, User
 
+from measures.indicators import Indicator, Reading
 from measures.models import FieldOfAction, Measure, Plan
 from measures.targets import Target
 from schools.models import School
@@ -56,6 +57,21 @@ def make_measure(
         measure.target = Target.parse(target)
     measure.save()
     return measure
+
+
+def make_indicator(
+    measure: Measure, readings: Iterable[tuple[str, object]] = (), **kwargs
+) -> Indicator:
+    """An indicator (default: a count of devices) with `readings` as ("2023-07-01",
+    value) pairs, each in the indicator's unit at the time."""
+    values = {"name": f"Kennzahl {next(_counter)}", "unit": "devices"}
+    values.update(kwargs)
+    indicator = Indicator.objects.create(measure=measure, **values)
+    for date, value in readings:
+        Reading.objects.create(
+            indicator=indicator, date=datetime.date.fromisoformat(date), value=value
+        )
+    return indicator
 
 
 def make_school(**kwargs) -> School:

@@ -3,7 +3,8 @@
 from decimal import Decimal
 
 from django import template
-from django.utils.formats import number_format
+
+from measures.money import euros
 
 register = template.Library()
 
@@ -13,4 +14,4 @@ def euro(amount: Decimal | None) -> str:
     """ "2.800.000,00 €" (in English "2,800,000.00 €"); empty for no amount."""
     if amount is None:
         return ""
-    return f"{number_format(amount, 2, use_l10n=True, force_grouping=True)}\u00a0€"
+    return euros(amount)

@@ -20,21 +20,23 @@ from django.utils import timezone
 from measures.models import Measure, Plan, Status
 from measures.rollout import RolloutState, SchoolRollout
 from schools.models import School
-from tests.factories import make_school
+from tests.factories import make_indicator, make_school
 
 # Plan.objects.current(), plan.fields, Measure.objects...for_report(); the whole
 # page also the budget lines summed per field and source (PlanBudget.of).
 REPORT_HTMX_QUERIES = 3
 REPORT_QUERIES = REPORT_HTMX_QUERIES + 1
 # The current plan; the measure with field and per-school counts; its budget
-# lines; its history and its per-school rows' history for the timeline. A
-# measure with an entered count ("59/74") needs no more.
-DETAIL_QUERIES = 5
+# lines; its indicators; its history and its per-school rows' history for the
+# timeline. A measure with an entered count ("59/74") needs no more.
+DETAIL_QUERIES = 6
+# ... plus the readings of all its indicators, however many.
+DETAIL_WITH_INDICATORS_QUERIES = DETAIL_QUERIES + 1
 # ... plus the counts per district, for a measure tracked per school.
-DETAIL_WITH_ROLLOUT_QUERIES = 6
+DETAIL_WITH_ROLLOUT_QUERIES = DETAIL_QUERIES + 1
 # ... plus the paginator's count and a page of the schools of the district
 # chosen with ?bezirk=.
-DETAIL_WITH_DISTRICT_QUERIES = 8
+DETAIL_WITH_DISTRICT_QUERIES = DETAIL_WITH_ROLLOUT_QUERIES + 2
 
 DEMO = {"fields": 8, "measures": 500, "schools": 400, "seed": 1}
 
@@ -142,6 +144,17 @@ class TestBielefeld(ReportQueries):
         assert response.status_code == 200
         assert "1 von 3 Schulen" in response.text
         assert response.text.count(TABLE_ROW) == 1 + 3
+
+    def test_detail_with_indicators(self, plan, client, django_assert_num_queries):
+        measure = Measure.objects.for_plan(plan)[0]
+        for n in range(3):
+            readings = [(f"{2017 + year}-07-01", 100 * n + year) for year in range(10)]
+            make_indicator(measure, readings, name=f"Kennzahl {n}")
+        with django_assert_num_queries(DETAIL_WITH_INDICATORS_QUERIES):
+            response = client.get(measure.get_absolute_url())
+        assert response.status_code == 200
+        assert response.text.count('<svg class="chart__drawing"') == 3
+        assert response.text.count('<circle class="chart__point"') == 30
 
 
 @pytest.fixture(scope="class")
