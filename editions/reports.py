@@ -10,10 +10,12 @@ import datetime
 import hashlib
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from measures.indicators import Indicator, Reading
 from measures.models import FieldOfAction, Measure, Plan, ProgressReport, Rollout
 from measures.rollout import RolloutState, SchoolRollout, SchoolState
 from measures.targets import Target
@@ -26,7 +28,8 @@ def build_snapshot(plan: Plan, today: datetime.date) -> dict:
     """The complete state of `plan` on `today` as JSON-serialisable data.
 
     A measure tracked per school lists every school in the plan's scope that
-    day, a school without a row as open. Costs five queries.
+    day, a school without a row as open; every measure its indicators with their
+    readings. Costs seven queries (six without any indicator).
     """
     schools = plan.schools(today)
     scope = list(schools.order_by("district", "name", "school_number"))
@@ -36,6 +39,7 @@ def build_snapshot(plan: Plan, today: datetime.date) -> dict:
         Measure.objects.for_plan(plan)
         .for_report(plan, today)
         .prefetch_related(Prefetch("school_rollouts", queryset=rows, to_attr="rows"))
+        .with_indicators()
     )
     by_field: dict[int, list[dict]] = {}
     for measure in measures:
@@ -64,6 +68,7 @@ def build_snapshot(plan: Plan, today: datetime.date) -> dict:
                     _school_state(school, states.get(school.pk))
                     for school in (scope if measure.tracks_schools else [])
                 ],
+                "indicators": [_indicator_data(indicator) for indicator in measure.indicator_list],
             }
         )
     return {
@@ -97,6 +102,64 @@ def _school_state(school: School, row: SchoolRollout | None) -> dict:
         "state": state.state.value,
         "date": state.date.isoformat() if state.date else None,
     }
+
+
+def _amount(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _indicator_data(indicator: Indicator) -> dict:
+    return {
+        "id": indicator.pk,
+        "name": indicator.name,
+        "unit": indicator.unit,
+        "unit_detail": indicator.unit_detail,
+        "baseline": _amount(indicator.baseline),
+        "target": _amount(indicator.target_value),
+        "total": _amount(indicator.total),
+        # The public part of a reading only: never who entered it.
+        "readings": [
+            {
+                "date": reading.date.isoformat(),
+                "value": str(reading.value),
+                "unit": reading.unit,
+                "unit_detail": reading.unit_detail,
+                "source": reading.source,
+            }
+            for reading in indicator.series
+        ],
+    }
+
+
+def _frozen_indicator(data: dict) -> Indicator:
+    """An indicator as an edition recorded it: an unsaved `Indicator` with its
+    readings, so that every rule of a live one (current value, unit break, what
+    it adds to the sums) holds for it alike."""
+
+    def amount(text: str | None) -> Decimal | None:
+        return None if text is None else Decimal(text)
+
+    indicator = Indicator(
+        pk=data["id"],
+        name=data["name"],
+        unit=data["unit"],
+        unit_detail=data["unit_detail"],
+        baseline=amount(data["baseline"]),
+        target_value=amount(data["target"]),
+        total=amount(data["total"]),
+    )
+    indicator.series = [
+        Reading(
+            indicator=indicator,
+            date=datetime.date.fromisoformat(row["date"]),
+            value=Decimal(row["value"]),
+            unit=row["unit"],
+            unit_detail=row["unit_detail"],
+            source=row["source"],
+        )
+        for row in data["readings"]
+    ]
+    return indicator
 
 
 def snapshot_fingerprint(snapshot: dict) -> str:
@@ -148,6 +211,7 @@ class FrozenMeasure:
     rollout: Rollout | None
     schools: list[FrozenSchool] = field(default_factory=list)
     tracks_schools: bool = False
+    indicator_list: list[Indicator] = field(default_factory=list)
 
     @classmethod
     def from_data(cls, data: dict, field_: FrozenField) -> "FrozenMeasure":
@@ -182,6 +246,8 @@ class FrozenMeasure:
             ],
             # Snapshots before the flag: a tracked measure listed its schools.
             tracks_schools=data.get("tracked", bool(data["schools"])),
+            # Snapshots before indicators had none.
+            indicator_list=[_frozen_indicator(row) for row in data.get("indicators", [])],
         )
 
     @property
@@ -198,6 +264,12 @@ class FrozenMeasure:
         return self.is_overdue_today
 
     matches = Measure.matches
+
+    @property
+    def school_indicators(self) -> list[Indicator]:
+        return self.indicator_list
+
+    school_figures = Measure.school_figures
 
     def get_absolute_url(self) -> str:
         return f"#m-{self.slug}"

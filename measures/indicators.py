@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.formats import date_format, number_format
@@ -63,6 +64,20 @@ PERCENT_INDICATOR = _(
     "Ein Prozentwert liegt zwischen 0 und 100 und hat keine Gesamtzahl (sein Bezug ist 100 %)."
 )
 ONE_READING_A_DAY = _("Für diesen Tag gibt es schon einen Wert.")
+WHOLE_SCHOOLS = _("Schulen werden ganz gezählt: bitte eine ganze Zahl.")
+
+
+def _whole_schools(unit: str, values: dict[str, Decimal | None]) -> None:
+    """Refuse a fraction of a school ("12,5 Schulen") in any of `values`."""
+    if unit != Unit.SCHOOLS:
+        return
+    errors = {
+        name: WHOLE_SCHOOLS
+        for name, value in values.items()
+        if value is not None and value != value.to_integral_value()
+    }
+    if errors:
+        raise ValidationError(errors)
 
 
 def value_field(verbose_name, **kwargs) -> models.DecimalField:
@@ -204,6 +219,12 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        _whole_schools(
+            self.unit,
+            {"baseline": self.baseline, "target_value": self.target_value, "total": self.total},
+        )
+
     @property
     def quantity(self) -> Quantity:
         """The unit new readings are taken in."""
@@ -242,6 +263,21 @@ class Indicator(models.Model):
             else:
                 segments.append([reading])
         return segments
+
+    @property
+    def school_count(self) -> tuple[int, int] | None:
+        """(done, total) if the indicator counts schools of a total and its current
+        value is counted in schools: what it adds to "Umsetzung an Schulen". No other
+        unit is ever added there, nor a value from before a change of unit."""
+        current = self.current
+        if (
+            self.unit != Unit.SCHOOLS
+            or self.total is None
+            or current is None
+            or current.quantity != self.quantity
+        ):
+            return None
+        return int(current.value), int(self.total)
 
     @property
     def latest_change(self) -> "Comparison | None":
@@ -336,6 +372,7 @@ class Reading(models.Model):
 
     def clean(self) -> None:
         self.take_the_indicators_unit()  # before the constraints are validated
+        _whole_schools(self.unit, {"value": self.value})
 
     def take_the_indicators_unit(self) -> None:
         """A reading without a unit of its own is taken in its indicator's unit, and

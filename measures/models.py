@@ -8,7 +8,17 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser, Group, User
 from django.core.validators import RegexValidator
 from django.db import models, transaction
-from django.db.models import Count, Exists, F, FilteredRelation, Func, OuterRef, Q, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+)
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
@@ -19,7 +29,7 @@ from simple_history.models import HistoricalRecords
 from bielefeld_digital.text import MULTI_LINE, SINGLE_LINE
 from schools.models import School, SchoolQuerySet
 
-from .indicators import Indicator, Reading  # noqa: F401 - registers the models
+from .indicators import Indicator, Reading, Unit  # noqa: F401 - registers the models
 from .money import BudgetLine, amount_field  # noqa: F401 - registers the model
 from .rollout import RolloutState, SchoolRollout
 from .targets import (
@@ -431,6 +441,22 @@ class MeasureQuerySet(models.QuerySet):
                 "school_rollouts", condition=Q(school_rollouts__state=RolloutState.DONE)
             ),
             schools_done=Count("done_rows", filter=Q(done_rows__school__in=scope.values("pk"))),
+        )
+
+    def with_indicators(self) -> "MeasureQuerySet":
+        """With their indicators and readings (`Measure.indicator_list`): two queries."""
+        return self.prefetch_related(
+            Prefetch(
+                "indicators", queryset=Indicator.objects.with_series(), to_attr="indicator_list"
+            )
+        )
+
+    def with_school_indicators(self) -> "MeasureQuerySet":
+        """With only the indicators that can count towards "Umsetzung an Schulen"
+        (`Measure.school_indicators`): two queries, which read no other indicator."""
+        counted = Indicator.objects.filter(unit=Unit.SCHOOLS, total__isnull=False)
+        return self.prefetch_related(
+            Prefetch("indicators", queryset=counted.with_series(), to_attr="school_indicators")
         )
 
     def with_tracking(self) -> "MeasureQuerySet":
@@ -899,6 +925,28 @@ class Measure(models.Model):
         return RolloutState.of(self.school_state).badge_modifier
 
     @cached_property
+    def indicator_list(self) -> list[Indicator]:
+        """Its indicators with their readings (prefetched by `with_indicators()`)."""
+        return list(self.indicators.with_series())
+
+    @cached_property
+    def school_indicators(self) -> list[Indicator]:
+        """The indicators that may count schools (prefetched by `with_school_indicators()`)."""
+        return [indicator for indicator in self.indicator_list if indicator.unit == Unit.SCHOOLS]
+
+    @property
+    def school_figures(self) -> list[Rollout]:
+        """What the measure adds to "Umsetzung an Schulen": its rollout and each
+        indicator counting schools of a total (`Indicator.school_count`). Devices,
+        percentages, euros and every other unit are never added in."""
+        figures = [self.rollout] if self.rollout else []
+        return figures + [
+            Rollout(*count)
+            for indicator in self.school_indicators
+            if (count := indicator.school_count)
+        ]
+
+    @cached_property
     def rollout(self) -> Rollout | None:
         """Schools done/total: the one rule for every page, deck and snapshot.
 
@@ -977,7 +1025,9 @@ class ProgressReport:
         for measure in measures:
             counts[measure.status] += 1
         status_counts = [StatusCount(s, Status.label_of(s), counts[s]) for s in statuses]
-        rollouts = [measure.rollout for measure in measures if measure.rollout]
+        # Like units only: schools, from rollouts and from indicators in Schulen.
+        counted = [figures for measure in measures if (figures := measure.school_figures)]
+        rollouts = [figure for figures in counted for figure in figures]
         return cls(
             plan=plan,
             sections=sections,
@@ -987,7 +1037,7 @@ class ProgressReport:
             rollout=Rollout(sum(r.done for r in rollouts), sum(r.total for r in rollouts))
             if rollouts
             else None,
-            rollout_measure_count=len(rollouts),
+            rollout_measure_count=len(counted),
             shown_count=sum(len(items) for _, items in sections),
             rollout_reported_count=sum(rollout.is_reported for rollout in rollouts),
         )

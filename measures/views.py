@@ -36,7 +36,7 @@ def report(request: HttpRequest) -> HttpResponse:
     plan = current_plan()
     fields = list(plan.fields.all())
     form = ReportFilterForm(request.GET or None, fields=fields)
-    measures = list(Measure.objects.for_plan(plan).for_report(plan))
+    measures = list(Measure.objects.for_plan(plan).for_report(plan).with_school_indicators())
     progress = ProgressReport.build(
         plan, fields, measures, timezone.localdate(), criteria=form.criteria()
     )
@@ -110,7 +110,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "pager": pager,
             "school_states": school_states,
             "budget_lines": list(measure.budget_lines.all()),
-            "indicators": list(measure.indicators.with_series()),
+            "indicators": measure.indicator_list,
             "timeline": measure.timeline(public=not staff),
             "can_edit": staff and measure.can_be_edited_by(request.user),
         },

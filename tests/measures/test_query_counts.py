@@ -22,10 +22,13 @@ from measures.rollout import RolloutState, SchoolRollout
 from schools.models import School
 from tests.factories import make_indicator, make_school
 
-# Plan.objects.current(), plan.fields, Measure.objects...for_report(); the whole
-# page also the budget lines summed per field and source (PlanBudget.of).
-REPORT_HTMX_QUERIES = 3
+# Plan.objects.current(), plan.fields, Measure.objects...for_report() and the
+# indicators counting schools (for "Umsetzung an Schulen"); the whole page also
+# the budget lines summed per field and source (PlanBudget.of).
+REPORT_HTMX_QUERIES = 4
 REPORT_QUERIES = REPORT_HTMX_QUERIES + 1
+# ... plus the readings of those indicators, however many, where there are any.
+REPORT_WITH_SCHOOL_INDICATORS_QUERIES = REPORT_QUERIES + 1
 # The current plan; the measure with field and per-school counts; its budget
 # lines; its indicators; its history and its per-school rows' history for the
 # timeline. A measure with an entered count ("59/74") needs no more.
@@ -155,6 +158,16 @@ class TestBielefeld(ReportQueries):
         assert response.status_code == 200
         assert response.text.count('<svg class="chart__drawing"') == 3
         assert response.text.count('<circle class="chart__point"') == 30
+
+    def test_report_with_school_indicators(self, plan, client, django_assert_num_queries):
+        for n, measure in enumerate(Measure.objects.for_plan(plan)[:3]):
+            readings = [(f"{2017 + year}-07-01", year) for year in range(10)]
+            make_indicator(measure, readings, unit="schools", total=74, name=f"Schulen {n}")
+            make_indicator(measure, readings, name=f"Geräte {n}")  # not read for the sum
+        with django_assert_num_queries(REPORT_WITH_SCHOOL_INDICATORS_QUERIES):
+            response = client.get("/")
+        assert response.status_code == 200
+        assert shown_titles(response.text) == expected_titles(plan)
 
 
 @pytest.fixture(scope="class")
