@@ -13,7 +13,7 @@ from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, models, transaction
 from django.utils import translation
 from django.utils.text import slugify
@@ -24,6 +24,7 @@ from bielefeld_digital.commands import os_error_text
 from bielefeld_digital.text import unsafe_character, visible
 from schools.models import SCHOOL_FORM_NAMES
 
+from .indicators import Indicator, Reading, Unit
 from .models import FieldOfAction, Measure, Plan, Status
 from .money import MAX_DIGITS, BudgetLine, FundingSource
 from .targets import MAX_YEAR, MIN_YEAR, Target
@@ -99,8 +100,13 @@ MEASURE_KEYS = (
     "rollout",
     "responsible",
     "budget",
+    "indicators",
 )
 BUDGET_KEYS = ("source", "year", "planned", "spent")
+INDICATOR_KEYS = ("name", "unit", "unit_detail", "baseline", "target", "total", "readings")
+READING_KEYS = ("date", "value", "unit", "unit_detail", "source")
+# The file's key of a model field where the two differ.
+_FILE_KEYS = {"target_value": "target"}
 _LARGEST_AMOUNT = Decimal(10 ** (MAX_DIGITS - 2)) - Decimal("0.01")
 _SHOWN = 40  # characters of a long value quoted in a message
 
@@ -232,7 +238,30 @@ class _Table:
 
     def amount(self, key: str, *, required: bool) -> Decimal | None:
         """Euros as a number with at most two decimal places: 2520000 or 99999.99."""
-        value = self._get(key, (int, float), _("ein Betrag in Euro (z. B. 2520000.50)"), required)
+        return self._decimal(
+            key,
+            required,
+            _("ein Betrag in Euro (z. B. 2520000.50)"),
+            _(
+                "ist %(value)s; erlaubt sind Beträge von 0 bis %(max)s mit höchstens zwei "
+                "Nachkommastellen."
+            ),
+        )
+
+    def number(self, key: str, *, required: bool) -> Decimal | None:
+        """A count, percentage or amount of an indicator: 2420, 93.5 or 1880000.50."""
+        return self._decimal(
+            key,
+            required,
+            _("eine Zahl (z. B. 2420 oder 93.5)"),
+            _(
+                "ist %(value)s; erlaubt sind Zahlen von 0 bis %(max)s mit höchstens zwei "
+                "Nachkommastellen."
+            ),
+        )
+
+    def _decimal(self, key: str, required: bool, expected: str, refusal: str) -> Decimal | None:
+        value = self._get(key, (int, float), expected, required)
         if value is None:
             return None
         amount = Decimal(repr(value))
@@ -241,16 +270,20 @@ class _Table:
             or amount.as_tuple().exponent < -2
             or not 0 <= amount <= _LARGEST_AMOUNT
         ):
-            self.problem(
-                _(
-                    "ist %(value)s; erlaubt sind Beträge von 0 bis %(max)s mit höchstens zwei "
-                    "Nachkommastellen."
-                )
-                % {"value": _shown(value), "max": f"{_LARGEST_AMOUNT:.2f}"},
-                key,
-            )
+            self.problem(refusal % {"value": _shown(value), "max": f"{_LARGEST_AMOUNT:.2f}"}, key)
             return None
         return _amount(value)
+
+    def model_problems(self, instance: models.Model, exclude: list[str]) -> None:
+        """Record what the model's own rules (validators, constraints, clean()) refuse
+        in `instance`, made of this table's values, under the file's keys."""
+        try:
+            instance.full_clean(exclude=exclude, validate_unique=False)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                key = None if name == NON_FIELD_ERRORS else _FILE_KEYS.get(name, name)
+                for message in messages:
+                    self.problem(message, key)
 
     def date(self, key: str, *, required: bool) -> datetime.date | None:
         value = self._get(key, datetime.date, _("ein Datum (z. B. 2024-06-01)"), required)
@@ -370,6 +403,93 @@ def _check_budget(measure: _Table, place: str, problems: list[str]) -> None:
                     % {"source": _quoted(source), "number": seen[source, year]}
                 )
             seen.setdefault((source, year), number)
+
+
+def _units() -> dict[str, str]:
+    """The units by their German label: the file names them as the admin shows them."""
+    with translation.override("de"):
+        return {str(label): value for value, label in Unit.choices}
+
+
+def _unit(table: _Table, *, required: bool) -> str | None:
+    """The table's `unit` as stored, None if it is left out or wrong."""
+    labels = _units()
+    label = table.text("unit", required=required)
+    if label and label not in labels:
+        table.problem(
+            _("Unbekannte Einheit %(value)s; erlaubt sind: %(labels)s.")
+            % {"value": _shown(label), "labels": ", ".join(map(_quoted, labels))},
+            "unit",
+        )
+        return None
+    return labels.get(label) if label else None
+
+
+def _check_indicators(measure: _Table, place: str, problems: list[str]) -> None:
+    """The measure's `indicators`, each with its readings, checked by the models' own
+    rules (unit and its detail, ranges, whole schools) once the file's types are right."""
+    names: dict[str, int] = {}
+    for number, data in enumerate(measure.tables("indicators", required=False), start=1):
+        where = f"{place}, {_('Kennzahl')} {number}"
+        table = _Table(data, where, INDICATOR_KEYS, problems)
+        before = len(problems)
+        name = table.text("name", Indicator._meta.get_field("name"), required=True)
+        if name in names:
+            table.problem(
+                _("Die Kennzahl %(name)s steht schon als Kennzahl %(number)d.")
+                % {"name": _quoted(name), "number": names[name]},
+                "name",
+            )
+        elif name:
+            names[name] = number
+        indicator = Indicator(
+            name=name,
+            unit=_unit(table, required=True),
+            unit_detail=table.text("unit_detail", Indicator._meta.get_field("unit_detail")) or "",
+            baseline=table.number("baseline", required=False),
+            target_value=table.number("target", required=False),
+            total=table.number("total", required=False),
+        )
+        if len(problems) == before:
+            table.model_problems(indicator, exclude=["measure"])
+        indicator_ok = len(problems) == before
+        dates: dict[datetime.date, int] = {}
+        for reading_number, reading_data in enumerate(
+            table.tables("readings", required=False), start=1
+        ):
+            reading = _Table(
+                reading_data, f"{where}, {_('Wert')} {reading_number}", READING_KEYS, problems
+            )
+            before = len(problems)
+            date = reading.date("date", required=True)
+            if date in dates:
+                reading.problem(
+                    _("Für den %(date)s steht schon Wert %(number)d.")
+                    % {"date": date.isoformat(), "number": dates[date]},
+                    "date",
+                )
+            elif date:
+                dates[date] = reading_number
+            value = reading.number("value", required=True)
+            unit = _unit(reading, required=False)
+            detail = reading.text("unit_detail", Reading._meta.get_field("unit_detail")) or ""
+            if detail and "unit" not in reading.table:
+                reading.problem(
+                    _("gehört zu einer eigenen „unit“ des Werts; ohne sie gilt die der Kennzahl."),
+                    "unit_detail",
+                )
+            reading.text("source", Reading._meta.get_field("source"))
+            if indicator_ok and len(problems) == before:
+                reading.model_problems(
+                    Reading(
+                        indicator=indicator,
+                        date=date,
+                        value=value,
+                        unit=unit or "",
+                        unit_detail=detail,
+                    ),
+                    exclude=["indicator"],
+                )
 
 
 def _check_plan_table(plan: _Table) -> None:
@@ -496,6 +616,7 @@ def check_plan(data: dict) -> None:
             measure = _Table(measure_data, place, MEASURE_KEYS, problems)
             title = _check_measure(measure)
             _check_budget(measure, place, problems)
+            _check_indicators(measure, place, problems)
             slug = _check_slug(measure, Measure, title)
             if slug in measure_slugs:
                 measure.problem(
@@ -604,9 +725,58 @@ def _write_budget(measure: Measure, entries: list[dict]) -> bool:
     return changed
 
 
-def _update(obj, values: dict) -> bool:
-    """Set `values` on `obj`; save only what differs. Returns whether anything changed."""
-    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+def _write_indicators(measure: Measure, entries: list[dict]) -> bool:
+    """Make the measure's indicators and their readings those of the file; whether
+    any changed. Indicators are matched by name, readings by date: what is
+    unchanged keeps its row and its history records nothing."""
+    units = _units()
+    existing = {indicator.name: indicator for indicator in measure.indicators.all()}
+    changed = False
+    for position, entry in enumerate(entries, start=1):
+        name = entry["name"].strip()
+        values = {
+            "position": position,
+            "unit": units[entry["unit"].strip()],
+            "unit_detail": entry.get("unit_detail", "").strip(),
+            "baseline": _amount(entry.get("baseline")),
+            "target_value": _amount(entry.get("target")),
+            "total": _amount(entry.get("total")),
+        }
+        indicator = existing.pop(name, None)
+        if indicator is None:
+            indicator = Indicator(measure=measure, name=name)
+        changed |= _update(indicator, values, new=indicator.pk is None)
+        readings = {reading.date: reading for reading in indicator.readings.all()}
+        for row in entry.get("readings", []):
+            own_unit = row.get("unit", "").strip()
+            reading = readings.pop(row["date"], None) or Reading(
+                indicator=indicator, date=row["date"]
+            )
+            reading_values = {
+                "value": _amount(row["value"]),
+                # Without a unit of its own, a reading is taken in the indicator's.
+                "unit": units[own_unit] if own_unit else indicator.unit,
+                "unit_detail": row.get("unit_detail", "").strip()
+                if own_unit
+                else indicator.unit_detail,
+                "source": row.get("source", "").strip(),
+            }
+            changed |= _update(reading, reading_values, new=reading.pk is None)
+        for reading in readings.values():
+            reading._change_reason = CHANGE_REASON
+            reading.delete()
+            changed = True
+    for indicator in existing.values():
+        indicator._change_reason = CHANGE_REASON
+        indicator.delete()
+        changed = True
+    return changed
+
+
+def _update(obj, values: dict, *, new: bool = False) -> bool:
+    """Set `values` on `obj`; save only what differs (all of them if `new`). Returns
+    whether anything changed."""
+    changed = [name for name, value in values.items() if new or getattr(obj, name) != value]
     for name in changed:
         setattr(obj, name, values[name])
     if changed:
@@ -696,10 +866,14 @@ def load_plan(data: dict, *, reset: bool = False) -> Counter:
                     measure.save()
                     stats["changed"] += 1
                     _write_budget(measure, entry.get("budget", []))
+                    _write_indicators(measure, entry.get("indicators", []))
                 else:
                     changed = _update(measure, values)
-                    if _write_budget(measure, entry.get("budget", [])) and not changed:
-                        # The lines are part of the measure: an editor's older form is refused.
+                    parts_changed = _write_budget(measure, entry.get("budget", []))
+                    parts_changed |= _write_indicators(measure, entry.get("indicators", []))
+                    if parts_changed and not changed:
+                        # Budget lines and indicators are part of the measure: an
+                        # editor's older form is refused.
                         measure.save_new_version(user=None, reason=CHANGE_REASON)
                         changed = True
                     stats["changed"] += changed

@@ -61,7 +61,9 @@ UNIT_DETAIL_MISSING = _(
 NOT_NEGATIVE = _("Werte dürfen nicht negativ sein.")
 PERCENT_AT_MOST_100 = _("Ein Prozentwert liegt zwischen 0 und 100.")
 PERCENT_INDICATOR = _(
-    "Ein Prozentwert liegt zwischen 0 und 100 und hat keine Gesamtzahl (sein Bezug ist 100 %)."
+    # No percent sign: Django formats a constraint's message with %-placeholders.
+    "Ein Prozentwert liegt zwischen 0 und 100 und hat keine Gesamtzahl: wovon er ein Teil "
+    "ist, sagt sein Bezug."
 )
 ONE_READING_A_DAY = _("Für diesen Tag gibt es schon einen Wert.")
 WHOLE_SCHOOLS = _("Schulen werden ganz gezählt: bitte eine ganze Zahl.")

@@ -97,6 +97,16 @@ def test_percentages_stay_between_0_and_100_and_values_are_not_negative(measure)
         )
 
 
+def test_a_percentage_with_a_total_is_refused_in_words(measure):
+    share = Indicator(measure=measure, name="Z", unit=Unit.PERCENT, unit_detail="a", total=100)
+    with translation.override("de"), pytest.raises(ValidationError) as error:
+        share.full_clean()
+    assert error.value.messages == [
+        "Ein Prozentwert liegt zwischen 0 und 100 und hat keine Gesamtzahl: wovon er ein Teil "
+        "ist, sagt sein Bezug."
+    ]
+
+
 def test_one_reading_a_day(measure):
     rooms = Indicator.objects.create(measure=measure, name="Räume", unit=Unit.ROOMS)
     Reading.objects.create(indicator=rooms, date=datetime.date(2024, 1, 1), value=10)

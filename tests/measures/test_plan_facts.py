@@ -129,7 +129,7 @@ def test_the_documented_example_loads_as_the_documentation_says(db, settings):
     load_plan(tomllib.loads(example))
     plan = Plan.objects.get()
     assert (plan.period, plan.decision_reference) == ("ab 2017", "Drucksache 4420/2014-2020")
-    [measure] = Measure.objects.for_plan(plan)
+    measure = Measure.objects.get(slug="tablets-fuer-die-sekundarstufe")
     assert (str(measure.target), measure.status, str(measure.rollout)) == (
         "Schuljahr 2025/26",
         "in_progress",
@@ -139,6 +139,15 @@ def test_the_documented_example_loads_as_the_documentation_says(db, settings):
     assert [str(line) for line in measure.budget_lines.all()] == [
         "DigitalPakt Schule: 1200000.00 €",
         "Städtischer Haushalt 2025: 150000.00 €",
+    ]
+    wlan = Measure.objects.get(slug="flaechendeckendes-wlan")
+    points, coverage = wlan.indicator_list
+    assert points.current.text == "2.420 von 2.500\xa0Access Points"
+    assert points.current.source == "Inventur der IT"
+    assert coverage.latest_change.unit_changed
+    assert [reading.text for reading in coverage.series] == [
+        "93\xa0% der Schülerinnen und Schüler",
+        "95\xa0% der Schulen",
     ]
 
 
