@@ -103,5 +103,8 @@ def test_the_english_page_reads_numbers_in_english(measure, client):
     page = client.get(measure.get_absolute_url()).text
     assert '<html lang="en">' in page
     shown = section(page)
-    assert "16,000\u00a0" in shown
+    assert '<h2 class="kern-heading-medium" id="kennzahlen">Indicators</h2>' in page
+    assert "<dt>Current value</dt><dd>16,000\u00a0Devices" in shown
+    assert "<dt>Change</dt><dd>15,000 on 31 Dec 2022 → 16,000\u00a0Devices.</dd>" in shown
+    assert "2 values from 31 Dec 2022 to 31 Dec 2023: from 15,000 to 16,000\u00a0Devices." in shown
     assert not re.search(r'(?:x|y|cx|cy)="[0-9]+,[0-9]', shown)
