@@ -45,7 +45,7 @@ help:
 	@echo "make test          ruff, migration/deploy checks, pytest against PostgreSQL"
 	@echo "make bench         gunicorn + wrk: '/' against a bare view (PostgreSQL)"
 	@echo "make bench-decks   time the PDF and PowerPoint of Bielefeld and a 500-measure plan"
-	@echo "make bench-schools time school pages, report and matrix with all NRW schools in scope"
+	@echo "make bench-schools time school pages, report, charts and matrix with all NRW schools in scope"
 	@echo "make venv          .venv from requirements/dev.txt (hashed)"
 	@echo "make assets        KERN UX css and fonts into $(KERN_DIR)/"
 	@echo "make requirements  recompile requirements/*.txt (UPGRADE=1 to upgrade pins)"

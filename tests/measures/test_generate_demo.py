@@ -9,6 +9,7 @@ from django.core.management.base import CommandError
 from django.db.models import F
 from django.utils import timezone
 
+from measures.indicators import Indicator, Reading, Unit
 from measures.models import FieldOfAction, Measure, Plan, Status
 from measures.money import BudgetLine
 from measures.rollout import RolloutState, SchoolRollout
@@ -164,6 +165,36 @@ def test_leaves_real_schools_alone():
     assert School.objects.filter(school_number__gte="900000").count() == 5
 
 
+def test_every_measure_has_indicators_of_rising_half_yearly_readings():
+    generate(fields=2, measures=50, schools=20, seed=1)
+    plan = Plan.objects.get()
+    measures = list(Measure.objects.for_plan(plan).with_indicators())
+    assert all(len(measure.indicator_list) == 3 for measure in measures)
+    assert Reading.objects.count() == 50 * 3 * 10
+    units = {i.unit for m in measures for i in m.indicator_list}
+    assert units == set(Unit.values)
+    today = timezone.localdate()
+    for indicator in measures[1].indicator_list:
+        values = [reading.value for reading in indicator.series]
+        assert values == sorted(values)
+        assert indicator.series[-1].date == today.replace(day=1)
+        assert indicator.series[0].date.year in (today.year - 5, today.year - 4)
+    # Schools are counted of the plan's schools, whole, and add to the report's sum.
+    schools = Indicator.objects.filter(unit=Unit.SCHOOLS)
+    assert schools.exists() and {i.total for i in schools} == {20}
+    counting = [m for m in measures if any(i.unit == Unit.SCHOOLS for i in m.indicator_list)]
+    assert counting and all(m.school_figures for m in counting)
+    # Every 25th measure's percentage changes its base halfway.
+    broken = [i for m in measures for i in m.indicator_list if len(i.segments) > 1]
+    assert broken and all(i.unit == Unit.PERCENT for i in broken)
+
+
+def test_a_demo_without_indicators():
+    output = generate(fields=2, measures=5, schools=2, indicators=0)
+    assert not Indicator.objects.exists()
+    assert "0 Kennzahlen mit 0 Werten" in output
+
+
 def test_command_line_arguments():
     generate("--fields", "2", "--measures", "12", "--schools", "3", "--seed", "9")
     assert FieldOfAction.objects.count() == 2
@@ -183,6 +214,9 @@ def test_command_line_arguments():
         ({"fields": 1001}, "--fields darf höchstens 1000 sein"),
         ({"measures": "30001"}, "--measures darf höchstens 30000 sein"),
         ({"schools": 100001}, "--schools darf höchstens 100000 sein"),
+        ({"indicators": -1}, "--indicators muss eine ganze Zahl ab 0 sein"),
+        ({"indicators": 21}, "--indicators darf höchstens 20 sein"),
+        ({"readings": 0}, "--readings muss eine positive ganze Zahl sein"),
     ],
 )
 def test_bad_arguments(options, message):

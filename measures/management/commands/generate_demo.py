@@ -8,9 +8,13 @@ Creates one plan "Demo-Medienentwicklungsplan" of the "Demo-Schulträger" with
 and measures (every status including none, every kind of target, some past and
 some future, work items, some entered rollout counts), and schools with
 per-school rollout rows for every tenth measure (`--tracked N`: for N measures
-spread over the plan), and budget lines for every third measure under a total
-volume. Everything goes in with `bulk_create`; the same seed gives the same
-plan.
+spread over the plan), budget lines for every third measure under a total
+volume, and for every measure `--indicators` indicators (3) of `--readings`
+readings each (10), half-yearly up to this year, in units that vary from
+measure to measure (Schulen of the plan's schools, which add to "Umsetzung an
+Schulen", devices, a percentage whose base changes halfway for every 25th
+measure, an own unit, euros, posts, rooms, sites). Everything goes in with
+`bulk_create`; the same seed gives the same plan.
 
 `--existing-schools` creates no schools: the plan covers every school in
 operation that is already in the database (blank Trägernummer and school
@@ -29,6 +33,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from measures.importers import german_slugify
+from measures.indicators import Indicator, Reading, Unit
 from measures.models import FieldOfAction, Measure, Plan, Status
 from measures.money import BudgetLine, FundingSource
 from measures.rollout import RolloutState, SchoolRollout
@@ -55,6 +60,27 @@ MAX_MEASURES = 30000
 TRACKED_EVERY = 10
 # Every ENTERED_EVERY-th of the other measures has entered counts ("59/74").
 ENTERED_EVERY = 4
+
+# Indicators per measure and readings per indicator, unless the options say otherwise.
+INDICATORS = 3
+READINGS = 10
+MAX_INDICATORS = 20
+MAX_READINGS = 100
+# Every UNIT_BREAK_EVERY-th measure's percentage changes its base halfway.
+UNIT_BREAK_EVERY = 25
+PUPILS, SCHOOLS = "der Schülerinnen und Schüler", "der Schulen"
+# (name, unit, own unit's name or a percentage's base); a measure's indicators
+# are consecutive kinds, starting at its index.
+INDICATOR_KINDS = [
+    ("Schulen mit Anschluss", Unit.SCHOOLS, ""),
+    ("Endgeräte im Bestand", Unit.DEVICES, ""),
+    ("Erreichte Schülerinnen und Schüler", Unit.PERCENT, PUPILS),
+    ("Access Points", Unit.OTHER, "Access Points"),
+    ("Ausgaben bisher", Unit.EURO, ""),
+    ("Besetzte Stellen", Unit.POSTS, ""),
+    ("Ausgestattete Räume", Unit.ROOMS, ""),
+    ("Standorte mit Glasfaser", Unit.SITES, ""),
+]
 
 # Rows per INSERT; well below PostgreSQL's 65535 parameters and SQLite's limit.
 BATCH_SIZE = 5000
@@ -178,15 +204,17 @@ TARGET_KINDS = [
 ]
 
 
-def _positive(name: str, value, maximum: int) -> int:
-    """`value` as a whole number from 1 to `maximum`, or a CommandError saying what is wrong."""
+def _positive(name: str, value, maximum: int, *, zero: bool = False) -> int:
+    """`value` as a whole number from 1 (with `zero` from 0) to `maximum`, or a
+    CommandError saying what is wrong."""
     try:
         # Not bool (an int subclass), not float: "1.5" and True are typing mistakes.
-        number = int(value) if isinstance(value, int | str) and not isinstance(value, bool) else 0
+        number = int(value) if isinstance(value, int | str) and not isinstance(value, bool) else -1
     except ValueError:
-        number = 0
-    if number < 1:
-        raise CommandError(f"--{name} muss eine positive ganze Zahl sein, nicht „{value}“.")
+        number = -1
+    if number < 0 or (number == 0 and not zero):
+        kind = "eine ganze Zahl ab 0" if zero else "eine positive ganze Zahl"
+        raise CommandError(f"--{name} muss {kind} sein, nicht „{value}“.")
     if number > maximum:
         raise CommandError(f"--{name} darf höchstens {maximum} sein, nicht {number}.")
     return number
@@ -222,6 +250,12 @@ class Command(BaseCommand):
             help="Keine Demo-Schulen anlegen: Der Plan umfasst alle Schulen in Betrieb, "
             "die schon in der Datenbank sind (z. B. nach import_schools).",
         )
+        parser.add_argument(
+            "--indicators", default=str(INDICATORS), help="Kennzahlen je Maßnahme (3)."
+        )
+        parser.add_argument(
+            "--readings", default=str(READINGS), help="Werte je Kennzahl, halbjährlich (10)."
+        )
         parser.add_argument("--seed", default="0", help="Startwert des Zufalls (0).")
 
     def handle(self, *args, **options) -> None:
@@ -237,6 +271,8 @@ class Command(BaseCommand):
                 "50" if options["schools"] is None else options["schools"],
                 LAST_SCHOOL_NUMBER - FIRST_SCHOOL_NUMBER + 1,
             )
+        indicators = _positive("indicators", options["indicators"], MAX_INDICATORS, zero=True)
+        readings = _positive("readings", options["readings"], MAX_READINGS)
         if options["tracked"] is None:
             tracked = set(range(0, measures, TRACKED_EVERY))
         else:
@@ -253,13 +289,16 @@ class Command(BaseCommand):
         rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
         started = time.perf_counter()
         with transaction.atomic():
-            stats = self.generate(fields, measures, schools, rng, tracked=tracked)
+            stats = self.generate(
+                fields, measures, schools, rng, tracked=tracked, indicators=(indicators, readings)
+            )
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"Demo-Plan „{stats['plan'].title}“ (ID {stats['plan'].pk}) angelegt: "
             f"{fields} Handlungsfelder, {measures} Maßnahmen, {stats['schools']} Schulen, "
             f"{stats['rollouts']} Umsetzungsstände je Schule, {stats['budget_lines']} "
-            f"Budgetposten in {elapsed:.1f} s. "
+            f"Budgetposten, {stats['indicators']} Kennzahlen mit {stats['readings']} Werten "
+            f"in {elapsed:.1f} s. "
             + (
                 "Er ist der öffentliche Plan."
                 if stats["plan"].is_public
@@ -275,8 +314,10 @@ class Command(BaseCommand):
         rng: random.Random,
         *,
         tracked: set[int],
+        indicators: tuple[int, int] = (INDICATORS, READINGS),
     ):
-        """`n_schools` None: no new schools, the plan covers all schools in operation."""
+        """`n_schools` None: no new schools, the plan covers all schools in operation;
+        `indicators`: how many per measure, and how many readings each."""
         today = timezone.localdate()
         if n_schools is None:
             # Blank Trägernummer and school forms: every school in operation.
@@ -388,12 +429,95 @@ class Command(BaseCommand):
         bulk_create_with_history(
             lines, BudgetLine, batch_size=BATCH_SIZE, default_change_reason=REASON
         )
+
+        # Last too, for the same reason.
+        per_measure, n_readings = indicators
+        made = bulk_create_with_history(
+            [
+                self._indicator(index, n, measure, len(school_ids))
+                for index, measure in enumerate(measures)
+                for n in range(per_measure)
+            ],
+            Indicator,
+            batch_size=BATCH_SIZE,
+            default_change_reason=REASON,
+        )
+        values = [
+            reading
+            for number, indicator in enumerate(made)
+            for reading in self._readings(
+                indicator,
+                n_readings,
+                today,
+                number // max(per_measure, 1) % UNIT_BREAK_EVERY == 0,
+                rng,
+            )
+        ]
+        bulk_create_with_history(
+            values, Reading, batch_size=BATCH_SIZE, default_change_reason=REASON
+        )
         return {
             "plan": plan,
             "rollouts": rollouts,
             "schools": len(school_ids),
             "budget_lines": len(lines),
+            "indicators": len(made),
+            "readings": len(values),
         }
+
+    @staticmethod
+    def _indicator(index: int, n: int, measure: Measure, n_schools: int) -> Indicator:
+        name, unit, detail = INDICATOR_KINDS[(index + n) % len(INDICATOR_KINDS)]
+        total = {
+            Unit.SCHOOLS: n_schools,
+            Unit.OTHER: 2500,
+        }.get(unit)
+        return Indicator(
+            measure=measure,
+            name=name,
+            position=n + 1,
+            unit=unit,
+            unit_detail=detail,
+            total=None if total is None else Decimal(total),
+            target_value=Decimal(100) if unit == Unit.PERCENT else None,
+        )
+
+    @staticmethod
+    def _readings(
+        indicator: Indicator,
+        count: int,
+        today: datetime.date,
+        breaks: bool,
+        rng: random.Random,
+    ) -> list[Reading]:
+        """`count` half-yearly readings up to `today`, rising; a percentage that
+        `breaks` is counted of the schools from halfway on."""
+        top = {
+            Unit.PERCENT: 100,
+            Unit.EURO: 3_000_000,
+            Unit.POSTS: 20,
+            Unit.ROOMS: 900,
+            Unit.SITES: 150,
+        }.get(indicator.unit, indicator.total or 20_000)
+        shares = sorted(rng.random() for _ in range(count))
+        readings = []
+        for k, share in enumerate(shares):
+            months_back = 6 * (count - 1 - k)
+            year, month = divmod(today.year * 12 + today.month - 1 - months_back, 12)
+            unit, detail = indicator.unit, indicator.unit_detail
+            if breaks and indicator.unit == Unit.PERCENT and k >= count // 2:
+                detail = SCHOOLS
+            readings.append(
+                Reading(
+                    indicator=indicator,
+                    date=datetime.date(year, month + 1, 1),
+                    value=Decimal(int(share * int(top))),
+                    unit=unit,
+                    unit_detail=detail,
+                    source="Demo-Erhebung" if k % 2 else "",
+                )
+            )
+        return readings
 
     @staticmethod
     def _budget_line(measure: Measure, source: str, rng: random.Random) -> BudgetLine:
