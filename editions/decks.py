@@ -518,6 +518,10 @@ def _work_items(diff: MeasureDiff) -> str | None:
     return "; ".join(texts) or None
 
 
+def _indicators(diff: MeasureDiff) -> str | None:
+    return "; ".join(f"{change.name}: {change.text}" for change in diff.indicators) or None
+
+
 def _overdue(diff: MeasureDiff) -> str | None:
     return _("neu überfällig") if diff.newly_overdue else None
 
@@ -530,6 +534,7 @@ CHANGE_TEXTS = [
     _schools,
     _description,
     _work_items,
+    _indicators,
     _overdue,
 ]
 

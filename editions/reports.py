@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from measures.indicators import Comparison as ReadingComparison
 from measures.indicators import Indicator, Reading
 from measures.models import FieldOfAction, Measure, Plan, ProgressReport, Rollout
 from measures.rollout import RolloutState, SchoolRollout, SchoolState
@@ -311,6 +313,42 @@ def frozen_report(snapshot: dict, criteria: dict | None = None) -> ProgressRepor
 
 
 @dataclass(frozen=True)
+class IndicatorChange:
+    """What changed in one of a measure's indicators: its name, in the plan's
+    language, and the change in words ("1.500 am 01.07.2023 → 2.420 Access Points.")."""
+
+    name: str
+    text: str
+
+
+def indicator_changes(old: list[Indicator], new: list[Indicator]) -> tuple[IndicatorChange, ...]:
+    """The indicators whose current value changed, came or went; matched by id.
+    A value after a change of unit is never subtracted from one before it."""
+    before = {indicator.pk: indicator for indicator in old}
+    changes = []
+    for indicator in new:
+        previous = before.pop(indicator.pk, None)
+        current = indicator.current
+        if previous is None:
+            text = gettext("neue Kennzahl")
+            if current is not None:
+                text += f": {current.text}"
+        else:
+            earlier = previous.current
+            if Reading.same(earlier, current):
+                continue
+            if current is None:
+                text = gettext("kein Wert mehr")
+            elif earlier is None:
+                text = gettext("erster Wert: %(value)s") % {"value": current.text}
+            else:
+                text = ReadingComparison(earlier, current).text
+        changes.append(IndicatorChange(indicator.name, text))
+    changes += [IndicatorChange(i.name, gettext("Kennzahl entfallen")) for i in before.values()]
+    return tuple(changes)
+
+
+@dataclass(frozen=True)
 class MeasureDiff:
     """What changed in one measure between two snapshots; the one place that knows.
 
@@ -334,6 +372,7 @@ class MeasureDiff:
     new_description: str = ""
     work_items_added: tuple[str, ...] = ()
     work_items_removed: tuple[str, ...] = ()
+    indicators: tuple[IndicatorChange, ...] = ()
 
     @property
     def description_changed(self) -> bool:
@@ -435,6 +474,7 @@ def _diff(old: FrozenMeasure, new: FrozenMeasure) -> MeasureDiff | None:
         # Items in their order; one reworded is one removed and one added.
         work_items_added=tuple(i for i in new.work_item_list if i not in old.work_item_list),
         work_items_removed=tuple(i for i in old.work_item_list if i not in new.work_item_list),
+        indicators=indicator_changes(old.indicator_list, new.indicator_list),
     )
     interesting = (
         diff.renamed
@@ -445,5 +485,6 @@ def _diff(old: FrozenMeasure, new: FrozenMeasure) -> MeasureDiff | None:
         or diff.tracking_started
         or diff.description_changed
         or diff.work_items_changed
+        or diff.indicators
     )
     return diff if interesting else None

@@ -386,6 +386,13 @@ class Reading(models.Model):
     def quantity(self) -> Quantity:
         return Quantity(self.unit, self.unit_detail)
 
+    @staticmethod
+    def same(one: "Reading | None", other: "Reading | None") -> bool:
+        """Whether two readings (or their absence) say the same: day, value and unit."""
+        if one is None or other is None:
+            return one is other
+        return (one.date, one.value, one.quantity) == (other.date, other.value, other.quantity)
+
     @property
     def text(self) -> str:
         """The value in its unit, of the indicator's total where the units agree."""

@@ -1,0 +1,104 @@
+"""The comparison names what changed in a measure's indicators (issue 12): a new
+value with the one before it, a first value, a change of unit (never
+subtracted across), an indicator added or dropped; the comparison page and the
+decks' changes pages say it alike."""
+
+import datetime
+import re
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.utils import timezone
+
+from editions.decks import change_groups
+from editions.models import Edition
+from editions.reports import build_snapshot, compare
+from measures.indicators import Indicator, Reading, Unit
+from measures.models import Measure
+from tests.factories import make_indicator
+
+DAY = datetime.date(2025, 3, 1)
+SLUG = "flaechendeckendes-wlan"
+PUPILS = "der Schülerinnen und Schüler"
+
+
+@pytest.fixture
+def wlan(bielefeld) -> Measure:
+    measure = Measure.objects.get(slug=SLUG)
+    make_indicator(
+        measure,
+        [("2023-07-01", 1500)],
+        name="Access Points",
+        unit=Unit.OTHER,
+        unit_detail="Access Points",
+        total=2500,
+    )
+    make_indicator(
+        measure, [("2023-07-01", 93)], name="WLAN-Abdeckung", unit=Unit.PERCENT, unit_detail=PUPILS
+    )
+    make_indicator(measure, name="Glasfaser", unit=Unit.SCHOOLS, total=74)
+    make_indicator(measure, [("2023-07-01", 3)], name="Serverräume", unit=Unit.ROOMS)
+    make_indicator(measure, [("2023-07-01", 16000)], name="Tablets")
+    return measure
+
+
+def _change_everything(wlan: Measure) -> None:
+    Reading.objects.create(
+        indicator=wlan.indicators.get(name="Access Points"), date=DAY, value=2420
+    )
+    Reading.objects.create(
+        indicator=wlan.indicators.get(name="WLAN-Abdeckung"),
+        date=DAY,
+        value=95,
+        unit=Unit.PERCENT,
+        unit_detail="der Schulen",
+    )
+    Reading.objects.create(indicator=wlan.indicators.get(name="Glasfaser"), date=DAY, value=12)
+    wlan.indicators.get(name="Serverräume").delete()
+    make_indicator(wlan, [("2025-01-01", 13)], name="IT-Stellen", unit=Unit.POSTS)
+
+
+EXPECTED = [
+    "Access Points: 1.500 am 01.07.2023 → 2.420\u00a0Access Points.",
+    "WLAN-Abdeckung: Einheit geändert: 93\u00a0% der Schülerinnen und Schüler, "
+    "jetzt 95\u00a0% der Schulen.",
+    "Glasfaser: erster Wert: 12 von 74\u00a0Schulen",
+    "IT-Stellen: neue Kennzahl: 13\u00a0Stellen",
+    "Serverräume: Kennzahl entfallen",
+]
+
+
+def test_compare_names_each_indicator_change_and_nothing_unchanged(wlan):
+    old = build_snapshot(wlan.field.plan, DAY)
+    assert compare(old, build_snapshot(wlan.field.plan, DAY)).is_empty
+    _change_everything(wlan)
+    [diff] = compare(old, build_snapshot(wlan.field.plan, DAY)).changed
+    assert diff.slug == SLUG
+    assert [f"{change.name}: {change.text}" for change in diff.indicators] == EXPECTED
+    # Tablets did not change: not named.
+    assert "Tablets" not in str(diff.indicators)
+    assert not (diff.status_changed or diff.target_moved or diff.description_changed)
+
+
+def test_the_decks_list_the_indicator_changes(wlan):
+    old = build_snapshot(wlan.field.plan, DAY)
+    _change_everything(wlan)
+    [group] = change_groups(compare(old, build_snapshot(wlan.field.plan, DAY)))
+    [entry] = group.entries
+    assert entry.changes == "; ".join(EXPECTED)
+
+
+def test_the_comparison_page_shows_the_indicator_changes(wlan, client):
+    publisher = User.objects.create_user("petra")
+    publisher.user_permissions.add(Permission.objects.get(codename="publish_edition"))
+    today = timezone.localdate()
+    Edition.publish(
+        wlan.field.plan, user=publisher, date=today, today=today, title="Bericht", slug="b"
+    )
+    _change_everything(wlan)
+    page = client.get("/berichte/vergleich/").content.decode()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r"</?span[^>]*>", "", page)))
+    # (\s also matches the no-break spaces, which the page writes as such.)
+    for line in EXPECTED:
+        assert line.replace("\u00a0", " ") in text
+    assert Indicator.objects.filter(measure=wlan).count() == 5
