@@ -8,7 +8,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Permission, User
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from editions.decks import change_groups
 from editions.models import Edition
@@ -102,3 +102,18 @@ def test_the_comparison_page_shows_the_indicator_changes(wlan, client):
     for line in EXPECTED:
         assert line.replace("\u00a0", " ") in text
     assert Indicator.objects.filter(measure=wlan).count() == 5
+
+
+def test_the_changes_read_in_english(wlan):
+    old = build_snapshot(wlan.field.plan, DAY)
+    _change_everything(wlan)
+    with translation.override("en"):
+        [diff] = compare(old, build_snapshot(wlan.field.plan, DAY)).changed
+        texts = [change.text for change in diff.indicators]
+    assert texts == [
+        "1,500 on 1 Jul 2023 → 2,420\u00a0Access Points.",
+        "Unit changed: 93\u00a0% der Schülerinnen und Schüler, now 95\u00a0% der Schulen.",
+        "first value: 12 of 74\u00a0Schools",
+        "new indicator: 13\u00a0Posts",
+        "indicator dropped",
+    ]
