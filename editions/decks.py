@@ -3,7 +3,8 @@
 `deck_pages` lays a snapshot (see reports.py) out the way the Bielefeld deck
 does: a title page, an overview of the numbers, the preface, what changed
 since the last edition, one page per field of action (split over several pages
-when a field has more measures than fit on one), and a closing page. The PDF
+when a field has more measures than fit on one), the measures' indicators with
+a chart each (if there are any), and a closing page. The PDF
 (WeasyPrint), the PPTX (python-pptx) and the presentation mode in the browser
 all render this list, so the three always show the same pages in the same order.
 """
@@ -18,6 +19,7 @@ import logging
 import math
 import textwrap
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.staticfiles import finders
@@ -28,13 +30,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from lxml import etree
 from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE
 from pptx.enum.lang import MSO_LANGUAGE_ID
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Inches, Pt
+from xlsxwriter import Workbook
 
+from measures.charts import Chart, charts_of
+from measures.indicators import Indicator
 from measures.models import ProgressReport, Status
 
 from . import markup
@@ -52,6 +60,8 @@ from .reports import (
 # a field spread evenly over its pages, the Bielefeld plan gets exactly the
 # deck's slides: Hardware 3 + 3, Software 2 + 2, every other field on one.
 MAX_BOXES = 3
+# Indicators on a "Kennzahlen" page, two by two, each with its chart.
+INDICATORS_PER_PAGE = 4
 
 # Colours of the status markers (KERN badge colours), shared by PDF and PPTX
 # through the CSS classes `status--<value>` and STATUS_COLOURS.
@@ -78,6 +88,7 @@ class PageKind(enum.StrEnum):
     PREFACE = "preface"
     CHANGES = "changes"
     FIELD = "field"
+    INDICATORS = "indicators"
     CLOSING = "closing"
 
 
@@ -169,6 +180,7 @@ class Page:
     changes: tuple[ChangeGroup, ...] = ()
     baseline: Baseline | None = None
     type_size: str = ""  # "", "larger" or "largest": a field page with room to spare
+    indicators: tuple["IndicatorTile", ...] = ()
 
     @property
     def anchor(self) -> str:
@@ -203,6 +215,47 @@ class Page:
         return _("Verglichen mit „%(title)s“ (Stand: %(date)s)") % {
             "title": baseline.title,
             "date": date_format(baseline.date, "SHORT_DATE_FORMAT"),
+        }
+
+
+@dataclass(frozen=True)
+class IndicatorTile:
+    """An indicator on a "Kennzahlen" page: its measure, its current value and the
+    chart of its readings in the current unit (none for a single value)."""
+
+    measure_title: str
+    indicator: Indicator
+
+    @functools.cached_property
+    def chart(self) -> Chart | None:
+        charts = charts_of(self.indicator)
+        current = self.indicator.current
+        if charts and current is not None and charts[-1].last == current.date:
+            return charts[-1]
+        return None
+
+    @property
+    def value(self) -> str:
+        current = self.indicator.current
+        if current is None:
+            return _("Noch kein Wert erfasst")
+        return _("%(value)s (Stand %(date)s)") % {
+            "value": current.text,
+            "date": _short(current.date),
+        }
+
+    @property
+    def target(self) -> str:
+        text = self.indicator.target_text
+        return _("Ziel: %(value)s.") % {"value": text} if text else ""
+
+    @property
+    def chart_title(self) -> str:
+        chart = self.chart
+        return _("%(name)s, %(first)s bis %(last)s") % {
+            "name": self.indicator.name,
+            "first": _short(chart.first),
+            "last": _short(chart.last),
         }
 
 
@@ -370,7 +423,7 @@ def deck_pages(
     live: bool = False,
 ) -> list[Page]:
     """The deck's pages for `snapshot`, in order: title, overview, preface (if any),
-    changes since `baseline` (if any), fields, closing.
+    changes since `baseline` (if any), fields, indicators (if any), closing.
 
     `live`: the live report, whose `date` is its last change (see Cover).
     """
@@ -427,6 +480,18 @@ def deck_pages(
                     "type_size": _type_size(chunk),
                 }
             )
+    tiles = [IndicatorTile(m.title, i) for m in measures for i in m.indicator_list]
+    chunks = _chunks(tiles, INDICATORS_PER_PAGE) if tiles else []
+    for part, chunk in enumerate(chunks, start=1):
+        layout.append(
+            {
+                "kind": PageKind.INDICATORS,
+                "heading": _("Kennzahlen"),
+                "indicators": tuple(chunk),
+                "part": part,
+                "parts": len(chunks),
+            }
+        )
     layout.append({"kind": PageKind.CLOSING, "heading": _("Vielen Dank für Ihre Aufmerksamkeit!")})
 
     total = len(layout)
@@ -783,14 +848,14 @@ def render_pptx(
     presentation.slide_width = Inches(_SLIDE_WIDTH_IN)
     presentation.slide_height = Inches(_SLIDE_HEIGHT_IN)
     title_only = presentation.slide_layouts[5]  # the default template's "Title Only"
-    builder = _SlideBuilder(translation.get_language() or "de")
+    when = _utc(modified or datetime.datetime.combine(date, datetime.time()))
+    builder = _SlideBuilder(translation.get_language() or "de", when)
     for page in pages:
         builder.build(presentation.slides.add_slide(title_only), page)
     cover = pages[0].cover
     properties = presentation.core_properties
     # The file's properties: python-pptx's template brings its own author, dates
     # and comment; PowerPoint limits the title to 255 characters.
-    when = _utc(modified or datetime.datetime.combine(date, datetime.time()))
     properties.title = f"{cover.title}: {cover.plan_title} {cover.period}"[:255]
     properties.author = properties.last_modified_by = cover.authority[:255]
     properties.created = properties.modified = when
@@ -828,6 +893,33 @@ def _dated_zip(data: bytes, when: datetime.datetime) -> bytes:
     return out.getvalue()
 
 
+class _DatedWorkbookWriter(CategoryWorkbookWriter):
+    """python-pptx's writer of the workbook a chart carries its data in, dated
+    `when` rather than by the clock (XlsxWriter's default), so that the same
+    deck gives the same bytes."""
+
+    def __init__(self, chart_data, when: datetime.datetime) -> None:
+        super().__init__(chart_data)
+        self._when = when
+
+    @contextmanager
+    def _open_worksheet(self, xlsx_file):
+        workbook = Workbook(xlsx_file, {"in_memory": True})
+        workbook.set_properties({"created": self._when})
+        yield workbook, workbook.add_worksheet()
+        workbook.close()
+
+
+class _DatedChartData(CategoryChartData):
+    def __init__(self, when: datetime.datetime) -> None:
+        super().__init__()
+        self._when = when
+
+    @functools.cached_property
+    def _workbook_writer(self) -> _DatedWorkbookWriter:
+        return _DatedWorkbookWriter(self, self._when)
+
+
 class _SlideBuilder:
     """Places text boxes and shapes on a blank slide, in inches."""
 
@@ -836,8 +928,9 @@ class _SlideBuilder:
     BOX_TOP = 1.55
     BOX_BOTTOM = 6.55  # the legend and the page number sit below
 
-    def __init__(self, ui_language: str) -> None:
+    def __init__(self, ui_language: str, when: datetime.datetime) -> None:
         self.ui_language = self._language(ui_language)
+        self.when = when  # the date of the charts' workbooks
 
     def build(self, slide, page: Page) -> None:
         content_language = self._language(page.cover.language)
@@ -856,6 +949,9 @@ class _SlideBuilder:
         elif page.kind == PageKind.CHANGES:
             self._heading(slide, page)
             self._changes(slide, page, content_language)
+        elif page.kind == PageKind.INDICATORS:
+            self._heading(slide, page)
+            self._indicators(slide, page, content_language)
         else:
             self._field_page(slide, page, content_language)
         if page.kind != PageKind.TITLE:
@@ -964,6 +1060,65 @@ class _SlideBuilder:
                 run = paragraph.add_run()
                 run.text = f": {entry.changes}"
                 self._font(run, 13, False, self.ui_language)
+
+    def _indicators(self, slide, page: Page, language) -> None:
+        """Two by two: each indicator's name, measure and value beside a native line
+        chart of its readings in the current unit, described by the chart's summary."""
+        width = (_SLIDE_WIDTH_IN - 2 * self.MARGIN - self.GAP) / 2
+        height = (_SLIDE_HEIGHT_IN - 0.7 - self.BOX_TOP - self.GAP) / 2
+        text_width = 2.3
+        for index, tile in enumerate(page.indicators):
+            left = self.MARGIN + (index % 2) * (width + self.GAP)
+            top = self.BOX_TOP + (index // 2) * (height + self.GAP)
+            self._rectangle(slide, left, top, width, height, "F5F7FA", line="C9CED6")
+            lines = [(tile.value, 12, False)]
+            if tile.target:
+                lines.append((tile.target, 12, False))
+            names = [(tile.indicator.name, 15, True), (tile.measure_title, 11, False)]
+            self._text(slide, left + 0.15, top + 0.1, text_width, 1.0, names, language)
+            self._text(slide, left + 0.15, top + 1.1, text_width, height - 1.2, lines)
+            if tile.chart is not None:
+                self._chart(
+                    slide,
+                    tile,
+                    left + text_width + 0.2,
+                    top + 0.1,
+                    width - text_width - 0.3,
+                    height - 0.2,
+                )
+
+    def _chart(self, slide, tile: "IndicatorTile", left, top, width, height) -> None:
+        chart = tile.chart
+        data = _DatedChartData(self.when)
+        data.categories = [_short(point.reading.date) for point in chart.points]
+        data.add_series(
+            chart.quantity.label, [float(point.reading.value) for point in chart.points]
+        )
+        frame = slide.shapes.add_chart(
+            XL_CHART_TYPE.LINE_MARKERS,
+            Inches(left),
+            Inches(top),
+            Inches(width),
+            Inches(height),
+            data,
+        )
+        frame.name = tile.chart_title
+        # The alternative text screen readers and PowerPoint's check read.
+        frame._element.nvGraphicFramePr.cNvPr.set("descr", chart.summary)
+        drawing = frame.chart
+        drawing.has_legend = False
+        drawing.font.size = Pt(10)
+        drawing.font.name = FONT
+        axis = drawing.value_axis
+        axis.minimum_scale = 0
+        axis.maximum_scale = float(chart.axis_top)
+        axis.has_major_gridlines = True
+        series = drawing.plots[0].series[0]
+        series.smooth = False
+        series.format.line.color.rgb = RGBColor.from_string("1F5EA8")
+        series.format.line.width = Pt(2.5)
+        series.marker.format.fill.solid()
+        series.marker.format.fill.fore_color.rgb = RGBColor.from_string("1F5EA8")
 
     def _field_page(self, slide, page: Page, content_language) -> None:
         self._heading(slide, page, content_language)

@@ -51,6 +51,8 @@ class Chart:
     value_ticks: list[Tick]
     date_ticks: list[Tick]
     target: Tick | None
+    # The value at the top of the value axis.
+    axis_top: Decimal
     first: datetime.date
     last: datetime.date
     # Where the value axis stands (room for its labels to its left).
@@ -156,6 +158,7 @@ def chart_of(
             for r in _spread(segment, MAX_DATE_LABELS)
         ],
         target=None if target is None else Tick(y_of(target), quantity.number(target)),
+        axis_top=top,
         first=first,
         last=last,
         left=left,

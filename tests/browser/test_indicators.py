@@ -53,3 +53,23 @@ def test_the_charts_of_a_measure_are_accessible_on_a_phone(new_page, bielefeld_l
         assert len(page.get_by_role("region", name="WLAN-Abdeckung").get_by_role("img").all()) == 2
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
         assert_accessible(page)
+
+
+def test_the_presentations_indicator_slide_is_accessible(page, bielefeld_live):
+    wlan = Measure.objects.get(slug=WLAN)
+    make_indicator(
+        wlan,
+        [("2022-07-01", 800), ("2024-07-01", 2420)],
+        name="Access Points",
+        unit=Unit.OTHER,
+        unit_detail="Access Points",
+        total=2500,
+    )
+    page.goto(f"{bielefeld_live}/praesentation/")
+    page.keyboard.press("End")
+    page.keyboard.press("ArrowLeft")  # the slide before the closing one
+    slide = page.locator("#deck > section.slide:visible")
+    assert slide.get_by_role("heading", level=2).text_content() == "Kennzahlen"
+    chart = slide.get_by_role("img", name="Access Points, 01.07.2022 bis 01.07.2024")
+    assert chart.is_visible()
+    assert_accessible(page)
