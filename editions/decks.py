@@ -44,6 +44,7 @@ from xlsxwriter import Workbook
 from measures.charts import Chart, charts_of
 from measures.indicators import Indicator
 from measures.models import ProgressReport, Status
+from measures.money import PlanBudget, euros
 
 from . import markup
 from .reports import (
@@ -52,6 +53,7 @@ from .reports import (
     FrozenPlan,
     MeasureDiff,
     compare,
+    frozen_budget,
     frozen_report,
     read_snapshot,
 )
@@ -85,6 +87,7 @@ logging.getLogger("fontTools").setLevel(logging.WARNING)
 class PageKind(enum.StrEnum):
     TITLE = "title"
     OVERVIEW = "overview"
+    BUDGET = "budget"
     PREFACE = "preface"
     CHANGES = "changes"
     FIELD = "field"
@@ -181,6 +184,7 @@ class Page:
     baseline: Baseline | None = None
     type_size: str = ""  # "", "larger" or "largest": a field page with room to spare
     indicators: tuple["IndicatorTile", ...] = ()
+    budget: PlanBudget | None = None
 
     @property
     def anchor(self) -> str:
@@ -422,7 +426,7 @@ def deck_pages(
     *,
     live: bool = False,
 ) -> list[Page]:
-    """The deck's pages for `snapshot`, in order: title, overview, preface (if any),
+    """The deck's pages for `snapshot`, in order: title, overview, money (if any), preface (if any),
     changes since `baseline` (if any), fields, indicators (if any), closing.
 
     `live`: the live report, whose `date` is its last change (see Cover).
@@ -442,6 +446,9 @@ def deck_pages(
         # The same numbers as the web page's summary: the same ProgressReport.
         {"kind": PageKind.OVERVIEW, "heading": _("Überblick"), "overview": frozen_report(snapshot)},
     ]
+    # The money, as the web page shows it above the measures (none in Bielefeld's plan).
+    if (budget := frozen_budget(snapshot)) is not None:
+        layout.append({"kind": PageKind.BUDGET, "heading": _("Finanzen"), "budget": budget})
     preface_parts = _preface_parts(preface)
     for part, text in enumerate(preface_parts, start=1):
         layout.append(
@@ -583,6 +590,10 @@ def _work_items(diff: MeasureDiff) -> str | None:
     return "; ".join(texts) or None
 
 
+def _budget(diff: MeasureDiff) -> str | None:
+    return f"{_('Budget')}: {diff.budget_text}" if diff.budget_changed else None
+
+
 def _indicators(diff: MeasureDiff) -> str | None:
     return "; ".join(f"{change.name}: {change.text}" for change in diff.indicators) or None
 
@@ -599,6 +610,7 @@ CHANGE_TEXTS = [
     _schools,
     _description,
     _work_items,
+    _budget,
     _indicators,
     _overdue,
 ]
@@ -952,6 +964,9 @@ class _SlideBuilder:
         elif page.kind == PageKind.INDICATORS:
             self._heading(slide, page)
             self._indicators(slide, page, content_language)
+        elif page.kind == PageKind.BUDGET:
+            self._heading(slide, page)
+            self._budget(slide, page.budget, content_language)
         else:
             self._field_page(slide, page, content_language)
         if page.kind != PageKind.TITLE:
@@ -1060,6 +1075,46 @@ class _SlideBuilder:
                 run = paragraph.add_run()
                 run.text = f": {entry.changes}"
                 self._font(run, 13, False, self.ui_language)
+
+    def _budget(self, slide, budget: PlanBudget, language) -> None:
+        """The plan's volume, then two native tables like the web page's: the sums
+        per field of action and per funding source, each with its total."""
+        width = (_SLIDE_WIDTH_IN - 2 * self.MARGIN - self.GAP) / 2
+        top = self.BOX_TOP
+        if budget.volume is not None:
+            volume = f"{_('Gesamtvolumen des Plans')}: {euros(budget.volume)}"
+            self._text(slide, self.MARGIN, top, width * 2, 0.4, [(volume, 16, True)])
+            top += 0.6
+        tables = [
+            (_("Nach Handlungsfeld"), _("Handlungsfeld"), budget.by_field, language),
+            (_("Nach Finanzierung"), _("Finanzierung"), budget.by_source, self.ui_language),
+        ]
+        for index, (caption, header, rows, row_language) in enumerate(tables):
+            if not rows:
+                continue
+            left = self.MARGIN + index * (width + self.GAP)
+            self._text(slide, left, top, width, 0.4, [(caption, 14, True)])
+            body = [(row.label, euros(row.planned), euros(row.spent), row_language) for row in rows]
+            body.append((_("Summe"), euros(budget.total.planned), euros(budget.total.spent), None))
+            shape = slide.shapes.add_table(
+                len(body) + 1, 3, Inches(left), Inches(top + 0.45), Inches(width), Inches(0.3)
+            )
+            shape.name = caption
+            table = shape.table
+            table.columns[0].width = Inches(width - 3.2)
+            table.columns[1].width = table.columns[2].width = Inches(1.6)
+            lines = [(header, _("Geplant"), _("Ausgegeben"), None), *body]
+            for row_index, (*cells, cell_language) in enumerate(lines):
+                for column, text in enumerate(cells):
+                    cell = table.cell(row_index, column)
+                    cell.text = ""
+                    paragraph = cell.text_frame.paragraphs[0]
+                    if column:
+                        paragraph.alignment = PP_ALIGN.RIGHT
+                    run = paragraph.add_run()
+                    run.text = text
+                    bold = row_index == 0 or row_index == len(lines) - 1
+                    self._font(run, 11, bold, cell_language if column == 0 else None)
 
     def _indicators(self, slide, page: Page, language) -> None:
         """Two by two: each indicator's name, measure and value beside a native line

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from measures.indicators import Comparison as ReadingComparison
 from measures.indicators import Indicator, Reading
 from measures.models import FieldOfAction, Measure, Plan, ProgressReport, Rollout
+from measures.money import BudgetLine, PlanBudget, Sums, euros
 from measures.rollout import RolloutState, SchoolRollout, SchoolState
 from measures.targets import Target
 from schools.models import School
@@ -30,8 +31,9 @@ def build_snapshot(plan: Plan, today: datetime.date) -> dict:
     """The complete state of `plan` on `today` as JSON-serialisable data.
 
     A measure tracked per school lists every school in the plan's scope that
-    day, a school without a row as open; every measure its indicators with their
-    readings. Costs seven queries (six without any indicator).
+    day, a school without a row as open; every measure its budget lines and its
+    indicators with their readings. Costs eight queries (seven without any
+    indicator).
     """
     schools = plan.schools(today)
     scope = list(schools.order_by("district", "name", "school_number"))
@@ -41,6 +43,7 @@ def build_snapshot(plan: Plan, today: datetime.date) -> dict:
         Measure.objects.for_plan(plan)
         .for_report(plan, today)
         .prefetch_related(Prefetch("school_rollouts", queryset=rows, to_attr="rows"))
+        .prefetch_related("budget_lines")
         .with_indicators()
     )
     by_field: dict[int, list[dict]] = {}
@@ -71,6 +74,15 @@ def build_snapshot(plan: Plan, today: datetime.date) -> dict:
                     for school in (scope if measure.tracks_schools else [])
                 ],
                 "indicators": [_indicator_data(indicator) for indicator in measure.indicator_list],
+                "budget": [
+                    {
+                        "source": line.source,
+                        "year": line.year,
+                        "planned": str(line.planned),
+                        "spent": str(line.spent),
+                    }
+                    for line in measure.budget_lines.all()
+                ],
             }
         )
     return {
@@ -82,6 +94,7 @@ def build_snapshot(plan: Plan, today: datetime.date) -> dict:
             "period": plan.period,
             "as_of": plan.as_of.isoformat(),
             "language": plan.language,
+            "total_budget": _amount(plan.total_budget),
         },
         "fields": [
             {
@@ -214,6 +227,7 @@ class FrozenMeasure:
     schools: list[FrozenSchool] = field(default_factory=list)
     tracks_schools: bool = False
     indicator_list: list[Indicator] = field(default_factory=list)
+    budget_lines: list[BudgetLine] = field(default_factory=list)
 
     @classmethod
     def from_data(cls, data: dict, field_: FrozenField) -> "FrozenMeasure":
@@ -248,8 +262,17 @@ class FrozenMeasure:
             ],
             # Snapshots before the flag: a tracked measure listed its schools.
             tracks_schools=data.get("tracked", bool(data["schools"])),
-            # Snapshots before indicators had none.
+            # Snapshots before indicators and money had none.
             indicator_list=[_frozen_indicator(row) for row in data.get("indicators", [])],
+            budget_lines=[
+                BudgetLine(
+                    source=row["source"],
+                    year=row["year"],
+                    planned=Decimal(row["planned"]),
+                    spent=Decimal(row["spent"]),
+                )
+                for row in data.get("budget", [])
+            ],
         )
 
     @property
@@ -284,6 +307,7 @@ class FrozenPlan:
     period: str
     as_of: datetime.date
     language: str
+    total_budget: Decimal | None = None
 
 
 def read_snapshot(snapshot: dict) -> tuple[FrozenPlan, list[FrozenField], list[FrozenMeasure]]:
@@ -294,6 +318,7 @@ def read_snapshot(snapshot: dict) -> tuple[FrozenPlan, list[FrozenField], list[F
         plan_data["period"],
         datetime.date.fromisoformat(plan_data["as_of"]),
         plan_data["language"],
+        None if plan_data.get("total_budget") is None else Decimal(plan_data["total_budget"]),
     )
     fields, measures = [], []
     for field_data in snapshot["fields"]:
@@ -301,6 +326,19 @@ def read_snapshot(snapshot: dict) -> tuple[FrozenPlan, list[FrozenField], list[F
         fields.append(field_)
         measures += [FrozenMeasure.from_data(data, field_) for data in field_data["measures"]]
     return plan, fields, measures
+
+
+def frozen_budget(snapshot: dict) -> PlanBudget | None:
+    """The money of the plan as the edition recorded it, summed as the live report sums."""
+    plan, _fields, measures = read_snapshot(snapshot)
+    return PlanBudget.summed(
+        plan.total_budget,
+        (
+            (measure.field.pk, measure.field.title, line.source, line.planned, line.spent)
+            for measure in measures
+            for line in measure.budget_lines
+        ),
+    )
 
 
 def frozen_report(snapshot: dict, criteria: dict | None = None) -> ProgressReport:
@@ -373,6 +411,28 @@ class MeasureDiff:
     work_items_added: tuple[str, ...] = ()
     work_items_removed: tuple[str, ...] = ()
     indicators: tuple[IndicatorChange, ...] = ()
+    old_budget: Sums | None = None
+    new_budget: Sums | None = None
+
+    @property
+    def budget_changed(self) -> bool:
+        return self.old_budget != self.new_budget
+
+    @property
+    def budget_text(self) -> str:
+        """ "geplant 1.200.000,00 € → 1.500.000,00 €, ausgegeben 0,00 € → 42.000,50 €"."""
+
+        def amount(sums: Sums | None, name: str) -> str:
+            return euros(getattr(sums, name)) if sums else "–"
+
+        return gettext(
+            "geplant %(old_planned)s → %(new_planned)s, ausgegeben %(old_spent)s → %(new_spent)s"
+        ) % {
+            "old_planned": amount(self.old_budget, "planned"),
+            "new_planned": amount(self.new_budget, "planned"),
+            "old_spent": amount(self.old_budget, "spent"),
+            "new_spent": amount(self.new_budget, "spent"),
+        }
 
     @property
     def description_changed(self) -> bool:
@@ -475,6 +535,8 @@ def _diff(old: FrozenMeasure, new: FrozenMeasure) -> MeasureDiff | None:
         work_items_added=tuple(i for i in new.work_item_list if i not in old.work_item_list),
         work_items_removed=tuple(i for i in old.work_item_list if i not in new.work_item_list),
         indicators=indicator_changes(old.indicator_list, new.indicator_list),
+        old_budget=Sums.of(old.budget_lines) if old.budget_lines else None,
+        new_budget=Sums.of(new.budget_lines) if new.budget_lines else None,
     )
     interesting = (
         diff.renamed
@@ -486,5 +548,6 @@ def _diff(old: FrozenMeasure, new: FrozenMeasure) -> MeasureDiff | None:
         or diff.description_changed
         or diff.work_items_changed
         or diff.indicators
+        or diff.budget_changed
     )
     return diff if interesting else None

@@ -17,7 +17,7 @@ from measures.views import current_plan
 from . import decks, markup, renders
 from .forms import ComparisonForm
 from .models import Edition
-from .reports import build_snapshot, compare, frozen_report
+from .reports import build_snapshot, compare, frozen_budget, frozen_report
 
 
 def _edition(plan: Plan, slug: str) -> Edition:
@@ -52,6 +52,7 @@ def edition(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "edition": edition,
             "report": frozen_report(edition.snapshot),
+            "budget": frozen_budget(edition.snapshot),
             "preface": markup.to_html(edition.preface),
             "content_lang": edition.snapshot["plan"]["language"],
             "editable": set(),

@@ -10,6 +10,7 @@ its measures' lines (a council decides a volume before every measure is costed).
 Defines models; imported by `measures.models`, so Django registers it there.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -129,6 +130,14 @@ class Sums:
     planned: Decimal
     spent: Decimal
 
+    @classmethod
+    def of(cls, lines: Iterable["BudgetLine"], label: str = "") -> "Sums":
+        """A measure's lines added up."""
+        lines = list(lines)
+        return cls(
+            label, sum((x.planned for x in lines), ZERO), sum((x.spent for x in lines), ZERO)
+        )
+
 
 @dataclass(frozen=True)
 class PlanBudget:
@@ -150,22 +159,41 @@ class PlanBudget:
             .annotate(planned=Sum("planned"), spent=Sum("spent"))
             .order_by(f"{field}position", f"{field}pk")
         )
-        by_field: dict[int, Sums] = {}
+        return cls.summed(
+            plan.total_budget,
+            (
+                (
+                    row[f"{field}pk"],
+                    row[f"{field}title"],
+                    row["source"],
+                    row["planned"],
+                    row["spent"],
+                )
+                for row in rows
+            ),
+        )
+
+    @classmethod
+    def summed(
+        cls, volume: Decimal | None, rows: Iterable[tuple[object, str, str, Decimal, Decimal]]
+    ) -> "PlanBudget | None":
+        """The sums of `rows`, (field key, field title, source, planned, spent) in the
+        fields' order, whole lines or sums of them; None without rows and volume.
+        The one rule for the live report and an edition (editions.reports)."""
+        by_field: dict[object, Sums] = {}
         by_source: dict[str, Sums] = {}
-        for row in rows:
+        for field_key, field_title, source, planned, spent in rows:
             for sums, key, label in [
-                (by_field, row[f"{field}pk"], row[f"{field}title"]),
-                (by_source, row["source"], str(FundingSource(row["source"]).label)),
+                (by_field, field_key, field_title),
+                (by_source, source, str(FundingSource(source).label)),
             ]:
                 before = sums.get(key, Sums(label, ZERO, ZERO))
-                sums[key] = Sums(
-                    label, before.planned + row["planned"], before.spent + row["spent"]
-                )
-        if not by_field and plan.total_budget is None:
+                sums[key] = Sums(label, before.planned + planned, before.spent + spent)
+        if not by_field and volume is None:
             return None
         fields = list(by_field.values())
         total = Sums(
             "", sum((s.planned for s in fields), ZERO), sum((s.spent for s in fields), ZERO)
         )
         sources = [by_source[value] for value in FundingSource.values if value in by_source]
-        return cls(plan.total_budget, total, fields, sources)
+        return cls(volume, total, fields, sources)

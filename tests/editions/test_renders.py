@@ -392,8 +392,8 @@ def test_a_cached_download_costs_few_queries(edition, client, django_assert_num_
     with django_assert_num_queries(4):
         assert client.get(f"/berichte/{SLUG}/bericht.pptx").status_code == 200
     # The public plan, the latest edition's pk (not its snapshot), today's
-    # snapshot (five, one of them its indicators), the cache.
-    with django_assert_num_queries(8):
+    # snapshot (six, with its budget lines and indicators), the cache.
+    with django_assert_num_queries(9):
         assert client.get("/bericht.pptx").status_code == 200
 
 
