@@ -41,7 +41,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Inches, Pt
 from xlsxwriter import Workbook
 
-from measures.charts import Chart, charts_of
+from measures.charts import STATUS_FILLS, Chart, charts_of
 from measures.indicators import Indicator
 from measures.models import ProgressReport, Status
 from measures.money import PlanBudget, euros
@@ -66,14 +66,9 @@ MAX_BOXES = 3
 INDICATORS_PER_PAGE = 4
 
 # Colours of the status markers (KERN badge colours), shared by PDF and PPTX
-# through the CSS classes `status--<value>` and STATUS_COLOURS.
-STATUS_COLOURS = {
-    Status.PREPARING.value: "6b7280",
-    Status.IN_PROGRESS.value: "1f5ea8",
-    Status.WAITING.value: "a15c00",
-    Status.DONE.value: "1e7a3c",
-    "": "9ca3af",
-}
+# through the CSS classes `status--<value>` and STATUS_COLOURS, and by the
+# status chart of the editions (measures.charts.STATUS_FILLS, their one home).
+STATUS_COLOURS = {status: fill.lstrip("#") for status, (fill, _text) in STATUS_FILLS.items()}
 OVERDUE_COLOUR = "b91c1c"
 
 STYLESHEETS = ["css/deck-common.css", "css/deck-print.css"]

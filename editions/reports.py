@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from measures.indicators import Comparison as ReadingComparison
 from measures.indicators import Indicator, Reading
-from measures.models import FieldOfAction, Measure, Plan, ProgressReport, Rollout
+from measures.models import FieldOfAction, Measure, Plan, ProgressReport, Rollout, StatusCount
 from measures.money import BudgetLine, PlanBudget, Sums, euros
 from measures.rollout import RolloutState, SchoolRollout, SchoolState
 from measures.targets import Target
@@ -345,6 +345,37 @@ def frozen_report(snapshot: dict, criteria: dict | None = None) -> ProgressRepor
     plan, fields, measures = read_snapshot(snapshot)
     date = datetime.date.fromisoformat(snapshot["date"])
     return ProgressReport.build(plan, fields, measures, date, criteria=criteria)
+
+
+# --- Statuses across editions ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatusHistoryRow:
+    """The measures per status in one edition (`title` set) or today."""
+
+    date: datetime.date
+    title: str
+    counts: list[StatusCount]
+
+
+def status_history(plan: Plan, editions: list, today: datetime.date) -> list[StatusHistoryRow]:
+    """The statuses of each of `editions` (published, any order), oldest first, and
+    today's. Reads the snapshots' statuses only; one query for today's."""
+    rows = [
+        StatusHistoryRow(
+            edition.date,
+            edition.title,
+            StatusCount.tally(
+                measure["status"]
+                for field_data in edition.snapshot["fields"]
+                for measure in field_data["measures"]
+            ),
+        )
+        for edition in sorted(editions, key=lambda edition: (edition.date, edition.published_at))
+    ]
+    live = Measure.objects.for_plan(plan).values_list("status", flat=True)
+    return [*rows, StatusHistoryRow(today, "", StatusCount.tally(live))]
 
 
 # --- Comparison --------------------------------------------------------------

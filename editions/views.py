@@ -17,7 +17,7 @@ from measures.views import current_plan
 from . import decks, markup, renders
 from .forms import ComparisonForm
 from .models import Edition
-from .reports import build_snapshot, compare, frozen_budget, frozen_report
+from .reports import build_snapshot, compare, frozen_budget, frozen_report, status_history
 
 
 def _edition(plan: Plan, slug: str) -> Edition:
@@ -35,10 +35,17 @@ def _edition(plan: Plan, slug: str) -> Edition:
 @require_safe
 def editions(request: HttpRequest) -> HttpResponse:
     plan = current_plan()
+    published = list(plan.editions.published())
+    history = status_history(plan, published, timezone.localdate()) if published else []
     return render(
         request,
         "editions/editions.html",
-        {"plan": plan, "editions": list(plan.editions.published()), "content_lang": plan.language},
+        {
+            "plan": plan,
+            "editions": published,
+            "history": history,
+            "content_lang": plan.language,
+        },
     )
 
 

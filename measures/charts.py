@@ -172,3 +172,95 @@ def _spread(readings: list[Reading], most: int) -> list[Reading]:
         return readings
     last = len(readings) - 1
     return [readings[round(n * last / (most - 1))] for n in range(most)]
+
+
+# --- Statuses across reports -----------------------------------------------------
+
+# Fill and label colour of each status (a value, "" for none): the decks' markers
+# (editions.decks.STATUS_COLOURS) and a status chart's bars, white text on each
+# but the light grey of "Ohne Status". The stylesheets repeat them as classes
+# (CSP: no inline style): deck-common.css, and portal.css for the legend.
+STATUS_FILLS = {
+    "preparing": ("#6b7280", "#ffffff"),
+    "in_progress": ("#1f5ea8", "#ffffff"),
+    "waiting": ("#a15c00", "#ffffff"),
+    "done": ("#1e7a3c", "#ffffff"),
+    "": ("#9ca3af", "#1a1f29"),
+}
+STATUS_WIDTH = 400  # as narrow as the indicator charts, so that text stays legible on a phone
+STATUS_LABELS = 104  # room for "01.03.2025" left of the bars
+STATUS_BAR, STATUS_GAP = 28, 12
+# A part narrower than this shows its count only in the table.
+STATUS_MIN_LABELLED = 26
+
+
+@dataclass(frozen=True)
+class StatusPart:
+    status: str
+    x: float
+    width: float
+    count: int
+    labelled: bool
+
+    @property
+    def css_status(self) -> str:
+        return self.status or "none"
+
+    @property
+    def fill(self) -> str:
+        return STATUS_FILLS[self.status][0]
+
+    @property
+    def text_fill(self) -> str:
+        return STATUS_FILLS[self.status][1]
+
+    @property
+    def middle(self) -> float:
+        return round(self.x + self.width / 2, 1)
+
+
+@dataclass(frozen=True)
+class StatusBar:
+    label: str
+    y: float
+    parts: list[StatusPart]
+
+    @property
+    def middle(self) -> float:
+        return self.y + STATUS_BAR / 2
+
+
+@dataclass(frozen=True)
+class StatusChart:
+    """One bar per report, its length split by the measures' statuses."""
+
+    bars: list[StatusBar]
+    width = STATUS_WIDTH
+    left = STATUS_LABELS
+    bar_height = STATUS_BAR
+
+    @property
+    def height(self) -> int:
+        return len(self.bars) * (STATUS_BAR + STATUS_GAP) + STATUS_GAP
+
+
+def status_chart(rows: list[tuple[str, list]]) -> StatusChart:
+    """`rows` of (label, `StatusCount`s) as bars of the full width, each status a part
+    in proportion to its count (statuses no measure has take no room)."""
+    plot = STATUS_WIDTH - STATUS_LABELS - GAP
+    bars = []
+    for index, (label, counts) in enumerate(rows):
+        total = sum(count.count for count in counts)
+        x, parts = float(STATUS_LABELS), []
+        for count in counts:
+            if not count.count:
+                continue
+            width = round(plot * count.count / total, 1)
+            parts.append(
+                StatusPart(
+                    count.status, round(x, 1), width, count.count, width >= STATUS_MIN_LABELLED
+                )
+            )
+            x += width
+        bars.append(StatusBar(label, STATUS_GAP + index * (STATUS_BAR + STATUS_GAP), parts))
+    return StatusChart(bars)

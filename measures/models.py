@@ -3,6 +3,8 @@
 import dataclasses
 import datetime
 import itertools
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, Group, User
@@ -987,6 +989,13 @@ class StatusCount:
     label: str
     count: int
 
+    @classmethod
+    def tally(cls, statuses: Iterable[str]) -> list["StatusCount"]:
+        """How many of `statuses` (values, "" for none) there are of each status, in
+        the statuses' order, "Ohne Status" last; a status no measure has counts 0."""
+        counts = Counter(statuses)
+        return [cls(s, Status.label_of(s), counts[s]) for s in [*Status.values, ""]]
+
 
 @dataclass
 class ProgressReport:
@@ -1020,11 +1029,7 @@ class ProgressReport:
                 by_field[measure.field_id].append(measure)
         sections = [(field, by_field[field.pk]) for field in fields if by_field[field.pk]]
 
-        statuses = [*Status.values, ""]
-        counts = dict.fromkeys(statuses, 0)
-        for measure in measures:
-            counts[measure.status] += 1
-        status_counts = [StatusCount(s, Status.label_of(s), counts[s]) for s in statuses]
+        status_counts = StatusCount.tally(measure.status for measure in measures)
         # Like units only: schools, from rollouts and from indicators in Schulen.
         counted = [figures for measure in measures if (figures := measure.school_figures)]
         rollouts = [figure for figures in counted for figure in figures]
