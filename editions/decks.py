@@ -56,6 +56,7 @@ from .reports import (
     frozen_budget,
     frozen_report,
     read_snapshot,
+    recorded_later,
 )
 
 # At most this many measure boxes side by side on a 16:9 page. With three, and
@@ -106,12 +107,15 @@ class Cover:
     # was made, as of which overdue measures are judged. An edition: its Stand.
     live: bool = False
     retrieved: datetime.date | None = None
+    # An edition recorded later: the day, and "Nachträglich erfasst am … nach …".
+    recorded: tuple[datetime.date, str] | None = None
 
     @property
     def stand_lines(self) -> list[tuple[datetime.date, str]]:
         """The title page's Stand, line by line with the date each line states."""
         if not self.live:
-            return [(self.date, _("Stand: %(date)s") % {"date": _short(self.date)})]
+            lines = [(self.date, _("Stand: %(date)s") % {"date": _short(self.date)})]
+            return [*lines, self.recorded] if self.recorded else lines
         changed = _("Laufend aktualisiert, letzte Änderung am %(date)s")
         lines = [(self.date, changed % {"date": _short(self.date)})]
         if self.retrieved:
@@ -428,6 +432,8 @@ def deck_pages(
     """
     plan, fields, measures = read_snapshot(snapshot)
     cover = _cover(plan, title, date, reference, preface)
+    if recorded := recorded_later(snapshot):
+        cover = dataclasses.replace(cover, recorded=recorded)
     if live:
         retrieved = datetime.date.fromisoformat(snapshot["date"])
         cover = dataclasses.replace(cover, live=True, retrieved=retrieved)

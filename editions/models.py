@@ -17,9 +17,13 @@ from django.utils.translation import gettext_lazy as _
 
 from bielefeld_digital.forms import REASON_MAX_LENGTH
 from bielefeld_digital.text import MULTI_LINE, SINGLE_LINE
+from measures.importers import PlanFileError, load_plan
 from measures.models import Plan
 
-from .reports import build_snapshot
+from .reports import build_snapshot, recorded_later
+
+# How an edition recorded later names what its values come from.
+RECORDED_FROM_MAX_LENGTH = 300
 
 
 class EditionIsFrozen(Exception):
@@ -126,6 +130,7 @@ class Edition(models.Model):
         permissions = [
             ("publish_edition", _("Darf Berichtsausgaben veröffentlichen")),
             ("withdraw_edition", _("Darf Berichtsausgaben zurückziehen")),
+            ("record_past_edition", _("Darf frühere Berichte nachträglich erfassen")),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -221,6 +226,67 @@ class Edition(models.Model):
             edition.full_clean()
             edition.save()
         return edition
+
+    @classmethod
+    def record_past(
+        cls,
+        plan: Plan,
+        *,
+        user: User,
+        plan_file: dict,
+        date: datetime.date,
+        today: datetime.date,
+        recorded_from: str,
+        **values,
+    ) -> "Edition":
+        """Record an edition of a past report, with the Stand `date`, from a plan
+        file of the values of that time (`plan_file`, read by parse_plan_file).
+
+        The file is loaded into the plan inside a savepoint, the snapshot taken and
+        everything rolled back: the live plan stays as it is, and measures keep
+        their ids, so the comparison with other editions matches them. The
+        snapshot says publicly that it was recorded `today` after `recorded_from`.
+        """
+        errors = {}
+        if date >= today:
+            errors["date"] = _(
+                "Ein nachträglich erfasster Bericht hat einen Stand vor heute; den heutigen "
+                "Stand hält „Bericht veröffentlichen“ fest."
+            )
+        if not recorded_from.strip():
+            errors["recorded_from"] = _("Nennen Sie, wonach der Bericht erfasst wird.")
+        plan_data = plan_file.get("plan") if isinstance(plan_file, dict) else None
+        if not isinstance(plan_data, dict) or (
+            plan_data.get("authority"),
+            plan_data.get("title"),
+        ) != (plan.authority, plan.title):
+            errors["plan_file"] = _(
+                "Die Plandatei gehört nicht zu diesem Plan: In [plan] müssen „authority“ "
+                "und „title“ lauten wie beim Plan („%(authority)s“, „%(title)s“)."
+            ) % {"authority": plan.authority, "title": plan.title}
+        if errors:
+            raise ValidationError(errors)
+        with transaction.atomic():
+            state = transaction.savepoint_create()
+            try:
+                load_plan(plan_file, reset=True)
+                snapshot = build_snapshot(Plan.objects.get(pk=plan.pk), date)
+            except PlanFileError as error:
+                raise ValidationError({"plan_file": str(error)}) from None
+            finally:
+                transaction.savepoint_rollback(state)
+            snapshot["recorded"] = {"on": today.isoformat(), "after": recorded_from.strip()}
+            edition = cls(plan=plan, published_by=user, date=date, **values)
+            edition.snapshot = snapshot
+            edition.full_clean()
+            edition.save()
+        return edition
+
+    @property
+    def recorded_note(self) -> str:
+        """ "Nachträglich erfasst am 03.12.2026 nach …" for an edition recorded later."""
+        recorded = recorded_later(self.snapshot)
+        return recorded[1] if recorded else ""
 
     def withdraw(self, *, user: User, reason: str) -> None:
         self.withdrawn_at = timezone.now()

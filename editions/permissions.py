@@ -1,4 +1,4 @@
-"""Who may publish and withdraw editions: the helpers of measures.permissions
+"""Who may publish, record later and withdraw editions: the helpers of measures.permissions
 for this object type (a refusal is a 403 after a line in the security log)."""
 
 from collections.abc import Iterable
@@ -14,6 +14,8 @@ PUBLISH_PERMISSION = "editions.publish_edition"
 # Measures migration 0012 added it; administrators hold it as superusers (who have every
 # permission) or through a group.
 WITHDRAW_PERMISSION = "editions.withdraw_edition"
+# Editions migration 0002: recording an earlier report from a plan file of its values.
+RECORD_PAST_PERMISSION = "editions.record_past_edition"
 
 
 def may_publish(user: User | AnonymousUser) -> bool:
@@ -24,6 +26,16 @@ def check_may_publish(request: HttpRequest) -> None:
     """Publishing and its previews need the permission; a refusal is logged."""
     if not may_publish(request.user):
         refuse(request, "einen Bericht veröffentlichen (%s %s)", request.method, request.path)
+
+
+def may_record_past(user: User | AnonymousUser) -> bool:
+    return user.has_perm(RECORD_PAST_PERMISSION)
+
+
+def check_may_record_past(request: HttpRequest) -> None:
+    """Recording an earlier report is a permission of its own; a refusal is logged."""
+    if not may_record_past(request.user):
+        refuse(request, "einen früheren Bericht nachträglich erfassen (%s)", request.method)
 
 
 def may_withdraw(user: User | AnonymousUser) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -117,6 +118,21 @@ def _school_state(school: School, row: SchoolRollout | None) -> dict:
         "state": state.state.value,
         "date": state.date.isoformat() if state.date else None,
     }
+
+
+def recorded_later(snapshot: dict) -> tuple[datetime.date, str] | None:
+    """For an edition recorded later (Edition.record_past): the day it was recorded
+    and what it says of itself, "Nachträglich erfasst am 03.12.2026 nach …", in the
+    reader's language. None for one frozen from the live plan."""
+    recorded = snapshot.get("recorded")
+    if not recorded:
+        return None
+    day = datetime.date.fromisoformat(recorded["on"])
+    note = gettext("Nachträglich erfasst am %(date)s nach %(source)s") % {
+        "date": date_format(day, "SHORT_DATE_FORMAT"),
+        "source": recorded["after"],
+    }
+    return day, note
 
 
 def _amount(value: Decimal | None) -> str | None:

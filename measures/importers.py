@@ -912,6 +912,12 @@ def read_plan_file(path: Path) -> dict:
             _("Die Plandatei %(path)s kann nicht gelesen werden: %(error)s")
             % {"path": path, "error": os_error_text(error)}
         ) from error
+    return parse_plan_file(data, path)
+
+
+def parse_plan_file(data: bytes, path: Path | str) -> dict:
+    """The data of a plan file's bytes (from disk or an upload, named `path` in the
+    messages); PlanFileError (in German, with the place) if they are no TOML."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:

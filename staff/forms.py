@@ -24,8 +24,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bielefeld_digital.forms import CredentialLengthMixin, PortalForm, PortalFormMixin, ReasonField
-from editions.models import PREFACE_MAX_LENGTH, PREFACE_TOO_LONG, Edition
-from measures.importers import german_slugify
+from editions.models import (
+    PREFACE_MAX_LENGTH,
+    PREFACE_TOO_LONG,
+    RECORDED_FROM_MAX_LENGTH,
+    Edition,
+)
+from measures.importers import PlanFileError, german_slugify, parse_plan_file
 from measures.models import Measure, Plan
 from measures.rollout import RolloutState, WantedStates
 from schools.forms import name_selects, narrowed, offer_school_choices
@@ -181,6 +186,45 @@ class EditionForm(PortalForm):
                     _("Es gibt schon eine Ausgabe mit diesem Titel. Wählen Sie einen anderen."),
                 )
         return data
+
+
+# A plan file of a few hundred measures is some 100 KB; anything far beyond is no plan.
+PLAN_FILE_MAX_BYTES = 2 * 1024 * 1024
+
+
+class PastEditionForm(EditionForm):
+    """What an administrator enters to record an earlier report: its Stand, what it
+    is recorded after, and a plan file with the values of that time."""
+
+    plan_file = forms.FileField(
+        label=_("Plandatei mit den damaligen Werten"),
+        help_text=_("Eine TOML-Datei im Format von docs/plan-format.md, höchstens 2 MB."),
+    )
+    recorded_from = forms.CharField(
+        label=_("Erfasst nach"),
+        max_length=RECORDED_FROM_MAX_LENGTH,
+        help_text=_("z. B. „Vorlage an den Schulausschuss vom 12.03.2024, Drucksache 7654/2020“"),
+    )
+    field_order = ["title", "date", "reference", "recorded_from", "plan_file", "preface"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["date"].help_text = _(
+            "TT.MM.JJJJ: der Stand des damaligen Berichts, vor heute. Überfällig heißt im "
+            "Bericht: überfällig an diesem Tag."
+        )
+
+    def clean_date(self) -> datetime.date:
+        return self.cleaned_data["date"]  # Edition.record_past says what a past Stand may be
+
+    def clean_plan_file(self) -> dict:
+        upload = self.cleaned_data["plan_file"]
+        if upload.size > PLAN_FILE_MAX_BYTES:
+            raise ValidationError(_("Die Datei ist größer als 2 MB; eine Plandatei ist kleiner."))
+        try:
+            return parse_plan_file(upload.read(), upload.name)
+        except PlanFileError as error:
+            raise ValidationError(str(error)) from None
 
 
 def describe_selection(form: forms.Form, *, school_form: str, district: str) -> str:

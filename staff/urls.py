@@ -51,6 +51,7 @@ urlpatterns = [
         name="password-reset-complete",
     ),
     path("berichte/neu/", views.publish_edition, name="publish-edition"),
+    path("berichte/nachtraeglich/", views.record_past_edition, name="record-past-edition"),
     path("berichte/neu/vorschau.pdf", views.preview_edition_pdf, name="preview-edition-pdf"),
     path("schulen/", views.school_matrix, name="matrix"),
     path("massnahmen/<slug:slug>/", views.edit_measure, name="edit-measure"),

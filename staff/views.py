@@ -25,7 +25,7 @@ from bielefeld_digital.htmx import page_or_partial
 from bielefeld_digital.pager import Pager, paginate
 from editions import decks, markup
 from editions.models import Edition
-from editions.permissions import check_may_publish
+from editions.permissions import check_may_publish, check_may_record_past
 from editions.reports import build_snapshot, frozen_report, snapshot_fingerprint
 from measures.forms import MeasureEditForm
 from measures.models import EditConflict, Measure, Plan
@@ -47,6 +47,7 @@ from .forms import (
     EditionForm,
     MatrixFilterForm,
     MatrixForm,
+    PastEditionForm,
     Refusal,
     RolloutFilterForm,
     StaffPasswordResetForm,
@@ -461,6 +462,40 @@ def preview_edition_pdf(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="vorschau-{values["slug"]}.pdf"'
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_past_edition(request: HttpRequest) -> HttpResponse:
+    """Record an earlier report as an edition, from a plan file of its values; it is
+    marked publicly as recorded later (Edition.record_past)."""
+    check_may_record_past(request)
+    plan = current_plan()
+    form = PastEditionForm(request.POST or None, request.FILES or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            edition = Edition.record_past(
+                plan,
+                user=request.user,
+                plan_file=data["plan_file"],
+                date=data["date"],
+                today=timezone.localdate(),
+                recorded_from=data["recorded_from"],
+                title=data["title"],
+                slug=data["slug"],
+                reference=data["reference"],
+                preface=data["preface"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("„%s“ ist nachträglich erfasst.") % edition)
+            return redirect(edition)
+    status = 422 if form.is_bound and form.errors else 200
+    return render(
+        request, "staff/record_past_edition.html", {"form": form, "plan": plan}, status=status
+    )
 
 
 def _edition_values(form: EditionForm) -> dict:
