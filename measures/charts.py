@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
 from .indicators import Indicator, Quantity, Reading, Unit
+from .rollout import MAX_MAP_SCHOOLS, RolloutState
 
 # The drawing's own coordinates (its viewBox); it scales to the page's width.
 # Narrow, so that its 16-unit text is still 12 px on a 320 px phone.
@@ -264,3 +265,102 @@ def status_chart(rows: list[tuple[str, list]]) -> StatusChart:
             x += width
         bars.append(StatusBar(label, STATUS_GAP + index * (STATUS_BAR + STATUS_GAP), parts))
     return StatusChart(bars)
+
+
+# --- Schools on a map ------------------------------------------------------------
+
+MAP_WIDTH = 400
+MAP_MARGIN = 8
+
+
+# A school's mark by its state: done a filled circle, in progress a filled
+# square, open a hollow circle, so that shape tells the state as well as colour.
+MAP_MARKS = {
+    "done": ("#1e7a3c", "circle"),
+    "in_progress": ("#1f5ea8", "square"),
+    "open": ("#ffffff", "ring"),
+}
+MARK_RADIUS = 4
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    x: float
+    y: float
+    state: str  # a RolloutState value
+    name: str
+
+    @property
+    def shape(self) -> str:
+        return MAP_MARKS[self.state][1]
+
+    @property
+    def fill(self) -> str:
+        return MAP_MARKS[self.state][0]
+
+    @property
+    def label(self) -> str:
+        return str(RolloutState(self.state).label)
+
+    @property
+    def corner_x(self) -> float:  # a square's
+        return round(self.x - MARK_RADIUS, 1)
+
+    @property
+    def corner_y(self) -> float:
+        return round(self.y - MARK_RADIUS, 1)
+
+
+@dataclass(frozen=True)
+class MapLegendEntry:
+    state: str
+    label: str
+    count: int
+    shape: str
+    fill: str
+
+
+@dataclass(frozen=True)
+class SchoolMap:
+    """The plan's schools where they are, each drawn by its state of one measure."""
+
+    points: list[MapPoint]
+    height: float
+    width = MAP_WIDTH
+    radius = MARK_RADIUS
+    side = 2 * MARK_RADIUS
+
+    @property
+    def legend(self) -> list[MapLegendEntry]:
+        """Each state with its mark and how many schools are in it, done first."""
+        counts = dict.fromkeys(MAP_MARKS, 0)
+        for point in self.points:
+            counts[point.state] += 1
+        return [
+            MapLegendEntry(state, str(RolloutState(state).label), count, *MAP_MARKS[state][::-1])
+            for state, count in counts.items()
+        ]
+
+
+def school_map(schools: list[tuple[int, int, str, str]]) -> SchoolMap | None:
+    """`schools` as (UTM east, UTM north, state, name) drawn to scale, north up:
+    UTM coordinates are metres, so a plain linear projection keeps the shapes. None
+    without schools or for more than MAX_MAP_SCHOOLS."""
+    if not schools or len(schools) > MAX_MAP_SCHOOLS:
+        return None
+    easts = [school[0] for school in schools]
+    norths = [school[1] for school in schools]
+    west, south = min(easts), min(norths)
+    span = max(max(easts) - west, max(norths) - south, 1)
+    scale = (MAP_WIDTH - 2 * MAP_MARGIN) / span
+    height = round((max(norths) - south) * scale + 2 * MAP_MARGIN, 1)
+    points = [
+        MapPoint(
+            round(MAP_MARGIN + (east - west) * scale, 1),
+            round(height - MAP_MARGIN - (north - south) * scale, 1),
+            state,
+            name,
+        )
+        for east, north, state, name in schools
+    ]
+    return SchoolMap(points, height)

@@ -338,6 +338,23 @@ def with_state_of(schools: SchoolQuerySet, measure: "Measure") -> SchoolQuerySet
     )
 
 
+# Above this many schools (a plan of a Land's schools) a map's dots would merge
+# into a blot, and the page would grow by hundreds of kilobytes: no map then
+# (measures.charts.school_map), the district table and the school list stay.
+MAX_MAP_SCHOOLS = 1500
+
+
+def map_of(schools: SchoolQuerySet, measure: "Measure") -> list[tuple[int, int, str, str]]:
+    """(UTM east, UTM north, state, name) of `measure` at each of `schools` that
+    the directory places, one more than a map draws at most (charts.school_map
+    then draws none). One query."""
+    placed = with_state_of(schools, measure).filter(utm_east__isnull=False, utm_north__isnull=False)
+    rows = placed.order_by("school_number").values_list(
+        "utm_east", "utm_north", "rollout_state", "name"
+    )
+    return list(rows[: MAX_MAP_SCHOOLS + 1])
+
+
 def rollout_by_district(schools: SchoolQuerySet, measure: "Measure") -> list["DistrictRollout"]:
     """How far `measure` is at these schools, per district (the unknown district
     last); a school without a row counts as open. One query, grouped in the

@@ -13,11 +13,12 @@ from bielefeld_digital.pager import paginate
 from schools.forms import DistrictForm, SchoolFilterForm
 from schools.models import is_school_number
 
+from .charts import school_map
 from .forms import ReportFilterForm
 from .models import Measure, Plan, ProgressReport
 from .money import PlanBudget
 from .permissions import editable_measures
-from .rollout import SchoolState, rollout_by_district, with_rollout_share, with_state_of
+from .rollout import SchoolState, map_of, rollout_by_district, with_rollout_share, with_state_of
 
 
 def current_plan() -> Plan:
@@ -73,10 +74,11 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         measure = Measure.objects.for_plan(plan).for_report(plan).get(slug=slug)
     except Measure.DoesNotExist:
         raise Http404("Diese Maßnahme gibt es nicht.") from None
-    districts, district_form, pager, school_states = [], None, None, []
+    districts, district_form, pager, school_states, places = [], None, None, [], None
     if measure.tracks_schools:
         scope = plan.schools(timezone.localdate())
         districts = rollout_by_district(scope, measure)
+        places = school_map(map_of(scope, measure))
         if "bezirk" in request.GET:
             district_form = DistrictForm(
                 request.GET, districts=[district.district for district in districts]
@@ -109,6 +111,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "district_form": district_form,
             "pager": pager,
             "school_states": school_states,
+            "school_map": places,
             "budget_lines": list(measure.budget_lines.all()),
             "indicators": measure.indicator_list,
             "timeline": measure.timeline(public=not staff),

@@ -57,7 +57,11 @@ DIRECTORY_COLUMNS = (
     "Schulbetriebsschluessel",
     "Schulbetriebsdatum",
 )
-OPTIONAL_DIRECTORY_COLUMNS = ("Bezirksregierung",)
+OPTIONAL_DIRECTORY_COLUMNS = ("Bezirksregierung", "UTMRechtswert", "UTMHochwert")
+# Where NRW lies in UTM zone 32N (EPSG:25832), with room to spare: a coordinate
+# outside is a mistake of the file, and the school is imported without a place.
+UTM_EAST_RANGE = range(200_000, 600_001)
+UTM_NORTH_RANGE = range(5_500_000, 5_900_001)
 
 DISTRICT_COLUMNS = ("Schulnummer", "Stadtbezirk")
 
@@ -333,6 +337,7 @@ def _school_values(raw: dict[str, str]) -> dict:
         "listed": True,
     }
     values.update({attr: raw.get(column, "") for attr, column in _FIELD_COLUMNS.items()})
+    values.update(_place(raw))
     key = values["operation_key"]
     date_text = raw["Schulbetriebsdatum"]
     try:
@@ -349,6 +354,18 @@ def _school_values(raw: dict[str, str]) -> dict:
             )
         values["opens_on" if key == OperationKey.OPENING else "closes_on"] = date
     return values
+
+
+def _place(raw: dict[str, str]) -> dict[str, int | None]:
+    """The school's UTM coordinates, both or neither (none where they are missing
+    or outside NRW)."""
+    try:
+        east, north = int(raw.get("UTMRechtswert", "")), int(raw.get("UTMHochwert", ""))
+    except ValueError:
+        return {"utm_east": None, "utm_north": None}
+    if east not in UTM_EAST_RANGE or north not in UTM_NORTH_RANGE:
+        return {"utm_east": None, "utm_north": None}
+    return {"utm_east": east, "utm_north": north}
 
 
 def _check_fields(values: dict) -> None:

@@ -255,6 +255,10 @@ class School(models.Model):
         blank=True,
         help_text=_("Nur bei einer Schule, die aufgelöst wird: ihr letzter Tag (z. B. 31.07.)."),
     )
+    # Where the school is, as the directory gives it: UTM zone 32N (EPSG:25832), in
+    # metres; empty where the directory has none. Drawn on the measures' school maps.
+    utm_east = models.PositiveIntegerField(_("UTM-Rechtswert"), null=True, blank=True)
+    utm_north = models.PositiveIntegerField(_("UTM-Hochwert"), null=True, blank=True)
     listed = models.BooleanField(
         _("im Schulverzeichnis"),
         default=True,

@@ -36,8 +36,9 @@ REPORT_WITH_SCHOOL_INDICATORS_QUERIES = REPORT_QUERIES + 1
 DETAIL_QUERIES = 6
 # ... plus the readings of all its indicators, however many.
 DETAIL_WITH_INDICATORS_QUERIES = DETAIL_QUERIES + 1
-# ... plus the counts per district, for a measure tracked per school.
-DETAIL_WITH_ROLLOUT_QUERIES = DETAIL_QUERIES + 1
+# ... plus the counts per district and the placed schools for its map, for a
+# measure tracked per school.
+DETAIL_WITH_ROLLOUT_QUERIES = DETAIL_QUERIES + 2
 # ... plus the paginator's count and a page of the schools of the district
 # chosen with ?bezirk=.
 DETAIL_WITH_DISTRICT_QUERIES = DETAIL_WITH_ROLLOUT_QUERIES + 2

@@ -582,6 +582,9 @@ class Command(BaseCommand):
     def _school(number: int, index: int, authority: str, rng: random.Random) -> School:
         form, form_name = rng.choice(SCHOOL_FORMS)
         place = SCHOOL_PLACES[index % len(SCHOOL_PLACES)]
+        # Somewhere in a city of 40 x 30 km (UTM zone 32N), for the school maps; drawn
+        # from the school's number, so the seed's other data stay as they were.
+        where = random.Random(number)  # noqa: S311 - demo data, not secrets
         round_ = index // len(SCHOOL_PLACES)
         return School(
             school_number=f"{number:06d}",
@@ -590,6 +593,8 @@ class Command(BaseCommand):
             school_form_name=form_name,
             district=rng.choice(DISTRICTS),
             authority_number=OTHER_AUTHORITY_NUMBER if index % 20 == 7 else authority,
+            utm_east=where.randint(450_000, 490_000),
+            utm_north=where.randint(5_750_000, 5_780_000),
         )
 
     @staticmethod
