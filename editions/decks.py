@@ -109,6 +109,8 @@ class Cover:
     retrieved: datetime.date | None = None
     # An edition recorded later: the day, and "Nachträglich erfasst am … nach …".
     recorded: tuple[datetime.date, str] | None = None
+    # The council's decision on the plan: "Beschlossen am 16.03.2017 (Drucksache …)".
+    decision: str = ""
 
     @property
     def stand_lines(self) -> list[tuple[datetime.date, str]]:
@@ -710,7 +712,17 @@ def _cover(
         reference=reference,
         language=plan.language,
         preface=preface.strip(),
+        decision=_decision(plan),
     )
+
+
+def _decision(plan: FrozenPlan) -> str:
+    """The plan's decision as the web page's header says it, in plain text."""
+    reference = plan.decision_reference
+    if plan.decided_on:
+        text = _("Beschlossen am %(date)s") % {"date": _short(plan.decided_on)}
+        return f"{text} ({reference})" if reference else text
+    return f"{_('Beschluss')}: {reference}" if reference else ""
 
 
 # --- Texts both renderers use ----------------------------------------------------
@@ -998,15 +1010,10 @@ class _SlideBuilder:
         self._text(slide, 0.9, 0.8, width, 0.6, [(cover.authority, 18, False)], content_language)
         size = {"short": 36, "long": 28, "very-long": 22}[cover.title_length]
         self._text(slide, 0.9, 1.6, width, 1.5, [(cover.title, size, True)], title=True)
-        self._text(
-            slide,
-            0.9,
-            3.2,
-            width,
-            1.4,
-            [(f"{cover.plan_title} {cover.period}", 24, False)],
-            content_language,
-        )
+        lines = [(f"{cover.plan_title} {cover.period}", 24, False)]
+        if cover.decision:
+            lines.append((cover.decision, 16, False))
+        self._text(slide, 0.9, 3.2, width, 1.4, lines, content_language)
         lines = [(text, 18, False) for _date, text in cover.stand_lines]
         if cover.reference:
             lines.append((cover.reference, 18, False))

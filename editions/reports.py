@@ -96,6 +96,9 @@ def build_snapshot(plan: Plan, today: datetime.date) -> dict:
             "as_of": plan.as_of.isoformat(),
             "language": plan.language,
             "total_budget": _amount(plan.total_budget),
+            "description": plan.description,
+            "decided_on": plan.decided_on.isoformat() if plan.decided_on else None,
+            "decision_reference": plan.decision_reference,
         },
         "fields": [
             {
@@ -324,6 +327,10 @@ class FrozenPlan:
     as_of: datetime.date
     language: str
     total_budget: Decimal | None = None
+    # Snapshots before these had none.
+    description: str = ""
+    decided_on: datetime.date | None = None
+    decision_reference: str = ""
 
 
 def read_snapshot(snapshot: dict) -> tuple[FrozenPlan, list[FrozenField], list[FrozenMeasure]]:
@@ -335,6 +342,11 @@ def read_snapshot(snapshot: dict) -> tuple[FrozenPlan, list[FrozenField], list[F
         datetime.date.fromisoformat(plan_data["as_of"]),
         plan_data["language"],
         None if plan_data.get("total_budget") is None else Decimal(plan_data["total_budget"]),
+        plan_data.get("description", ""),
+        datetime.date.fromisoformat(plan_data["decided_on"])
+        if plan_data.get("decided_on")
+        else None,
+        plan_data.get("decision_reference", ""),
     )
     fields, measures = [], []
     for field_data in snapshot["fields"]:
