@@ -1,5 +1,7 @@
 """How the portal renders form fields: KERN markup and GOV.UK-style error messages."""
 
+import re
+
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.forms.renderers import TemplatesSetting
@@ -158,3 +160,23 @@ class CredentialLengthMixin:
                         message=_("Das Passwort darf höchstens %(limit_value)d Zeichen lang sein."),
                     )
                 )
+
+
+# "16.200", "1.880.000,50", "93,5", also "93.5": groups of three digits after a
+# dot are thousands, as a German writes them; a comma is the decimal point.
+_THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$")
+
+
+class GermanDecimalField(forms.DecimalField):
+    """A number as people in a German office type it (see _THOUSANDS); Django's own
+    field reads "16.200" as sixteen point two unless thousand separators are on."""
+
+    default_error_messages = {"invalid": _("Bitte eine Zahl eingeben, z. B. 16.200 oder 93,5.")}
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            text = value.strip().replace("\u00a0", "").replace(" ", "")
+            if _THOUSANDS.match(text) or "," in text:
+                text = text.replace(".", "").replace(",", ".")
+            value = text
+        return super().to_python(value)

@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.formats import date_format, number_format
 from django.utils.functional import cached_property
@@ -244,6 +244,20 @@ class Indicator(models.Model):
     def series(self) -> list["Reading"]:
         """The readings, oldest first (from a prefetch where there is one)."""
         return sorted(self.readings.all(), key=lambda reading: reading.date)
+
+    def add_reading(self, reading: "Reading", *, user) -> "Reading":
+        """Save a new `reading` of this indicator entered by `user` (kept for the
+        staff only), checked by the model's rules, as a new version of the measure:
+        an editor's form of the older version is refused, as for any change."""
+        reading.indicator = self
+        reading.entered_by = user
+        reading.full_clean()
+        with transaction.atomic():
+            measure = type(self.measure).objects.select_for_update().get(pk=self.measure_id)
+            reading._change_reason = reason = gettext("Neuer Wert: %(name)s") % {"name": self.name}
+            reading.save()
+            measure.save_new_version(user=user, reason=reason, update_fields=[])
+        return reading
 
     @property
     def has_sources(self) -> bool:

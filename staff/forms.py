@@ -23,7 +23,13 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from bielefeld_digital.forms import CredentialLengthMixin, PortalForm, PortalFormMixin, ReasonField
+from bielefeld_digital.forms import (
+    CredentialLengthMixin,
+    GermanDecimalField,
+    PortalForm,
+    PortalFormMixin,
+    ReasonField,
+)
 from editions.models import (
     PREFACE_MAX_LENGTH,
     PREFACE_TOO_LONG,
@@ -31,6 +37,7 @@ from editions.models import (
     Edition,
 )
 from measures.importers import PlanFileError, german_slugify, parse_plan_file
+from measures.indicators import Indicator, Reading
 from measures.models import Measure, Plan
 from measures.rollout import RolloutState, WantedStates
 from schools.forms import name_selects, narrowed, offer_school_choices
@@ -186,6 +193,27 @@ class EditionForm(PortalForm):
                     _("Es gibt schon eine Ausgabe mit diesem Titel. Wählen Sie einen anderen."),
                 )
         return data
+
+
+class ReadingForm(PortalFormMixin, forms.ModelForm):
+    """A new value of one indicator, as staff enter it in the staff area: the day,
+    the value in the indicator's unit and its public source. The model's rules
+    (one value a day, 0 to 100 for a percentage, whole schools) give the messages."""
+
+    class Meta:
+        model = Reading
+        fields = ["date", "value", "source"]
+        labels = {"date": _("Stand (TT.MM.JJJJ)"), "value": _("Wert")}
+        field_classes = {"value": GermanDecimalField}
+        # Text, not a number input: browsers refuse "16.200" and "93,5" there.
+        widgets = {"value": forms.TextInput(attrs={"inputmode": "decimal"})}
+
+    def __init__(self, *args, indicator: Indicator, **kwargs) -> None:
+        super().__init__(*args, prefix=f"kennzahl-{indicator.pk}", **kwargs)
+        self.instance.indicator = indicator
+        self.fields["value"].help_text = _("In %(unit)s, z. B. 16.200 oder 93,5.") % {
+            "unit": indicator.quantity.label
+        }
 
 
 # A plan file of a few hundred measures is some 100 KB; anything far beyond is no plan.

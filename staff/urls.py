@@ -56,4 +56,5 @@ urlpatterns = [
     path("schulen/", views.school_matrix, name="matrix"),
     path("massnahmen/<slug:slug>/", views.edit_measure, name="edit-measure"),
     path("massnahmen/<slug:slug>/schulen/", views.edit_rollout, name="edit-rollout"),
+    path("massnahmen/<slug:slug>/kennzahlen/", views.edit_indicators, name="edit-indicators"),
 ]

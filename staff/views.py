@@ -48,6 +48,7 @@ from .forms import (
     MatrixFilterForm,
     MatrixForm,
     PastEditionForm,
+    ReadingForm,
     Refusal,
     RolloutFilterForm,
     StaffPasswordResetForm,
@@ -198,6 +199,48 @@ def edit_measure(request: HttpRequest, slug: str) -> HttpResponse:
         form = MeasureEditForm(measure=measure)
     template = page_or_partial(request, "staff/edit_measure.html", "editor")
     return render(request, template, {"measure": measure, "form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_indicators(request: HttpRequest, slug: str) -> HttpResponse:
+    """Enter a new value of one of the measure's indicators (their names, units and
+    targets are set in the admin). A value is added, never overwritten: the same
+    day twice is refused, and the measure gets a new version."""
+    measure = measure_for_edit(request, slug)
+    indicators = list(measure.indicators.with_series())
+    chosen = request.POST.get("kennzahl") if request.method == "POST" else None
+    forms_by_pk = {
+        indicator.pk: ReadingForm(
+            request.POST if chosen == str(indicator.pk) else None, indicator=indicator
+        )
+        for indicator in indicators
+    }
+    form, status = None, 200
+    if chosen is not None:
+        indicator = next((i for i in indicators if str(i.pk) == chosen), None)
+        if indicator is None:
+            messages.error(request, _("Diese Kennzahl gehört nicht zu dieser Maßnahme."))
+            status = 400
+        else:
+            form = forms_by_pk[indicator.pk]
+            status = 422
+            if form.is_valid():
+                try:
+                    indicator.add_reading(form.instance, user=request.user)
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    name = indicator.name
+                    messages.success(request, _("Der neue Wert von „%s“ ist gespeichert.") % name)
+                    return redirect("staff:edit-indicators", slug=slug)
+    rows = [(indicator, forms_by_pk[indicator.pk]) for indicator in indicators]
+    return render(
+        request,
+        "staff/edit_indicators.html",
+        {"measure": measure, "rows": rows, "form": form},
+        status=status,
+    )
 
 
 # The checklist's schools per page (all of them for Bielefeld).
