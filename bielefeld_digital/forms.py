@@ -163,8 +163,9 @@ class CredentialLengthMixin:
 
 
 # "16.200", "1.880.000,50", "93,5", also "93.5": groups of three digits after a
-# dot are thousands, as a German writes them; a comma is the decimal point.
-_THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$")
+# dot are thousands, as a German writes them (never after a leading zero: "0.500"
+# is a half); a comma is the decimal point.
+_THOUSANDS = re.compile(r"^[1-9]\d{0,2}(\.\d{3})+(,\d+)?$")
 
 
 class GermanDecimalField(forms.DecimalField):

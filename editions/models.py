@@ -13,17 +13,45 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from bielefeld_digital.forms import REASON_MAX_LENGTH
 from bielefeld_digital.text import MULTI_LINE, SINGLE_LINE
 from measures.importers import PlanFileError, load_plan
+from measures.indicators import Reading
 from measures.models import Plan
+from measures.rollout import SchoolRollout
 
 from .reports import build_snapshot, recorded_later
 
 # How an edition recorded later names what its values come from.
 RECORDED_FROM_MAX_LENGTH = 300
+
+
+def _as_the_file_says(plan: Plan, date: datetime.date) -> None:
+    """Inside Edition.record_past's savepoint: the plan as its file of `date` says,
+    not as the portal knows it today. The per-school rows are today's, so they go
+    (each measure's figure is the file's count), and a value dated after the
+    Stand cannot have been known then."""
+    SchoolRollout.objects.filter(measure__field__plan=plan).delete()
+    later = (
+        Reading.objects.filter(indicator__measure__field__plan=plan, date__gt=date)
+        .select_related("indicator__measure")
+        .first()
+    )
+    if later is not None:
+        raise PlanFileError(
+            _(
+                "Die Plandatei enthält einen Wert nach dem Stand des Berichts: "
+                "%(measure)s, Kennzahl „%(name)s“, %(date)s."
+            )
+            % {
+                "measure": later.indicator.measure.title,
+                "name": later.indicator.name,
+                "date": date_format(later.date, "SHORT_DATE_FORMAT"),
+            }
+        )
 
 
 class EditionIsFrozen(Exception):
@@ -248,13 +276,23 @@ class Edition(models.Model):
         snapshot says publicly that it was recorded `today` after `recorded_from`.
         """
         errors = {}
+        first = cls.objects.published().filter(plan=plan).order_by("date").first()
         if date >= today:
             errors["date"] = _(
                 "Ein nachträglich erfasster Bericht hat einen Stand vor heute; den heutigen "
                 "Stand hält „Bericht veröffentlichen“ fest."
             )
+        elif first is not None and date >= first.date:
+            # Between two published editions it would change what the later one
+            # compares with, after its publishing.
+            errors["date"] = _(
+                "Ein nachträglich erfasster Bericht liegt vor allen veröffentlichten "
+                "Ausgaben; die erste hat den Stand %(date)s."
+            ) % {"date": date_format(first.date, "SHORT_DATE_FORMAT")}
         if not recorded_from.strip():
-            errors["recorded_from"] = _("Nennen Sie, wonach der Bericht erfasst wird.")
+            errors["recorded_from"] = _(
+                "Bitte nennen Sie die Quelle, z. B. die Vorlage mit Datum und Drucksache."
+            )
         plan_data = plan_file.get("plan") if isinstance(plan_file, dict) else None
         if not isinstance(plan_data, dict) or (
             plan_data.get("authority"),
@@ -270,6 +308,7 @@ class Edition(models.Model):
             state = transaction.savepoint_create()
             try:
                 load_plan(plan_file, reset=True)
+                _as_the_file_says(plan, date)
                 snapshot = build_snapshot(Plan.objects.get(pk=plan.pk), date)
             except PlanFileError as error:
                 raise ValidationError({"plan_file": str(error)}) from None

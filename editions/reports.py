@@ -245,8 +245,9 @@ class FrozenMeasure:
     rollout: Rollout | None
     schools: list[FrozenSchool] = field(default_factory=list)
     tracks_schools: bool = False
-    indicator_list: list[Indicator] = field(default_factory=list)
-    budget_lines: list[BudgetLine] = field(default_factory=list)
+    # None: the snapshot is older than indicators or money (see from_data).
+    indicator_list: list[Indicator] | None = field(default_factory=list)
+    budget_lines: list[BudgetLine] | None = field(default_factory=list)
 
     @classmethod
     def from_data(cls, data: dict, field_: FrozenField) -> "FrozenMeasure":
@@ -281,16 +282,21 @@ class FrozenMeasure:
             ],
             # Snapshots before the flag: a tracked measure listed its schools.
             tracks_schools=data.get("tracked", bool(data["schools"])),
-            # Snapshots before indicators and money had none.
-            indicator_list=[_frozen_indicator(row) for row in data.get("indicators", [])],
-            budget_lines=[
+            # None in snapshots from before indicators and money: not known, which
+            # the comparison must not take for "none" (every one would look new).
+            indicator_list=None
+            if "indicators" not in data
+            else [_frozen_indicator(row) for row in data["indicators"]],
+            budget_lines=None
+            if "budget" not in data
+            else [
                 BudgetLine(
                     source=row["source"],
                     year=row["year"],
                     planned=Decimal(row["planned"]),
                     spent=Decimal(row["spent"]),
                 )
-                for row in data.get("budget", [])
+                for row in data["budget"]
             ],
         )
 
@@ -311,7 +317,7 @@ class FrozenMeasure:
 
     @property
     def school_indicators(self) -> list[Indicator]:
-        return self.indicator_list
+        return self.indicator_list or []
 
     school_figures = Measure.school_figures
 
@@ -364,7 +370,7 @@ def frozen_budget(snapshot: dict) -> PlanBudget | None:
         (
             (measure.field.pk, measure.field.title, line.source, line.planned, line.spent)
             for measure in measures
-            for line in measure.budget_lines
+            for line in measure.budget_lines or []
         ),
     )
 
@@ -569,6 +575,10 @@ def compare(old: dict, new: dict) -> Comparison:
     )
 
 
+def _budget_of(measure: FrozenMeasure) -> Sums | None:
+    return Sums.of(measure.budget_lines) if measure.budget_lines else None
+
+
 def _diff(old: FrozenMeasure, new: FrozenMeasure) -> MeasureDiff | None:
     old_target = old.target.label if old.target else str(_("nicht festgelegt"))
     new_target = new.target.label if new.target else str(_("nicht festgelegt"))
@@ -593,9 +603,12 @@ def _diff(old: FrozenMeasure, new: FrozenMeasure) -> MeasureDiff | None:
         # Items in their order; one reworded is one removed and one added.
         work_items_added=tuple(i for i in new.work_item_list if i not in old.work_item_list),
         work_items_removed=tuple(i for i in old.work_item_list if i not in new.work_item_list),
-        indicators=indicator_changes(old.indicator_list, new.indicator_list),
-        old_budget=Sums.of(old.budget_lines) if old.budget_lines else None,
-        new_budget=Sums.of(new.budget_lines) if new.budget_lines else None,
+        # Only where both snapshots know them: an older one says nothing of them.
+        indicators=indicator_changes(old.indicator_list, new.indicator_list)
+        if old.indicator_list is not None and new.indicator_list is not None
+        else (),
+        old_budget=_budget_of(old) if new.budget_lines is not None else None,
+        new_budget=_budget_of(new) if old.budget_lines is not None else None,
     )
     interesting = (
         diff.renamed

@@ -22,8 +22,9 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
@@ -67,6 +68,8 @@ PERCENT_INDICATOR = _(
 )
 ONE_READING_A_DAY = _("Für diesen Tag gibt es schon einen Wert.")
 WHOLE_SCHOOLS = _("Schulen werden ganz gezählt: bitte eine ganze Zahl.")
+NOT_IN_THE_FUTURE = _("Ein Wert hat einen Stand von heute oder früher.")
+VALUE_ABOVE_TOTAL = _("Der Wert ist größer als die Gesamtzahl der Kennzahl (%(total)s).")
 
 
 def _whole_schools(unit: str, values: dict[str, Decimal | None]) -> None:
@@ -248,14 +251,20 @@ class Indicator(models.Model):
     def add_reading(self, reading: "Reading", *, user) -> "Reading":
         """Save a new `reading` of this indicator entered by `user` (kept for the
         staff only), checked by the model's rules, as a new version of the measure:
-        an editor's form of the older version is refused, as for any change."""
+        an editor's form of the older version is refused, as for any change. The
+        measure is locked first, so two people entering the same day get the
+        message, not an error."""
         reading.indicator = self
         reading.entered_by = user
-        reading.full_clean()
         with transaction.atomic():
             measure = type(self.measure).objects.select_for_update().get(pk=self.measure_id)
+            reading.full_clean()
             reading._change_reason = reason = gettext("Neuer Wert: %(name)s") % {"name": self.name}
-            reading.save()
+            try:
+                with transaction.atomic():
+                    reading.save()
+            except IntegrityError:
+                raise ValidationError({"date": ONE_READING_A_DAY}) from None
             measure.save_new_version(user=user, reason=reason, update_fields=[])
         return reading
 
@@ -389,6 +398,15 @@ class Reading(models.Model):
     def clean(self) -> None:
         self.take_the_indicators_unit()  # before the constraints are validated
         _whole_schools(self.unit, {"value": self.value})
+        if self.date is not None and self.date > timezone.localdate():
+            # It would be the current value until that day, and nothing entered
+            # meanwhile could replace it.
+            raise ValidationError({"date": NOT_IN_THE_FUTURE})
+        total = self.indicator.total if self.quantity == self.indicator.quantity else None
+        if total is not None and self.value is not None and self.value > total:
+            raise ValidationError(
+                {"value": VALUE_ABOVE_TOTAL % {"total": self.indicator.quantity.format(total)}}
+            )
 
     def take_the_indicators_unit(self) -> None:
         """A reading without a unit of its own is taken in its indicator's unit, and

@@ -30,6 +30,7 @@ from bielefeld_digital.forms import (
     PortalFormMixin,
     ReasonField,
 )
+from bielefeld_digital.text import SINGLE_LINE
 from editions.models import (
     PREFACE_MAX_LENGTH,
     PREFACE_TOO_LONG,
@@ -229,8 +230,9 @@ class PastEditionForm(EditionForm):
         help_text=_("Eine TOML-Datei im Format von docs/plan-format.md, höchstens 2 MB."),
     )
     recorded_from = forms.CharField(
-        label=_("Erfasst nach"),
+        label=_("Quelle: erfasst nach"),
         max_length=RECORDED_FROM_MAX_LENGTH,
+        validators=[SINGLE_LINE],
         help_text=_("z. B. „Vorlage an den Schulausschuss vom 12.03.2024, Drucksache 7654/2020“"),
     )
     field_order = ["title", "date", "reference", "recorded_from", "plan_file", "preface"]
@@ -248,7 +250,12 @@ class PastEditionForm(EditionForm):
     def clean_plan_file(self) -> dict:
         upload = self.cleaned_data["plan_file"]
         if upload.size > PLAN_FILE_MAX_BYTES:
-            raise ValidationError(_("Die Datei ist größer als 2 MB; eine Plandatei ist kleiner."))
+            raise ValidationError(
+                _(
+                    "Die Datei ist größer als 2 MB. Bitte laden Sie eine Plandatei von "
+                    "höchstens 2 MB hoch."
+                )
+            )
         try:
             return parse_plan_file(upload.read(), upload.name)
         except PlanFileError as error:

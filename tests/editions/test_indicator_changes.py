@@ -117,3 +117,14 @@ def test_the_changes_read_in_english(wlan):
         "new indicator: 13\u00a0Posts",
         "indicator dropped",
     ]
+
+
+def test_an_edition_from_before_indicators_and_money_shows_no_false_changes(wlan):
+    from measures.money import BudgetLine, FundingSource
+
+    BudgetLine.objects.create(measure=wlan, source=FundingSource.EU, planned=1000)
+    old = build_snapshot(wlan.field.plan, DAY)
+    for field in old["fields"]:
+        for measure in field["measures"]:
+            del measure["indicators"], measure["budget"]
+    assert compare(old, build_snapshot(wlan.field.plan, DAY)).is_empty

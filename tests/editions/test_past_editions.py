@@ -97,7 +97,7 @@ def test_a_past_edition_has_the_files_values_and_leaves_the_plan_alone(bielefeld
     ("values", "field", "message"),
     [
         ({"date": None}, "date", "hat einen Stand vor heute"),
-        ({"recorded_from": "  "}, "recorded_from", "Nennen Sie, wonach"),
+        ({"recorded_from": "  "}, "recorded_from", "Bitte nennen Sie die Quelle"),
     ],
 )
 def test_a_past_edition_needs_a_past_date_and_a_source(bielefeld, admin, values, field, message):
@@ -182,3 +182,50 @@ def test_the_form_records_and_refuses_bad_files_in_german(bielefeld, admin):
     assert (
         again.status_code == 422 and "schon eine Ausgabe mit diesem Titel" in again.content.decode()
     )
+
+
+def test_todays_school_ticks_and_later_values_are_not_the_past(bielefeld, admin):
+    from measures.rollout import RolloutState, SchoolRollout
+    from tests.factories import make_school
+
+    platform = Measure.objects.get(slug="digitale-schulplattform")
+    SchoolRollout.objects.set_states(
+        platform, {make_school(): RolloutState.DONE}, user=admin, reason="heute"
+    )
+    edition = record(bielefeld, admin)
+    frozen = {m["slug"]: m for f in edition.snapshot["fields"] for m in f["measures"]}
+    # The file's count of that time, not today's ticked schools.
+    assert frozen["digitale-schulplattform"]["rollout"] == [36, 74]
+    assert frozen["digitale-schulplattform"]["schools"] == []
+    assert SchoolRollout.objects.filter(measure=platform).count() == 1  # still there
+
+    later = plan_file()
+    later["fields"][0]["measures"][0]["indicators"][0]["readings"].append(
+        {"date": datetime.date(2024, 6, 1), "value": 1000}
+    )
+    with pytest.raises(ValidationError) as refused:
+        record(
+            bielefeld,
+            admin,
+            plan_file=later,
+            date=datetime.date(2024, 2, 1),  # before the first edition, after the file's 900
+            title="Noch einer",
+            slug="noch-einer",
+        )
+    assert "einen Wert nach dem Stand des Berichts" in refused.value.message_dict["plan_file"][0]
+    assert "01.06.2024" in refused.value.message_dict["plan_file"][0]
+
+
+def test_a_past_edition_lies_before_every_published_one(bielefeld, admin):
+    today = timezone.localdate()
+    Edition.publish(bielefeld, user=admin, date=today, today=today, title="Heute", slug="heute")
+    record(bielefeld, admin)  # March 2024: before it
+    with pytest.raises(ValidationError) as refused:
+        record(
+            bielefeld,
+            admin,
+            date=today - datetime.timedelta(days=1),
+            title="Gestern",
+            slug="gestern",
+        )
+    assert "vor allen veröffentlichten Ausgaben" in refused.value.message_dict["date"][0]

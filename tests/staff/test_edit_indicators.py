@@ -131,3 +131,14 @@ def test_a_measure_without_indicators_says_who_adds_them(bielefeld, hardware_cli
 )
 def test_numbers_are_read_as_typed_in_a_german_office(typed, read):
     assert GermanDecimalField(max_digits=14, decimal_places=2).clean(typed) == Decimal(read)
+
+
+def test_a_value_from_the_future_or_above_the_total_is_refused(tablets, hardware_client):
+    schools = make_indicator(tablets.measure, name="Schulen", unit=Unit.SCHOOLS, total=74)
+    response = post(hardware_client, schools, date="01.10.2024", value="75")
+    assert response.status_code == 422
+    assert "größer als die Gesamtzahl der Kennzahl (74\u00a0Schulen)" in response.text
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    response = post(hardware_client, schools, date=f"{tomorrow:%d.%m.%Y}", value="3")
+    assert response.status_code == 422 and "Stand von heute oder früher" in response.text
+    assert not Reading.objects.filter(indicator=schools).exists()
