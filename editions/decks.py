@@ -48,14 +48,12 @@ from measures.money import PlanBudget, euros
 
 from . import markup
 from .reports import (
+    Frozen,
     FrozenField,
     FrozenMeasure,
     FrozenPlan,
     MeasureDiff,
     compare,
-    frozen_budget,
-    frozen_report,
-    read_snapshot,
     recorded_later,
 )
 
@@ -254,15 +252,6 @@ class IndicatorTile:
         text = self.indicator.target_text
         return _("Ziel: %(value)s.") % {"value": text} if text else ""
 
-    @property
-    def chart_title(self) -> str:
-        chart = self.chart
-        return _("%(name)s, %(first)s bis %(last)s") % {
-            "name": self.indicator.name,
-            "first": _short(chart.first),
-            "last": _short(chart.last),
-        }
-
 
 # A field page whose boxes would stay mostly empty sets them in larger type:
 # the largest of these scales at which every box shows all it has.
@@ -432,7 +421,8 @@ def deck_pages(
 
     `live`: the live report, whose `date` is its last change (see Cover).
     """
-    plan, fields, measures = read_snapshot(snapshot)
+    frozen = Frozen.of(snapshot)
+    plan, fields, measures = frozen.plan, frozen.fields, frozen.measures
     cover = _cover(plan, title, date, reference, preface)
     if recorded := recorded_later(snapshot):
         cover = dataclasses.replace(cover, recorded=recorded)
@@ -447,10 +437,10 @@ def deck_pages(
     layout: list[dict] = [
         {"kind": PageKind.TITLE, "heading": title},
         # The same numbers as the web page's summary: the same ProgressReport.
-        {"kind": PageKind.OVERVIEW, "heading": _("Überblick"), "overview": frozen_report(snapshot)},
+        {"kind": PageKind.OVERVIEW, "heading": _("Überblick"), "overview": frozen.report()},
     ]
     # The money, as the web page shows it above the measures (none in Bielefeld's plan).
-    if (budget := frozen_budget(snapshot)) is not None:
+    if (budget := frozen.budget()) is not None:
         layout.append({"kind": PageKind.BUDGET, "heading": _("Finanzen"), "budget": budget})
     preface_parts = _preface_parts(preface)
     for part, text in enumerate(preface_parts, start=1):
@@ -1165,7 +1155,7 @@ class _SlideBuilder:
             Inches(height),
             data,
         )
-        frame.name = tile.chart_title
+        frame.name = chart.title
         # The alternative text screen readers and PowerPoint's check read.
         frame._element.nvGraphicFramePr.cNvPr.set("descr", chart.summary)
         drawing = frame.chart

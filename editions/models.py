@@ -276,19 +276,25 @@ class Edition(models.Model):
         snapshot says publicly that it was recorded `today` after `recorded_from`.
         """
         errors = {}
-        first = cls.objects.published().filter(plan=plan).order_by("date").first()
+        # Its date only: a snapshot is large.
+        first = (
+            cls.objects.published()
+            .filter(plan=plan)
+            .order_by("date")
+            .values_list("date", flat=True)
+        ).first()
         if date >= today:
             errors["date"] = _(
                 "Ein nachträglich erfasster Bericht hat einen Stand vor heute; den heutigen "
                 "Stand hält „Bericht veröffentlichen“ fest."
             )
-        elif first is not None and date >= first.date:
+        elif first is not None and date >= first:
             # Between two published editions it would change what the later one
             # compares with, after its publishing.
             errors["date"] = _(
                 "Ein nachträglich erfasster Bericht liegt vor allen veröffentlichten "
                 "Ausgaben; die erste hat den Stand %(date)s."
-            ) % {"date": date_format(first.date, "SHORT_DATE_FORMAT")}
+            ) % {"date": date_format(first, "SHORT_DATE_FORMAT")}
         if not recorded_from.strip():
             errors["recorded_from"] = _(
                 "Bitte nennen Sie die Quelle, z. B. die Vorlage mit Datum und Drucksache."

@@ -362,23 +362,42 @@ def read_snapshot(snapshot: dict) -> tuple[FrozenPlan, list[FrozenField], list[F
     return plan, fields, measures
 
 
+@dataclass(frozen=True)
+class Frozen:
+    """A snapshot read once (read_snapshot), for what a page or deck shows of it."""
+
+    plan: FrozenPlan
+    fields: list[FrozenField]
+    measures: list[FrozenMeasure]
+    date: datetime.date
+
+    @classmethod
+    def of(cls, snapshot: dict) -> "Frozen":
+        return cls(*read_snapshot(snapshot), datetime.date.fromisoformat(snapshot["date"]))
+
+    def report(self, criteria: dict | None = None) -> ProgressReport:
+        return ProgressReport.build(
+            self.plan, self.fields, self.measures, self.date, criteria=criteria
+        )
+
+    def budget(self) -> PlanBudget | None:
+        """The money as the edition recorded it, summed as the live report sums."""
+        return PlanBudget.summed(
+            self.plan.total_budget,
+            (
+                (measure.field.pk, measure.field.title, line.source, line.planned, line.spent)
+                for measure in self.measures
+                for line in measure.budget_lines or []
+            ),
+        )
+
+
 def frozen_budget(snapshot: dict) -> PlanBudget | None:
-    """The money of the plan as the edition recorded it, summed as the live report sums."""
-    plan, _fields, measures = read_snapshot(snapshot)
-    return PlanBudget.summed(
-        plan.total_budget,
-        (
-            (measure.field.pk, measure.field.title, line.source, line.planned, line.spent)
-            for measure in measures
-            for line in measure.budget_lines or []
-        ),
-    )
+    return Frozen.of(snapshot).budget()
 
 
 def frozen_report(snapshot: dict, criteria: dict | None = None) -> ProgressReport:
-    plan, fields, measures = read_snapshot(snapshot)
-    date = datetime.date.fromisoformat(snapshot["date"])
-    return ProgressReport.build(plan, fields, measures, date, criteria=criteria)
+    return Frozen.of(snapshot).report(criteria)
 
 
 # --- Statuses across editions ------------------------------------------------
@@ -585,6 +604,7 @@ def _diff(old: FrozenMeasure, new: FrozenMeasure) -> MeasureDiff | None:
     moved = None
     if old.target != new.target:
         moved = old.target.quarters_to(new.target) if old.target and new.target else None
+    budgets_known = old.budget_lines is not None and new.budget_lines is not None
     diff = MeasureDiff(
         title=new.title,
         slug=new.slug,
@@ -607,8 +627,8 @@ def _diff(old: FrozenMeasure, new: FrozenMeasure) -> MeasureDiff | None:
         indicators=indicator_changes(old.indicator_list, new.indicator_list)
         if old.indicator_list is not None and new.indicator_list is not None
         else (),
-        old_budget=_budget_of(old) if new.budget_lines is not None else None,
-        new_budget=_budget_of(new) if old.budget_lines is not None else None,
+        old_budget=_budget_of(old) if budgets_known else None,
+        new_budget=_budget_of(new) if budgets_known else None,
     )
     interesting = (
         diff.renamed

@@ -17,7 +17,7 @@ from measures.views import current_plan
 from . import decks, markup, renders
 from .forms import ComparisonForm
 from .models import Edition
-from .reports import build_snapshot, compare, frozen_budget, frozen_report, status_history
+from .reports import Frozen, build_snapshot, compare, status_history
 
 
 def _edition(plan: Plan, slug: str) -> Edition:
@@ -53,13 +53,14 @@ def editions(request: HttpRequest) -> HttpResponse:
 def edition(request: HttpRequest, slug: str) -> HttpResponse:
     plan = current_plan()
     edition = _edition(plan, slug)
+    frozen = Frozen.of(edition.snapshot)
     return render(
         request,
         "editions/edition.html",
         {
             "edition": edition,
-            "report": frozen_report(edition.snapshot),
-            "budget": frozen_budget(edition.snapshot),
+            "report": frozen.report(),
+            "budget": frozen.budget(),
             "preface": markup.to_html(edition.preface),
             "content_lang": edition.snapshot["plan"]["language"],
             "editable": set(),

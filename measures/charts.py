@@ -60,12 +60,23 @@ class Chart:
     left: int
     # The unit of the readings before this segment, if the unit changed at its start.
     unit_before: Quantity | None = None
+    # The indicator's name.
+    name: str = ""
 
     width = WIDTH
     height = HEIGHT
     right_edge = WIDTH - RIGHT
     top = TOP
     baseline = HEIGHT - BOTTOM
+
+    @property
+    def title(self) -> str:
+        """ "Access Points, 01.07.2022 bis 01.07.2024": the chart's name (its SVG `title`)."""
+        return gettext("%(name)s, %(first)s bis %(last)s") % {
+            "name": self.name,
+            "first": date_format(self.first, "SHORT_DATE_FORMAT"),
+            "last": date_format(self.last, "SHORT_DATE_FORMAT"),
+        }
 
     @property
     def summary(self) -> str:
@@ -164,6 +175,7 @@ def chart_of(
         last=last,
         left=left,
         unit_before=unit_before,
+        name=indicator.name,
     )
 
 

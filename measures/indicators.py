@@ -402,7 +402,7 @@ class Reading(models.Model):
             # It would be the current value until that day, and nothing entered
             # meanwhile could replace it.
             raise ValidationError({"date": NOT_IN_THE_FUTURE})
-        total = self.indicator.total if self.quantity == self.indicator.quantity else None
+        total = self.total
         if total is not None and self.value is not None and self.value > total:
             raise ValidationError(
                 {"value": VALUE_ABOVE_TOTAL % {"total": self.indicator.quantity.format(total)}}
@@ -426,10 +426,15 @@ class Reading(models.Model):
         return (one.date, one.value, one.quantity) == (other.date, other.value, other.quantity)
 
     @property
+    def total(self) -> Decimal | None:
+        """The indicator's total, if this reading is in the indicator's unit: what the
+        value is a part of ("2.420 von 2.500"). Across a change of unit, none."""
+        return self.indicator.total if self.quantity == self.indicator.quantity else None
+
+    @property
     def text(self) -> str:
         """The value in its unit, of the indicator's total where the units agree."""
-        total = self.indicator.total if self.quantity == self.indicator.quantity else None
-        return self.quantity.format_of(self.value, total)
+        return self.quantity.format_of(self.value, self.total)
 
 
 @dataclass(frozen=True)
