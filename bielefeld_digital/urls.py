@@ -1,11 +1,18 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from editions.urls import urlpatterns as edition_pages
+from measures.urls import plan_pages
 from measures.views import healthz
 
 urlpatterns = [
     path("", include("measures.urls")),
     path("", include("editions.urls")),
+    # Every public plan at its own address (Plan.reverse), earlier ones included.
+    # Namespaces of their own, not instances of "measures" and "editions": Django
+    # would then resolve {% url "measures:…" %} on these pages to this instance.
+    path("plaene/<slug:plan>/", include((plan_pages, "plan-measures"))),
+    path("plaene/<slug:plan>/", include((edition_pages, "plan-editions"))),
     path("", include("schools.urls")),
     path("", include("legal.urls")),
     path("verwaltung/", include("staff.urls")),

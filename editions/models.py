@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -182,7 +181,7 @@ class Edition(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("editions:detail", args=[self.slug])
+        return self.plan.reverse("editions:detail", slug=self.slug)
 
     def delete(self, *args, **kwargs):
         raise EditionIsFrozen(

@@ -5,14 +5,13 @@ import functools
 import math
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import reverse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 from django_ratelimit.core import get_usage
 
 from measures.models import Plan
-from measures.views import current_plan
+from measures.views import shown_plan
 
 from . import decks, markup, renders
 from .forms import ComparisonForm
@@ -20,21 +19,50 @@ from .models import Edition
 from .reports import Frozen, build_snapshot, compare, status_history
 
 
-def _edition(plan: Plan, slug: str) -> Edition:
-    """A published edition, `plan`'s first; 404 if unknown or withdrawn.
+class Moved(Exception):
+    """An edition asked for at the top is one of an earlier plan: it lives at that
+    plan's address now (see `with_moves`)."""
 
-    Editions of an earlier plan keep their addresses when a new plan is loaded.
+    def __init__(self, url: str):
+        self.url = url
+
+
+def with_moves(view):
+    """Redirect where `_edition` found the edition under its plan's address."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except Moved as moved:
+            return redirect(moved.url)
+
+    return wrapped
+
+
+def _edition(request: HttpRequest, plan: Plan, slug: str, at_top: bool) -> Edition:
+    """A published edition of `plan`; 404 if unknown or withdrawn.
+
+    At the top (`at_top`, the current plan's addresses), an edition of an earlier
+    public plan raises Moved to its plan's address of the same page: links to it
+    from before the new plan keep working.
     """
     editions = Edition.objects.published().filter(slug=slug)
-    edition = editions.filter(plan=plan).first() or editions.first()
+    edition = editions.filter(plan=plan).first()
+    if edition is None and at_top:
+        earlier = editions.filter(plan__in=Plan.objects.public()).select_related("plan").first()
+        if earlier is not None:
+            page = f"editions:{request.resolver_match.url_name}"
+            raise Moved(earlier.plan.reverse(page, slug=slug))
     if edition is None:
         raise Http404("Diesen Bericht gibt es nicht (mehr).")
+    edition.plan = plan  # the one loaded, not a query more
     return edition
 
 
 @require_safe
-def editions(request: HttpRequest) -> HttpResponse:
-    plan = current_plan()
+def editions(request: HttpRequest, plan: str | None = None) -> HttpResponse:
+    plan = shown_plan(plan)
     published = list(plan.editions.published())
     history = status_history(plan, published, timezone.localdate()) if published else []
     return render(
@@ -50,15 +78,16 @@ def editions(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def edition(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = current_plan()
-    edition = _edition(plan, slug)
+@with_moves
+def edition(request: HttpRequest, slug: str, plan: str | None = None) -> HttpResponse:
+    edition = _edition(request, shown_plan(plan), slug, at_top=plan is None)
     frozen = Frozen.of(edition.snapshot)
     return render(
         request,
         "editions/edition.html",
         {
             "edition": edition,
+            "plan": edition.plan,
             "report": frozen.report(),
             "budget": frozen.budget(),
             "preface": markup.to_html(edition.preface),
@@ -69,12 +98,12 @@ def edition(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-def comparison(request: HttpRequest) -> HttpResponse:
-    """Changes between two editions, or between an edition and the live plan.
+def comparison(request: HttpRequest, plan: str | None = None) -> HttpResponse:
+    """Changes between two editions of a plan, or between one and the live plan.
 
     Without parameters: since the latest edition.
     """
-    plan = current_plan()
+    plan = shown_plan(plan)
     published = list(plan.editions.published())
     if not published:
         return render(request, "editions/comparison.html", {"plan": plan, "no_editions": True})
@@ -163,29 +192,31 @@ def _download(deck: renders.DeckFile, kind: str, filename: str) -> HttpResponse:
 
 @require_safe
 @render_endpoint
-def report_pdf(request: HttpRequest) -> HttpResponse:
-    deck = renders.live_deck(current_plan(), timezone.localdate())
+def report_pdf(request: HttpRequest, plan: str | None = None) -> HttpResponse:
+    deck = renders.live_deck(shown_plan(plan), timezone.localdate())
     return _download(deck, "pdf", f"fortschrittsbericht-{deck.date:%Y-%m-%d}.pdf")
 
 
 @require_safe
 @render_endpoint
-def report_pptx(request: HttpRequest) -> HttpResponse:
-    deck = renders.live_deck(current_plan(), timezone.localdate())
+def report_pptx(request: HttpRequest, plan: str | None = None) -> HttpResponse:
+    deck = renders.live_deck(shown_plan(plan), timezone.localdate())
     return _download(deck, "pptx", f"fortschrittsbericht-{deck.date:%Y-%m-%d}.pptx")
 
 
 @require_safe
 @render_endpoint
-def edition_pdf(request: HttpRequest, slug: str) -> HttpResponse:
-    deck = renders.edition_deck(_edition(current_plan(), slug))
+@with_moves
+def edition_pdf(request: HttpRequest, slug: str, plan: str | None = None) -> HttpResponse:
+    deck = renders.edition_deck(_edition(request, shown_plan(plan), slug, at_top=plan is None))
     return _download(deck, "pdf", f"{slug}.pdf")
 
 
 @require_safe
 @render_endpoint
-def edition_pptx(request: HttpRequest, slug: str) -> HttpResponse:
-    deck = renders.edition_deck(_edition(current_plan(), slug))
+@with_moves
+def edition_pptx(request: HttpRequest, slug: str, plan: str | None = None) -> HttpResponse:
+    deck = renders.edition_deck(_edition(request, shown_plan(plan), slug, at_top=plan is None))
     return _download(deck, "pptx", f"{slug}.pptx")
 
 
@@ -196,21 +227,24 @@ def _presentation(request: HttpRequest, deck: renders.DeckFile, urls: dict) -> H
 
 @require_safe
 @render_endpoint
-def presentation(request: HttpRequest) -> HttpResponse:
+def presentation(request: HttpRequest, plan: str | None = None) -> HttpResponse:
+    plan = shown_plan(plan)
     urls = {
-        "back_url": reverse("measures:report"),
-        "pdf_url": reverse("editions:report-pdf"),
-        "pptx_url": reverse("editions:report-pptx"),
+        "back_url": plan.reverse("measures:report"),
+        "pdf_url": plan.reverse("editions:report-pdf"),
+        "pptx_url": plan.reverse("editions:report-pptx"),
     }
-    return _presentation(request, renders.live_deck(current_plan(), timezone.localdate()), urls)
+    return _presentation(request, renders.live_deck(plan, timezone.localdate()), urls)
 
 
 @require_safe
 @render_endpoint
-def edition_presentation(request: HttpRequest, slug: str) -> HttpResponse:
+@with_moves
+def edition_presentation(request: HttpRequest, slug: str, plan: str | None = None) -> HttpResponse:
+    edition = _edition(request, shown_plan(plan), slug, at_top=plan is None)
     urls = {
-        "back_url": reverse("editions:detail", args=[slug]),
-        "pdf_url": reverse("editions:pdf", args=[slug]),
-        "pptx_url": reverse("editions:pptx", args=[slug]),
+        "back_url": edition.plan.reverse("editions:detail", slug=slug),
+        "pdf_url": edition.plan.reverse("editions:pdf", slug=slug),
+        "pptx_url": edition.plan.reverse("editions:pptx", slug=slug),
     }
-    return _presentation(request, renders.edition_deck(_edition(current_plan(), slug)), urls)
+    return _presentation(request, renders.edition_deck(edition), urls)

@@ -39,6 +39,7 @@ from .models import (
     FieldOfAction,
     Measure,
     Plan,
+    Stage,
     Status,
 )
 from .permissions import check_may_make_public, log_refusal, may_make_public
@@ -263,41 +264,50 @@ class FieldOfActionInline(LabelledTabularInline):
     show_change_link = True
 
 
-class MakePublicForm(forms.Form):
+class MakeCurrentForm(forms.Form):
     # A ReasonField, not max_length: the browser would cut a longer pasted reason.
     reason = ReasonField(
         label=_("Grund"),
         help_text=_("Wird mit Ihrem Namen im Verlauf beider Pläne gespeichert."),
     )
-    # The plan public when the page was shown: if another administrator chose
+    # The plan current when the page was shown: if another administrator chose
     # meanwhile, the page no longer says what will change.
     replacing = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
+class PublishEarlierForm(forms.Form):
+    reason = ReasonField(
+        label=_("Grund"),
+        help_text=_("Wird mit Ihrem Namen im Verlauf des Plans gespeichert."),
+    )
+
+
 @admin.register(Plan)
 class PlanAdmin(HistoryAdmin):
-    list_display = ["title", "authority", "period_display", "as_of", "public_flag", "field_count"]
-    search_fields = ["title", "authority"]
+    list_display = ["title", "authority", "period_display", "as_of", "stage", "field_count"]
+    list_filter = ["stage"]
+    search_fields = ["title", "authority", "slug"]
     date_hierarchy = "as_of"
     ordering = ["-as_of", "-pk"]
     inlines = [FieldOfActionInline]
-    # Public only through "Als öffentlichen Plan festlegen"; shown, never a form field.
-    exclude = ["is_public"]
-    readonly_fields = ["public_flag", "schools_today"]
-    actions = ["make_public"]
+    # Current or public only through the two actions; shown, never a form field.
+    readonly_fields = ["stage", "schools_today"]
+    actions = ["make_current", "publish_as_earlier"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(field_count=Count("fields"))
 
     def get_urls(self):
-        view = self.admin_site.admin_view(self.make_public_view)
+        current = self.admin_site.admin_view(self.make_current_view)
+        earlier = self.admin_site.admin_view(self.publish_as_earlier_view)
         return [
-            path("<path:object_id>/oeffentlich/", view, name="measures_plan_make_public"),
+            path("<path:object_id>/aktuell/", current, name="measures_plan_make_current"),
+            path("<path:object_id>/frueher/", earlier, name="measures_plan_publish_earlier"),
             *super().get_urls(),
         ]
 
     def view_on_site(self, plan: Plan) -> str | None:
-        """Only the public plan is on the site; "/" shows no other."""
+        """Only public plans are on the site; one in preparation is not."""
         return plan.get_absolute_url() if plan.is_public else None
 
     def has_make_public_permission(self, request) -> bool:
@@ -306,43 +316,50 @@ class PlanAdmin(HistoryAdmin):
     # A plan's data and its fields of action (the inline) are the matter of those
     # responsible for all its fields (Plan.objects.editable_by); the others read.
     def has_delete_permission(self, request, obj=None) -> bool:
-        """The public plan stays until another one is made public: deleting it would
-        leave the public pages without a plan."""
+        """The current plan stays until another one is made current: deleting it
+        would leave the public pages without a plan."""
         allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or not obj.is_public)
+        return allowed and (obj is None or not obj.is_current)
 
-    @admin.action(description=_("Als öffentlichen Plan festlegen …"), permissions=["make_public"])
-    def make_public(self, request, queryset):
-        """To the confirmation page of the one selected plan."""
+    def _one_plan(self, request, queryset, url_name: str):
+        """To the confirmation page `url_name` of the one selected plan."""
         plans = list(queryset[:2])
         if len(plans) != 1:
             self.message_user(
                 request, _gettext("Bitte wählen Sie genau einen Plan aus."), messages.WARNING
             )
             return None
-        return redirect("admin:measures_plan_make_public", plans[0].pk)
+        return redirect(url_name, plans[0].pk)
 
-    def make_public_view(self, request, object_id: str):
-        """Confirm which plan the public sees now and which afterwards, with a reason."""
+    @admin.action(description=_("Als aktuellen Plan festlegen …"), permissions=["make_public"])
+    def make_current(self, request, queryset):
+        return self._one_plan(request, queryset, "admin:measures_plan_make_current")
+
+    @admin.action(description=_("Als früheren Plan veröffentlichen …"), permissions=["make_public"])
+    def publish_as_earlier(self, request, queryset):
+        return self._one_plan(request, queryset, "admin:measures_plan_publish_earlier")
+
+    def make_current_view(self, request, object_id: str):
+        """Confirm which plan is current now and which afterwards, with a reason."""
         check_may_make_public(request)
         plan = self.get_object(request, unquote(object_id))
         if plan is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        if plan.is_public:
-            self.message_user(request, _gettext("„%s“ ist schon der öffentliche Plan.") % plan)
+        if plan.is_current:
+            self.message_user(request, _gettext("„%s“ ist schon der aktuelle Plan.") % plan)
             return redirect("admin:measures_plan_change", plan.pk)
         current = Plan.objects.current()
         expected = current.pk if current else None
-        form = MakePublicForm(
+        form = MakeCurrentForm(
             request.POST if request.method == "POST" else None, initial={"replacing": expected}
         )
         status = 422 if form.is_bound and not form.is_valid() else 200
         if form.is_bound and form.is_valid():
             reason = form.cleaned_data["reason"]
             if form.cleaned_data["replacing"] == expected:
-                previous = plan.make_public(user=request.user, reason=reason)
+                previous = plan.make_current(user=request.user, reason=reason)
                 security_log.warning(
-                    "Öffentlicher Plan gewechselt: „%s“ statt „%s“ von %s (%s)",
+                    "Aktueller Plan gewechselt: „%s“ statt „%s“ von %s (%s)",
                     plan,
                     previous or "–",
                     request.user.get_username(),
@@ -350,27 +367,27 @@ class PlanAdmin(HistoryAdmin):
                 )
                 self.message_user(
                     request,
-                    _gettext("„%(plan)s“ ist jetzt der öffentliche Plan.") % {"plan": plan},
+                    _gettext("„%(plan)s“ ist jetzt der aktuelle Plan.") % {"plan": plan},
                     messages.SUCCESS,
                 )
                 return redirect("admin:measures_plan_changelist")
             # Another administrator chose meanwhile: show what changes now, keep the reason.
-            form = MakePublicForm({"reason": reason, "replacing": expected or ""})
+            form = MakeCurrentForm({"reason": reason, "replacing": expected or ""})
             form.is_valid()
             form.add_error(
                 None,
                 _gettext(
-                    "Inzwischen ist ein anderer Plan öffentlich geworden. Die Seite zeigt jetzt, "
+                    "Inzwischen ist ein anderer Plan aktuell geworden. Die Seite zeigt jetzt, "
                     "was sich ändert; bitte prüfen und bestätigen Sie erneut."
                 ),
             )
             status = 409
         return TemplateResponse(
             request,
-            "admin/measures/plan/make_public.html",
+            "admin/measures/plan/make_current.html",
             {
                 **self.admin_site.each_context(request),
-                "title": _("Als öffentlichen Plan festlegen"),
+                "title": _("Als aktuellen Plan festlegen"),
                 "opts": self.opts,
                 "plan": plan,
                 "current": current,
@@ -384,13 +401,51 @@ class PlanAdmin(HistoryAdmin):
             status=status,
         )
 
+    def publish_as_earlier_view(self, request, object_id: str):
+        """Confirm that a plan in preparation becomes public as an earlier plan."""
+        check_may_make_public(request)
+        plan = self.get_object(request, unquote(object_id))
+        if plan is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if plan.stage != Stage.DRAFT:
+            self.message_user(request, _gettext("„%s“ ist schon öffentlich.") % plan)
+            return redirect("admin:measures_plan_change", plan.pk)
+        form = PublishEarlierForm(request.POST if request.method == "POST" else None)
+        status = 422 if form.is_bound and not form.is_valid() else 200
+        if form.is_bound and form.is_valid():
+            reason = form.cleaned_data["reason"]
+            if plan.publish_as_earlier(user=request.user, reason=reason):
+                security_log.warning(
+                    "Früherer Plan veröffentlicht: „%s“ von %s (%s)",
+                    plan,
+                    request.user.get_username(),
+                    reason,
+                )
+            self.message_user(
+                request,
+                _gettext("„%(plan)s“ ist jetzt als früherer Plan öffentlich.") % {"plan": plan},
+                messages.SUCCESS,
+            )
+            return redirect("admin:measures_plan_changelist")
+        return TemplateResponse(
+            request,
+            "admin/measures/plan/publish_earlier.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Als früheren Plan veröffentlichen"),
+                "opts": self.opts,
+                "plan": plan,
+                "address": plan.slug,
+                "measure_count": Measure.objects.for_plan(plan).count(),
+                "form": form,
+                "media": self.media + form.media,
+            },
+            status=status,
+        )
+
     @admin.display(description=_("Laufzeit"), ordering="period_start")
     def period_display(self, plan: Plan) -> str:
         return plan.period
-
-    @admin.display(description=_("öffentlich"), ordering="is_public")
-    def public_flag(self, plan: Plan) -> str:
-        return yes_no_icon(plan.is_public)
 
     @admin.display(description=_("Schulen des Plans heute"))
     def schools_today(self, plan: Plan) -> int | str:
@@ -528,6 +583,7 @@ class MeasureAdminForm(forms.ModelForm):
             "field",
             "title",
             "slug",
+            "continues",
             "position",
             "description",
             "work_items",
@@ -545,6 +601,15 @@ class MeasureAdminForm(forms.ModelForm):
             self.fields["target"].initial = str(measure.target) if measure.target else ""
         if "loaded_version" in self.fields:
             self.fields["loaded_version"].initial = measure.version
+        if "continues" in self.fields:
+            # Measures of the other plans, each named with its plan's period
+            # (Measure.clean refuses one of a plan not earlier).
+            choices = self.fields["continues"]
+            others = Measure.objects.select_related("field__plan").order_by(
+                "-plan__period_start", "plan", "field__position", "position", "pk"
+            )
+            choices.queryset = others.exclude(plan=measure.plan_id) if measure.plan_id else others
+            choices.label_from_instance = lambda other: f"{other.field.plan.period}: {other}"
         self.locked_version: int | None = None
 
     def clean_target(self) -> Target | None:
@@ -706,6 +771,7 @@ class MeasureAdmin(HistoryAdmin):
                     "field",
                     "title",
                     "slug",
+                    "continues",
                     "position",
                     "description",
                     "work_items",

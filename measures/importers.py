@@ -80,6 +80,7 @@ def german_slugify(text: str) -> str:
 PLAN_KEYS = (
     "authority",
     "title",
+    "slug",
     "period_start",
     "period_end",
     "as_of",
@@ -93,6 +94,7 @@ FIELD_KEYS = ("title", "slug", "for_plan_schools", "measures")
 MEASURE_KEYS = (
     "title",
     "slug",
+    "continues",
     "description",
     "work_items",
     "status",
@@ -495,6 +497,7 @@ def _check_indicators(measure: _Table, place: str, problems: list[str]) -> None:
 def _check_plan_table(plan: _Table) -> None:
     plan.text("authority", Plan._meta.get_field("authority"), required=True)
     plan.text("title", Plan._meta.get_field("title"), required=True)
+    plan.text("slug", Plan._meta.get_field("slug"))
     start = plan.integer("period_start", MIN_YEAR, MAX_YEAR, required=True)
     end = plan.integer("period_end", MIN_YEAR, MAX_YEAR, required=False)  # none: "ab 2017"
     if start is not None and end is not None and end < start:
@@ -527,6 +530,23 @@ def _check_plan_table(plan: _Table) -> None:
                 _("Schulform %(codes)s steht mehrfach.") % {"codes": ", ".join(repeated)},
                 "school_forms",
             )
+
+
+def _check_continues(measure: _Table) -> None:
+    """ "continues" names a measure of an earlier plan as "<plan slug>/<measure slug>"."""
+    continues = measure.text("continues")
+    if continues and not _CONTINUES.match(continues):
+        measure.problem(
+            _(
+                "%(value)s ist keine Maßnahme eines früheren Plans; erwartet wird "
+                "„Kurzname des Plans/Kurzname der Maßnahme“, z. B. „2004-2008/wlan“."
+            )
+            % {"value": _shown(continues)},
+            "continues",
+        )
+
+
+_CONTINUES = re.compile(r"^([-a-zA-Z0-9_]+)/([-a-zA-Z0-9_]+)$")
 
 
 def _check_measure(measure: _Table) -> str | None:
@@ -617,6 +637,7 @@ def check_plan(data: dict) -> None:
             title = _check_measure(measure)
             _check_budget(measure, place, problems)
             _check_indicators(measure, place, problems)
+            _check_continues(measure)
             slug = _check_slug(measure, Measure, title)
             if slug in measure_slugs:
                 measure.problem(
@@ -670,6 +691,36 @@ def _measure_values(entry: dict, field: FieldOfAction, position: int) -> dict:
             raise ValueError(f"rollout {entry['rollout']!r} is not 'done/total'")
         values.update(rollout_done=int(match[1]), rollout_total=int(match[2]))
     return values
+
+
+def _continued(entry: dict, plan: Plan, field: int, number: int) -> Measure | None:
+    """The earlier plan's measure that the file's "continues" names (checked by
+    check_plan for its form); ValueError naming the measure if there is none."""
+    if not entry.get("continues"):
+        return None
+    plan_slug, measure_slug = _CONTINUES.match(entry["continues"].strip()).groups()
+    earlier = (
+        Measure.objects.filter(plan__slug=plan_slug, slug=measure_slug)
+        .exclude(plan=plan)
+        .select_related("field__plan")
+        .first()
+    )
+    if earlier is None:
+        raise ValueError(
+            _(
+                "Handlungsfeld %(field)d, Maßnahme %(number)d: „continues“ nennt "
+                "„%(name)s“, aber einen Plan „%(plan)s“ mit einer Maßnahme „%(measure)s“ "
+                "gibt es nicht. Laden Sie den früheren Plan zuerst."
+            )
+            % {
+                "field": field,
+                "number": number,
+                "name": entry["continues"].strip(),
+                "plan": plan_slug,
+                "measure": measure_slug,
+            }
+        )
+    return earlier
 
 
 def _plan_values(plan_data: dict) -> dict:
@@ -793,8 +844,9 @@ def _update(obj, values: dict, *, new: bool = False) -> bool:
 def load_plan(data: dict, *, reset: bool = False) -> Counter:
     """Create the plan in `data`; with `reset`, make an existing one match it exactly.
 
-    A new plan becomes public only if no plan is (Plan.make_public_if_first);
-    stats["public"] says whether the plan is public.
+    A new plan becomes current only if no plan is (Plan.make_current_if_first);
+    stats["current"] says whether the plan is current. Its address (slug) is the
+    file's, else made from its period (Plan.free_slug).
 
     Without `reset` an existing plan is left alone (stats["kept"] is 1): staff
     edit the plan in the portal, and loading the file again must not undo that.
@@ -811,20 +863,23 @@ def load_plan(data: dict, *, reset: bool = False) -> Counter:
         ).first()
         if existing and not reset:
             stats["kept"] = 1
-            stats["public"] = int(existing.is_public)
+            stats["current"] = int(existing.is_current)
             stats["fields"] = existing.fields.count()
             stats["measures"] = Measure.objects.for_plan(existing).count()
             return stats
+        plan_values = _plan_values(plan_data)
+        slug = plan_data.get("slug", "").strip()
         plan, created = Plan.objects.get_or_create(
             authority=plan_data["authority"],
             title=plan_data["title"],
-            defaults=_plan_values(plan_data),
+            defaults={**plan_values, "slug": slug or Plan.free_slug(plan_values)},
         )
-        plan_values = _plan_values(plan_data)
+        if slug:
+            plan_values["slug"] = slug
         stats["changed"] += created or _update(plan, plan_values)
         if created:
-            plan.make_public_if_first(reason=PUBLIC_REASON)
-        stats["public"] = int(plan.is_public)
+            plan.make_current_if_first(reason=PUBLIC_REASON)
+        stats["current"] = int(plan.is_current)
 
         seen_fields, seen_measures = [], []
         for field_position, field_data in enumerate(data["fields"], start=1):
@@ -849,16 +904,8 @@ def load_plan(data: dict, *, reset: bool = False) -> Counter:
             for position, entry in enumerate(field_data.get("measures", []), start=1):
                 slug = entry.get("slug", "").strip() or german_slugify(entry["title"])
                 values = _measure_values(entry, field, position)
-                measure = Measure.objects.filter(slug=slug).first()
-                if measure is not None and measure.field.plan_id != plan.pk:
-                    raise ValueError(
-                        _(
-                            "Handlungsfeld %(field)d, Maßnahme %(number)d: Der Kurzname "
-                            "„%(slug)s“ gehört schon zu einer Maßnahme eines anderen Plans; "
-                            "geben Sie der Maßnahme einen eigenen „slug“."
-                        )
-                        % {"field": field_position, "number": position, "slug": slug}
-                    )
+                values["continues"] = _continued(entry, plan, field_position, position)
+                measure = Measure.objects.filter(plan=plan, slug=slug).first()
                 if measure is None:
                     measure = Measure(slug=slug, **values)
                     measure._change_reason = CHANGE_REASON

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, Group, User
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import (
@@ -51,15 +52,24 @@ school_forms_validator = RegexValidator(
 )
 
 
+class Stage(models.TextChoices):
+    """Where a plan stands in its authority's generations of plans."""
+
+    DRAFT = "draft", _("In Vorbereitung (nicht öffentlich)")
+    CURRENT = "current", _("Aktueller Plan")
+    EARLIER = "earlier", _("Früherer Plan (öffentlich)")
+
+
 class PlanQuerySet(models.QuerySet):
     def current(self) -> "Plan | None":
-        """The plan the public pages show: the one an administrator made public
-        (Plan.make_public), with its last change (see `with_last_change`)."""
-        return self.public().with_last_change().first()
+        """The plan `/` shows and the staff area works on: the one an administrator
+        made current (Plan.make_current), with its last change (`with_last_change`)."""
+        return self.filter(stage=Stage.CURRENT).with_last_change().first()
 
     def public(self) -> "PlanQuerySet":
-        """The public plan (at most one, see the constraint plan_at_most_one_public)."""
-        return self.filter(is_public=True)
+        """The plans the public sees, each at its own address: the current one and
+        the earlier ones; a plan in preparation is not among them."""
+        return self.filter(stage__in=[Stage.CURRENT, Stage.EARLIER])
 
     def editable_by(self, user: "User | AnonymousUser") -> "PlanQuerySet":
         """The plans `user` is responsible for as a whole: every field of action of
@@ -105,6 +115,14 @@ class PlanQuerySet(models.QuerySet):
 class Plan(models.Model):
     authority = models.CharField(_("Schulträger"), max_length=200, validators=[SINGLE_LINE])
     title = models.CharField(_("Titel"), max_length=300, validators=[SINGLE_LINE])
+    # The plan's public address, /plaene/<slug>/; the current plan is also at /.
+    slug = models.SlugField(
+        _("Kurzname"),
+        max_length=100,
+        unique=True,
+        validators=[SINGLE_LINE],
+        help_text=_("Teil der Adresse des Plans, z. B. „2023-2027“ für /plaene/2023-2027/."),
+    )
     period_start = models.PositiveSmallIntegerField(_("Laufzeit von"))
     period_end = models.PositiveSmallIntegerField(
         _("Laufzeit bis"), null=True, blank=True, help_text=_("Leer: ohne Ende („ab 2017“).")
@@ -140,14 +158,20 @@ class Plan(models.Model):
             "im Portal, eine Berichtsausgabe ihr eigenes Datum."
         ),
     )
-    # Which plan the public sees is an administrator's explicit choice
-    # (make_public), never a side effect of adding or dating a plan. No form
-    # sets it (read only in the admin); editable only so that the admin's
-    # history lists its changes (simple_history diffs editable fields only).
-    is_public = models.BooleanField(
-        _("öffentlich"),
-        default=False,
-        help_text=_("Der Plan, den die öffentlichen Seiten und die Verwaltung zeigen."),
+    # Which plan is current, and which earlier plans the public sees, is an
+    # administrator's explicit choice (make_current, publish_as_earlier), never a
+    # side effect of adding or dating a plan. No form sets it (read only in the
+    # admin); editable only so that the admin's history lists its changes
+    # (simple_history diffs editable fields only).
+    stage = models.CharField(
+        _("Geltung"),
+        max_length=10,
+        choices=Stage.choices,
+        default=Stage.DRAFT,
+        help_text=_(
+            "Der aktuelle Plan steht auf der Startseite und ist der, den die Verwaltung "
+            "bearbeitet; frühere Pläne bleiben unter ihrer eigenen Adresse öffentlich."
+        ),
     )
     language = models.CharField(
         _("Sprache der Inhalte"),
@@ -186,7 +210,12 @@ class Plan(models.Model):
         verbose_name = _("Plan")
         verbose_name_plural = _("Pläne")
         ordering = ["-as_of", "-pk"]
-        permissions = [("make_plan_public", _("Darf festlegen, welcher Plan öffentlich ist"))]
+        permissions = [
+            (
+                "make_plan_public",
+                _("Darf festlegen, welcher Plan aktuell ist und welche früheren öffentlich sind"),
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(total_budget__isnull=True) | Q(total_budget__gte=0),
@@ -198,13 +227,18 @@ class Plan(models.Model):
                 name="plan_period_ordered",
                 violation_error_message=_("Die Laufzeit endet vor ihrem Beginn."),
             ),
+            models.CheckConstraint(
+                condition=Q(stage__in=Stage.values),
+                name="plan_stage_known",
+                violation_error_message=_("Unbekannte Geltung des Plans."),
+            ),
             models.UniqueConstraint(
-                fields=["is_public"],
-                condition=Q(is_public=True),
-                name="plan_at_most_one_public",
+                fields=["stage"],
+                condition=Q(stage=Stage.CURRENT),
+                name="plan_at_most_one_current",
                 violation_error_message=_(
-                    "Es ist schon ein anderer Plan öffentlich. Legen Sie den öffentlichen Plan "
-                    "im Admin mit „Als öffentlichen Plan festlegen“ fest."
+                    "Es ist schon ein anderer Plan aktuell. Legen Sie den aktuellen Plan "
+                    "im Admin mit „Als aktuellen Plan festlegen“ fest."
                 ),
             ),
         ]
@@ -213,7 +247,39 @@ class Plan(models.Model):
         return f"{self.authority}: {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("measures:report")
+        return self.reverse("measures:report")
+
+    def reverse(self, name: str, **kwargs) -> str:
+        """The address of the page `name` ("measures:detail", "editions:list" ...) of
+        this plan: the current plan's pages are at the top (/, /massnahmen/…), every
+        other plan's under /plaene/<slug>/ (the namespaces "plan-measures" and
+        "plan-editions", the same views)."""
+        if self.is_current:
+            return reverse(name, kwargs=kwargs)
+        app, page = name.split(":")
+        return reverse(f"plan-{app}:{page}", kwargs={"plan": self.slug, **kwargs})
+
+    @staticmethod
+    def free_slug(values: dict) -> str:
+        """An address for a new plan of `values` (its period_start and period_end):
+        "2023-2027", "ab-2017", with "-2", "-3" … if another plan has it."""
+        start, end = values["period_start"], values.get("period_end")
+        base = f"{start}-{end}" if end else f"ab-{start}"
+        taken = set(Plan.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+        return next(
+            slug
+            for slug in itertools.chain([base], (f"{base}-{n}" for n in itertools.count(2)))
+            if slug not in taken
+        )
+
+    @property
+    def is_current(self) -> bool:
+        return self.stage == Stage.CURRENT
+
+    @property
+    def is_public(self) -> bool:
+        """Shown to the public (PlanQuerySet.public): current or earlier."""
+        return self.stage in (Stage.CURRENT, Stage.EARLIER)
 
     def can_be_edited_by(self, user: "User | AnonymousUser") -> bool:
         """Plan.objects.editable_by for one plan; costs one query."""
@@ -228,10 +294,11 @@ class Plan(models.Model):
         with translation.override(self.language):
             return gettext("ab %(start)s") % {"start": self.period_start}
 
-    def make_public(self, *, user: User | None, reason: str) -> "Plan | None":
-        """Make this the plan the public sees, in place of the one it sees now
-        (returned; None if none was public). Both changes are history records
-        with `user` and `reason`; nothing changes if the plan is public already.
+    def make_current(self, *, user: User | None, reason: str) -> "Plan | None":
+        """Make this the plan `/` shows and the staff area works on, in place of the
+        current one (returned; None if none was current), which stays public as an
+        earlier plan at its own address. Both changes are history records with
+        `user` and `reason`; nothing changes if the plan is current already.
 
         Locks and reads all plans afresh (they are few), so two administrators
         choosing at once are serialised, the later one replacing the earlier
@@ -240,25 +307,41 @@ class Plan(models.Model):
         with transaction.atomic():
             plans = list(Plan.objects.select_for_update().order_by("pk"))
             chosen = next(plan for plan in plans if plan.pk == self.pk)
-            previous = next((plan for plan in plans if plan.is_public and plan != chosen), None)
-            changes = [(previous, False), (chosen, True)] if not chosen.is_public else []
-            for plan, public in changes:
+            previous = next((plan for plan in plans if plan.is_current and plan != chosen), None)
+            changes = [(previous, Stage.EARLIER), (chosen, Stage.CURRENT)]
+            for plan, stage in [] if chosen.is_current else changes:
                 if plan is None:
                     continue
-                plan.is_public = public
+                plan.stage = stage
                 plan._history_user = user
                 plan._change_reason = reason
                 plan.save()
-        self.is_public = True
+        self.stage = Stage.CURRENT
         return previous
 
-    def make_public_if_first(self, *, reason: str) -> bool:
-        """Make the plan public if no plan is: an installation's first plan (loaded
-        or generated) is served at once, while a further one waits for an
-        administrator's choice. Returns whether it became public."""
-        if Plan.objects.public().exists():
+    def publish_as_earlier(self, *, user: User | None, reason: str) -> bool:
+        """Show a plan in preparation to the public as an earlier plan (an
+        authority's closed plan of 2004, say), at its own address and without
+        changing the current one. Returns whether it changed (only a plan in
+        preparation does)."""
+        with transaction.atomic():
+            plan = Plan.objects.select_for_update().get(pk=self.pk)
+            if plan.stage != Stage.DRAFT:
+                return False
+            plan.stage = Stage.EARLIER
+            plan._history_user = user
+            plan._change_reason = reason
+            plan.save()
+        self.stage = Stage.EARLIER
+        return True
+
+    def make_current_if_first(self, *, reason: str) -> bool:
+        """Make the plan current if no plan is: an installation's first plan (loaded
+        or generated) is served at once, while a further one waits in preparation
+        for an administrator's choice. Returns whether it became current."""
+        if Plan.objects.filter(stage=Stage.CURRENT).exists():
             return False
-        self.make_public(user=None, reason=reason)
+        self.make_current(user=None, reason=reason)
         return True
 
     @cached_property
@@ -359,7 +442,7 @@ class FieldOfAction(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("measures:report") + f"?feld={self.slug}"
+        return self.plan.reverse("measures:report") + f"?feld={self.slug}"
 
     def can_be_edited_by(self, user: "User | AnonymousUser") -> bool:
         """FieldOfAction.objects.editable_by for one field; costs one query."""
@@ -413,17 +496,17 @@ class MeasureQuerySet(models.QuerySet):
     def for_plan(self, plan: Plan) -> "MeasureQuerySet":
         return self.filter(field__plan=plan)
 
-    def of_public_plan(self) -> "MeasureQuerySet":
-        """The public plan's measures: the only ones the staff area works on (a plan
-        not public yet is prepared in the admin)."""
-        return self.filter(field__plan__in=Plan.objects.public())
+    def of_current_plan(self) -> "MeasureQuerySet":
+        """The current plan's measures: the only ones the staff area works on (other
+        plans are prepared, or kept, in the admin)."""
+        return self.filter(plan__stage=Stage.CURRENT)
 
     def for_report(
         self, plan: Plan | None = None, on: datetime.date | None = None
     ) -> "MeasureQuerySet":
         """Measures with their field in report order; given the plan, with the
         per-school rollout counts as of `on` (today) in the same query."""
-        measures = self.select_related("field").order_by(
+        measures = self.select_related("field__plan").order_by(
             "field__position", "field__pk", "position", "pk"
         )
         return measures if plan is None else measures.with_school_counts(plan, on)
@@ -460,6 +543,12 @@ class MeasureQuerySet(models.QuerySet):
         return self.prefetch_related(
             Prefetch("indicators", queryset=counted.with_series(), to_attr="school_indicators")
         )
+
+    def with_lineage(self) -> "MeasureQuerySet":
+        """Annotate whether a measure of a public plan continues each measure, so
+        that `Measure.lineage` asks only where there is one."""
+        later = Measure.objects.filter(continues=OuterRef("pk"), plan__in=Plan.objects.public())
+        return self.annotate(is_continued=Exists(later))
 
     def with_tracking(self) -> "MeasureQuerySet":
         """Annotate whether each measure is tracked per school (`tracks_schools`)
@@ -639,9 +728,25 @@ class Measure(models.Model):
         related_name="measures",
         verbose_name=_("Handlungsfeld"),
     )
+    # Always the field's plan (save and clean set it): kept on the measure so that
+    # the database holds a slug unique per plan, the measure's address in it.
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="measures", editable=False
+    )
     title = models.CharField(_("Titel"), max_length=200, validators=[SINGLE_LINE])
-    slug = models.SlugField(_("Kurzname"), max_length=120, unique=True, validators=[SINGLE_LINE])
+    slug = models.SlugField(_("Kurzname"), max_length=120, validators=[SINGLE_LINE])
     position = models.PositiveSmallIntegerField(_("Position"), default=0)
+    # A measure of an earlier plan that this one carries on; the earlier one's
+    # page names this one (continued_by), so the link goes both ways.
+    continues = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="continued_by",
+        verbose_name=_("Setzt fort"),
+        help_text=_("Eine Maßnahme eines früheren Plans, die diese Maßnahme fortsetzt."),
+    )
     description = models.TextField(_("Kurzbeschreibung"), blank=True, validators=[MULTI_LINE])
     work_items = models.TextField(
         _("Arbeitspakete"),
@@ -697,6 +802,11 @@ class Measure(models.Model):
         ordering = ["field__position", "field__pk", "position", "pk"]
         permissions = [("edit_all_measures", _("Darf alle Maßnahmen bearbeiten"))]
         constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "slug"],
+                name="measure_slug_unique_per_plan",
+                violation_error_message=_("Dieser Kurzname ist im Plan schon vergeben."),
+            ),
             _target_well_formed("target", "measure_target_well_formed"),
             _target_well_formed("original_target", "measure_original_target_well_formed"),
             models.CheckConstraint(
@@ -725,8 +835,62 @@ class Measure(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        self._follow_field()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
-        return reverse("measures:detail", args=[self.slug])
+        return self.field.plan.reverse("measures:detail", slug=self.slug)
+
+    def clean(self) -> None:
+        super().clean()
+        self._follow_field()
+        self._check_continues()
+
+    def validate_constraints(self, exclude=None) -> None:
+        # No form shows the plan, which follows the field: its slug rule still holds.
+        super().validate_constraints(exclude=set(exclude or ()) - {"plan"})
+
+    def lineage(self) -> "Lineage":
+        """The measure this one continues and those that continue it, each of a
+        public plan only (a plan in preparation stays unseen). One query; none for
+        a measure from `with_lineage()` that has neither."""
+        if self.continues_id is None and not getattr(self, "is_continued", True):
+            return Lineage(None, [])
+        related = (
+            Measure.objects.filter(plan__in=Plan.objects.public())
+            .filter(Q(pk=self.continues_id) | Q(continues=self.pk))
+            .select_related("field__plan")
+            .order_by("plan__period_start", "pk")
+        )
+        earlier, later = None, []
+        for measure in related:
+            if measure.pk == self.continues_id:
+                earlier = measure
+            else:
+                later.append(measure)
+        return Lineage(earlier, later)
+
+    def _follow_field(self) -> None:
+        """The measure belongs to its field's plan (no query with the field loaded)."""
+        if self.field_id is not None:
+            self.plan_id = self.field.plan_id
+
+    def _check_continues(self) -> None:
+        """Only a measure of an earlier plan can be carried on."""
+        earlier = self.continues
+        if earlier is None or self.field_id is None:
+            return
+        plan, before = self.field.plan, earlier.field.plan
+        if before.pk == plan.pk or before.period_start >= plan.period_start:
+            raise ValidationError(
+                {
+                    "continues": _(
+                        "Fortgesetzt werden kann nur eine Maßnahme eines früheren Plans "
+                        "(eines Plans, der vor diesem beginnt)."
+                    )
+                }
+            )
 
     @property
     def target(self) -> Target | None:
@@ -981,6 +1145,17 @@ class Measure(models.Model):
             # As reported, with its own total: we know no more about it.
             return Rollout(self.rollout_done, self.rollout_total, ticked=done)
         return Rollout(done, total)
+
+
+@dataclass
+class Lineage:
+    """A measure's place among the plans: what it continues, what continues it."""
+
+    continues: "Measure | None"
+    continued_by: list["Measure"]
+
+    def __bool__(self) -> bool:
+        return self.continues is not None or bool(self.continued_by)
 
 
 @dataclass

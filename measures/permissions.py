@@ -81,7 +81,7 @@ def check_may_set_schools(
 def measure_for_edit(request: HttpRequest, slug: str) -> Measure:
     """The public plan's measure `slug` if the user may edit it; 404 if unknown or of
     another plan, 403 (logged) if not theirs."""
-    measure = get_object_or_404(Measure.objects.of_public_plan().for_report(), slug=slug)
+    measure = get_object_or_404(Measure.objects.of_current_plan().for_report(), slug=slug)
     check_may_edit(request, measure)
     return measure
 
@@ -97,4 +97,4 @@ def may_make_public(user: User | AnonymousUser) -> bool:
 
 def check_may_make_public(request: HttpRequest) -> None:
     if not may_make_public(request.user):
-        refuse(request, "den öffentlichen Plan festlegen")
+        refuse(request, "den aktuellen oder einen früheren öffentlichen Plan festlegen")

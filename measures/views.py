@@ -1,6 +1,6 @@
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -22,26 +22,45 @@ from .rollout import SchoolState, map_of, rollout_by_district, with_rollout_shar
 
 
 def current_plan() -> Plan:
-    """The public plan (an administrator's choice), with its last change; 404
-    while none is public. Shared by every page, the staff area's too."""
+    """The current plan (an administrator's choice), with its last change; 404
+    while none is current. Shared by the pages at the top and the staff area."""
     plan = Plan.objects.current()
     if plan is None:
         raise Http404("Es ist noch kein Plan öffentlich.")
     return plan
 
 
+def shown_plan(slug: str | None) -> Plan:
+    """The plan a public page shows: the current one at the top (`slug` None), any
+    public plan, earlier ones included, under /plaene/<slug>/ (Plan.reverse);
+    404 for a plan in preparation or an unknown one."""
+    if slug is None:
+        return current_plan()
+    plan = Plan.objects.public().with_last_change().filter(slug=slug).first()
+    if plan is None:
+        raise Http404("Diesen Plan gibt es nicht oder er ist nicht öffentlich.")
+    return plan
+
+
+@require_safe
+def plans(request: HttpRequest) -> HttpResponse:
+    """Every public plan, newest first: the current one and the earlier ones."""
+    return render(request, "measures/plans.html", {"plans": list(Plan.objects.public())})
+
+
 @require_safe
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
-def report(request: HttpRequest) -> HttpResponse:
+def report(request: HttpRequest, plan: str | None = None) -> HttpResponse:
     """The public progress report; with HTMX only the filtered list."""
-    plan = current_plan()
+    plan = shown_plan(plan)
     fields = list(plan.fields.all())
     form = ReportFilterForm(request.GET or None, fields=fields)
     measures = list(Measure.objects.for_plan(plan).for_report(plan).with_school_indicators())
     progress = ProgressReport.build(
         plan, fields, measures, timezone.localdate(), criteria=form.criteria()
     )
-    editable = editable_measures(request.user)  # no query for the public
+    # The staff area works on the current plan only (no query for the public).
+    editable = editable_measures(request.user) if plan.is_current else set()
     template = page_or_partial(request, "measures/report.html", "results")
     # The money is above the filtered list, which is all an HTMX request renders.
     budget = PlanBudget.of(plan) if template == "measures/report.html" else None
@@ -51,6 +70,7 @@ def report(request: HttpRequest) -> HttpResponse:
         template,
         {
             "report": progress,
+            "plan": plan,
             "budget": budget,
             "form": form,
             "editable": editable,
@@ -65,14 +85,19 @@ SCHOOLS_PER_PAGE = 50
 
 
 @require_safe
-def detail(request: HttpRequest, slug: str) -> HttpResponse:
+def detail(request: HttpRequest, slug: str, plan: str | None = None) -> HttpResponse:
     """A measure; tracked per school, with its state per district, and the schools of
     the district chosen with `?bezirk=` (never all schools at once: a plan may
-    cover thousands)."""
-    plan = current_plan()
+    cover thousands). At the top, a measure of an earlier plan redirects to its
+    plan's address, so links from before a new plan keep working."""
+    at_top, plan = plan is None, shown_plan(plan)
     try:
-        measure = Measure.objects.for_plan(plan).for_report(plan).get(slug=slug)
+        measure = Measure.objects.for_plan(plan).for_report(plan).with_lineage().get(slug=slug)
     except Measure.DoesNotExist:
+        earlier = Measure.objects.filter(plan__in=Plan.objects.public(), slug=slug)
+        moved = earlier.select_related("field__plan").order_by("-plan__period_start").first()
+        if at_top and moved is not None:
+            return redirect(moved)
         raise Http404("Diese Maßnahme gibt es nicht.") from None
     districts, district_form, pager, school_states, places = [], None, None, [], None
     if measure.tracks_schools:
@@ -115,7 +140,8 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "budget_lines": list(measure.budget_lines.all()),
             "indicators": measure.indicator_list,
             "timeline": measure.timeline(public=not staff),
-            "can_edit": staff and measure.can_be_edited_by(request.user),
+            "lineage": measure.lineage(),
+            "can_edit": staff and plan.is_current and measure.can_be_edited_by(request.user),
         },
         status=400 if district_form is not None and not district_form.is_valid() else 200,
     )

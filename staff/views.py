@@ -473,6 +473,7 @@ def publish_edition(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "edition": preview,
+            "plan": plan,
             "report": frozen_report(snapshot),
             "preface": markup.to_html(preview.preface),
             "content_lang": snapshot["plan"]["language"],
@@ -740,7 +741,7 @@ def _bulk_refusal(measure: Measure | None) -> str:
     """Why "Alle Schulen setzen" changed nothing, for a measure the user may edit."""
     if measure is None:
         return _("Bitte prüfen Sie die Angaben für „Alle Schulen setzen“.")
-    if not Measure.objects.tracked_per_school().of_public_plan().filter(pk=measure.pk).exists():
+    if not Measure.objects.tracked_per_school().of_current_plan().filter(pk=measure.pk).exists():
         return (
             _(
                 "„%s“ wird nicht pro Schule erfasst und steht deshalb nicht in dieser Übersicht. "

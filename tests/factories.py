@@ -24,8 +24,8 @@ BIELEFELD_SCHOOL_FORMS = ("02", "04", "08", "10", "14", "15", "20", "25")
 
 
 def make_plan(**kwargs) -> Plan:
-    """A plan; public if no plan is yet (like a loaded one), so a test's first plan
-    is the one the pages show and a further one is not."""
+    """A plan; current if no plan is yet (like a loaded one), so a test's first plan
+    is the one the pages show and a further one is in preparation."""
     values = {
         "authority": "Stadt Musterstadt",
         "title": "Medienentwicklungsplan",
@@ -34,8 +34,9 @@ def make_plan(**kwargs) -> Plan:
         "as_of": datetime.date(2024, 1, 1),
     }
     values.update(kwargs)
+    values.setdefault("slug", Plan.free_slug(values))
     plan = Plan.objects.create(**values)
-    plan.make_public_if_first(reason="Testplan")
+    plan.make_current_if_first(reason="Testplan")
     return plan
 
 

@@ -343,15 +343,23 @@ def test_an_edition_is_never_deleted_and_reserved_titles_get_their_own_address(
     assert client.get("/berichte/bericht-vergleich/").status_code == 200
 
 
-def test_an_edition_keeps_its_address_when_another_plan_is_made_public(
+def test_an_edition_moves_to_its_plans_address_when_another_plan_is_made_current(
     bielefeld, publisher, client
 ):
     from tests.factories import make_plan
 
     _publish(bielefeld, publisher)
-    make_plan(as_of=datetime.date(2030, 1, 1)).make_public(user=publisher, reason="Neuer Plan")
-    assert client.get("/berichte/bericht-maerz-2025/").status_code == 200
-    assert client.get("/berichte/bericht-maerz-2025/bericht.pdf").status_code == 200
+    newer = make_plan(as_of=datetime.date(2030, 1, 1), period_start=2028, period_end=2032)
+    newer.make_current(user=publisher, reason="Neuer Plan")
+    at = "/plaene/2023-2027/berichte/bericht-maerz-2025/"
+    for page in ["", "bericht.pdf", "bericht.pptx", "praesentation/"]:
+        response = client.get(f"/berichte/bericht-maerz-2025/{page}")
+        assert (response.status_code, response["Location"]) == (302, at + page)
+    assert client.get(at).status_code == 200
+    assert client.get(at + "bericht.pdf").status_code == 200
+    # The list and the comparison at the top are the new plan's.
+    assert "bericht-maerz-2025" not in client.get("/berichte/").text
+    assert "bericht-maerz-2025" in client.get("/plaene/2023-2027/berichte/").text
 
 
 def test_the_staff_dashboard_links_to_publishing_for_those_allowed(bielefeld, publisher):

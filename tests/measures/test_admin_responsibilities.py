@@ -24,7 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from editions.models import Edition
 from legal.models import Feedback, LegalPage, PageKind
 from measures.indicators import Indicator, Unit
-from measures.models import FieldOfAction, Measure, Plan, Status
+from measures.models import FieldOfAction, Measure, Plan, Stage, Status
 from measures.money import FundingSource
 from measures.rollout import RolloutState, SchoolRollout
 from schools.models import School
@@ -174,10 +174,10 @@ def delete_check(own: str, foreign: str, *, refused: str = "ohne"):
     return check
 
 
-def check_make_public(world, role: str, client: Client) -> None:
+def check_make_current(world, role: str, client: Client) -> None:
     plan = world["plan_a"]
-    response = run_action(client, Plan, "make_public", [plan])
-    confirm = url(Plan, "make_public", plan.pk)
+    response = run_action(client, Plan, "make_current", [plan])
+    confirm = url(Plan, "make_current", plan.pk)
     if role == "superuser":
         assert response.status_code == 302 and response["Location"] == confirm
         client.post(confirm, {"reason": "Neuer Plan", "replacing": world["plan"].pk})
@@ -188,6 +188,22 @@ def check_make_public(world, role: str, client: Client) -> None:
     assert response.status_code == 403 or response["Location"] != confirm
     assert client.post(confirm, {"reason": "Neuer Plan"}).status_code == 403
     assert Plan.objects.current() == world["plan"]
+
+
+def check_publish_as_earlier(world, role: str, client: Client) -> None:
+    plan = world["plan_a"]
+    response = run_action(client, Plan, "publish_as_earlier", [plan])
+    confirm = url(Plan, "publish_earlier", plan.pk)
+    if role == "superuser":
+        assert response.status_code == 302 and response["Location"] == confirm
+        client.post(confirm, {"reason": "Abgeschlossener Plan"})
+        assert Plan.objects.get(pk=plan.pk).stage == Stage.EARLIER
+        assert Plan.objects.current() == world["plan"]
+        return
+    assert response.status_code in (302, 403)
+    assert response.status_code == 403 or response["Location"] != confirm
+    assert client.post(confirm, {"reason": "Abgeschlossener Plan"}).status_code == 403
+    assert Plan.objects.get(pk=plan.pk).stage == Stage.DRAFT
 
 
 def check_withdraw(world, role: str, client: Client) -> None:
@@ -278,7 +294,8 @@ ACTIONS = {
     (SchoolRollout, "delete_selected"): delete_check("row_a", "row_b"),
     (Indicator, "delete_selected"): delete_check("indicator_a", "indicator_b"),
     (Plan, "delete_selected"): check_plan_delete,
-    (Plan, "make_public"): check_make_public,
+    (Plan, "make_current"): check_make_current,
+    (Plan, "publish_as_earlier"): check_publish_as_earlier,
     (Edition, "withdraw"): check_withdraw,
     (AccessAttempt, "cleanup_expired_attempts"): check_axes_cleanup,
     **{(model, "delete_selected"): other_delete_check(model) for model in OTHER_MODELS},

@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from measures.indicators import Indicator, Reading, Unit
-from measures.models import FieldOfAction, Measure, Plan, Status
+from measures.models import FieldOfAction, Measure, Plan, Stage, Status
 from measures.money import BudgetLine
 from measures.rollout import RolloutState, SchoolRollout
 from measures.targets import TargetKind
@@ -137,7 +137,7 @@ def test_same_seed_same_plan_and_a_second_run_does_not_collide():
     first, second = Plan.objects.order_by("pk")
     # The first demo plan of an installation is public; a second does not replace it.
     assert Plan.objects.current() == first
-    assert not second.is_public
+    assert second.stage == Stage.DRAFT
     assert snapshot(first) == snapshot(second)
     # Globally unique measure slugs and school numbers, new schools for the second plan.
     assert Measure.objects.values("slug").distinct().count() == 60

@@ -145,7 +145,8 @@ def test_another_authority_can_load_its_own_plan(db):
     assert str(measure.rollout) == "12/12"
 
 
-def test_another_plan_cannot_take_over_a_measure_by_its_slug(bielefeld):
+def test_another_plan_has_its_own_measure_of_the_same_slug(bielefeld):
+    voip = Measure.objects.get(slug="voip")
     data = {
         "plan": {
             "authority": "Kreis Lippe",
@@ -156,10 +157,12 @@ def test_another_plan_cannot_take_over_a_measure_by_its_slug(bielefeld):
         },
         "fields": [{"title": "Technik", "measures": [{"title": "VoIP"}]}],
     }
-    with pytest.raises(PlanFileError, match="gehört schon zu einer Maßnahme eines anderen Plans"):
-        load_plan(data)
-    assert Measure.objects.get(slug="voip").field.plan == bielefeld
-    assert not Plan.objects.filter(authority="Kreis Lippe").exists()
+    load_plan(data)
+    lippe = Plan.objects.get(authority="Kreis Lippe")
+    assert Measure.objects.get(plan=lippe).slug == "voip"
+    voip.refresh_from_db()
+    assert voip.plan == bielefeld and voip.title == "VoIP"
+    assert Measure.objects.filter(slug="voip").count() == 2
 
 
 def test_loading_records_history_with_a_reason(bielefeld):

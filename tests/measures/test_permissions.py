@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from editions.models import Edition
 from editions.permissions import may_publish, may_withdraw
+from measures.models import Plan
 from measures.permissions import editable_measures
 from tests.factories import make_field, make_measure, make_plan
 from tests.two_factor import log_in
@@ -131,17 +132,18 @@ def test_withdrawing_without_the_permission_is_refused_and_names_the_editions(db
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
-def test_choosing_the_public_plan_without_the_permission_is_refused_and_logged(db, caplog, method):
+def test_choosing_the_current_plan_without_the_permission_is_refused_and_logged(db, caplog, method):
     make_plan()
     draft = make_plan(title="Entwurf")
     viewer = _with_permission("vera", "view_plan", is_staff=True)
     client = Client()
     log_in(client, viewer)
     caplog.set_level(logging.WARNING)
-    response = getattr(client, method)(f"/admin/measures/plan/{draft.pk}/oeffentlich/")
+    response = getattr(client, method)(f"/admin/measures/plan/{draft.pk}/aktuell/")
     assert response.status_code == 403
-    assert "Zugriff verweigert: vera wollte den öffentlichen Plan festlegen" in (
-        _security_lines(caplog)
+    assert (
+        "Zugriff verweigert: vera wollte den aktuellen oder einen früheren öffentlichen "
+        "Plan festlegen" in (_security_lines(caplog))
     )
     draft.refresh_from_db()
-    assert not draft.is_public
+    assert not draft.is_public and Plan.objects.current() != draft

@@ -6,14 +6,12 @@ what changes, with a reason recorded in the history.
 """
 
 import datetime
-import importlib
 import io
 import logging
 import re
 import threading
 
 import pytest
-from django.apps import apps as django_apps
 from django.contrib.auth.models import Permission, User
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -21,11 +19,12 @@ from django.db import IntegrityError, connection, connections, transaction
 from django.test import Client
 
 from editions.models import Edition
-from measures.models import Measure, Plan
+from measures.models import Plan, Stage
 from tests.factories import make_field, make_measure, make_plan, make_user
 from tests.two_factor import client_for
 
-MAKE_PUBLIC = "/admin/measures/plan/{}/oeffentlich/"
+MAKE_CURRENT = "/admin/measures/plan/{}/aktuell/"
+PUBLISH_EARLIER = "/admin/measures/plan/{}/frueher/"
 
 
 @pytest.fixture
@@ -52,6 +51,7 @@ def test_adding_a_plan_in_the_admin_leaves_the_public_site(bielefeld, admin_clie
             "title": "Entwurf MEP 2028",
             "period_start": 2028,
             "period_end": 2032,
+            "slug": "2028-2032",
             "as_of": "01.01.2030",
             "language": "de",
             "fields-TOTAL_FORMS": 0,
@@ -60,7 +60,7 @@ def test_adding_a_plan_in_the_admin_leaves_the_public_site(bielefeld, admin_clie
     )
     assert response.status_code == 302
     draft = Plan.objects.get(title="Entwurf MEP 2028")
-    assert not draft.is_public
+    assert draft.stage == Stage.DRAFT and not draft.is_public
     assert Plan.objects.current() == bielefeld
     report = admin_client.get("/")
     assert report.status_code == 200
@@ -70,12 +70,12 @@ def test_adding_a_plan_in_the_admin_leaves_the_public_site(bielefeld, admin_clie
     assert "VoIP" in dashboard
 
 
-def test_the_first_loaded_plan_is_public_a_further_one_is_not(db, tmp_path):
+def test_the_first_loaded_plan_is_current_a_further_one_is_not(db, tmp_path):
     out = io.StringIO()
     call_command("load_bielefeld", stdout=out)
     bielefeld = Plan.objects.get()
-    assert bielefeld.is_public
-    assert "Der Plan ist der öffentliche Plan." in out.getvalue()
+    assert bielefeld.is_current and bielefeld.slug == "2023-2027"
+    assert "Der Plan ist der aktuelle Plan." in out.getvalue()
 
     path = tmp_path / "plan.toml"
     path.write_text(
@@ -86,35 +86,38 @@ def test_the_first_loaded_plan_is_public_a_further_one_is_not(db, tmp_path):
     )
     out = io.StringIO()
     call_command("load_plan", path, stdout=out)
-    assert "nicht öffentlich" in out.getvalue()
-    assert "Als öffentlichen Plan festlegen" in out.getvalue()
+    assert "nicht der aktuelle" in out.getvalue()
+    assert "als aktuellen Plan festlegen" in out.getvalue()
     assert Plan.objects.current() == bielefeld
-    assert not Plan.objects.get(authority="Kreis Lippe").is_public
-    # Loading Bielefeld again (make run) keeps it public and says so.
+    lippe = Plan.objects.get(authority="Kreis Lippe")
+    assert lippe.stage == Stage.DRAFT and lippe.slug == "2024-2028"
+    # Loading Bielefeld again (make run) keeps it current and says so.
     out = io.StringIO()
     call_command("load_bielefeld", stdout=out)
-    assert "Der Plan ist der öffentliche Plan." in out.getvalue()
+    assert "Der Plan ist der aktuelle Plan." in out.getvalue()
 
 
-def test_make_plan_makes_the_first_plan_public_only(db):
+def test_make_plan_makes_the_first_plan_current_only(db):
     first, second = make_plan(), make_plan(title="Zweiter Plan")
-    assert first.is_public and not second.is_public
+    assert first.is_current and second.stage == Stage.DRAFT
+    assert (first.slug, second.slug) == ("2023-2027", "2023-2027-2")
 
 
-def test_at_most_one_plan_is_public(bielefeld, newer):
-    newer.is_public = True
+def test_at_most_one_plan_is_current(bielefeld, newer):
+    newer.stage = Stage.CURRENT
     with pytest.raises(ValidationError) as error:
         newer.full_clean()
-    assert "Es ist schon ein anderer Plan öffentlich" in str(error.value)
+    assert "Es ist schon ein anderer Plan aktuell" in str(error.value)
     with pytest.raises(IntegrityError), transaction.atomic():
         newer.save()
 
 
 def test_confirmation_says_what_changes(bielefeld, newer, chooser):
-    response = client_for(chooser).get(MAKE_PUBLIC.format(newer.pk))
+    response = client_for(chooser).get(MAKE_CURRENT.format(newer.pk))
     assert response.status_code == 200
     html = response.text
-    assert "Jetzt öffentlich" in html and "Danach öffentlich" in html
+    assert "Jetzt aktuell" in html and "Danach aktuell" in html
+    assert "bleibt als früherer Plan mit seinen Maßnahmen und Berichten öffentlich" in html
     assert f"„{bielefeld}“ mit 20 Maßnahmen" in html
     assert f"„{newer}“ mit 1 Maßnahme" in html
     assert 'name="csrfmiddlewaretoken"' in html
@@ -122,7 +125,7 @@ def test_confirmation_says_what_changes(bielefeld, newer, chooser):
     assert Plan.objects.current() == bielefeld  # looking changes nothing
 
 
-def test_making_a_plan_public_switches_the_site_and_records_who_and_why(
+def test_making_a_plan_current_switches_the_site_and_keeps_the_old_one_public(
     bielefeld, newer, chooser, caplog
 ):
     publisher = User.objects.create_user("petra")
@@ -137,29 +140,33 @@ def test_making_a_plan_public_switches_the_site_and_records_who_and_why(
     caplog.set_level(logging.WARNING, logger="portal.security")
     client = client_for(chooser)
     response = client.post(
-        MAKE_PUBLIC.format(newer.pk),
+        MAKE_CURRENT.format(newer.pk),
         {"reason": "Neuer Plan vom Rat beschlossen", "replacing": bielefeld.pk},
     )
     assert response.status_code == 302
     assert response["Location"] == "/admin/measures/plan/"
     bielefeld.refresh_from_db()
     newer.refresh_from_db()
-    assert newer.is_public and not bielefeld.is_public
-    for plan, public in [(newer, True), (bielefeld, False)]:
+    assert newer.is_current and bielefeld.stage == Stage.EARLIER
+    for plan, stage in [(newer, Stage.CURRENT), (bielefeld, Stage.EARLIER)]:
         record = plan.history.latest("history_date")
-        assert record.is_public is public
+        assert record.stage == stage
         assert record.history_user == chooser
         assert record.history_change_reason == "Neuer Plan vom Rat beschlossen"
-    assert any("Öffentlicher Plan gewechselt" in r.getMessage() for r in caplog.records)
+    assert any("Aktueller Plan gewechselt" in r.getMessage() for r in caplog.records)
     assert "Neue Maßnahme" in client.get("/").text
-    assert client.get("/massnahmen/voip/").status_code == 404
-    # The old plan's editions keep their addresses.
-    assert client.get("/berichte/bericht-maerz/").status_code == 200
+    # The old plan stays public at its own address, and old links lead there.
+    old = Client().get("/massnahmen/voip/")
+    assert (old.status_code, old["Location"]) == (302, "/plaene/2023-2027/massnahmen/voip/")
+    assert "Früherer Plan:" in Client().get(old["Location"]).text
+    old = Client().get("/berichte/bericht-maerz/")
+    assert (old.status_code, old["Location"]) == (302, "/plaene/2023-2027/berichte/bericht-maerz/")
+    assert Client().get(old["Location"]).status_code == 200
 
 
 def test_without_a_reason_nothing_changes(bielefeld, newer, chooser):
     response = client_for(chooser).post(
-        MAKE_PUBLIC.format(newer.pk), {"reason": "  ", "replacing": bielefeld.pk}
+        MAKE_CURRENT.format(newer.pk), {"reason": "  ", "replacing": bielefeld.pk}
     )
     assert response.status_code == 422
     assert "Dieses Feld ist zwingend erforderlich" in response.text
@@ -170,11 +177,11 @@ def test_a_reason_longer_than_300_characters_is_refused(bielefeld, newer, choose
     client = client_for(chooser)
     # No maxlength on the field: the browser would cut a pasted longer reason
     # to 300 characters without a word and switch the plan with what is left.
-    page = client.get(MAKE_PUBLIC.format(newer.pk)).text
+    page = client.get(MAKE_CURRENT.format(newer.pk)).text
     assert re.search(r'<input[^>]*name="reason"[^>]*>', page)
     assert "maxlength" not in re.search(r'<input[^>]*name="reason"[^>]*>', page)[0]
     response = client.post(
-        MAKE_PUBLIC.format(newer.pk), {"reason": "x" * 301, "replacing": bielefeld.pk}
+        MAKE_CURRENT.format(newer.pk), {"reason": "x" * 301, "replacing": bielefeld.pk}
     )
     assert response.status_code == 422
     assert "höchstens 300 Zeichen lang sein; eingegeben sind 301 Zeichen" in response.text
@@ -184,20 +191,20 @@ def test_a_reason_longer_than_300_characters_is_refused(bielefeld, newer, choose
 
 def test_a_choice_made_meanwhile_is_shown_before_anything_changes(bielefeld, newer, chooser):
     third = make_plan(title="Dritter Plan")
-    third.make_public(user=chooser, reason="von jemand anderem")
+    third.make_current(user=chooser, reason="von jemand anderem")
     response = client_for(chooser).post(
-        MAKE_PUBLIC.format(newer.pk), {"reason": "Neuer Plan", "replacing": bielefeld.pk}
+        MAKE_CURRENT.format(newer.pk), {"reason": "Neuer Plan", "replacing": bielefeld.pk}
     )
     assert response.status_code == 409
-    assert "Inzwischen ist ein anderer Plan öffentlich geworden" in response.text
+    assert "Inzwischen ist ein anderer Plan aktuell geworden" in response.text
     assert f"„{third}“ mit 0 Maßnahmen" in response.text
     assert f'name="replacing" value="{third.pk}"' in response.text
     assert 'value="Neuer Plan"' in response.text  # the reason is kept
     assert Plan.objects.current() == third
 
 
-def test_the_public_plan_is_already_public(bielefeld, chooser):
-    response = client_for(chooser).get(MAKE_PUBLIC.format(bielefeld.pk))
+def test_the_current_plan_is_already_current(bielefeld, chooser):
+    response = client_for(chooser).get(MAKE_CURRENT.format(bielefeld.pk))
     assert response.status_code == 302
     assert response["Location"] == f"/admin/measures/plan/{bielefeld.pk}/change/"
 
@@ -211,87 +218,80 @@ def test_only_with_the_permission(bielefeld, newer, caplog):
     )
     client = client_for(clerk)
     data = {"reason": "Versuch", "replacing": bielefeld.pk}
-    assert client.post(MAKE_PUBLIC.format(newer.pk), data).status_code == 403
-    assert any("den öffentlichen Plan festlegen" in r.getMessage() for r in caplog.records)
+    assert client.post(MAKE_CURRENT.format(newer.pk), data).status_code == 403
+    assert any("den aktuellen oder einen früheren" in r.getMessage() for r in caplog.records)
     assert Plan.objects.current() == bielefeld
     # Neither button nor action for them.
-    assert "oeffentlich" not in client.get(f"/admin/measures/plan/{newer.pk}/change/").text
-    assert "make_public" not in client.get("/admin/measures/plan/").text
-    anonymous = Client().get(MAKE_PUBLIC.format(newer.pk))
+    change = client.get(f"/admin/measures/plan/{newer.pk}/change/").text
+    assert "/aktuell/" not in change and "/frueher/" not in change
+    listing = client.get("/admin/measures/plan/").text
+    assert "make_current" not in listing and "publish_as_earlier" not in listing
+    assert client.post(PUBLISH_EARLIER.format(newer.pk), {"reason": "x"}).status_code == 403
+    assert Plan.objects.get(pk=newer.pk).stage == Stage.DRAFT
+    anonymous = Client().get(MAKE_CURRENT.format(newer.pk))
     assert anonymous.status_code == 302
     assert "/login/" in anonymous["Location"]
 
 
 def test_change_form_button_and_list_action(bielefeld, newer, admin_client):
     change = admin_client.get(f"/admin/measures/plan/{newer.pk}/change/").text
-    assert f'href="{MAKE_PUBLIC.format(newer.pk)}"' in change
+    assert f'href="{MAKE_CURRENT.format(newer.pk)}"' in change
     assert "viewsitelink" not in change  # "/" does not show this plan
     public = admin_client.get(f"/admin/measures/plan/{bielefeld.pk}/change/").text
-    assert MAKE_PUBLIC.format(bielefeld.pk) not in public
+    assert MAKE_CURRENT.format(bielefeld.pk) not in public
     assert "viewsitelink" in public
     listing = admin_client.get("/admin/measures/plan/").text
     assert "Laufzeit" in listing and "Period" not in listing
     response = admin_client.post(
-        "/admin/measures/plan/", {"action": "make_public", "_selected_action": [newer.pk]}
+        "/admin/measures/plan/", {"action": "make_current", "_selected_action": [newer.pk]}
     )
     assert response.status_code == 302
-    assert response["Location"] == MAKE_PUBLIC.format(newer.pk)
+    assert response["Location"] == MAKE_CURRENT.format(newer.pk)
     response = admin_client.post(
         "/admin/measures/plan/",
-        {"action": "make_public", "_selected_action": [newer.pk, bielefeld.pk]},
+        {"action": "make_current", "_selected_action": [newer.pk, bielefeld.pk]},
         follow=True,
     )
     assert "Bitte wählen Sie genau einen Plan aus." in response.text
     assert Plan.objects.current() == bielefeld
 
 
-def test_the_public_plan_cannot_be_deleted(bielefeld, newer, admin_client):
+def test_the_current_plan_cannot_be_deleted(bielefeld, newer, admin_client):
     assert admin_client.get(f"/admin/measures/plan/{bielefeld.pk}/delete/").status_code == 403
     assert admin_client.get(f"/admin/measures/plan/{newer.pk}/delete/").status_code == 200
 
 
-def test_staff_work_on_the_public_plan_only(bielefeld, newer, admin_client):
+def test_staff_work_on_the_current_plan_only(bielefeld, newer, admin_client):
     assert admin_client.get("/verwaltung/massnahmen/voip/").status_code == 200
     assert admin_client.get("/verwaltung/massnahmen/neue-massnahme/").status_code == 404
     assert admin_client.get("/verwaltung/massnahmen/neue-massnahme/schulen/").status_code == 404
     assert "Neue Maßnahme" not in admin_client.get("/verwaltung/").text
 
 
-def test_staff_dashboard_says_when_no_plan_is_public(bielefeld, admin_client):
-    Plan.objects.update(is_public=False)
+def test_staff_dashboard_says_when_no_plan_is_current(bielefeld, admin_client):
+    Plan.objects.update(stage=Stage.DRAFT)
     html = admin_client.get("/verwaltung/").text
     assert "Es ist noch kein Plan öffentlich." in html
     assert admin_client.get("/").status_code == 404
 
 
-def test_migration_makes_the_newest_plan_public(db):
-    migration = importlib.import_module("measures.migrations.0009_plan_made_public_explicitly")
-    older = make_plan(as_of=datetime.date(2020, 1, 1))
-    newest = make_plan(title="Neuester", as_of=datetime.date(2024, 6, 1))
-    Plan.objects.update(is_public=False)
-    migration.newest_plan_public(django_apps, None)
-    assert list(Plan.objects.filter(is_public=True)) == [newest]
-    assert not Plan.objects.get(pk=older.pk).is_public
-    assert Measure.objects.count() == 0
-
-
-def test_making_public_saves_no_stale_field_and_a_public_plan_stays_as_it_is(
+def test_making_current_saves_no_stale_field_and_a_current_plan_stays_as_it_is(
     bielefeld, newer, chooser
 ):
     stale = Plan.objects.get(pk=newer.pk)
     Plan.objects.filter(pk=newer.pk).update(title="Inzwischen umbenannt")
-    assert stale.make_public(user=chooser, reason="Neuer Plan") == bielefeld
+    assert stale.make_current(user=chooser, reason="Neuer Plan") == bielefeld
     newer.refresh_from_db()
-    assert newer.is_public and newer.title == "Inzwischen umbenannt"
+    assert newer.is_current and newer.title == "Inzwischen umbenannt"
     records = newer.history.count()
-    assert newer.make_public(user=chooser, reason="Noch einmal") is None
+    assert newer.make_current(user=chooser, reason="Noch einmal") is None
     assert newer.history.count() == records
 
 
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs row locks: run with DATABASE_URL=postgres://…"
 )
-def test_two_administrators_choosing_at_once_leave_one_public_plan(transactional_db):
+def test_two_administrators_choosing_at_once_leave_one_current_plan(transactional_db):
     first, second, third = (make_plan(title=f"Plan {n}") for n in range(3))
     user = User.objects.create_user("ada")
     barrier = threading.Barrier(2, timeout=30)
@@ -300,7 +300,7 @@ def test_two_administrators_choosing_at_once_leave_one_public_plan(transactional
     def choose(plan: Plan) -> None:
         try:
             barrier.wait()
-            Plan.objects.get(pk=plan.pk).make_public(user=user, reason="gleichzeitig")
+            Plan.objects.get(pk=plan.pk).make_current(user=user, reason="gleichzeitig")
         except BaseException as error:
             errors.append(error)
         finally:
@@ -313,11 +313,11 @@ def test_two_administrators_choosing_at_once_leave_one_public_plan(transactional
         thread.join(30)
     assert not any(thread.is_alive() for thread in threads), "a thread hung"
     assert errors == []
-    assert Plan.objects.filter(is_public=True).count() == 1
-    assert not Plan.objects.get(pk=first.pk).is_public
+    assert Plan.objects.filter(stage=Stage.CURRENT).count() == 1
+    assert not Plan.objects.get(pk=first.pk).is_current
 
 
-def test_no_form_makes_a_plan_public_and_the_history_shows_the_switch(
+def test_no_form_makes_a_plan_current_and_the_history_shows_the_switch(
     bielefeld, newer, admin_client, admin_user
 ):
     change = f"/admin/measures/plan/{newer.pk}/change/"
@@ -326,9 +326,10 @@ def test_no_form_makes_a_plan_public_and_the_history_shows_the_switch(
         "title": newer.title,
         "period_start": newer.period_start,
         "period_end": newer.period_end,
+        "slug": newer.slug,
         "as_of": "01.01.2028",
         "language": "de",
-        "is_public": "on",
+        "stage": Stage.CURRENT,
         "fields-TOTAL_FORMS": 1,
         "fields-INITIAL_FORMS": 1,
         "fields-0-id": newer.fields.get().pk,
@@ -339,10 +340,10 @@ def test_no_form_makes_a_plan_public_and_the_history_shows_the_switch(
     }
     assert admin_client.post(change, data).status_code == 302
     newer.refresh_from_db()
-    assert not newer.is_public and newer.title == "MEP 2028-2032"
+    assert newer.stage == Stage.DRAFT and newer.title == "MEP 2028-2032"
     assert Plan.objects.current() == bielefeld
 
-    newer.make_public(user=admin_user, reason="Vom Rat beschlossen")
+    newer.make_current(user=admin_user, reason="Vom Rat beschlossen")
     history = admin_client.get(f"/admin/measures/plan/{newer.pk}/history/").text
     assert "Vom Rat beschlossen" in history
-    assert "<strong>Öffentlich:</strong>" in history
+    assert "<strong>Geltung:</strong>" in history

@@ -13,17 +13,22 @@ from editions.decks import PageKind, deck_pages, render_pdf
 from editions.reports import build_snapshot
 from measures.importers import load_plan_file
 from measures.indicators import Indicator, Reading, Unit
-from measures.models import Measure, Plan, Status
+from measures.models import Measure, Plan, Stage, Status
 from measures.money import BudgetLine, FundingSource
 from measures.targets import TargetKind
 
 PLAN_FILE = Path(settings.BASE_DIR) / "tests" / "data" / "musterhausen.toml"
+EARLIER_FILE = PLAN_FILE.with_name("musterhausen-2012.toml")
 
 
 @pytest.fixture
 def plan(db) -> Plan:
+    """As an authority starts: the earlier plan, then the current one, made current."""
+    load_plan_file(EARLIER_FILE)
     load_plan_file(PLAN_FILE)
-    return Plan.objects.get()
+    plan = Plan.objects.get(slug="ab-2021")
+    plan.make_current(user=None, reason="Vom Rat beschlossen")
+    return plan
 
 
 def test_it_uses_every_feature_of_the_format(plan):
@@ -34,6 +39,9 @@ def test_it_uses_every_feature_of_the_format(plan):
     assert {m.target_kind for m in measures if m.target_kind} == set(TargetKind.values)
     assert {line.source for line in BudgetLine.objects.all()} == set(FundingSource.values)
     assert {i.unit for i in Indicator.objects.all()} == set(Unit.values)
+    wlan = Measure.objects.get(plan=plan, slug="wlan")
+    assert wlan.continues.plan.slug == "2012-2020" and wlan.continues.slug == "netzanbindung"
+    assert Plan.objects.get(slug="2012-2020").stage == Stage.EARLIER
     assert not plan.fields.get(slug="berufskollegs").for_plan_schools
     coverage = Indicator.objects.get(name="WLAN-Abdeckung")
     assert len(coverage.segments) == 2
@@ -59,6 +67,10 @@ def test_its_pages_and_decks_show_it(plan, client):
     # Access Points, Schulen, and the coverage in two units: four charts.
     assert wlan.text.count('<svg class="chart__drawing"') == 4
     assert "Einheit geändert" in wlan.text
+    assert 'href="/plaene/2012-2020/massnahmen/netzanbindung/"' in wlan.text
+    earlier = client.get("/plaene/2012-2020/massnahmen/netzanbindung/")
+    assert "Fortgesetzt durch" in earlier.text and 'href="/massnahmen/wlan/"' in earlier.text
+    assert client.get("/massnahmen/medienecken/").status_code == 302  # the earlier plan's
     assert client.get("/massnahmen/medienkompetenz/").status_code == 200
     assert client.get("/praesentation/").status_code == 200
 

@@ -5,10 +5,10 @@ A database populated before the moves is migrated forward, as `migrate` does on
 a deployed portal, and back. The moves change the migration state and the
 content types only, never a table, so the models of today read the tables at
 either end; only the content types tell the two ends apart. (Tables and
-columns added since, the indicators' and the schools' places, are not there at
-the old end: the edition written there has a snapshot taken before going back,
-and the school it logs was loaded before.) Costs a few seconds (the executor
-renders the migration states).
+columns added since, the indicators', the schools' places and the measures'
+plan, are not there at the old end: the edition written there has a snapshot
+taken before going back, and the school and measure it logs were loaded
+before.) Costs a few seconds (the executor renders the migration states).
 """
 
 import datetime
@@ -115,7 +115,8 @@ def test_a_populated_database_migrates_back_and_forth_keeping_everything(db):
     )
     rows = list(SchoolRollout.objects.order_by("pk").values_list("pk", "school", "state"))
     row = SchoolRollout.objects.get(school=second)
-    row.school = second  # as loaded before going back: the schools' newer columns are gone
+    # As loaded before going back: the schools' and measures' newer columns are gone.
+    row.school, row.measure = second, measure
     _log(admin, row, "schools")
 
     _migrate()

@@ -77,7 +77,7 @@ def test_the_first_load_says_what_it_imported(db):
     call_command("load_bielefeld", stdout=out)
     lines = out.getvalue().splitlines()
     assert lines[0] == "Plan: 7 Handlungsfelder, 20 Maßnahmen; 28 Änderungen."
-    assert lines[1] == "Plan: Der Plan ist der öffentliche Plan."
+    assert lines[1] == "Plan: Der Plan ist der aktuelle Plan."
     assert lines[2] == "Schulverzeichnis NRW: 117 neu, 0 geändert, 0 unverändert, 0 abgelehnt"
     assert lines[3].startswith("Stadtbezirke: 70 gesetzt, 0 unverändert")
     assert lines[4] == (

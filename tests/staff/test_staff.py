@@ -526,7 +526,7 @@ def test_a_checklist_click_reads_only_the_clicked_schools_fields(roles, schools,
 
 # The checklist page of a measure not (yet) tracked per school, re-rendered after a
 # refused post: the page's queries, none for looking up the posted schools.
-REFUSED_CHECKLIST_QUERIES = 14
+REFUSED_CHECKLIST_QUERIES = 13
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@
     manage.py generate_demo --measures 60 --tracked 50 --existing-schools
 
 Creates one plan "Demo-Medienentwicklungsplan" of the "Demo-Schulträger" with
-"Plan vom" today (public if no plan is, see Plan.make_public_if_first), its fields of action
+"Plan vom" today (public if no plan is, see Plan.make_current_if_first), its fields of action
 and measures (every status including none, every kind of target, some past and
 some future, work items, some entered rollout counts), and schools with
 per-school rollout rows for every tenth measure (`--tracked N`: for N measures
@@ -300,9 +300,9 @@ class Command(BaseCommand):
             f"Budgetposten, {stats['indicators']} Kennzahlen mit {stats['readings']} Werten "
             f"in {elapsed:.1f} s. "
             + (
-                "Er ist der öffentliche Plan."
-                if stats["plan"].is_public
-                else "Er ist nicht öffentlich (ein anderer Plan ist es)."
+                "Er ist der aktuelle Plan."
+                if stats["plan"].is_current
+                else "Er ist in Vorbereitung, nicht öffentlich (ein anderer Plan ist aktuell)."
             )
         )
 
@@ -336,16 +336,17 @@ class Command(BaseCommand):
         else:
             first_number = self._first_school_number(n_schools)
             authority_number = f"D{first_number}"
+        period = {"period_start": today.year - 2, "period_end": today.year + 3}
         plan = Plan.objects.create(
             authority=AUTHORITY,
             title=TITLE,
-            period_start=today.year - 2,
-            period_end=today.year + 3,
+            slug=Plan.free_slug(period),
+            **period,
             as_of=today,
             school_authority_number=authority_number,
             total_budget=Decimal(n_measures * 400_000),
         )
-        plan.make_public_if_first(reason=REASON)
+        plan.make_current_if_first(reason=REASON)
 
         fields = bulk_create_with_history(
             [
@@ -381,6 +382,7 @@ class Command(BaseCommand):
                 rng,
             )
             measure.field = fields[field_of[i]]
+            measure.plan = plan  # bulk_create skips Measure.save, which sets it
             measure.position = positions[field_of[i]]
             measures.append(measure)
         # With their first history records: a timeline pairs each change with the

@@ -34,11 +34,11 @@ class Command(ImportCommand):
                 f"{stats['fields']} Handlungsfelder, {stats['measures']} Maßnahmen; "
                 f"{stats['changed']} Änderungen."
             )
-        self.stdout.write(PUBLIC if stats["public"] else NOT_PUBLIC)
+        self.stdout.write(CURRENT if stats["current"] else NOT_CURRENT)
 
 
-PUBLIC = "Der Plan ist der öffentliche Plan."
-NOT_PUBLIC = (
-    "Der Plan ist nicht öffentlich: Ein anderer Plan ist es. Ein Administrator kann ihn im "
-    "Admin unter „Pläne“ mit „Als öffentlichen Plan festlegen“ öffentlich machen."
+CURRENT = "Der Plan ist der aktuelle Plan."
+NOT_CURRENT = (
+    "Der Plan ist nicht der aktuelle: Ein anderer Plan ist es. Ein Administrator kann ihn im "
+    "Admin unter „Pläne“ als aktuellen Plan festlegen oder als früheren Plan veröffentlichen."
 )

@@ -1,0 +1,53 @@
+"""Migrations 0024-0026 turn the one public plan into the current one, give every
+plan its address and every measure its plan, and go back as they came."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from measures.models import Measure, Plan, Stage
+
+BEFORE = [("measures", "0023_percent_message")]
+AFTER = [("measures", "0026_plan_generations_final")]
+
+
+def _migrate(targets):
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # see tests/project/test_model_moves.py
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=False)
+def test_plans_become_generations_with_their_addresses():
+    old = _migrate(BEFORE)
+    OldPlan = old.get_model("measures", "Plan")
+    OldField = old.get_model("measures", "FieldOfAction")
+    OldMeasure = old.get_model("measures", "Measure")
+    values = {"authority": "Stadt", "as_of": datetime.date(2024, 1, 1), "period_start": 2023}
+    public = OldPlan.objects.create(title="A", period_end=2027, is_public=True, **values)
+    twin = OldPlan.objects.create(title="B", period_end=2027, **values)
+    open_end = OldPlan.objects.create(title="C", **values)
+    measure = OldMeasure.objects.create(
+        field=OldField.objects.create(plan=twin, title="F", slug="f"), title="M", slug="m"
+    )
+
+    _migrate(AFTER)
+
+    plans = {plan.pk: plan for plan in Plan.objects.all()}
+    assert (plans[public.pk].slug, plans[public.pk].stage) == ("2023-2027", Stage.CURRENT)
+    assert (plans[twin.pk].slug, plans[twin.pk].stage) == ("2023-2027-2", Stage.DRAFT)
+    assert (plans[open_end.pk].slug, plans[open_end.pk].stage) == ("ab-2023", Stage.DRAFT)
+    assert Measure.objects.get(pk=measure.pk).plan_id == twin.pk
+
+    back = _migrate(BEFORE)
+    assert list(
+        back.get_model("measures", "Plan")
+        .objects.filter(is_public=True)
+        .values_list("pk", flat=True)
+    ) == [public.pk]
+    _migrate(AFTER)
+    assert Plan.objects.current().pk == public.pk
