@@ -43,12 +43,14 @@ def test_each_public_plan_has_its_own_address(generations, client):
     page = client.get("/plaene/2004-2008/")
     assert page.status_code == 200
     assert "Früherer Plan:" in page.text and "WLAN 2004" in page.text
+    assert "Laufend aktualisiert" not in page.text and "Letzte Änderung am" in page.text
     assert 'href="/plaene/2004-2008/massnahmen/wlan/"' in page.text
     assert 'href="/plaene/2004-2008/berichte/"' in page.text
     assert "WLAN heute" not in page.text
     # The current plan is at the top, and at its own address too.
     top = client.get("/")
     assert "WLAN heute" in top.text and "Früherer Plan:" not in top.text
+    assert "Laufend aktualisiert" in top.text
     assert 'href="/massnahmen/wlan/"' in top.text
     assert client.get("/plaene/2023-2027/").status_code == 200
 

@@ -125,6 +125,26 @@ def test_confirmation_says_what_changes(bielefeld, newer, chooser):
     assert Plan.objects.current() == bielefeld  # looking changes nothing
 
 
+def test_publishing_an_earlier_plan_is_confirmed_with_a_reason(bielefeld, newer, chooser):
+    client = client_for(chooser)
+    page = client.get(PUBLISH_EARLIER.format(newer.pk))
+    assert page.status_code == 200
+    assert f"„{newer}“ mit 1 Maßnahme wird öffentlich" in page.text
+    assert f"/plaene/{newer.slug}/" in page.text
+    refused = client.post(PUBLISH_EARLIER.format(newer.pk), {"reason": " "})
+    assert refused.status_code == 422
+    assert Plan.objects.get(pk=newer.pk).stage == Stage.DRAFT
+    done = client.post(PUBLISH_EARLIER.format(newer.pk), {"reason": "Abgeschlossen"})
+    assert (done.status_code, done["Location"]) == (302, "/admin/measures/plan/")
+    assert Plan.objects.get(pk=newer.pk).stage == Stage.EARLIER
+    assert Plan.objects.current() == bielefeld
+    assert Client().get(f"/plaene/{newer.slug}/").status_code == 200
+    # Once public, the page says so and changes nothing.
+    again = client.get(PUBLISH_EARLIER.format(newer.pk))
+    assert again.status_code == 302
+    assert again["Location"] == f"/admin/measures/plan/{newer.pk}/change/"
+
+
 def test_making_a_plan_current_switches_the_site_and_keeps_the_old_one_public(
     bielefeld, newer, chooser, caplog
 ):
