@@ -1187,6 +1187,12 @@ class ProgressReport:
     # Of the measures in `rollout`, those whose figure is a reported count.
     rollout_reported_count: int = 0
 
+    @property
+    def measures_with_indicators(self) -> list[Measure]:
+        """The listed measures that have indicators, in report order: an edition's
+        "Kennzahlen" (its frozen measures know theirs; a live one would ask)."""
+        return [m for _, measures in self.sections for m in measures if m.indicator_list]
+
     @classmethod
     def build(
         cls,

@@ -29,3 +29,35 @@ def test_the_status_history_is_accessible_on_a_phone(new_page, bielefeld_live):
         assert table.locator("tbody tr").count() == 2  # the edition and today
         assert page.evaluate("document.documentElement.scrollWidth") <= 320
         assert_accessible(page)
+
+
+def test_an_editions_indicators_are_accessible_on_a_phone(new_page, bielefeld_live):
+    from measures.indicators import Unit
+    from measures.models import Measure
+    from tests.factories import make_indicator
+
+    wlan = Measure.objects.get(slug="flaechendeckendes-wlan")
+    make_indicator(
+        wlan,
+        [("2023-07-01", 1500), ("2024-07-01", 2100)],
+        name="Access Points",
+        unit=Unit.OTHER,
+        unit_detail="Access Points",
+        total=2500,
+    )
+    today = timezone.localdate()
+    Edition.publish(
+        Plan.objects.current(),
+        user=User.objects.create_user("petra"),
+        date=today,
+        today=today,
+        title="Bericht",
+        slug="bericht",
+    )
+    page = new_page(viewport={"width": 320, "height": 640})
+    page.goto(f"{bielefeld_live}/berichte/bericht/")
+    section = page.locator("section", has=page.locator("#kennzahlen"))
+    assert section.get_by_role("heading", name="Access Points").is_visible()
+    assert section.get_by_role("img").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert_accessible(page)

@@ -128,3 +128,25 @@ def test_an_edition_from_before_indicators_and_money_shows_no_false_changes(wlan
         for measure in field["measures"]:
             del measure["indicators"], measure["budget"]
     assert compare(old, build_snapshot(wlan.field.plan, DAY)).is_empty
+
+
+def test_an_editions_page_shows_the_indicators_as_they_stood(wlan, client):
+    publisher = User.objects.create_user("petra")
+    today = timezone.localdate()
+    Edition.publish(
+        wlan.field.plan, user=publisher, date=today, today=today, title="Bericht", slug="b"
+    )
+    _change_everything(wlan)
+    page = client.get("/berichte/b/").content.decode()
+    section = page.split('id="kennzahlen"')[1]
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section))
+    assert "Flächendeckendes WLAN" in text and "Access Points" in text
+    assert "1.500 von 2.500" in text and "2.420" not in text  # the value of the edition
+    assert "93 % der Schülerinnen und Schüler" in text  # (\s took the no-break space)
+    assert "Noch kein Wert erfasst" in text  # Glasfaser had none yet
+    assert 'href="#m-flaechendeckendes-wlan"' in section
+    # Ids stay unique with unsaved (frozen) indicators.
+    ids = re.findall(r'id="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
+    live = client.get("/massnahmen/flaechendeckendes-wlan/").content.decode()
+    assert "2.420 von 2.500" in live
