@@ -31,15 +31,16 @@ SNAPSHOT_VERSION = 1
 def build_snapshot(plan: Plan, today: datetime.date) -> dict:
     """The complete state of `plan` on `today` as JSON-serialisable data.
 
-    A measure tracked per school lists every school in the plan's scope that
-    day, a school without a row as open; every measure its budget lines and its
+    A measure tracked per school lists every school in its scope that day
+    (Measure.schools), a school without a row as open; every measure its budget lines and its
     indicators with their readings. Costs eight queries (seven without any
     indicator).
     """
+    order = ("district", "name", "school_number")
     schools = plan.schools(today)
-    scope = list(schools.order_by("district", "name", "school_number"))
-    # A subquery, not the list of ids: thousands of literal ids cost seconds.
-    rows = SchoolRollout.objects.filter(school__in=schools.values("pk"))
+    scope = list(schools.order_by(*order))
+    # Every row of the measures: a school left out of a scope is left out below.
+    rows = SchoolRollout.objects.order_by()
     measures = (
         Measure.objects.for_plan(plan)
         .for_report(plan, today)
@@ -51,6 +52,11 @@ def build_snapshot(plan: Plan, today: datetime.date) -> dict:
     for measure in measures:
         rollout = measure.rollout
         states = {row.school_id: row for row in measure.rows}
+        if measure.tracks_schools and measure.scope_owner is not None:
+            # A narrower scope than the plan's: its own schools (one query more).
+            listed = list(measure.schools(today).order_by(*order))
+        else:
+            listed = scope
         by_field.setdefault(measure.field_id, []).append(
             {
                 "id": measure.pk,
@@ -72,7 +78,7 @@ def build_snapshot(plan: Plan, today: datetime.date) -> dict:
                 "tracked": measure.tracks_schools,
                 "schools": [
                     _school_state(school, states.get(school.pk))
-                    for school in (scope if measure.tracks_schools else [])
+                    for school in (listed if measure.tracks_schools else [])
                 ],
                 "indicators": [_indicator_data(indicator) for indicator in measure.indicator_list],
                 "budget": [

@@ -488,6 +488,8 @@ class FieldOfActionAdmin(HistoryAdmin):
     ordering = ["plan", "position", "pk"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["responsible_groups"]
+    # A Land's directory has thousands of schools: searched, not listed.
+    autocomplete_fields = ["listed_schools"]
     inlines = [MeasureInline]
 
     def get_queryset(self, request):
@@ -587,6 +589,9 @@ class MeasureAdminForm(forms.ModelForm):
             "position",
             "description",
             "work_items",
+            "school_scope",
+            "school_forms",
+            "listed_schools",
             "status",
             "rollout_done",
             "rollout_total",
@@ -762,6 +767,7 @@ class MeasureAdmin(HistoryAdmin):
     ordering = ["field__position", "field__pk", "position", "pk"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["responsible_groups"]
+    autocomplete_fields = ["listed_schools"]
     readonly_fields = ["original_target_display", "postponements", "version"]
     fieldsets = [
         (
@@ -782,6 +788,16 @@ class MeasureAdmin(HistoryAdmin):
         (
             _("Stand"),
             {"fields": ["status", "target", "rollout_done", "rollout_total", "change_reason"]},
+        ),
+        (
+            _("Betroffene Schulen"),
+            {
+                "fields": ["school_scope", "school_forms", "listed_schools"],
+                "description": _(
+                    "Ohne eigene Angabe betrifft die Maßnahme die Schulen ihres "
+                    "Handlungsfelds, sonst die des Plans."
+                ),
+            },
         ),
         (_("Zuständigkeit"), {"fields": ["responsible", "responsible_groups"]}),
         (

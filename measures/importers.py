@@ -22,10 +22,10 @@ from django.utils.translation import gettext_lazy
 
 from bielefeld_digital.commands import os_error_text
 from bielefeld_digital.text import unsafe_character, visible
-from schools.models import SCHOOL_FORM_NAMES
+from schools.models import SCHOOL_FORM_NAMES, School, is_school_number
 
 from .indicators import Indicator, Reading, Unit
-from .models import FieldOfAction, Measure, Plan, Status
+from .models import FieldOfAction, Measure, Plan, Scope, Status, form_codes
 from .money import MAX_DIGITS, BudgetLine, FundingSource
 from .targets import MAX_YEAR, MIN_YEAR, Target
 
@@ -90,11 +90,14 @@ PLAN_KEYS = (
     "total_budget",
     *PLAN_SCOPE_KEYS,
 )
-FIELD_KEYS = ("title", "slug", "for_plan_schools", "measures")
+# A field's or a measure's own school scope (models.SchoolScope): forms or a list.
+SCOPE_KEYS = ("school_forms", "schools")
+FIELD_KEYS = ("title", "slug", *SCOPE_KEYS, "measures")
 MEASURE_KEYS = (
     "title",
     "slug",
     "continues",
+    *SCOPE_KEYS,
     "description",
     "work_items",
     "status",
@@ -532,6 +535,38 @@ def _check_plan_table(plan: _Table) -> None:
             )
 
 
+def _check_scope(table: _Table) -> None:
+    """A narrower school scope: `school_forms` ("30") or `schools` (school numbers),
+    not both; the schools must be in the directory (checked when loading)."""
+    forms = table.text("school_forms", FieldOfAction._meta.get_field("school_forms"))
+    if forms:
+        unknown = [code for code in form_codes(forms) if code not in SCHOOL_FORM_NAMES]
+        if unknown:
+            table.problem(
+                _("unbekannte Schulform %(codes)s; bekannt sind: %(known)s.")
+                % {"codes": ", ".join(unknown), "known": ", ".join(SCHOOL_FORM_NAMES)},
+                "school_forms",
+            )
+    numbers = table.text_list("schools", max_length=100_000)
+    if numbers is not None:
+        wrong = [number for number in numbers if not is_school_number(number)]
+        if wrong:
+            table.problem(
+                _("%(numbers)s ist keine Schulnummer (sechs Ziffern).")
+                % {"numbers": ", ".join(_shown(number) for number in wrong)},
+                "schools",
+            )
+        elif not numbers:
+            table.problem(_("nennt keine Schule."), "schools")
+    if forms and numbers:
+        table.problem(
+            _(
+                "Entweder Schulformen („school_forms“) oder einzelne Schulen („schools“), "
+                "nicht beides."
+            )
+        )
+
+
 def _check_continues(measure: _Table) -> None:
     """ "continues" names a measure of an earlier plan as "<plan slug>/<measure slug>"."""
     continues = measure.text("continues")
@@ -630,7 +665,7 @@ def check_plan(data: dict) -> None:
             )
         elif slug:
             field_slugs[slug] = where
-        field.boolean("for_plan_schools")
+        _check_scope(field)
         for number, measure_data in enumerate(field.tables("measures", required=False), start=1):
             place = _where(f"{where}, {_('Maßnahme')}", number, measure_data)
             measure = _Table(measure_data, place, MEASURE_KEYS, problems)
@@ -638,6 +673,7 @@ def check_plan(data: dict) -> None:
             _check_budget(measure, place, problems)
             _check_indicators(measure, place, problems)
             _check_continues(measure)
+            _check_scope(measure)
             slug = _check_slug(measure, Measure, title)
             if slug in measure_slugs:
                 measure.problem(
@@ -691,6 +727,39 @@ def _measure_values(entry: dict, field: FieldOfAction, position: int) -> dict:
             raise ValueError(f"rollout {entry['rollout']!r} is not 'done/total'")
         values.update(rollout_done=int(match[1]), rollout_total=int(match[2]))
     return values
+
+
+def _scope_values(entry: dict) -> dict:
+    """A field's or a measure's scope columns from its checked table."""
+    if entry.get("school_forms"):
+        return {
+            "school_scope": Scope.FORMS,
+            "school_forms": ",".join(form_codes(entry["school_forms"])),
+        }
+    if entry.get("schools"):
+        return {"school_scope": Scope.LIST, "school_forms": ""}
+    return {"school_scope": Scope.PLAN, "school_forms": ""}
+
+
+def _write_listed(owner: FieldOfAction | Measure, entry: dict, where: str) -> bool:
+    """Make the owner's listed schools the file's; ValueError naming `where` and
+    the numbers the directory does not know. Whether the list changed."""
+    numbers = [number.strip() for number in entry.get("schools", [])]
+    schools = School.objects.in_bulk(numbers, field_name="school_number")
+    missing = [number for number in numbers if number not in schools]
+    if missing:
+        raise ValueError(
+            _(
+                "%(where)s: Die Schulnummer %(numbers)s steht nicht im Schulverzeichnis; "
+                "importieren Sie es zuerst (import_schools)."
+            )
+            % {"where": where, "numbers": ", ".join(missing)}
+        )
+    wanted = {school.pk for school in schools.values()}
+    if set(owner.listed_schools.values_list("pk", flat=True)) == wanted:
+        return False
+    owner.listed_schools.set(wanted)
+    return True
 
 
 def _continued(entry: dict, plan: Plan, field: int, number: int) -> Measure | None:
@@ -884,27 +953,28 @@ def load_plan(data: dict, *, reset: bool = False) -> Counter:
         seen_fields, seen_measures = [], []
         for field_position, field_data in enumerate(data["fields"], start=1):
             slug = field_data.get("slug", "").strip() or german_slugify(field_data["title"])
-            field, created = FieldOfAction.objects.get_or_create(
-                plan=plan,
-                slug=slug,
-                defaults={
-                    "title": field_data["title"],
-                    "position": field_position,
-                    "for_plan_schools": field_data.get("for_plan_schools", True),
-                },
-            )
+            where = _("Handlungsfeld %(number)d") % {"number": field_position}
             field_values = {
                 "title": field_data["title"],
                 "position": field_position,
-                "for_plan_schools": field_data.get("for_plan_schools", True),
+                **_scope_values(field_data),
             }
+            field, created = FieldOfAction.objects.get_or_create(
+                plan=plan, slug=slug, defaults=field_values
+            )
             stats["changed"] += created or _update(field, field_values)
+            stats["changed"] += _write_listed(field, field_data, where)
             seen_fields.append(field.pk)
 
             for position, entry in enumerate(field_data.get("measures", []), start=1):
                 slug = entry.get("slug", "").strip() or german_slugify(entry["title"])
                 values = _measure_values(entry, field, position)
                 values["continues"] = _continued(entry, plan, field_position, position)
+                values.update(_scope_values(entry))
+                place = _("Handlungsfeld %(field)d, Maßnahme %(number)d") % {
+                    "field": field_position,
+                    "number": position,
+                }
                 measure = Measure.objects.filter(plan=plan, slug=slug).first()
                 if measure is None:
                     measure = Measure(slug=slug, **values)
@@ -912,11 +982,13 @@ def load_plan(data: dict, *, reset: bool = False) -> Counter:
                     measure.full_clean()
                     measure.save()
                     stats["changed"] += 1
+                    _write_listed(measure, entry, place)
                     _write_budget(measure, entry.get("budget", []))
                     _write_indicators(measure, entry.get("indicators", []))
                 else:
                     changed = _update(measure, values)
-                    parts_changed = _write_budget(measure, entry.get("budget", []))
+                    parts_changed = _write_listed(measure, entry, place)
+                    parts_changed |= _write_budget(measure, entry.get("budget", []))
                     parts_changed |= _write_indicators(measure, entry.get("indicators", []))
                     if parts_changed and not changed:
                         # Budget lines and indicators are part of the measure: an

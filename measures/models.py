@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import (
+    Case,
     Count,
     Exists,
     F,
@@ -21,7 +22,10 @@ from django.db.models import (
     Prefetch,
     Q,
     Subquery,
+    Value,
+    When,
 )
+from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
@@ -58,6 +62,70 @@ class Stage(models.TextChoices):
     DRAFT = "draft", _("In Vorbereitung (nicht öffentlich)")
     CURRENT = "current", _("Aktueller Plan")
     EARLIER = "earlier", _("Früherer Plan (öffentlich)")
+
+
+def form_codes(text: str) -> list[str]:
+    """ "02, 10,20" as ["02", "10", "20"]: school form keys as the directory writes them."""
+    return [code.strip().upper() for code in text.split(",") if code.strip()]
+
+
+class Scope(models.TextChoices):
+    """Which schools a field of action or a measure concerns."""
+
+    PLAN = "plan", _("Die Schulen des Plans")
+    FORMS = "forms", _("Schulen bestimmter Schulformen")
+    LIST = "list", _("Einzelne Schulen")
+
+
+class SchoolScope(models.Model):
+    """A narrower school scope than its plan's (FieldOfAction, Measure): the
+    Schulträger's schools of some school forms, or a list of schools. A measure
+    without one has its field's, a field without one the plan's (Measure.scope_owner)."""
+
+    school_scope = models.CharField(
+        _("Betroffene Schulen"),
+        max_length=10,
+        choices=Scope.choices,
+        default=Scope.PLAN,
+        help_text=_(
+            "Die Schulen des Plans, die des Schulträgers mit bestimmten Schulformen (z. B. "
+            "die Berufskollegs, „30“) oder einzelne Schulen."
+        ),
+    )
+    school_forms = models.CharField(
+        _("Schulformen"),
+        max_length=200,
+        blank=True,
+        validators=[SINGLE_LINE, school_forms_validator],
+        help_text=_("Nur bei „Schulen bestimmter Schulformen“: Schlüssel, z. B. „30“."),
+    )
+    listed_schools = models.ManyToManyField(
+        School,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Schulen"),
+        help_text=_("Nur bei „Einzelne Schulen“."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def has_own_scope(self) -> bool:
+        return self.school_scope != Scope.PLAN
+
+    def clean(self) -> None:
+        super().clean()
+        codes = form_codes(self.school_forms)
+        if self.school_scope == Scope.FORMS and not codes:
+            raise ValidationError(
+                {"school_forms": _("Bitte nennen Sie die Schulformen, z. B. „30“.")}
+            )
+        if self.school_scope != Scope.FORMS and codes:
+            raise ValidationError(
+                {"school_forms": _("Schulformen gelten nur bei „Schulen bestimmter Schulformen“.")}
+            )
+        self.school_forms = ",".join(codes)  # as Measure.covering matches them
 
 
 class PlanQuerySet(models.QuerySet):
@@ -374,15 +442,21 @@ class Plan(models.Model):
 
     @property
     def school_form_codes(self) -> list[str]:
-        return [code.strip().upper() for code in self.school_forms.split(",") if code.strip()]
+        return form_codes(self.school_forms)
 
     def schools(self, on: datetime.date) -> SchoolQuerySet:
         """The schools the plan covers on `on`: "x/74" becomes "x/76" when two open."""
+        schools = self.authority_schools(on)
+        if self.school_forms.strip():
+            schools = schools.filter(school_form__in=self.school_form_codes)
+        return schools
+
+    def authority_schools(self, on: datetime.date) -> SchoolQuerySet:
+        """The Schulträger's schools in operation on `on`, of any form: what a
+        scope of school forms picks from (SchoolScope)."""
         schools = School.objects.in_operation(on)
         if self.school_authority_number:
             schools = schools.filter(authority_number=self.school_authority_number)
-        if self.school_forms.strip():
-            schools = schools.filter(school_form__in=self.school_form_codes)
         return schools
 
 
@@ -397,21 +471,13 @@ class FieldOfActionQuerySet(models.QuerySet):
         return self.filter(responsible_groups__in=user.groups.all()).distinct()
 
 
-class FieldOfAction(models.Model):
+class FieldOfAction(SchoolScope):
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="fields", verbose_name=_("Plan")
     )
     title = models.CharField(_("Titel"), max_length=200, validators=[SINGLE_LINE])
     slug = models.SlugField(_("Kurzname"), max_length=100, validators=[SINGLE_LINE])
     position = models.PositiveSmallIntegerField(_("Position"), default=0)
-    for_plan_schools = models.BooleanField(
-        _("betrifft die Schulen des Plans"),
-        default=True,
-        help_text=_(
-            "Aus, wenn das Handlungsfeld andere Schulen betrifft (z. B. ein Exkurs zu den "
-            "Berufskollegs): Seine Maßnahmen erscheinen dann nicht auf den Seiten der Schulen."
-        ),
-    )
     responsible_groups = models.ManyToManyField(
         Group,
         blank=True,
@@ -516,9 +582,14 @@ class MeasureQuerySet(models.QuerySet):
         school, the plan's schools on `on` (one subquery, the same for all), and
         how many of them are done."""
         scope = plan.schools(on or timezone.localdate())
+        # A measure with a scope of its own or its field's counts its schools
+        # itself (Measure.rollout, two queries): left NULL here.
         return self.with_tracking().annotate(
-            schools_in_scope=Subquery(
-                scope.order_by().values(count=Func(F("pk"), function="COUNT"))
+            schools_in_scope=Case(
+                When(
+                    Q(school_scope=Scope.PLAN, field__school_scope=Scope.PLAN),
+                    then=Subquery(scope.order_by().values(count=Func(F("pk"), function="COUNT"))),
+                )
             ),
             # Joining only the done rows: a third of the time with all of NRW's
             # schools in a plan (bench-schools), where most rows are not done.
@@ -543,6 +614,41 @@ class MeasureQuerySet(models.QuerySet):
         return self.prefetch_related(
             Prefetch("indicators", queryset=counted.with_series(), to_attr="school_indicators")
         )
+
+    def covering(self, school: School) -> "MeasureQuerySet":
+        """The measures whose scope (Measure.schools) includes `school`, a school of
+        their plan's: what its page lists."""
+        return self.covering_in_sql(Value(school.school_form), school.pk)
+
+    def covering_in_sql(self, school_form, school) -> "MeasureQuerySet":
+        """`covering` for a school given by its form and pk, values or OuterRefs to
+        a query of the plan's schools: the SQL twin of Measure.schools."""
+        wanted = Concat(Value(","), school_form, Value(","))
+        # The lists are a subquery further down: an OuterRef goes one level further.
+        outer = OuterRef(school) if isinstance(school, OuterRef) else school
+        measure_lists = Measure.listed_schools.through.objects.filter(
+            measure=OuterRef("pk"), school=outer
+        )
+        field_lists = FieldOfAction.listed_schools.through.objects.filter(
+            fieldofaction=OuterRef("field"), school=outer
+        )
+        own = Q(school_scope=Scope.FORMS, own_forms__contains=wanted) | Q(
+            Exists(measure_lists), school_scope=Scope.LIST
+        )
+        fields = (
+            Q(field__school_scope=Scope.PLAN)
+            | Q(field__school_scope=Scope.FORMS, field_forms__contains=wanted)
+            | Q(Exists(field_lists), field__school_scope=Scope.LIST)
+        )
+        return self.alias(
+            own_forms=Concat(Value(","), F("school_forms"), Value(",")),
+            field_forms=Concat(Value(","), F("field__school_forms"), Value(",")),
+        ).filter(own | Q(fields, school_scope=Scope.PLAN))
+
+    def of_plan_scope(self) -> "MeasureQuerySet":
+        """The measures whose schools are their plan's: neither they nor their
+        field narrow the scope (the matrix's columns)."""
+        return self.filter(school_scope=Scope.PLAN, field__school_scope=Scope.PLAN)
 
     def with_lineage(self) -> "MeasureQuerySet":
         """Annotate whether a measure of a public plan continues each measure, so
@@ -721,7 +827,7 @@ def _target_well_formed(prefix: str, name: str) -> models.CheckConstraint:
     )
 
 
-class Measure(models.Model):
+class Measure(SchoolScope):
     field = models.ForeignKey(
         FieldOfAction,
         on_delete=models.CASCADE,
@@ -850,6 +956,25 @@ class Measure(models.Model):
     def validate_constraints(self, exclude=None) -> None:
         # No form shows the plan, which follows the field: its slug rule still holds.
         super().validate_constraints(exclude=set(exclude or ()) - {"plan"})
+
+    @property
+    def scope_owner(self) -> "SchoolScope | None":
+        """Whose school scope the measure has: its own, else its field's; None for
+        the plan's (no query with the field loaded)."""
+        if self.has_own_scope:
+            return self
+        return self.field if self.field.has_own_scope else None
+
+    def schools(self, on: datetime.date) -> SchoolQuerySet:
+        """The schools the measure concerns on `on`: its plan's, or those of its
+        own or its field's scope (the Schulträger's schools of some forms, or a
+        list). The one rule for its count, its checklist, its map and districts."""
+        plan, owner = self.field.plan, self.scope_owner
+        if owner is None:
+            return plan.schools(on)
+        if owner.school_scope == Scope.FORMS:
+            return plan.authority_schools(on).filter(school_form__in=form_codes(owner.school_forms))
+        return School.objects.in_operation(on).filter(pk__in=owner.listed_schools.values("pk"))
 
     def lineage(self) -> "Lineage":
         """The measure this one continues and those that continue it, each of a
@@ -1116,9 +1241,9 @@ class Measure(models.Model):
     def rollout(self) -> Rollout | None:
         """Schools done/total: the one rule for every page, deck and snapshot.
 
-        Tracked per school: done among the plan's schools today, out of all of
-        them (a school without a row is open), so the denominator follows the
-        directory. Otherwise the entered count ("59/74"), as entered.
+        Tracked per school: done among its schools today (Measure.schools), out
+        of all of them (a school without a row is open), so the denominator
+        follows the directory. Otherwise the entered count ("59/74"), as entered.
 
         A count entered before the switch to per-school tracking stays the figure,
         as entered and marked as reported, until the ticked schools reach it:
@@ -1134,7 +1259,7 @@ class Measure(models.Model):
             return None
         total = getattr(self, "schools_in_scope", None)
         if total is None:
-            scope = self.field.plan.schools(timezone.localdate())
+            scope = self.schools(timezone.localdate())
             total = scope.count()
             done = self.school_rollouts.filter(state=RolloutState.DONE, school__in=scope).count()
         else:

@@ -155,9 +155,10 @@ class SchoolRolloutQuerySet(models.QuerySet):
             # other, and the second finds the rows and the switch already made.
             measure = type(measure).objects.select_for_update().get(pk=measure.pk)
             was_tracked = self.filter(measure=measure).exists()
+            schools = measure.schools(timezone.localdate())
             rows = [
                 SchoolRollout(measure=measure, school=school)
-                for school in plan.schools(timezone.localdate()).exclude(rollouts__measure=measure)
+                for school in schools.exclude(rollouts__measure=measure)
             ]
             if not reason:  # the public timeline shows it: in the plan's language
                 with translation.override(plan.language):
@@ -300,8 +301,8 @@ class SchoolRollout(models.Model):
 
 def with_rollout_share(schools: SchoolQuerySet, plan: "Plan") -> SchoolQuerySet:
     """Annotate `measures_tracked`, the number of `plan`'s measures tracked per
-    school (the same for every school), and `measures_done`, how many of them
-    are done at this school.
+    school whose scope includes the school, and `measures_done`, how many of
+    them are done at this school.
 
     Correlated subqueries rather than a join with GROUP BY: the database
     evaluates them only for the rows it returns, so a page of 50 schools
@@ -311,8 +312,14 @@ def with_rollout_share(schools: SchoolQuerySet, plan: "Plan") -> SchoolQuerySet:
 
     rows = SchoolRollout.objects.filter(measure__field__plan=plan).order_by()
     # Which measures have rows: one index probe per measure, not a scan of
-    # every row (280,000 with all of NRW's schools in a plan).
-    tracked = Measure.objects.for_plan(plan).tracked_per_school().order_by()
+    # every row (280,000 with all of NRW's schools in a plan); of those, the
+    # ones whose scope includes the school.
+    tracked = (
+        Measure.objects.for_plan(plan)
+        .tracked_per_school()
+        .covering_in_sql(OuterRef("school_form"), OuterRef("pk"))
+        .order_by()
+    )
     return schools.annotate(
         measures_tracked=Subquery(tracked.values(n=Func(F("pk"), function="COUNT"))),
         measures_done=Subquery(

@@ -101,7 +101,7 @@ def detail(request: HttpRequest, slug: str, plan: str | None = None) -> HttpResp
         raise Http404("Diese Maßnahme gibt es nicht.") from None
     districts, district_form, pager, school_states, places = [], None, None, [], None
     if measure.tracks_schools:
-        scope = plan.schools(timezone.localdate())
+        scope = measure.schools(timezone.localdate())
         districts = rollout_by_district(scope, measure)
         places = school_map(map_of(scope, measure))
         if "bezirk" in request.GET:
@@ -209,7 +209,15 @@ def school_detail(request: HttpRequest, school_number: str) -> HttpResponse:
             % {"number": school_number},
         )
     # No per-school counts: the page shows this school's state, and entered counts.
-    measures = list(Measure.objects.for_plan(plan).for_report().with_tracking().at_school(school))
+    # The measures whose scope includes the school: a Grundschule's page leaves
+    # out the Berufskollegs' measures.
+    measures = list(
+        Measure.objects.for_plan(plan)
+        .covering(school)
+        .for_report()
+        .with_tracking()
+        .at_school(school)
+    )
     return render(
         request,
         "measures/school.html",
@@ -217,11 +225,7 @@ def school_detail(request: HttpRequest, school_number: str) -> HttpResponse:
             "plan": plan,
             "school": school,
             "tracked": [measure for measure in measures if measure.tracks_schools],
-            "city_wide": [
-                measure
-                for measure in measures
-                if not measure.tracks_schools and measure.field.for_plan_schools
-            ],
+            "city_wide": [measure for measure in measures if not measure.tracks_schools],
             "content_lang": plan.language,
         },
     )

@@ -252,7 +252,7 @@ CHECKLIST_PAGE_SIZE = 100
 def edit_rollout(request: HttpRequest, slug: str) -> HttpResponse:
     """The per-school checklist: tick the schools where the measure is done."""
     measure = measure_for_edit(request, slug)
-    scope = measure.field.plan.schools(timezone.localdate())
+    scope = measure.schools(timezone.localdate())
     filters = RolloutFilterForm(request.GET or None, schools=scope)
     checklist = ChecklistForm(request.POST if request.method == "POST" else None, scope=scope)
     track_form = StartTrackingForm(request.POST if request.POST.get("action") == "track" else None)
@@ -591,6 +591,8 @@ class MatrixCell:
 @require_http_methods(["GET", "POST"])
 def school_matrix(request: HttpRequest) -> HttpResponse:
     """Every measure tracked per school against the plan's schools, a page at a time.
+    A measure with a narrower scope (its own or its field's) is not a column: its
+    checklist lists its schools.
 
     Staff choose states in the cells and save them with "Speichern" (the page is one
     form, which HTMX sends in place), or set one state for all schools of a form and
@@ -599,7 +601,7 @@ def school_matrix(request: HttpRequest) -> HttpResponse:
     """
     plan = current_plan()
     scope = plan.schools(timezone.localdate())
-    tracked = list(Measure.objects.for_plan(plan).tracked_per_school().for_report())
+    tracked = list(Measure.objects.for_plan(plan).tracked_per_school().of_plan_scope().for_report())
     editable = editable_measures(request.user, among=tracked)
     filters = MatrixFilterForm(request.GET or None, schools=scope, measures=tracked)
     columns = filters.columns(tracked, editable, MATRIX_COLUMNS)

@@ -14,10 +14,30 @@
       icon.after(text);
     });
   }
-  // The widget builds its boxes on "load" and again for each new inline row.
-  new MutationObserver(describeIcons).observe(document.documentElement, {
+  // The autocomplete widget (select2) types into a search field of its own that
+  // has no name (axe: label, critical): name it by the label of the select it
+  // stands for.
+  function labelSearchFields() {
+    document.querySelectorAll("select.admin-autocomplete[id]").forEach(function (select) {
+      const label = document.querySelector('label[for="' + select.id + '"]');
+      const container = select.nextElementSibling;
+      if (!label || !container) {
+        return;
+      }
+      const name = label.textContent.replace(/:\s*$/, "").trim();
+      container.querySelectorAll(".select2-search__field:not([aria-label])").forEach(function (field) {
+        field.setAttribute("aria-label", name);
+      });
+    });
+  }
+  function improve() {
+    describeIcons();
+    labelSearchFields();
+  }
+  // The widgets build their parts on "load" and again for each new inline row.
+  new MutationObserver(improve).observe(document.documentElement, {
     childList: true,
     subtree: true,
   });
-  document.addEventListener("DOMContentLoaded", describeIcons);
+  document.addEventListener("DOMContentLoaded", improve);
 })();

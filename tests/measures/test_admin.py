@@ -357,6 +357,7 @@ def test_add_measure_with_target(admin_client, admin_user, sample):
             "title": "Neue Maßnahme",
             "slug": "neue-massnahme",
             "position": 9,
+            "school_scope": "plan",
             "status": "",
             "target": "2024 ff.",
             "responsible_groups": [group.pk],

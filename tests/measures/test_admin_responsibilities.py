@@ -370,6 +370,7 @@ def test_a_measure_is_added_to_or_moved_into_own_fields_only(world):
         "title": "Neu",
         "slug": "neu",
         "position": "1",
+        "school_scope": "plan",
         "rollout_done": "",
         "responsible_groups": [],
         "school_rollouts-TOTAL_FORMS": "0",
@@ -393,7 +394,7 @@ def test_a_measure_is_added_to_or_moved_into_own_fields_only(world):
 
 def test_a_field_of_action_is_added_to_own_plans_only(world):
     client = login(world["users"]["feld_a"])
-    new = {"title": "Neu", "slug": "neu", "position": "9", "for_plan_schools": "on"}
+    new = {"title": "Neu", "slug": "neu", "position": "9", "school_scope": "plan"}
     new.update({"measures-TOTAL_FORMS": "0", "measures-INITIAL_FORMS": "0"})
     response = client.post(url(FieldOfAction, "add"), {**new, "plan": world["plan"].pk})
     assert response.status_code == 422 and "plan" in response.context["adminform"].form.errors

@@ -1,5 +1,6 @@
 """Migrations 0024-0026 turn the one public plan into the current one, give every
-plan its address and every measure its plan, and go back as they came."""
+plan its address and every measure its plan; 0027-0029 turn the excursus flag
+into a school scope; all go back as they came."""
 
 import datetime
 
@@ -7,16 +8,17 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from measures.models import Measure, Plan, Stage
+from measures.models import FieldOfAction, Measure, Plan, Scope, Stage
 
 BEFORE = [("measures", "0023_percent_message")]
-AFTER = [("measures", "0026_plan_generations_final")]
+AFTER = None  # every app's latest, where the models of today read the tables
 
 
 def _migrate(targets):
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # see tests/project/test_model_moves.py
     executor = MigrationExecutor(connection)
+    targets = targets or executor.loader.graph.leaf_nodes()
     executor.migrate(targets)
     return executor.loader.project_state(targets).apps
 
@@ -34,6 +36,8 @@ def test_plans_become_generations_with_their_addresses():
     measure = OldMeasure.objects.create(
         field=OldField.objects.create(plan=twin, title="F", slug="f"), title="M", slug="m"
     )
+    # An excursus that concerned none of the plan's schools (migration 0028).
+    excursus = OldField.objects.create(plan=twin, title="BK", slug="bk", for_plan_schools=False)
 
     _migrate(AFTER)
 
@@ -42,8 +46,12 @@ def test_plans_become_generations_with_their_addresses():
     assert (plans[twin.pk].slug, plans[twin.pk].stage) == ("2023-2027-2", Stage.DRAFT)
     assert (plans[open_end.pk].slug, plans[open_end.pk].stage) == ("ab-2023", Stage.DRAFT)
     assert Measure.objects.get(pk=measure.pk).plan_id == twin.pk
+    excursus = FieldOfAction.objects.get(pk=excursus.pk)
+    assert excursus.school_scope == Scope.LIST and not excursus.listed_schools.exists()
+    assert FieldOfAction.objects.get(slug="f").school_scope == Scope.PLAN
 
     back = _migrate(BEFORE)
+    assert not back.get_model("measures", "FieldOfAction").objects.get(slug="bk").for_plan_schools
     assert list(
         back.get_model("measures", "Plan")
         .objects.filter(is_public=True)

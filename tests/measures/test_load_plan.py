@@ -25,7 +25,7 @@ PLAN = {
         "school_forms": "02, 10",
     },
     "fields": [
-        {"title": "Technik", "slug": "technik", "for_plan_schools": True, "measures": []},
+        {"title": "Technik", "slug": "technik", "school_forms": "02", "measures": []},
         {
             "title": "Fortbildung",
             "measures": [
@@ -177,11 +177,9 @@ BAD = [
         "Handlungsfeld 2 (slug „technik“): Der Kurzname „technik“ hat schon Handlungsfeld 1.",
     ),
     ((*F2, "slug"), "x" * 101, "„slug“: ist 101 Zeichen lang, erlaubt sind 100"),
-    (
-        (*F2, "for_plan_schools"),
-        "nein",
-        "„for_plan_schools“: muss true oder false sein, ist aber Text („nein“).",
-    ),
+    ((*F2, "school_forms"), "99", "„school_forms“: unbekannte Schulform 99"),
+    ((*F2, "schools"), ["12345"], "„schools“: „12345“ ist keine Schulnummer (sechs Ziffern)."),
+    ((*F2, "schools"), [], "„schools“: nennt keine Schule."),
     (
         (*F2, "measures"),
         {"title": "M"},

@@ -13,7 +13,7 @@ from editions.decks import PageKind, deck_pages, render_pdf
 from editions.reports import build_snapshot
 from measures.importers import load_plan_file
 from measures.indicators import Indicator, Reading, Unit
-from measures.models import Measure, Plan, Stage, Status
+from measures.models import Measure, Plan, Scope, Stage, Status
 from measures.money import BudgetLine, FundingSource
 from measures.targets import TargetKind
 
@@ -42,7 +42,8 @@ def test_it_uses_every_feature_of_the_format(plan):
     wlan = Measure.objects.get(plan=plan, slug="wlan")
     assert wlan.continues.plan.slug == "2012-2020" and wlan.continues.slug == "netzanbindung"
     assert Plan.objects.get(slug="2012-2020").stage == Stage.EARLIER
-    assert not plan.fields.get(slug="berufskollegs").for_plan_schools
+    berufskollegs = plan.fields.get(slug="berufskollegs")
+    assert (berufskollegs.school_scope, berufskollegs.school_forms) == (Scope.FORMS, "30")
     coverage = Indicator.objects.get(name="WLAN-Abdeckung")
     assert len(coverage.segments) == 2
     assert Reading.objects.exclude(source="").exists()
