@@ -6,6 +6,7 @@ import itertools
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser, Group, User
 from django.core.exceptions import ValidationError
@@ -1107,18 +1108,14 @@ class Measure(SchoolScope):
         saved = type(self).objects.filter(pk=self.pk).values(*names).first()
         return saved is None or any(getattr(self, name) != saved[name] for name in names)
 
-    def timeline(self, *, public: bool = True) -> list[Change]:
-        """The measure's changes of status, target and rollout, newest first.
-
-        Includes the per-school rollout: each school's change of state is an entry.
-        Costs two queries.
-        """
-        records = self.history.order_by("history_date", "history_id").select_related("history_user")
-        changes = [
-            describe_change(previous, record, public=public)
-            for previous, record in itertools.pairwise(records)
-        ]
-        rows = (
+    @cached_property
+    def _histories(self) -> tuple[list, list]:
+        """The measure's history records and its per-school rows' changes, oldest
+        first: read once for the timeline and the rollout's series. Two queries."""
+        records = list(
+            self.history.order_by("history_date", "history_id").select_related("history_user")
+        )
+        rows = list(
             self.school_rollouts.model.history.filter(measure_id=self.pk)
             # A row made open changes nothing (no row is open too): with all of
             # NRW those are thousands of records that need not be read.
@@ -1126,6 +1123,19 @@ class Measure(SchoolScope):
             .select_related("school", "history_user")
             .order_by("school_id", "history_date", "history_id")
         )
+        return records, rows
+
+    def timeline(self, *, public: bool = True) -> list[Change]:
+        """The measure's changes of status, target and rollout, newest first.
+
+        Includes the per-school rollout: each school's change of state is an entry.
+        Costs two queries (the ones of `rollout_series`).
+        """
+        records, rows = self._histories
+        changes = [
+            describe_change(previous, record, public=public)
+            for previous, record in itertools.pairwise(records)
+        ]
         # A school without a row was open, so a row's first record may be a change
         # too. One change (one bulk action, one saved page) has one moment
         # (set_states writes it for all its records): its records with the same
@@ -1157,6 +1167,47 @@ class Measure(SchoolScope):
             )
         changes = [change for change in changes if change.fields]
         return sorted(changes, key=lambda change: change.date, reverse=True)
+
+    def rollout_series(self) -> Indicator | None:
+        """The rollout over time, as an indicator in Schulen whose readings come
+        from the history: the entered counts ("59/74") as they were changed, then,
+        once tracked per school, the schools done after each tick, the entered
+        count standing until the ticks reach it (the rule of `rollout`). Unsaved
+        and never summed: `rollout` is the figure; this shows how it came about.
+        Its target is today's total. None without a rollout. No query more than
+        the timeline's (`_histories`).
+        """
+        figure = self.rollout
+        if figure is None:
+            return None
+        records, rows = self._histories
+        events = [(record.history_date, 0, record) for record in records]
+        events += [(record.history_date, 1, record) for record in rows]
+        entered, tracked, done_at, values = None, False, {}, {}
+        for moment, kind, record in sorted(events, key=lambda event: event[:2]):
+            if kind == 0:
+                entered = record.rollout_done if record.rollout_total else None
+                tracked = record.tracked_per_school_since is not None
+            else:
+                done_at[record.school_id] = record.state == RolloutState.DONE
+            ticked = sum(done_at.values())
+            if tracked:
+                value = entered if entered is not None and ticked < entered else ticked
+            else:
+                value = entered
+            if value is not None:
+                values[timezone.localdate(moment)] = value  # the day's last
+        indicator = Indicator(
+            measure=self,
+            name=str(_("Schulen mit abgeschlossener Umsetzung")),
+            unit=Unit.SCHOOLS,
+            target_value=Decimal(figure.total),
+        )
+        indicator.series = [
+            Reading(indicator=indicator, date=day, value=Decimal(value), unit=Unit.SCHOOLS)
+            for day, value in _without_repeats(sorted(values.items()))
+        ]
+        return indicator
 
     def changes_since(self, version: int) -> list[Change]:
         """The recorded changes after `version`, oldest first."""
@@ -1352,6 +1403,15 @@ class ProgressReport:
             shown_count=sum(len(items) for _, items in sections),
             rollout_reported_count=sum(rollout.is_reported for rollout in rollouts),
         )
+
+
+def _without_repeats(points: list[tuple]) -> list[tuple]:
+    """(date, value) points, each value only where it changed."""
+    kept: list[tuple] = []
+    for point in points:
+        if not kept or kept[-1][1] != point[1]:
+            kept.append(point)
+    return kept
 
 
 def _target_text(record, prefix: str = "target") -> str:

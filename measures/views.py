@@ -140,6 +140,7 @@ def detail(request: HttpRequest, slug: str, plan: str | None = None) -> HttpResp
             "budget_lines": list(measure.budget_lines.all()),
             "indicators": measure.indicator_list,
             "timeline": measure.timeline(public=not staff),
+            "rollout_series": measure.rollout_series(),
             "lineage": measure.lineage(),
             "can_edit": staff and plan.is_current and measure.can_be_edited_by(request.user),
         },
