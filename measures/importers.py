@@ -556,9 +556,7 @@ def _check_scope(table: _Table) -> None:
                 % {"numbers": ", ".join(_shown(number) for number in wrong)},
                 "schools",
             )
-        elif not numbers:
-            table.problem(_("nennt keine Schule."), "schools")
-    if forms and numbers:
+    if forms and numbers is not None:
         table.problem(
             _(
                 "Entweder Schulformen („school_forms“) oder einzelne Schulen („schools“), "
@@ -730,13 +728,14 @@ def _measure_values(entry: dict, field: FieldOfAction, position: int) -> dict:
 
 
 def _scope_values(entry: dict) -> dict:
-    """A field's or a measure's scope columns from its checked table."""
+    """A field's or a measure's scope columns from its checked table; `schools = []`
+    is a list that names no school yet (its measures are on no school's page)."""
     if entry.get("school_forms"):
         return {
             "school_scope": Scope.FORMS,
             "school_forms": ",".join(form_codes(entry["school_forms"])),
         }
-    if entry.get("schools"):
+    if "schools" in entry:
         return {"school_scope": Scope.LIST, "school_forms": ""}
     return {"school_scope": Scope.PLAN, "school_forms": ""}
 

@@ -52,6 +52,7 @@ urlpatterns = [
     ),
     path("berichte/neu/", views.publish_edition, name="publish-edition"),
     path("berichte/nachtraeglich/", views.record_past_edition, name="record-past-edition"),
+    path("berichte/plandatei.toml", views.plan_file_download, name="plan-file"),
     path("berichte/neu/vorschau.pdf", views.preview_edition_pdf, name="preview-edition-pdf"),
     path("schulen/", views.school_matrix, name="matrix"),
     path("massnahmen/<slug:slug>/", views.edit_measure, name="edit-measure"),

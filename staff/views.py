@@ -17,7 +17,12 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 from django_ratelimit.decorators import ratelimit
 
 from bielefeld_digital import signals
@@ -27,6 +32,7 @@ from editions import decks, markup
 from editions.models import Edition
 from editions.permissions import check_may_publish, check_may_record_past
 from editions.reports import build_snapshot, frozen_report, snapshot_fingerprint
+from measures.exporters import PLAN_FILE_CONTENT_TYPE, plan_file
 from measures.forms import MeasureEditForm
 from measures.models import EditConflict, Measure, Plan
 from measures.permissions import check_may_set_schools, editable_measures, measure_for_edit
@@ -540,6 +546,21 @@ def record_past_edition(request: HttpRequest) -> HttpResponse:
     return render(
         request, "staff/record_past_edition.html", {"form": form, "plan": plan}, status=status
     )
+
+
+@login_required
+@require_safe
+def plan_file_download(request: HttpRequest) -> HttpResponse:
+    """The current plan as a plan file, with today's values: the template for an
+    earlier report (change the values to those of that time and upload it on
+    "Früheren Bericht nachträglich erfassen"), and a copy to keep. Staff only,
+    as who may record a report; it holds what the public pages show."""
+    check_may_record_past(request)
+    plan = current_plan()
+    response = HttpResponse(plan_file(plan), content_type=PLAN_FILE_CONTENT_TYPE)
+    filename = f"plan-{plan.slug}-{timezone.localdate():%Y-%m-%d}.toml"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _edition_values(form: EditionForm) -> dict:
