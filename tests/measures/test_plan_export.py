@@ -89,7 +89,8 @@ def test_staff_who_may_record_a_past_report_download_the_template(bielefeld, cli
     assert 'filename="plan-2023-2027-' in response["Content-Disposition"]
     data = tomllib.loads(response.content.decode())
     assert data["plan"]["title"] == bielefeld.title
-    assert "Aktuellen Plan als Plandatei herunterladen" in client.get(
-        "/verwaltung/berichte/nachtraeglich/"
-    ).content.decode()
+    assert (
+        "Aktuellen Plan als Plandatei herunterladen"
+        in client.get("/verwaltung/berichte/nachtraeglich/").content.decode()
+    )
     assert client.post(url).status_code == 405
