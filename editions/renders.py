@@ -107,7 +107,8 @@ def live_deck(plan: Plan, today: datetime.date) -> DeckFile:
         ]
     )
     modified = changed or datetime.datetime.combine(stand, datetime.time(), tzinfo=datetime.UTC)
-    return DeckFile(version, stand, modified, arguments, live=True)
+    # An earlier plan is not kept up to date: its deck says its Stand, as its pages do.
+    return DeckFile(version, stand, modified, arguments, live=plan.is_current)
 
 
 def edition_deck(edition: Edition) -> DeckFile:

@@ -2,9 +2,10 @@
 back. Loading the file again with `--reset` changes nothing; the file of today's
 values, edited, records an earlier report (Edition.record_past).
 
-A measure tracked per school is written with its figure as a count ("31/76"):
-the file format knows no per-school states. Who entered an indicator's value is
-never written."""
+The file format knows no per-school states: a measure's `rollout` is the count
+entered for it ("59/74"), if any, not the ticks of one tracked per school (to
+record an earlier report, enter that time's count there). Who entered an
+indicator's value is never written."""
 
 from decimal import Decimal
 
@@ -60,8 +61,8 @@ def _plan_data(plan: Plan) -> dict:
 
 
 def _measure_data(measure: Measure) -> dict:
-    rollout = measure.rollout
     earlier = measure.continues
+    entered = measure.rollout_total is not None
     return (
         _present(
             {
@@ -77,7 +78,7 @@ def _measure_data(measure: Measure) -> dict:
                 "work_items": measure.work_item_list,
                 "status": str(Status(measure.status).label) if measure.status else None,
                 "target": str(measure.target) if measure.target else None,
-                "rollout": f"{rollout.done}/{rollout.total}" if rollout else None,
+                "rollout": f"{measure.rollout_done}/{measure.rollout_total}" if entered else None,
                 "responsible": measure.responsible,
                 "budget": [
                     _present(

@@ -937,6 +937,17 @@ def load_plan(data: dict, *, reset: bool = False) -> Counter:
             return stats
         plan_values = _plan_values(plan_data)
         slug = plan_data.get("slug", "").strip()
+        other = Plan.objects.filter(slug=slug).exclude(
+            authority=plan_data["authority"], title=plan_data["title"]
+        )
+        if slug and other.exists():
+            raise ValueError(
+                _(
+                    "Plan ([plan]), „slug“: Die Adresse „%(slug)s“ hat schon der Plan "
+                    "„%(other)s“; geben Sie diesem Plan eine eigene."
+                )
+                % {"slug": slug, "other": other.get()}
+            )
         plan, created = Plan.objects.get_or_create(
             authority=plan_data["authority"],
             title=plan_data["title"],

@@ -508,8 +508,33 @@ class FieldOfAction(SchoolScope):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Moved to another plan, its measures move with it (Measure.plan).
+        self.measures.exclude(plan_id=self.plan_id).update(plan_id=self.plan_id)
+
     def get_absolute_url(self) -> str:
         return self.plan.reverse("measures:report") + f"?feld={self.slug}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.pk is None or self.plan_id is None:
+            return
+        clashing = (
+            Measure.objects.filter(plan_id=self.plan_id, slug__in=self.measures.values("slug"))
+            .exclude(field=self)
+            .values_list("slug", flat=True)
+        )
+        if clashing:
+            raise ValidationError(
+                {
+                    "plan": _(
+                        "Der Plan hat schon Maßnahmen mit den Kurznamen %(slugs)s; das "
+                        "Handlungsfeld kann mit seinen Maßnahmen nicht dorthin wechseln."
+                    )
+                    % {"slugs": ", ".join(f"„{slug}“" for slug in sorted(clashing))}
+                }
+            )
 
     def can_be_edited_by(self, user: "User | AnonymousUser") -> bool:
         """FieldOfAction.objects.editable_by for one field; costs one query."""
@@ -1187,9 +1212,12 @@ class Measure(SchoolScope):
         for moment, kind, record in sorted(events, key=lambda event: event[:2]):
             if kind == 0:
                 entered = record.rollout_done if record.rollout_total else None
-                tracked = record.tracked_per_school_since is not None
+                tracked = tracked or record.tracked_per_school_since is not None
             else:
-                done_at[record.school_id] = record.state == RolloutState.DONE
+                # Rows tracked before the switch date was kept count as tracking too.
+                tracked = True
+                done = record.state == RolloutState.DONE and record.history_type != "-"
+                done_at[record.school_id] = done
             ticked = sum(done_at.values())
             if tracked:
                 value = entered if entered is not None and ticked < entered else ticked
@@ -1197,6 +1225,11 @@ class Measure(SchoolScope):
                 value = entered
             if value is not None:
                 values[timezone.localdate(moment)] = value  # the day's last
+        # The series ends with today's figure, which counts today's schools only
+        # (a closed school's tick drops out).
+        last = max(values, default=None)
+        if last is None or values[last] != figure.done:
+            values[timezone.localdate()] = figure.done
         indicator = Indicator(
             measure=self,
             name=str(_("Schulen mit abgeschlossener Umsetzung")),

@@ -310,18 +310,21 @@ def with_rollout_share(schools: SchoolQuerySet, plan: "Plan") -> SchoolQuerySet:
     """
     from .models import Measure  # measures.models imports this module
 
-    rows = SchoolRollout.objects.filter(measure__field__plan=plan).order_by()
     # Which measures have rows: one index probe per measure, not a scan of
     # every row (280,000 with all of NRW's schools in a plan); of those, the
     # ones whose scope includes the school.
-    tracked = (
-        Measure.objects.for_plan(plan)
-        .tracked_per_school()
-        .covering_in_sql(OuterRef("school_form"), OuterRef("pk"))
-        .order_by()
+    tracked = Measure.objects.for_plan(plan).tracked_per_school().order_by()
+    covering = tracked.covering_in_sql(OuterRef("school_form"), OuterRef("pk"))
+    # A row left from before a scope was narrowed is not counted: only the done
+    # rows of the measures covering the school (two levels down from it).
+    done_covering = tracked.covering_in_sql(
+        OuterRef(OuterRef("school_form")), OuterRef(OuterRef("pk"))
     )
+    rows = SchoolRollout.objects.filter(
+        measure__field__plan=plan, measure__in=done_covering.values("pk")
+    ).order_by()
     return schools.annotate(
-        measures_tracked=Subquery(tracked.values(n=Func(F("pk"), function="COUNT"))),
+        measures_tracked=Subquery(covering.values(n=Func(F("pk"), function="COUNT"))),
         measures_done=Subquery(
             rows.filter(school=OuterRef("pk"), state=RolloutState.DONE).values(
                 n=Func(F("pk"), function="COUNT")

@@ -100,6 +100,7 @@ def detail(request: HttpRequest, slug: str, plan: str | None = None) -> HttpResp
             return redirect(moved)
         raise Http404("Diese Maßnahme gibt es nicht.") from None
     districts, district_form, pager, school_states, places = [], None, None, [], None
+    school_pages: set[int] = set()
     if measure.tracks_schools:
         scope = measure.schools(timezone.localdate())
         districts = rollout_by_district(scope, measure)
@@ -124,6 +125,18 @@ def detail(request: HttpRequest, slug: str, plan: str | None = None) -> HttpResp
                     SchoolState(school, school.rollout_state, school.rollout_date)
                     for school in pager.items
                 ]
+                # Only the plan's schools have a page (a Berufskolleg of the
+                # excursus has none): one query for a measure of its own scope.
+                shown = [state.school.pk for state in school_states]
+                school_pages = (
+                    set(shown)
+                    if measure.scope_owner is None
+                    else set(
+                        plan.schools(timezone.localdate())
+                        .filter(pk__in=shown)
+                        .values_list("pk", flat=True)
+                    )
+                )
     staff = request.user.is_authenticated
     return render(
         request,
@@ -136,6 +149,7 @@ def detail(request: HttpRequest, slug: str, plan: str | None = None) -> HttpResp
             "district_form": district_form,
             "pager": pager,
             "school_states": school_states,
+            "school_pages": school_pages,
             "school_map": places,
             "budget_lines": list(measure.budget_lines.all()),
             "indicators": measure.indicator_list,

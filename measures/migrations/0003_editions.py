@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('date', models.DateField(verbose_name='Datum')),
                 ('reference', models.CharField(blank=True, help_text='z. B. die Drucksachennummer des Schulausschusses', max_length=200, verbose_name='Sitzung / Drucksache')),
                 ('preface', models.TextField(blank=True, verbose_name='Vorwort')),
-                ('snapshot', models.JSONField(editable=False, verbose_name="Geltung")),
+                ('snapshot', models.JSONField(editable=False, verbose_name='Stand des Plans')),
                 ('published_at', models.DateTimeField(auto_now_add=True, verbose_name='Veröffentlicht am')),
                 ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='Zurückgezogen am')),
                 ('withdrawal_reason', models.CharField(blank=True, max_length=300, verbose_name='Grund für das Zurückziehen')),

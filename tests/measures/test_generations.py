@@ -242,3 +242,26 @@ def test_an_earlier_plans_pages_cost_the_queries_of_the_current_plans(generation
                 assert client.get(url).status_code == 200
             counts.append(len(queries))
     assert counts[:2] == counts[2:]
+
+
+def test_a_plan_file_cannot_take_another_plans_address(db):
+    load_plan(PLAN_2004)
+    taken = {**PLAN_2004, "plan": {**PLAN_2004["plan"], "title": "Ein anderer Plan"}}
+    with pytest.raises(PlanFileError) as error:
+        load_plan(taken)
+    assert "Die Adresse „mep-2004“ hat schon der Plan" in str(error.value)
+    assert Plan.objects.count() == 1
+
+
+def test_a_field_moved_to_another_plan_takes_its_measures_along(generations):
+    field = generations["only_old"].field
+    field.plan = generations["current"]
+    field.full_clean()
+    field.save()
+    assert Measure.objects.get(pk=generations["only_old"].pk).plan == generations["current"]
+    # A field whose measure's slug the plan has already is refused in German.
+    wlan_field = generations["old"].field
+    wlan_field.plan = generations["current"]
+    with pytest.raises(ValidationError) as error:
+        wlan_field.full_clean()
+    assert "Der Plan hat schon Maßnahmen mit den Kurznamen „wlan“" in str(error.value)

@@ -36,8 +36,14 @@ def test_plans_become_generations_with_their_addresses():
     measure = OldMeasure.objects.create(
         field=OldField.objects.create(plan=twin, title="F", slug="f"), title="M", slug="m"
     )
-    # An excursus that concerned none of the plan's schools (migration 0028).
+    # An excursus that concerned none of the plan's schools (migration 0028), with
+    # a measure tracked per school at one school.
     excursus = OldField.objects.create(plan=twin, title="BK", slug="bk", for_plan_schools=False)
+    tracked = OldMeasure.objects.create(field=excursus, title="T", slug="t")
+    school = old.get_model("schools", "School").objects.create(
+        school_number="812345", name="Schule", school_form="30"
+    )
+    old.get_model("measures", "SchoolRollout").objects.create(measure=tracked, school=school)
 
     _migrate(AFTER)
 
@@ -48,6 +54,9 @@ def test_plans_become_generations_with_their_addresses():
     assert Measure.objects.get(pk=measure.pk).plan_id == twin.pk
     excursus = FieldOfAction.objects.get(pk=excursus.pk)
     assert excursus.school_scope == Scope.LIST and not excursus.listed_schools.exists()
+    tracked = Measure.objects.get(pk=tracked.pk)
+    assert tracked.school_scope == Scope.LIST
+    assert list(tracked.listed_schools.values_list("pk", flat=True)) == [school.pk]
     assert FieldOfAction.objects.get(slug="f").school_scope == Scope.PLAN
 
     back = _migrate(BEFORE)

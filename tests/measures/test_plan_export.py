@@ -14,6 +14,7 @@ from measures.exporters import plan_file
 from measures.importers import load_plan, load_plan_file
 from measures.indicators import Reading
 from measures.models import Measure, Plan, Scope
+from measures.rollout import SchoolRollout
 from tests.two_factor import log_in
 
 DATA = Path(settings.BASE_DIR) / "tests" / "data"
@@ -94,3 +95,15 @@ def test_staff_who_may_record_a_past_report_download_the_template(bielefeld, cli
         in client.get("/verwaltung/berichte/nachtraeglich/").content.decode()
     )
     assert client.post(url).status_code == 405
+
+
+def test_a_measure_tracked_per_school_keeps_its_entered_count_only(bielefeld):
+    measure = Measure.objects.get(slug="digitale-schulplattform")
+    entered = f"{measure.rollout_done}/{measure.rollout_total}"
+    SchoolRollout.objects.start_tracking(measure, user=None, reason="Start")
+    data = tomllib.loads(plan_file(bielefeld))
+    written = next(m for f in data["fields"] for m in f["measures"] if m["slug"] == measure.slug)
+    assert written["rollout"] == entered
+    versions = Measure.objects.get(pk=measure.pk).version
+    assert load_plan(data, reset=True)["changed"] == 0
+    assert Measure.objects.get(pk=measure.pk).version == versions

@@ -17,6 +17,7 @@ from editions.reports import build_snapshot
 from measures.importers import PlanFileError, load_plan
 from measures.models import FieldOfAction, Measure, Plan, Scope
 from measures.rollout import RolloutState, SchoolRollout, with_rollout_share
+from schools.forms import UNKNOWN_DISTRICT
 from schools.models import School
 
 
@@ -195,3 +196,32 @@ def test_a_plan_file_naming_unknown_schools_or_both_kinds_is_refused(bielefeld):
     both["fields"][0]["measures"][1]["school_forms"] = "02"
     with pytest.raises(PlanFileError, match="nicht beides"):
         load_plan(both)
+
+
+def test_a_school_without_a_page_is_named_not_linked(bielefeld, client):
+    bk = Measure.objects.get(slug="digitalstrategie-bks")
+    SchoolRollout.objects.start_tracking(bk, user=None, reason="Start")
+    school = bk.schools(timezone.localdate()).order_by("name").first()
+    district = school.district or UNKNOWN_DISTRICT  # the Berufskollegs have none on file
+    page = client.get(bk.get_absolute_url(), {"bezirk": district}).content.decode()
+    assert school.name in page
+    assert f'href="/schulen/{school.school_number}/"' not in page
+    assert client.get(f"/schulen/{school.school_number}/").status_code == 404
+    # A school of the plan keeps its link.
+    wlan = Measure.objects.get(slug="voip")
+    SchoolRollout.objects.start_tracking(wlan, user=None, reason="Start")
+    in_district = bielefeld.schools(timezone.localdate()).filter(district="Mitte")
+    primary = in_district.order_by("name", "school_number").first()  # on the first page
+    page = client.get(wlan.get_absolute_url(), {"bezirk": "Mitte"}).content.decode()
+    assert f'href="/schulen/{primary.school_number}/"' in page
+
+
+def test_a_row_left_from_a_wider_scope_is_not_counted_at_the_school(bielefeld):
+    voip = Measure.objects.get(slug="voip")
+    SchoolRollout.objects.start_tracking(voip, user=None, reason="Start")
+    gymnasium = _school("20")
+    SchoolRollout.objects.set_states(voip, {gymnasium: RolloutState.DONE}, user=None, reason="x")
+    voip.school_scope, voip.school_forms = Scope.FORMS, "02"  # narrowed afterwards
+    voip.save()
+    shared = with_rollout_share(School.objects.filter(pk=gymnasium.pk), bielefeld).get()
+    assert (shared.measures_tracked, shared.measures_done) == (0, 0)
