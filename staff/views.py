@@ -772,6 +772,15 @@ def _bulk_refusal(measure: Measure | None) -> str:
             )
             % measure
         )
+    if not Measure.objects.of_plan_scope().filter(pk=measure.pk).exists():
+        return (
+            _(
+                "„%s“ betrifft eigene Schulen, nicht die des Plans, und steht deshalb nicht in "
+                "dieser Übersicht. Es wurde nichts geändert. Ihre Schulen setzen Sie in ihrer "
+                "Schulliste."
+            )
+            % measure
+        )
     return (
         _(
             "„%s“ kann hier nicht gesetzt werden. Es wurde nichts geändert. Bitte laden Sie "

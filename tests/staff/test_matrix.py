@@ -487,3 +487,14 @@ def test_bulk_for_another_groups_measure_not_tracked_per_school_is_refused_and_l
         f"Zugriff verweigert: hanna wollte die Schulen der Maßnahme {measure.slug} setzen"
     ]
     assert not SchoolRollout.objects.filter(measure=measure).exists()
+
+
+def test_bulk_for_a_measure_of_its_own_scope_says_where_its_schools_are_set(users):
+    """Issue 12: the matrix shows the measures of the plan's scope only."""
+    measure = Measure.objects.get(slug="digitalstrategie-bks")  # the Berufskollegs' field
+    SchoolRollout.objects.start_tracking(measure, user=None, reason="Start")
+    data = {"alle-massnahme": measure.pk, "alle-stand": "done", "alle-alle": "on"}
+    response = client_for(users["admin"]).post(URL, data)
+    assert response.status_code == 422
+    assert "betrifft eigene Schulen, nicht die des Plans" in response.content.decode()
+    assert not SchoolRollout.objects.filter(measure=measure, state=RolloutState.DONE).exists()
