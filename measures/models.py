@@ -178,6 +178,8 @@ class PlanQuerySet(models.QuerySet):
             changed_fields=newest(FieldOfAction.history.filter(plan_id=OuterRef("pk"))),
             changed_measures=newest(Measure.history.filter(field__plan_id=OuterRef("pk"))),
             changed_schools=Subquery(per_measure),
+            # For Plan.narrows_scope, in the same query.
+            narrowed=Exists(Measure.objects.narrowing().filter(field__plan_id=OuterRef("pk"))),
         )
 
 
@@ -340,6 +342,15 @@ class Plan(models.Model):
             for slug in itertools.chain([base], (f"{base}-{n}" for n in itertools.count(2)))
             if slug not in taken
         )
+
+    @cached_property
+    def narrows_scope(self) -> bool:
+        """Whether a measure of the plan, or its field, has a school scope of its
+        own. Without one, the pages take the fast way: every measure concerns every
+        school of the plan. Free on a plan from `with_last_change()`, else a query."""
+        if hasattr(self, "narrowed"):
+            return self.narrowed
+        return Measure.objects.narrowing().filter(field__plan=self).exists()
 
     @property
     def is_current(self) -> bool:
@@ -608,15 +619,14 @@ class MeasureQuerySet(models.QuerySet):
         school, the plan's schools on `on` (one subquery, the same for all), and
         how many of them are done."""
         scope = plan.schools(on or timezone.localdate())
-        # A measure with a scope of its own or its field's counts its schools
-        # itself (Measure.rollout, two queries): left NULL here.
+        in_scope = Subquery(scope.order_by().values(count=Func(F("pk"), function="COUNT")))
+        if plan.narrows_scope:
+            # A measure with a scope of its own or its field's counts its schools
+            # itself (Measure.rollout, two queries): left NULL here.
+            of_plan = Q(school_scope=Scope.PLAN, field__school_scope=Scope.PLAN)
+            in_scope = Case(When(of_plan, then=in_scope))
         return self.with_tracking().annotate(
-            schools_in_scope=Case(
-                When(
-                    Q(school_scope=Scope.PLAN, field__school_scope=Scope.PLAN),
-                    then=Subquery(scope.order_by().values(count=Func(F("pk"), function="COUNT"))),
-                )
-            ),
+            schools_in_scope=in_scope,
             # Joining only the done rows: a third of the time with all of NRW's
             # schools in a plan (bench-schools), where most rows are not done.
             done_rows=FilteredRelation(
@@ -658,18 +668,23 @@ class MeasureQuerySet(models.QuerySet):
         field_lists = FieldOfAction.listed_schools.through.objects.filter(
             fieldofaction=OuterRef("field"), school=outer
         )
+        # The plan's scope first: most measures have it, and the database then
+        # need not match forms or probe lists for them.
+        of_plan = Q(school_scope=Scope.PLAN, field__school_scope=Scope.PLAN)
         own = Q(school_scope=Scope.FORMS, own_forms__contains=wanted) | Q(
             Exists(measure_lists), school_scope=Scope.LIST
         )
-        fields = (
-            Q(field__school_scope=Scope.PLAN)
-            | Q(field__school_scope=Scope.FORMS, field_forms__contains=wanted)
-            | Q(Exists(field_lists), field__school_scope=Scope.LIST)
+        fields = Q(field__school_scope=Scope.FORMS, field_forms__contains=wanted) | Q(
+            Exists(field_lists), field__school_scope=Scope.LIST
         )
         return self.alias(
             own_forms=Concat(Value(","), F("school_forms"), Value(",")),
             field_forms=Concat(Value(","), F("field__school_forms"), Value(",")),
-        ).filter(own | Q(fields, school_scope=Scope.PLAN))
+        ).filter(of_plan | own | Q(fields, school_scope=Scope.PLAN))
+
+    def narrowing(self) -> "MeasureQuerySet":
+        """The measures of a scope narrower than their plan's (their own or their field's)."""
+        return self.exclude(school_scope=Scope.PLAN, field__school_scope=Scope.PLAN)
 
     def of_plan_scope(self) -> "MeasureQuerySet":
         """The measures whose schools are their plan's: neither they nor their
@@ -1209,6 +1224,7 @@ class Measure(SchoolScope):
         events = [(record.history_date, 0, record) for record in records]
         events += [(record.history_date, 1, record) for record in rows]
         entered, tracked, done_at, values = None, False, {}, {}
+        ticked = 0  # kept as it goes: summing done_at at each of thousands of records is slow
         for moment, kind, record in sorted(events, key=lambda event: event[:2]):
             if kind == 0:
                 entered = record.rollout_done if record.rollout_total else None
@@ -1217,8 +1233,8 @@ class Measure(SchoolScope):
                 # Rows tracked before the switch date was kept count as tracking too.
                 tracked = True
                 done = record.state == RolloutState.DONE and record.history_type != "-"
+                ticked += done - done_at.get(record.school_id, False)
                 done_at[record.school_id] = done
-            ticked = sum(done_at.values())
             if tracked:
                 value = entered if entered is not None and ticked < entered else ticked
             else:

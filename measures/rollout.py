@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import models, transaction
-from django.db.models import Count, F, FilteredRelation, Func, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, F, FilteredRelation, Func, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -311,25 +311,26 @@ def with_rollout_share(schools: SchoolQuerySet, plan: "Plan") -> SchoolQuerySet:
     from .models import Measure  # measures.models imports this module
 
     # Which measures have rows: one index probe per measure, not a scan of
-    # every row (280,000 with all of NRW's schools in a plan); of those, the
-    # ones whose scope includes the school.
+    # every row (280,000 with all of NRW's schools in a plan).
     tracked = Measure.objects.for_plan(plan).tracked_per_school().order_by()
-    covering = tracked.covering_in_sql(OuterRef("school_form"), OuterRef("pk"))
-    # A row left from before a scope was narrowed is not counted: only the done
-    # rows of the measures covering the school (two levels down from it).
-    done_covering = tracked.covering_in_sql(
-        OuterRef(OuterRef("school_form")), OuterRef(OuterRef("pk"))
-    )
-    rows = SchoolRollout.objects.filter(
-        measure__field__plan=plan, measure__in=done_covering.values("pk")
-    ).order_by()
+    if plan.narrows_scope:
+        # Only the measures whose scope includes the school, and of those the
+        # ones done here (a row left from a wider scope does not count): one
+        # probe of the (measure, school) index per measure.
+        counted = tracked.covering_in_sql(OuterRef("school_form"), OuterRef("pk"))
+        done_here = SchoolRollout.objects.filter(
+            measure=OuterRef("pk"), school=OuterRef(OuterRef("pk")), state=RolloutState.DONE
+        )
+        done = counted.filter(Exists(done_here))
+    else:
+        # Every tracked measure concerns every school of the plan: its done rows.
+        counted = tracked
+        done = SchoolRollout.objects.filter(
+            measure__field__plan=plan, school=OuterRef("pk"), state=RolloutState.DONE
+        ).order_by()
     return schools.annotate(
-        measures_tracked=Subquery(covering.values(n=Func(F("pk"), function="COUNT"))),
-        measures_done=Subquery(
-            rows.filter(school=OuterRef("pk"), state=RolloutState.DONE).values(
-                n=Func(F("pk"), function="COUNT")
-            )
-        ),
+        measures_tracked=Subquery(counted.values(n=Func(F("pk"), function="COUNT"))),
+        measures_done=Subquery(done.values(n=Func(F("pk"), function="COUNT"))),
     )
 
 

@@ -226,13 +226,10 @@ def school_detail(request: HttpRequest, school_number: str) -> HttpResponse:
     # No per-school counts: the page shows this school's state, and entered counts.
     # The measures whose scope includes the school: a Grundschule's page leaves
     # out the Berufskollegs' measures.
-    measures = list(
-        Measure.objects.for_plan(plan)
-        .covering(school)
-        .for_report()
-        .with_tracking()
-        .at_school(school)
-    )
+    measures = Measure.objects.for_plan(plan)
+    if plan.narrows_scope:  # else every measure concerns every school of the plan
+        measures = measures.covering(school)
+    measures = list(measures.for_report().with_tracking().at_school(school))
     return render(
         request,
         "measures/school.html",

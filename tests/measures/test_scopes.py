@@ -225,3 +225,24 @@ def test_a_row_left_from_a_wider_scope_is_not_counted_at_the_school(bielefeld):
     voip.save()
     shared = with_rollout_share(School.objects.filter(pk=gymnasium.pk), bielefeld).get()
     assert (shared.measures_tracked, shared.measures_done) == (0, 0)
+
+
+def test_the_fast_way_and_the_scoped_way_count_alike(bielefeld, django_assert_num_queries):
+    wlan = Measure.objects.get(slug="flaechendeckendes-wlan")
+    SchoolRollout.objects.start_tracking(wlan, user=None, reason="Start")
+    school = _school("02")
+    SchoolRollout.objects.set_states(wlan, {school: RolloutState.DONE}, user=None, reason="x")
+    schools = School.objects.filter(pk=school.pk)
+    assert Plan.objects.current().narrows_scope  # the Berufskollegs' field
+    with django_assert_num_queries(1):
+        assert Plan.objects.current().narrows_scope  # annotated: no query of its own
+    scoped = with_rollout_share(schools, Plan.objects.current()).get()
+    FieldOfAction.objects.filter(slug="berufskollegs").update(
+        school_scope=Scope.PLAN, school_forms=""
+    )
+    plan = Plan.objects.current()
+    assert not plan.narrows_scope
+    fast = with_rollout_share(schools, plan).get()
+    # The Berufskollegs' measures are not tracked: both ways count WLAN alone.
+    assert (scoped.measures_tracked, scoped.measures_done) == (1, 1)
+    assert (fast.measures_tracked, fast.measures_done) == (1, 1)
