@@ -6,13 +6,15 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from editions.models import Edition
-from measures.models import Plan
+from measures.indicators import Unit
+from measures.models import Measure, Plan
 from tests.browser.axe import assert_accessible
+from tests.factories import make_indicator
 
 
-def test_the_status_history_is_accessible_on_a_phone(new_page, bielefeld_live):
+def _publish_today() -> Edition:
     today = timezone.localdate()
-    Edition.publish(
+    return Edition.publish(
         Plan.objects.current(),
         user=User.objects.create_user("petra"),
         date=today,
@@ -20,6 +22,10 @@ def test_the_status_history_is_accessible_on_a_phone(new_page, bielefeld_live):
         title="Bericht",
         slug="bericht",
     )
+
+
+def test_the_status_history_is_accessible_on_a_phone(new_page, bielefeld_live):
+    _publish_today()
     for scheme in ("light", "dark"):
         page = new_page(viewport={"width": 320, "height": 640}, color_scheme=scheme)
         page.goto(f"{bielefeld_live}/berichte/")
@@ -32,10 +38,6 @@ def test_the_status_history_is_accessible_on_a_phone(new_page, bielefeld_live):
 
 
 def test_an_editions_indicators_are_accessible_on_a_phone(new_page, bielefeld_live):
-    from measures.indicators import Unit
-    from measures.models import Measure
-    from tests.factories import make_indicator
-
     wlan = Measure.objects.get(slug="flaechendeckendes-wlan")
     make_indicator(
         wlan,
@@ -45,15 +47,7 @@ def test_an_editions_indicators_are_accessible_on_a_phone(new_page, bielefeld_li
         unit_detail="Access Points",
         total=2500,
     )
-    today = timezone.localdate()
-    Edition.publish(
-        Plan.objects.current(),
-        user=User.objects.create_user("petra"),
-        date=today,
-        today=today,
-        title="Bericht",
-        slug="bericht",
-    )
+    _publish_today()
     page = new_page(viewport={"width": 320, "height": 640})
     page.goto(f"{bielefeld_live}/berichte/bericht/")
     section = page.locator("section", has=page.locator("#kennzahlen"))
