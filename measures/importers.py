@@ -110,6 +110,14 @@ MEASURE_KEYS = (
 BUDGET_KEYS = ("source", "year", "planned", "spent")
 INDICATOR_KEYS = ("name", "unit", "unit_detail", "baseline", "target", "total", "readings")
 READING_KEYS = ("date", "value", "unit", "unit_detail", "source")
+# Keys of earlier versions of the format, and what takes their place.
+_REPLACED_KEYS = {
+    "for_plan_schools": gettext_lazy(
+        "gibt es nicht mehr. Ein Handlungsfeld für andere Schulen als die des Plans "
+        "nennt sie: „school_forms“ (z. B. „30“ für die Berufskollegs) oder "
+        "„schools“ (Schulnummern; [] für noch keine)."
+    ),
+}
 # The file's key of a model field where the two differ.
 _FILE_KEYS = {"target_value": "target"}
 _LARGEST_AMOUNT = Decimal(10 ** (MAX_DIGITS - 2)) - Decimal("0.01")
@@ -168,7 +176,11 @@ class _Table:
             self.problem(_("ist %(type)s statt einer Tabelle.") % {"type": _type_name(table)})
             return
         for key in table:
-            if key not in keys:
+            if key in keys:
+                continue
+            if key in _REPLACED_KEYS:
+                self.problem(str(_REPLACED_KEYS[key]), key)
+            else:
                 self.problem(
                     _("Unbekannter Schlüssel „%(key)s“; erlaubt sind: %(keys)s.")
                     % {"key": visible(key), "keys": ", ".join(keys)}

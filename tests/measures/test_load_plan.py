@@ -448,3 +448,20 @@ def test_a_dry_run_prints_the_same_and_writes_nothing(db, tmp_path):
         "Probelauf beendet: Nichts wurde gespeichert.",
     ]
     assert real.splitlines()[0] == "7 Handlungsfelder, 20 Maßnahmen; 28 Änderungen."
+
+
+def test_the_old_excursus_flag_is_refused_with_what_replaces_it(db):
+    data = {
+        "plan": {
+            "authority": "Stadt",
+            "title": "Alt",
+            "period_start": 2023,
+            "as_of": datetime.date(2024, 1, 1),
+        },
+        "fields": [{"title": "Exkurs", "for_plan_schools": False}],
+    }
+    with pytest.raises(PlanFileError) as error:
+        load_plan(data)
+    message = str(error.value)
+    assert "Handlungsfeld 1 („Exkurs“), „for_plan_schools“: gibt es nicht mehr." in message
+    assert "„school_forms“ (z. B. „30“ für die Berufskollegs)" in message
