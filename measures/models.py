@@ -618,7 +618,8 @@ class MeasureQuerySet(models.QuerySet):
         """Annotate what `Measure.rollout` needs: whether the measure is tracked per
         school, the plan's schools on `on` (one subquery, the same for all), and
         how many of them are done."""
-        scope = plan.schools(on or timezone.localdate())
+        on = on or timezone.localdate()
+        scope = plan.schools(on)
         in_scope = Subquery(scope.order_by().values(count=Func(F("pk"), function="COUNT")))
         if plan.narrows_scope:
             # A measure with a scope of its own or its field's counts its schools
@@ -626,6 +627,8 @@ class MeasureQuerySet(models.QuerySet):
             of_plan = Q(school_scope=Scope.PLAN, field__school_scope=Scope.PLAN)
             in_scope = Case(When(of_plan, then=in_scope))
         return self.with_tracking().annotate(
+            # The day a measure of its own scope counts its schools on (Measure.rollout).
+            counted_on=Value(on, output_field=models.DateField()),
             schools_in_scope=in_scope,
             # Joining only the done rows: a third of the time with all of NRW's
             # schools in a plan (bench-schools), where most rows are not done.
@@ -1359,7 +1362,7 @@ class Measure(SchoolScope):
             return None
         total = getattr(self, "schools_in_scope", None)
         if total is None:
-            scope = self.schools(timezone.localdate())
+            scope = self.schools(getattr(self, "counted_on", None) or timezone.localdate())
             total = scope.count()
             done = self.school_rollouts.filter(state=RolloutState.DONE, school__in=scope).count()
         else:

@@ -246,3 +246,19 @@ def test_the_fast_way_and_the_scoped_way_count_alike(bielefeld, django_assert_nu
     # The Berufskollegs' measures are not tracked: both ways count WLAN alone.
     assert (scoped.measures_tracked, scoped.measures_done) == (1, 1)
     assert (fast.measures_tracked, fast.measures_done) == (1, 1)
+
+
+def test_a_measure_of_its_own_scope_counts_the_schools_of_the_day_asked(bielefeld):
+    from schools.models import OperationKey
+    from tests.factories import make_school
+
+    bk = Measure.objects.get(slug="digitalstrategie-bks")
+    SchoolRollout.objects.start_tracking(bk, user=None, reason="Start")
+    opens = timezone.localdate() + datetime.timedelta(days=30)
+    make_school(school_form="30", operation_key=OperationKey.OPENING, opens_on=opens)
+
+    def total(on):
+        counted = Measure.objects.for_plan(bielefeld).for_report(bielefeld, on).get(pk=bk.pk)
+        return counted.rollout.total
+
+    assert (total(timezone.localdate()), total(opens)) == (6, 7)
