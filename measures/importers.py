@@ -25,7 +25,7 @@ from bielefeld_digital.text import unsafe_character, visible
 from schools.models import SCHOOL_FORM_NAMES, School, is_school_number
 
 from .indicators import Indicator, Reading, Unit
-from .models import FieldOfAction, Measure, Plan, Scope, Status, form_codes
+from .models import FieldOfAction, Measure, Plan, Scope, Status, form_codes, scope_forms
 from .money import MAX_DIGITS, BudgetLine, FundingSource
 from .targets import MAX_YEAR, MIN_YEAR, Target
 
@@ -529,16 +529,9 @@ def _check_plan_table(plan: _Table) -> None:
     plan.text("decision_reference", Plan._meta.get_field("decision_reference"))
     plan.amount("total_budget", required=False)
     plan.text("school_authority_number", Plan._meta.get_field("school_authority_number"))
-    forms = plan.text("school_forms", Plan._meta.get_field("school_forms"))
+    forms = _check_forms(plan, Plan)
     if forms:
-        codes = Plan(school_forms=forms).school_form_codes
-        unknown = [code for code in codes if code not in SCHOOL_FORM_NAMES]
-        if unknown:
-            plan.problem(
-                _("unbekannte Schulform %(codes)s; bekannt sind: %(known)s.")
-                % {"codes": ", ".join(unknown), "known": ", ".join(SCHOOL_FORM_NAMES)},
-                "school_forms",
-            )
+        codes = form_codes(forms)
         repeated = sorted(code for code, count in Counter(codes).items() if count > 1)
         if repeated:
             plan.problem(
@@ -547,18 +540,23 @@ def _check_plan_table(plan: _Table) -> None:
             )
 
 
+def _check_forms(table: _Table, model: type[models.Model]) -> str | None:
+    """The table's `school_forms` (a plan's or a scope's), each a known form key."""
+    forms = table.text("school_forms", model._meta.get_field("school_forms"))
+    unknown = [code for code in form_codes(forms or "") if code not in SCHOOL_FORM_NAMES]
+    if unknown:
+        table.problem(
+            _("unbekannte Schulform %(codes)s; bekannt sind: %(known)s.")
+            % {"codes": ", ".join(unknown), "known": ", ".join(SCHOOL_FORM_NAMES)},
+            "school_forms",
+        )
+    return forms
+
+
 def _check_scope(table: _Table) -> None:
     """A narrower school scope: `school_forms` ("30") or `schools` (school numbers),
     not both; the schools must be in the directory (checked when loading)."""
-    forms = table.text("school_forms", FieldOfAction._meta.get_field("school_forms"))
-    if forms:
-        unknown = [code for code in form_codes(forms) if code not in SCHOOL_FORM_NAMES]
-        if unknown:
-            table.problem(
-                _("unbekannte Schulform %(codes)s; bekannt sind: %(known)s.")
-                % {"codes": ", ".join(unknown), "known": ", ".join(SCHOOL_FORM_NAMES)},
-                "school_forms",
-            )
+    forms = _check_forms(table, FieldOfAction)
     numbers = table.text_list("schools", max_length=100_000)
     if numbers is not None:
         wrong = [number for number in numbers if not is_school_number(number)]
@@ -745,7 +743,7 @@ def _scope_values(entry: dict) -> dict:
     if entry.get("school_forms"):
         return {
             "school_scope": Scope.FORMS,
-            "school_forms": ",".join(form_codes(entry["school_forms"])),
+            "school_forms": scope_forms(entry["school_forms"]),
         }
     if "schools" in entry:
         return {"school_scope": Scope.LIST, "school_forms": ""}

@@ -70,6 +70,11 @@ def form_codes(text: str) -> list[str]:
     return [code.strip().upper() for code in text.split(",") if code.strip()]
 
 
+def scope_forms(text: str) -> str:
+    """School form keys as a scope stores them, "02,10": as Measure.covering matches them."""
+    return ",".join(form_codes(text))
+
+
 class Scope(models.TextChoices):
     """Which schools a field of action or a measure concerns."""
 
@@ -126,7 +131,7 @@ class SchoolScope(models.Model):
             raise ValidationError(
                 {"school_forms": _("Schulformen gelten nur bei „Schulen bestimmter Schulformen“.")}
             )
-        self.school_forms = ",".join(codes)  # as Measure.covering matches them
+        self.school_forms = scope_forms(self.school_forms)
 
 
 class PlanQuerySet(models.QuerySet):
@@ -595,6 +600,10 @@ class Status(models.TextChoices):
 NO_STATUS_LABEL = _("Ohne Status")
 
 
+# A measure of its plan's scope: neither it nor its field narrows it (SchoolScope).
+OF_PLAN_SCOPE = Q(school_scope=Scope.PLAN, field__school_scope=Scope.PLAN)
+
+
 class MeasureQuerySet(models.QuerySet):
     def for_plan(self, plan: Plan) -> "MeasureQuerySet":
         return self.filter(field__plan=plan)
@@ -624,8 +633,7 @@ class MeasureQuerySet(models.QuerySet):
         if plan.narrows_scope:
             # A measure with a scope of its own or its field's counts its schools
             # itself (Measure.rollout, two queries): left NULL here.
-            of_plan = Q(school_scope=Scope.PLAN, field__school_scope=Scope.PLAN)
-            in_scope = Case(When(of_plan, then=in_scope))
+            in_scope = Case(When(OF_PLAN_SCOPE, then=in_scope))
         return self.with_tracking().annotate(
             # The day a measure of its own scope counts its schools on (Measure.rollout).
             counted_on=Value(on, output_field=models.DateField()),
@@ -671,9 +679,6 @@ class MeasureQuerySet(models.QuerySet):
         field_lists = FieldOfAction.listed_schools.through.objects.filter(
             fieldofaction=OuterRef("field"), school=outer
         )
-        # The plan's scope first: most measures have it, and the database then
-        # need not match forms or probe lists for them.
-        of_plan = Q(school_scope=Scope.PLAN, field__school_scope=Scope.PLAN)
         own = Q(school_scope=Scope.FORMS, own_forms__contains=wanted) | Q(
             Exists(measure_lists), school_scope=Scope.LIST
         )
@@ -683,16 +688,18 @@ class MeasureQuerySet(models.QuerySet):
         return self.alias(
             own_forms=Concat(Value(","), F("school_forms"), Value(",")),
             field_forms=Concat(Value(","), F("field__school_forms"), Value(",")),
-        ).filter(of_plan | own | Q(fields, school_scope=Scope.PLAN))
+            # The plan's scope first: most measures have it, and the database then
+            # need not match forms or probe lists for them.
+        ).filter(OF_PLAN_SCOPE | own | Q(fields, school_scope=Scope.PLAN))
 
     def narrowing(self) -> "MeasureQuerySet":
         """The measures of a scope narrower than their plan's (their own or their field's)."""
-        return self.exclude(school_scope=Scope.PLAN, field__school_scope=Scope.PLAN)
+        return self.exclude(OF_PLAN_SCOPE)
 
     def of_plan_scope(self) -> "MeasureQuerySet":
         """The measures whose schools are their plan's: neither they nor their
         field narrow the scope (the matrix's columns)."""
-        return self.filter(school_scope=Scope.PLAN, field__school_scope=Scope.PLAN)
+        return self.filter(OF_PLAN_SCOPE)
 
     def with_lineage(self) -> "MeasureQuerySet":
         """Annotate whether a measure of a public plan continues each measure, so
