@@ -134,6 +134,10 @@ class SchoolScope(models.Model):
         self.school_forms = scope_forms(self.school_forms)
 
 
+# The plans the public sees, each at its own address.
+PUBLIC_STAGES = (Stage.CURRENT, Stage.EARLIER)
+
+
 class PlanQuerySet(models.QuerySet):
     def current(self) -> "Plan | None":
         """The plan `/` shows and the staff area works on: the one an administrator
@@ -143,7 +147,7 @@ class PlanQuerySet(models.QuerySet):
     def public(self) -> "PlanQuerySet":
         """The plans the public sees, each at its own address: the current one and
         the earlier ones; a plan in preparation is not among them."""
-        return self.filter(stage__in=[Stage.CURRENT, Stage.EARLIER])
+        return self.filter(stage__in=PUBLIC_STAGES)
 
     def editable_by(self, user: "User | AnonymousUser") -> "PlanQuerySet":
         """The plans `user` is responsible for as a whole: every field of action of
@@ -364,7 +368,7 @@ class Plan(models.Model):
     @property
     def is_public(self) -> bool:
         """Shown to the public (PlanQuerySet.public): current or earlier."""
-        return self.stage in (Stage.CURRENT, Stage.EARLIER)
+        return self.stage in PUBLIC_STAGES
 
     def can_be_edited_by(self, user: "User | AnonymousUser") -> bool:
         """Plan.objects.editable_by for one plan; costs one query."""

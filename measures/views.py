@@ -94,10 +94,11 @@ def detail(request: HttpRequest, slug: str, plan: str | None = None) -> HttpResp
     try:
         measure = Measure.objects.for_plan(plan).for_report(plan).with_lineage().get(slug=slug)
     except Measure.DoesNotExist:
-        earlier = Measure.objects.filter(plan__in=Plan.objects.public(), slug=slug)
-        moved = earlier.select_related("field__plan").order_by("-plan__period_start").first()
-        if at_top and moved is not None:
-            return redirect(moved)
+        if at_top:
+            earlier = Measure.objects.filter(plan__in=Plan.objects.public(), slug=slug)
+            moved = earlier.select_related("field__plan").order_by("-plan__period_start").first()
+            if moved is not None:
+                return redirect(moved)
         raise Http404("Diese Maßnahme gibt es nicht.") from None
     districts, district_form, pager, school_states, places = [], None, None, [], None
     school_pages: set[int] = set()
