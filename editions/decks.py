@@ -480,7 +480,7 @@ def deck_pages(
                     "type_size": _type_size(chunk),
                 }
             )
-    tiles = [IndicatorTile(m.title, i) for m in measures for i in m.indicator_list or []]
+    tiles = [IndicatorTile(m.title, i) for m in measures for i in m.deck_indicators]
     chunks = _chunks(tiles, INDICATORS_PER_PAGE) if tiles else []
     for part, chunk in enumerate(chunks, start=1):
         layout.append(

@@ -19,7 +19,15 @@ from django.utils.translation import gettext_lazy as _
 
 from measures.indicators import Comparison as ReadingComparison
 from measures.indicators import Indicator, Reading
-from measures.models import FieldOfAction, Measure, Plan, ProgressReport, Rollout, StatusCount
+from measures.models import (
+    ROLLOUT_SERIES_NAME,
+    FieldOfAction,
+    Measure,
+    Plan,
+    ProgressReport,
+    Rollout,
+    StatusCount,
+)
 from measures.money import BudgetLine, PlanBudget, Sums, euros
 from measures.rollout import RolloutState, SchoolRollout, SchoolState
 from measures.targets import Target
@@ -41,16 +49,19 @@ def build_snapshot(plan: Plan, today: datetime.date) -> dict:
     scope = list(schools.order_by(*order))
     # Every row of the measures: a school left out of a scope is left out below.
     rows = SchoolRollout.objects.order_by()
-    measures = (
+    measures = list(
         Measure.objects.for_plan(plan)
         .for_report(plan, today)
         .prefetch_related(Prefetch("school_rollouts", queryset=rows, to_attr="rows"))
         .prefetch_related("budget_lines")
         .with_indicators()
     )
+    # The rollout's course, where the plan's reports are to show it (two queries).
+    Measure.read_histories([measure for measure in measures if measure.rollout_in_deck])
     by_field: dict[int, list[dict]] = {}
     for measure in measures:
         rollout = measure.rollout
+        series = measure.rollout_series(today) if measure.rollout_in_deck else None
         states = {row.school_id: row for row in measure.rows}
         if measure.tracks_schools and measure.scope_owner is not None:
             # A narrower scope than the plan's: its own schools (one query more).
@@ -90,6 +101,12 @@ def build_snapshot(plan: Plan, today: datetime.date) -> dict:
                     }
                     for line in measure.budget_lines.all()
                 ],
+                # Only where there is a course to show: snapshots without stay as they were.
+                **(
+                    {"rollout_series": _indicator_data(series)}
+                    if series and len(series.series) > 1
+                    else {}
+                ),
             }
         )
     return {
@@ -157,6 +174,7 @@ def _indicator_data(indicator: Indicator) -> dict:
         "baseline": _amount(indicator.baseline),
         "target": _amount(indicator.target_value),
         "total": _amount(indicator.total),
+        "in_deck": indicator.in_deck,
         # The public part of a reading only: never who entered it.
         "readings": [
             {
@@ -187,6 +205,7 @@ def _frozen_indicator(data: dict) -> Indicator:
         baseline=amount(data["baseline"]),
         target_value=amount(data["target"]),
         total=amount(data["total"]),
+        in_deck=data.get("in_deck", True),  # snapshots before the choice showed each
     )
     indicator.series = [
         Reading(
@@ -200,6 +219,15 @@ def _frozen_indicator(data: dict) -> Indicator:
         for row in data["readings"]
     ]
     return indicator
+
+
+def _frozen_rollout(data: dict | None) -> Indicator | None:
+    """A measure's frozen rollout course, named in the reader's language."""
+    if data is None:
+        return None
+    course = _frozen_indicator(data)
+    course.name = str(ROLLOUT_SERIES_NAME)
+    return course
 
 
 def snapshot_fingerprint(snapshot: dict) -> str:
@@ -254,6 +282,8 @@ class FrozenMeasure:
     # None: the snapshot is older than indicators or money (see from_data).
     indicator_list: list[Indicator] | None = field(default_factory=list)
     budget_lines: list[BudgetLine] | None = field(default_factory=list)
+    # The rollout's course, frozen where the measure's reports show it (rollout_in_deck).
+    rollout_series: Indicator | None = None
 
     @classmethod
     def from_data(cls, data: dict, field_: FrozenField) -> "FrozenMeasure":
@@ -304,6 +334,7 @@ class FrozenMeasure:
                 )
                 for row in data["budget"]
             ],
+            rollout_series=_frozen_rollout(data.get("rollout_series")),
         )
 
     @property
@@ -326,6 +357,19 @@ class FrozenMeasure:
         return self.indicator_list or []
 
     school_figures = Measure.school_figures
+
+    @property
+    def edition_indicators(self) -> list[Indicator]:
+        """What the edition's "Kennzahlen" show of the measure: the rollout's course
+        (if frozen), then every indicator."""
+        course = [self.rollout_series] if self.rollout_series else []
+        return course + (self.indicator_list or [])
+
+    @property
+    def deck_indicators(self) -> list[Indicator]:
+        """What the deck's "Kennzahlen" pages show: as the edition, but only the
+        indicators chosen for the slides (Indicator.in_deck)."""
+        return [indicator for indicator in self.edition_indicators if indicator.in_deck]
 
     def get_absolute_url(self) -> str:
         return f"#m-{self.slug}"

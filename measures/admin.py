@@ -595,6 +595,7 @@ class MeasureAdminForm(forms.ModelForm):
             "status",
             "rollout_done",
             "rollout_total",
+            "rollout_in_deck",
             "responsible",
             "responsible_groups",
         ]
@@ -735,7 +736,16 @@ class IndicatorInline(PartInline):
     own page (the link "Ändern")."""
 
     model = Indicator
-    fields = ["name", "position", "unit", "unit_detail", "baseline", "target_value", "total"]
+    fields = [
+        "name",
+        "position",
+        "unit",
+        "unit_detail",
+        "baseline",
+        "target_value",
+        "total",
+        "in_deck",
+    ]
     show_change_link = True
 
 
@@ -787,7 +797,16 @@ class MeasureAdmin(HistoryAdmin):
         ),
         (
             _("Stand"),
-            {"fields": ["status", "target", "rollout_done", "rollout_total", "change_reason"]},
+            {
+                "fields": [
+                    "status",
+                    "target",
+                    "rollout_done",
+                    "rollout_total",
+                    "rollout_in_deck",
+                    "change_reason",
+                ]
+            },
         ),
         (
             _("Betroffene Schulen"),
@@ -1008,8 +1027,8 @@ class IndicatorAdmin(HistoryAdmin):
     """An indicator and its readings; who may change a measure may change its
     indicators. Who entered a reading is shown here only, never publicly."""
 
-    list_display = ["name", "measure", "unit", "current_display"]
-    list_filter = ["unit", "measure__field"]
+    list_display = ["name", "measure", "unit", "current_display", "in_deck"]
+    list_filter = ["unit", "in_deck", "measure__field"]
     list_select_related = ["measure"]
     search_fields = ["name", "measure__title"]
     autocomplete_fields = ["measure"]
@@ -1022,6 +1041,7 @@ class IndicatorAdmin(HistoryAdmin):
         "baseline",
         "target_value",
         "total",
+        "in_deck",
     ]
     inlines = [ReadingInline]
 

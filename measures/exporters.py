@@ -79,6 +79,8 @@ def _measure_data(measure: Measure) -> dict:
                 "status": str(Status(measure.status).label) if measure.status else None,
                 "target": str(measure.target) if measure.target else None,
                 "rollout": f"{measure.rollout_done}/{measure.rollout_total}" if entered else None,
+                # Written where not the default, as every key the file may leave out.
+                "rollout_in_deck": True if measure.rollout_in_deck else None,
                 "responsible": measure.responsible,
                 "budget": [
                     _present(
@@ -106,6 +108,7 @@ def _indicator_data(indicator) -> dict:
             "baseline": _number(indicator.baseline),
             "target": _number(indicator.target_value),
             "total": _number(indicator.total),
+            "in_deck": None if indicator.in_deck else False,
             "readings": [
                 _present(
                     {

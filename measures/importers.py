@@ -103,12 +103,22 @@ MEASURE_KEYS = (
     "status",
     "target",
     "rollout",
+    "rollout_in_deck",
     "responsible",
     "budget",
     "indicators",
 )
 BUDGET_KEYS = ("source", "year", "planned", "spent")
-INDICATOR_KEYS = ("name", "unit", "unit_detail", "baseline", "target", "total", "readings")
+INDICATOR_KEYS = (
+    "name",
+    "unit",
+    "unit_detail",
+    "baseline",
+    "target",
+    "total",
+    "in_deck",
+    "readings",
+)
 READING_KEYS = ("date", "value", "unit", "unit_detail", "source")
 # Keys of earlier versions of the format, and what takes their place.
 _REPLACED_KEYS = {
@@ -467,6 +477,7 @@ def _check_indicators(measure: _Table, place: str, problems: list[str]) -> None:
             target_value=table.number("target", required=False),
             total=table.number("total", required=False),
         )
+        table.boolean("in_deck")
         if len(problems) == before:
             table.model_problems(indicator, exclude=["measure"])
         indicator_ok = len(problems) == before
@@ -643,6 +654,7 @@ def _check_measure(measure: _Table) -> str | None:
                 % {"value": _shown(rollout), "max": max_rollout},
                 "rollout",
             )
+    measure.boolean("rollout_in_deck")
     return title
 
 
@@ -720,6 +732,7 @@ def _measure_values(entry: dict, field: FieldOfAction, position: int) -> dict:
         "responsible": entry.get("responsible", "").strip(),
         "rollout_done": None,
         "rollout_total": None,
+        "rollout_in_deck": entry.get("rollout_in_deck", False),
     }
     target = Target.parse(entry["target"]) if entry.get("target") else None
     # Loading resets a measure to the file's state, slips included.
@@ -870,6 +883,7 @@ def _write_indicators(measure: Measure, entries: list[dict]) -> bool:
             "baseline": _amount(entry.get("baseline")),
             "target_value": _amount(entry.get("target")),
             "total": _amount(entry.get("total")),
+            "in_deck": entry.get("in_deck", True),
         }
         indicator = existing.pop(name, None)
         if indicator is None:

@@ -191,6 +191,14 @@ class Indicator(models.Model):
         blank=True,
         help_text=_('Wovon der Wert ein Teil ist ("2.420 von 2.500"); leer bei einer bloßen Zahl.'),
     )
+    in_deck = models.BooleanField(
+        _("Auf den Folien"),
+        default=True,
+        help_text=_(
+            "Zeigt die Kennzahl auf den Folien „Kennzahlen“ (PDF, PowerPoint). Die Seiten "
+            "im Portal zeigen jede Kennzahl."
+        ),
+    )
 
     history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 

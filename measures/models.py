@@ -882,6 +882,11 @@ def _target_well_formed(prefix: str, name: str) -> models.CheckConstraint:
     )
 
 
+# The name of a measure's rollout over time (Measure.rollout_series), in the
+# reader's language wherever it is shown, frozen ones included.
+ROLLOUT_SERIES_NAME = _("Schulen mit abgeschlossener Umsetzung")
+
+
 class Measure(SchoolScope):
     field = models.ForeignKey(
         FieldOfAction,
@@ -923,6 +928,15 @@ class Measure(SchoolScope):
     target_quarter = models.PositiveSmallIntegerField(_("Abschlussquartal"), null=True, blank=True)
     rollout_done = models.PositiveIntegerField(_("Schulen abgeschlossen"), null=True, blank=True)
     rollout_total = models.PositiveIntegerField(_("Schulen gesamt"), null=True, blank=True)
+    rollout_in_deck = models.BooleanField(
+        _("Umsetzungsverlauf in Berichten"),
+        default=False,
+        help_text=_(
+            "Jede neue Ausgabe hält den Verlauf der Umsetzung an den Schulen fest und "
+            "zeigt ihn, mit Diagramm, auch auf den Folien „Kennzahlen“ (PDF, PowerPoint). "
+            "Die Seite der Maßnahme zeigt ihn immer."
+        ),
+    )
     responsible = models.CharField(
         _("Verantwortlich"), max_length=200, blank=True, validators=[SINGLE_LINE]
     )
@@ -1165,19 +1179,25 @@ class Measure(SchoolScope):
     @cached_property
     def _histories(self) -> tuple[list, list]:
         """The measure's history records and its per-school rows' changes, oldest
-        first: read once for the timeline and the rollout's series. Two queries."""
-        records = list(
-            self.history.order_by("history_date", "history_id").select_related("history_user")
-        )
-        rows = list(
-            self.school_rollouts.model.history.filter(measure_id=self.pk)
-            # A row made open changes nothing (no row is open too): with all of
-            # NRW those are thousands of records that need not be read.
-            .exclude(history_type="+", state=RolloutState.OPEN)
-            .select_related("school", "history_user")
-            .order_by("school_id", "history_date", "history_id")
-        )
-        return records, rows
+        first: read once for the timeline and the rollout's series. Two queries,
+        or none after `read_histories`."""
+        records, rows = _history_queries([self.pk])
+        return list(records), list(rows)
+
+    @staticmethod
+    def read_histories(measures: list["Measure"]) -> None:
+        """Read the `_histories` of all `measures` at once: two queries however many
+        (the reports' rollout series)."""
+        if not measures:
+            return
+        records, rows = _history_queries([measure.pk for measure in measures])
+        by_measure: dict[int, tuple[list, list]] = {measure.pk: ([], []) for measure in measures}
+        for record in records:
+            by_measure[record.id][0].append(record)
+        for row in rows:
+            by_measure[row.measure_id][1].append(row)
+        for measure in measures:
+            measure.__dict__["_histories"] = by_measure[measure.pk]
 
     def timeline(self, *, public: bool = True) -> list[Change]:
         """The measure's changes of status, target and rollout, newest first.
@@ -1222,24 +1242,28 @@ class Measure(SchoolScope):
         changes = [change for change in changes if change.fields]
         return sorted(changes, key=lambda change: change.date, reverse=True)
 
-    def rollout_series(self) -> Indicator | None:
-        """The rollout over time, as an indicator in Schulen whose readings come
-        from the history: the entered counts ("59/74") as they were changed, then,
-        once tracked per school, the schools done after each tick, the entered
-        count standing until the ticks reach it (the rule of `rollout`). Unsaved
-        and never summed: `rollout` is the figure; this shows how it came about.
-        Its target is today's total. None without a rollout. No query more than
-        the timeline's (`_histories`).
+    def rollout_series(self, on: datetime.date | None = None) -> Indicator | None:
+        """The rollout over time up to the day `on` (today if None), as an
+        indicator in Schulen whose readings come from the history: the entered
+        counts ("59/74") as they were changed, then, once tracked per school, the
+        schools done after each tick, the entered count standing until the ticks
+        reach it (the rule of `rollout`). Unsaved and never summed: `rollout` is
+        the figure (counted on `on`); this shows how it came about. Its target is
+        that day's total. None without a rollout. No query more than the
+        timeline's (`_histories`).
         """
         figure = self.rollout
         if figure is None:
             return None
+        on = on or timezone.localdate()
         records, rows = self._histories
         events = [(record.history_date, 0, record) for record in records]
         events += [(record.history_date, 1, record) for record in rows]
         entered, tracked, done_at, values = None, False, {}, {}
         ticked = 0  # kept as it goes: summing done_at at each of thousands of records is slow
         for moment, kind, record in sorted(events, key=lambda event: event[:2]):
+            if timezone.localdate(moment) > on:
+                break
             if kind == 0:
                 entered = record.rollout_done if record.rollout_total else None
                 tracked = tracked or record.tracked_per_school_since is not None
@@ -1255,14 +1279,14 @@ class Measure(SchoolScope):
                 value = entered
             if value is not None:
                 values[timezone.localdate(moment)] = value  # the day's last
-        # The series ends with today's figure, which counts today's schools only
-        # (a closed school's tick drops out).
+        # The series ends with the day's figure, which counts that day's schools
+        # only (a closed school's tick drops out).
         last = max(values, default=None)
         if last is None or values[last] != figure.done:
-            values[timezone.localdate()] = figure.done
+            values[on] = figure.done
         indicator = Indicator(
             measure=self,
-            name=str(_("Schulen mit abgeschlossener Umsetzung")),
+            name=str(ROLLOUT_SERIES_NAME),
             unit=Unit.SCHOOLS,
             target_value=Decimal(figure.total),
         )
@@ -1429,8 +1453,8 @@ class ProgressReport:
     @property
     def measures_with_indicators(self) -> list[Measure]:
         """The listed measures that have indicators, in report order: an edition's
-        "Kennzahlen" (its frozen measures know theirs; a live one would ask)."""
-        return [m for _, measures in self.sections for m in measures if m.indicator_list]
+        "Kennzahlen" (FrozenMeasure.edition_indicators)."""
+        return [m for _, measures in self.sections for m in measures if m.edition_indicators]
 
     @classmethod
     def build(
@@ -1508,6 +1532,25 @@ def _schools_label(names: list[str]) -> dict[str, str]:
     if len(names) <= 3:
         return {"label": ", ".join(sorted(names)), "label_lang": "de"}
     return {"label": _("%(count)s Schulen") % {"count": len(names)}}
+
+
+def _history_queries(ids: list[int]) -> tuple[models.QuerySet, models.QuerySet]:
+    """The history records of the measures `ids` and their per-school rows'
+    changes, each measure's oldest first (see Measure._histories)."""
+    records = (
+        Measure.history.filter(id__in=ids)
+        .order_by("history_date", "history_id")
+        .select_related("history_user")
+    )
+    rows = (
+        SchoolRollout.history.filter(measure_id__in=ids)
+        # A row made open changes nothing (no row is open too): with all of
+        # NRW those are thousands of records that need not be read.
+        .exclude(history_type="+", state=RolloutState.OPEN)
+        .select_related("school", "history_user")
+        .order_by("school_id", "history_date", "history_id")
+    )
+    return records, rows
 
 
 def describe_change(previous, record, *, public: bool = False) -> Change:

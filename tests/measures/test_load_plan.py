@@ -230,6 +230,11 @@ BAD = [
         1,
         "„status“: muss Text in Anführungszeichen sein, ist aber eine ganze Zahl (1).",
     ),
+    (
+        (*MEASURE_3, "rollout_in_deck"),
+        "ja",
+        f"{M3}, „rollout_in_deck“: muss true oder false sein, ist aber Text („ja“).",
+    ),
     ((*MEASURE_3, "target"), "Q5 2025", f"{M3}, „target“: „Q5 2025“ ist kein gültiger Abschluss."),
     ((*MEASURE_3, "target"), "Q3 2150", "„target“: Das Jahr muss zwischen 2000 und 2100 liegen."),
     (

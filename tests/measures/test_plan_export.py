@@ -41,7 +41,12 @@ def test_a_written_plan_loads_back_without_a_change(musterhausen):
     data = tomllib.loads(text)
     assert data["plan"]["slug"] == "ab-2021"
     wlan = next(m for f in data["fields"] for m in f["measures"] if m["slug"] == "wlan")
-    assert wlan["continues"] == "2012-2020/netzanbindung"
+    assert wlan["continues"] == "2012-2020/netzanbindung" and wlan["rollout_in_deck"] is True
+    indicators = [i for f in data["fields"] for m in f["measures"] for i in m.get("indicators", [])]
+    # Only a choice that is not the default is written.
+    assert [(i["name"], i["in_deck"]) for i in indicators if "in_deck" in i] == [
+        ("Ausgaben für den Support bisher", False)
+    ]
     records = (Measure.history.count(), Reading.history.count())
     assert load_plan(data, reset=True)["changed"] == 0
     assert (Measure.history.count(), Reading.history.count()) == records

@@ -92,6 +92,17 @@ def test_a_reset_makes_the_indicators_match_and_leaves_the_unchanged_alone():
     assert Reading.history.filter(value=Decimal(15000), history_type="-").exists()
 
 
+@pytest.mark.django_db
+def test_an_indicator_can_be_left_off_the_slides_and_a_course_put_on_them():
+    data = _with([{**TABLETS, "in_deck": False}, WLAN])
+    data["fields"][1]["measures"][2]["rollout_in_deck"] = True
+    load_plan(data)
+    tablets = Measure.objects.get(slug="tablets")
+    assert [i.in_deck for i in tablets.indicator_list] == [False, True]
+    assert tablets.rollout_in_deck
+    assert not Measure.objects.exclude(pk=tablets.pk).filter(rollout_in_deck=True).exists()
+
+
 def _refused(indicators) -> str:
     with pytest.raises(PlanFileError) as refused:
         load_plan(_with(indicators))
@@ -168,6 +179,10 @@ DAY = datetime.date(2024, 7, 1)
                 "readings": [{"date": DAY, "value": 1, "unit_detail": "Tablets"}],
             },
             f"{PLACE}, Wert 1, „unit_detail“: gehört zu einer eigenen „unit“ des Werts",
+        ),
+        (
+            {"name": "Tablets", "unit": "Geräte", "in_deck": "nein"},
+            f"{PLACE}, „in_deck“: muss true oder false sein, ist aber Text („nein“).",
         ),
         ("viele", "„indicators“: muss eine Liste von Tabellen ([[indicators]]) sein"),
     ],
