@@ -472,6 +472,47 @@ class Plan(models.Model):
             schools = schools.filter(school_form__in=self.school_form_codes)
         return schools
 
+    def covered_schools(self, on: datetime.date) -> SchoolQuerySet:
+        """The schools any part of the plan concerns on `on`: the plan's, and those
+        only a field's or a measure's own scope adds (the Berufskollegs of
+        Bielefeld's excursus). The public school list and its pages are theirs;
+        the plan's counts ("x/76") stay of the plan's schools. Each annotated
+        `of_plan`: whether it is one of the plan's schools. One query."""
+        schools = self.schools(on)
+        if not self.narrows_scope:  # free on a plan from with_last_change()
+            return schools.annotate(of_plan=Value(True))
+        wanted = Concat(Value(","), OuterRef("school_form"), Value(","))
+
+        def of_forms(owners: models.QuerySet) -> Exists:
+            return Exists(
+                owners.filter(school_scope=Scope.FORMS)
+                .alias(forms=Concat(Value(","), F("school_forms"), Value(",")))
+                .filter(forms__contains=wanted)
+            )
+
+        by_forms = self.authority_schools(on).filter(
+            of_forms(FieldOfAction.objects.filter(plan=self))
+            | of_forms(Measure.objects.filter(plan=self))
+        )
+        listed = (
+            FieldOfAction.listed_schools.through.objects.filter(
+                fieldofaction__plan=self, fieldofaction__school_scope=Scope.LIST
+            ).values("school"),
+            Measure.listed_schools.through.objects.filter(
+                measure__plan=self, measure__school_scope=Scope.LIST
+            ).values("school"),
+        )
+        return (
+            School.objects.in_operation(on)
+            .annotate(of_plan=Exists(schools.filter(pk=OuterRef("pk"))))
+            .filter(
+                Q(of_plan=True)
+                | Q(pk__in=by_forms.values("pk"))
+                | Q(pk__in=listed[0])
+                | Q(pk__in=listed[1])
+            )
+        )
+
     def authority_schools(self, on: datetime.date) -> SchoolQuerySet:
         """The Schulträger's schools in operation on `on`, of any form: what a
         scope of school forms picks from (SchoolScope)."""
@@ -666,14 +707,16 @@ class MeasureQuerySet(models.QuerySet):
             Prefetch("indicators", queryset=counted.with_series(), to_attr="school_indicators")
         )
 
-    def covering(self, school: School) -> "MeasureQuerySet":
-        """The measures whose scope (Measure.schools) includes `school`, a school of
-        their plan's: what its page lists."""
-        return self.covering_in_sql(Value(school.school_form), school.pk)
+    def covering(self, school: School, *, of_plan: bool) -> "MeasureQuerySet":
+        """The measures whose scope (Measure.schools) includes `school`, one of
+        their plan's covered schools, `of_plan` if one of the plan's own: what its
+        page lists (a Berufskolleg of the excursus, no measure of the plan's scope)."""
+        return self.covering_in_sql(Value(school.school_form), school.pk, of_plan)
 
-    def covering_in_sql(self, school_form, school) -> "MeasureQuerySet":
+    def covering_in_sql(self, school_form, school, of_plan) -> "MeasureQuerySet":
         """`covering` for a school given by its form and pk, values or OuterRefs to
-        a query of the plan's schools: the SQL twin of Measure.schools."""
+        a query of the plan's covered schools, and whether it is one of the plan's
+        schools (a bool, or a boolean expression): the SQL twin of Measure.schools."""
         wanted = Concat(Value(","), school_form, Value(","))
         # The lists are a subquery further down: an OuterRef goes one level further.
         outer = OuterRef(school) if isinstance(school, OuterRef) else school
@@ -689,12 +732,17 @@ class MeasureQuerySet(models.QuerySet):
         fields = Q(field__school_scope=Scope.FORMS, field_forms__contains=wanted) | Q(
             Exists(field_lists), field__school_scope=Scope.LIST
         )
+        covers = own | Q(fields, school_scope=Scope.PLAN)
+        if of_plan is True:
+            # The plan's scope first: most measures have it, and the database then
+            # need not match forms or probe lists for them.
+            covers = OF_PLAN_SCOPE | covers
+        elif of_plan is not False:
+            covers = Q(OF_PLAN_SCOPE, of_plan) | covers
         return self.alias(
             own_forms=Concat(Value(","), F("school_forms"), Value(",")),
             field_forms=Concat(Value(","), F("field__school_forms"), Value(",")),
-            # The plan's scope first: most measures have it, and the database then
-            # need not match forms or probe lists for them.
-        ).filter(OF_PLAN_SCOPE | own | Q(fields, school_scope=Scope.PLAN))
+        ).filter(covers)
 
     def narrowing(self) -> "MeasureQuerySet":
         """The measures of a scope narrower than their plan's (their own or their field's)."""

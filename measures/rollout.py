@@ -317,7 +317,10 @@ def with_rollout_share(schools: SchoolQuerySet, plan: "Plan") -> SchoolQuerySet:
         # Only the measures whose scope includes the school, and of those the
         # ones done here (a row left from a wider scope does not count): one
         # probe of the (measure, school) index per measure.
-        counted = tracked.covering_in_sql(OuterRef("school_form"), OuterRef("pk"))
+        # A school the plan's scope leaves out (a Berufskolleg of the excursus)
+        # is counted by the narrower scopes only.
+        of_plan = Exists(plan.schools(timezone.localdate()).filter(pk=OuterRef(OuterRef("pk"))))
+        counted = tracked.covering_in_sql(OuterRef("school_form"), OuterRef("pk"), of_plan)
         done_here = SchoolRollout.objects.filter(
             measure=OuterRef("pk"), school=OuterRef(OuterRef("pk")), state=RolloutState.DONE
         )

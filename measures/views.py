@@ -126,18 +126,10 @@ def detail(request: HttpRequest, slug: str, plan: str | None = None) -> HttpResp
                     SchoolState(school, school.rollout_state, school.rollout_date)
                     for school in pager.items
                 ]
-                # Only the plan's schools have a page (a Berufskolleg of the
-                # excursus has none): one query for a measure of its own scope.
-                shown = [state.school.pk for state in school_states]
-                school_pages = (
-                    set(shown)
-                    if measure.scope_owner is None
-                    else set(
-                        plan.schools(timezone.localdate())
-                        .filter(pk__in=shown)
-                        .values_list("pk", flat=True)
-                    )
-                )
+                # Every school a measure concerns has a page (Plan.covered_schools),
+                # the current plan's: an earlier plan's states are not on it.
+                if plan.is_current:
+                    school_pages = {state.school.pk for state in school_states}
     staff = request.user.is_authenticated
     return render(
         request,
@@ -189,10 +181,11 @@ def _not_found(request: HttpRequest, message: str) -> HttpResponse:
 @require_safe
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def school_list(request: HttpRequest) -> HttpResponse:
-    """The schools in the plan's scope today, searched and filtered; with HTMX only
-    the results. Invalid filters: 400 with the errors, above the unfiltered list."""
+    """The schools the plan concerns today (Plan.covered_schools), searched and
+    filtered; with HTMX only the results. Invalid filters: 400 with the errors,
+    above the unfiltered list."""
     plan = current_plan()
-    scope = plan.schools(timezone.localdate())
+    scope = plan.covered_schools(timezone.localdate())
     form = SchoolFilterForm(request.GET or None, schools=scope)
     schools = with_rollout_share(form.filter(scope), plan).order_by("name", "school_number")
     pager = paginate(schools, form.page_number, SCHOOL_LIST_PER_PAGE, form.query_string)
@@ -213,11 +206,11 @@ def school_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def school_detail(request: HttpRequest, school_number: str) -> HttpResponse:
-    """ "Meine Schule": one school of the plan's scope and every measure's state there."""
+    """ "Meine Schule": one school the plan concerns and every measure's state there."""
     if not is_school_number(school_number):
         return _not_found(request, _("Eine Schulnummer besteht aus sechs Ziffern."))
     plan = current_plan()
-    school = plan.schools(timezone.localdate()).filter(school_number=school_number).first()
+    school = plan.covered_schools(timezone.localdate()).filter(school_number=school_number).first()
     if school is None:
         return _not_found(
             request,
@@ -229,7 +222,7 @@ def school_detail(request: HttpRequest, school_number: str) -> HttpResponse:
     # out the Berufskollegs' measures.
     measures = Measure.objects.for_plan(plan)
     if plan.narrows_scope:  # else every measure concerns every school of the plan
-        measures = measures.covering(school)
+        measures = measures.covering(school, of_plan=school.of_plan)
     measures = list(measures.for_report().with_tracking().at_school(school))
     return render(
         request,

@@ -198,22 +198,27 @@ def test_a_plan_file_naming_unknown_schools_or_both_kinds_is_refused(bielefeld):
         load_plan(both)
 
 
-def test_a_school_without_a_page_is_named_not_linked(bielefeld, client):
+def test_a_school_only_a_narrower_scope_covers_has_its_page(bielefeld, client):
+    """A Berufskolleg of the excursus: linked from its measure, listed, and its page
+    shows the excursus' measures, none of the plan's 76 schools."""
     bk = Measure.objects.get(slug="digitalstrategie-bks")
     SchoolRollout.objects.start_tracking(bk, user=None, reason="Start")
     school = bk.schools(timezone.localdate()).order_by("name").first()
+    SchoolRollout.objects.set_states(bk, {school: RolloutState.DONE}, user=None, reason="x")
     district = school.district or UNKNOWN_DISTRICT  # the Berufskollegs have none on file
     page = client.get(bk.get_absolute_url(), {"bezirk": district}).content.decode()
-    assert school.name in page
-    assert f'href="/schulen/{school.school_number}/"' not in page
-    assert client.get(f"/schulen/{school.school_number}/").status_code == 404
-    # A school of the plan keeps its link.
-    wlan = Measure.objects.get(slug="voip")
-    SchoolRollout.objects.start_tracking(wlan, user=None, reason="Start")
-    in_district = bielefeld.schools(timezone.localdate()).filter(district="Mitte")
-    primary = in_district.order_by("name", "school_number").first()  # on the first page
-    page = client.get(wlan.get_absolute_url(), {"bezirk": "Mitte"}).content.decode()
-    assert f'href="/schulen/{primary.school_number}/"' in page
+    assert f'href="/schulen/{school.school_number}/"' in page
+    own = client.get(f"/schulen/{school.school_number}/").content.decode()
+    assert "Digitalstrategie BKs" in own and "Weitere Maßnahmen" in own
+    assert "Flächendeckendes WLAN" not in own and "Digitale Schulplattform" not in own
+    # Its share in the list counts the excursus' measure only: done there.
+    [listed] = with_rollout_share(School.objects.filter(pk=school.pk), bielefeld)
+    assert (listed.measures_tracked, listed.measures_done) == (1, 1)
+    # A school outside every scope has none.
+    other = School.objects.exclude(
+        pk__in=bielefeld.covered_schools(timezone.localdate()).values("pk")
+    ).first()
+    assert client.get(f"/schulen/{other.school_number}/").status_code == 404
 
 
 def test_a_row_left_from_a_wider_scope_is_not_counted_at_the_school(bielefeld):
