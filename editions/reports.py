@@ -19,15 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from measures.indicators import Comparison as ReadingComparison
 from measures.indicators import Indicator, Reading
-from measures.models import (
-    ROLLOUT_SERIES_NAME,
-    FieldOfAction,
-    Measure,
-    Plan,
-    ProgressReport,
-    Rollout,
-    StatusCount,
-)
+from measures.models import FieldOfAction, Measure, Plan, ProgressReport, Rollout, StatusCount
 from measures.money import BudgetLine, PlanBudget, Sums, euros
 from measures.rollout import RolloutState, SchoolRollout, SchoolState
 from measures.targets import Target
@@ -56,7 +48,9 @@ def build_snapshot(plan: Plan, today: datetime.date) -> dict:
         .prefetch_related("budget_lines")
         .with_indicators()
     )
-    # The rollout's course, where the plan's reports are to show it (two queries).
+    # The rollout's course, where the plan's reports are to show it (two queries):
+    # up to the Stand, ending with the snapshot's own figure, as every figure here
+    # of a Stand up to 31 days back (Edition.date_problem) is the data of today.
     Measure.read_histories([measure for measure in measures if measure.rollout_in_deck])
     by_field: dict[int, list[dict]] = {}
     for measure in measures:
@@ -226,7 +220,7 @@ def _frozen_rollout(data: dict | None) -> Indicator | None:
     if data is None:
         return None
     course = _frozen_indicator(data)
-    course.name = str(ROLLOUT_SERIES_NAME)
+    Measure.name_course(course)
     return course
 
 

@@ -204,6 +204,10 @@ class Indicator(models.Model):
 
     objects = IndicatorQuerySet.as_manager()
 
+    # The language of `name` where it is not the plan's: a rollout's course is
+    # named in the reader's (Measure.name_course). Pages set it as `lang`.
+    name_language = ""
+
     class Meta:
         verbose_name = _("Kennzahl")
         verbose_name_plural = _("Kennzahlen")

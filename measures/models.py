@@ -490,13 +490,17 @@ class Plan(models.Model):
                 .filter(forms__contains=wanted)
             )
 
+        # A field's scope counts where one of its measures has it (none of its own).
+        fields = FieldOfAction.objects.filter(
+            plan=self,
+            pk__in=Measure.objects.filter(school_scope=Scope.PLAN).values("field"),
+        )
         by_forms = self.authority_schools(on).filter(
-            of_forms(FieldOfAction.objects.filter(plan=self))
-            | of_forms(Measure.objects.filter(plan=self))
+            of_forms(fields) | of_forms(Measure.objects.filter(plan=self))
         )
         listed = (
             FieldOfAction.listed_schools.through.objects.filter(
-                fieldofaction__plan=self, fieldofaction__school_scope=Scope.LIST
+                fieldofaction__in=fields, fieldofaction__school_scope=Scope.LIST
             ).values("school"),
             Measure.listed_schools.through.objects.filter(
                 measure__plan=self, measure__school_scope=Scope.LIST
@@ -930,11 +934,6 @@ def _target_well_formed(prefix: str, name: str) -> models.CheckConstraint:
     )
 
 
-# The name of a measure's rollout over time (Measure.rollout_series), in the
-# reader's language wherever it is shown, frozen ones included.
-ROLLOUT_SERIES_NAME = _("Schulen mit abgeschlossener Umsetzung")
-
-
 class Measure(SchoolScope):
     field = models.ForeignKey(
         FieldOfAction,
@@ -1332,17 +1331,20 @@ class Measure(SchoolScope):
         last = max(values, default=None)
         if last is None or values[last] != figure.done:
             values[on] = figure.done
-        indicator = Indicator(
-            measure=self,
-            name=str(ROLLOUT_SERIES_NAME),
-            unit=Unit.SCHOOLS,
-            target_value=Decimal(figure.total),
-        )
+        indicator = Indicator(measure=self, unit=Unit.SCHOOLS, target_value=Decimal(figure.total))
+        self.name_course(indicator)
         indicator.series = [
             Reading(indicator=indicator, date=day, value=Decimal(value), unit=Unit.SCHOOLS)
             for day, value in _without_repeats(sorted(values.items()))
         ]
         return indicator
+
+    @staticmethod
+    def name_course(course: Indicator) -> None:
+        """Name a rollout's course (rollout_series, or one an edition froze) in the
+        reader's language, which its heading's `lang` then says."""
+        course.name = str(_("Schulen mit abgeschlossener Umsetzung"))
+        course.name_language = translation.get_language()
 
     def changes_since(self, version: int) -> list[Change]:
         """The recorded changes after `version`, oldest first."""

@@ -199,7 +199,14 @@ def school_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         template,
-        {"plan": plan, "form": form, "pager": pager, "schools": pager.items},
+        {
+            "plan": plan,
+            "form": form,
+            "pager": pager,
+            "schools": pager.items,
+            # Not of the first school only: a Berufskolleg's measures may be untracked.
+            "none_tracked": not any(school.measures_tracked for school in pager.items),
+        },
         status=status,
     )
 

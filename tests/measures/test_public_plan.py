@@ -19,7 +19,8 @@ from django.db import IntegrityError, connection, connections, transaction
 from django.test import Client
 
 from editions.models import Edition
-from measures.models import Plan, Stage
+from measures.models import Measure, Plan, Stage
+from measures.rollout import SchoolRollout
 from tests.factories import make_field, make_measure, make_plan, make_user
 from tests.two_factor import client_for
 
@@ -367,3 +368,15 @@ def test_no_form_makes_a_plan_current_and_the_history_shows_the_switch(
     history = admin_client.get(f"/admin/measures/plan/{newer.pk}/history/").text
     assert "Vom Rat beschlossen" in history
     assert "<strong>Geltung:</strong>" in history
+
+
+def test_an_earlier_plans_measure_names_its_schools_without_linking_them(bielefeld, newer):
+    """A school's page is the current plan's: an earlier plan's states are not on it."""
+    voip = Measure.objects.get(slug="voip")
+    SchoolRollout.objects.start_tracking(voip, user=None, reason="Start")
+    school = voip.schools(datetime.date.today()).filter(district="Mitte").order_by("name").first()
+    page = Client().get("/massnahmen/voip/", {"bezirk": "Mitte"}).text
+    assert f'href="/schulen/{school.school_number}/"' in page
+    newer.make_current(user=None, reason="Neuer Plan")
+    page = Client().get("/plaene/2023-2027/massnahmen/voip/", {"bezirk": "Mitte"}).text
+    assert school.name in page and f'href="/schulen/{school.school_number}/"' not in page

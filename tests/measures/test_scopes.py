@@ -214,11 +214,23 @@ def test_a_school_only_a_narrower_scope_covers_has_its_page(bielefeld, client):
     # Its share in the list counts the excursus' measure only: done there.
     [listed] = with_rollout_share(School.objects.filter(pk=school.pk), bielefeld)
     assert (listed.measures_tracked, listed.measures_done) == (1, 1)
-    # A school outside every scope has none.
-    other = School.objects.exclude(
-        pk__in=bielefeld.covered_schools(timezone.localdate()).values("pk")
-    ).first()
-    assert client.get(f"/schulen/{other.school_number}/").status_code == 404
+
+
+def test_a_fields_scope_adds_schools_only_where_a_measure_has_it(bielefeld, client):
+    """Both excursus measures narrowed to one Berufskolleg: the other five are no
+    longer in the list and have no page; a school a measure lists has one."""
+    today = timezone.localdate()
+    first, second = (
+        Measure.objects.get(slug="digitalstrategie-bks").schools(today).order_by("name")[:2]
+    )
+    for measure in Measure.objects.filter(field__slug="berufskollegs"):
+        measure.school_scope = Scope.LIST
+        measure.save()
+        measure.listed_schools.set([first])
+    assert bielefeld.covered_schools(today).count() == 76 + 1
+    assert client.get(f"/schulen/{first.school_number}/").status_code == 200
+    assert client.get(f"/schulen/{second.school_number}/").status_code == 404
+    assert "77 Schulen" in client.get("/schulen/").content.decode()
 
 
 def test_a_row_left_from_a_wider_scope_is_not_counted_at_the_school(bielefeld):
