@@ -62,15 +62,16 @@ def _plans(measures: int) -> list[tuple[str, Plan]]:
     quiet = io.StringIO()
     call_command("migrate", verbosity=0, stdout=quiet)
     call_command("load_bielefeld", verbosity=0, stdout=quiet)
-    bielefeld = Plan.objects.exclude(authority=AUTHORITY).get(title__startswith="Digitalstrategie")
-    demos = Plan.objects.filter(authority=AUTHORITY).annotate(size=Count("fields__measures"))
+    others = Plan.objects.exclude(owner__name=AUTHORITY)
+    bielefeld = others.get(title__startswith="Digitalstrategie")
+    demos = Plan.objects.filter(owner__name=AUTHORITY).annotate(size=Count("fields__measures"))
     demo = demos.filter(size=measures).first()
     if demo is None:
         print(f"generate_demo --measures {measures} ...", flush=True)
         call_command(
             "generate_demo", measures=str(measures), fields="8", schools="74", stdout=quiet
         )
-        demo = Plan.objects.filter(authority=AUTHORITY).latest("pk")
+        demo = Plan.objects.filter(owner__name=AUTHORITY).latest("pk")
     return [("Bielefeld (20 measures)", bielefeld), (f"demo ({measures} measures)", demo)]
 
 

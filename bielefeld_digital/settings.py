@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "measures",
+    "authorities",
     "schools",
     "editions",
     "staff",

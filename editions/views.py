@@ -50,7 +50,8 @@ def _edition(request: HttpRequest, plan: Plan, slug: str, at_top: bool) -> Editi
     editions = Edition.objects.published().filter(slug=slug)
     edition = editions.filter(plan=plan).first()
     if edition is None and at_top:
-        earlier = editions.filter(plan__in=Plan.objects.public()).select_related("plan").first()
+        public = Plan.objects.of(plan.owner_id).public()
+        earlier = editions.filter(plan__in=public).select_related("plan").first()
         if earlier is not None:
             page = f"editions:{request.resolver_match.url_name}"
             raise Moved(earlier.plan.reverse(page, slug=slug))
@@ -62,7 +63,7 @@ def _edition(request: HttpRequest, plan: Plan, slug: str, at_top: bool) -> Editi
 
 @require_safe
 def editions(request: HttpRequest, plan: str | None = None) -> HttpResponse:
-    plan = shown_plan(plan)
+    plan = shown_plan(request, plan)
     published = list(plan.editions.published())
     history = status_history(plan, published, timezone.localdate()) if published else []
     return render(
@@ -80,7 +81,7 @@ def editions(request: HttpRequest, plan: str | None = None) -> HttpResponse:
 @require_safe
 @with_moves
 def edition(request: HttpRequest, slug: str, plan: str | None = None) -> HttpResponse:
-    edition = _edition(request, shown_plan(plan), slug, at_top=plan is None)
+    edition = _edition(request, shown_plan(request, plan), slug, at_top=plan is None)
     frozen = Frozen.of(edition.snapshot)
     return render(
         request,
@@ -103,7 +104,7 @@ def comparison(request: HttpRequest, plan: str | None = None) -> HttpResponse:
 
     Without parameters: since the latest edition.
     """
-    plan = shown_plan(plan)
+    plan = shown_plan(request, plan)
     published = list(plan.editions.published())
     if not published:
         return render(request, "editions/comparison.html", {"plan": plan, "no_editions": True})
@@ -193,14 +194,14 @@ def _download(deck: renders.DeckFile, kind: str, filename: str) -> HttpResponse:
 @require_safe
 @render_endpoint
 def report_pdf(request: HttpRequest, plan: str | None = None) -> HttpResponse:
-    deck = renders.live_deck(shown_plan(plan), timezone.localdate())
+    deck = renders.live_deck(shown_plan(request, plan), timezone.localdate())
     return _download(deck, "pdf", f"fortschrittsbericht-{deck.date:%Y-%m-%d}.pdf")
 
 
 @require_safe
 @render_endpoint
 def report_pptx(request: HttpRequest, plan: str | None = None) -> HttpResponse:
-    deck = renders.live_deck(shown_plan(plan), timezone.localdate())
+    deck = renders.live_deck(shown_plan(request, plan), timezone.localdate())
     return _download(deck, "pptx", f"fortschrittsbericht-{deck.date:%Y-%m-%d}.pptx")
 
 
@@ -208,7 +209,9 @@ def report_pptx(request: HttpRequest, plan: str | None = None) -> HttpResponse:
 @render_endpoint
 @with_moves
 def edition_pdf(request: HttpRequest, slug: str, plan: str | None = None) -> HttpResponse:
-    deck = renders.edition_deck(_edition(request, shown_plan(plan), slug, at_top=plan is None))
+    deck = renders.edition_deck(
+        _edition(request, shown_plan(request, plan), slug, at_top=plan is None)
+    )
     return _download(deck, "pdf", f"{slug}.pdf")
 
 
@@ -216,7 +219,9 @@ def edition_pdf(request: HttpRequest, slug: str, plan: str | None = None) -> Htt
 @render_endpoint
 @with_moves
 def edition_pptx(request: HttpRequest, slug: str, plan: str | None = None) -> HttpResponse:
-    deck = renders.edition_deck(_edition(request, shown_plan(plan), slug, at_top=plan is None))
+    deck = renders.edition_deck(
+        _edition(request, shown_plan(request, plan), slug, at_top=plan is None)
+    )
     return _download(deck, "pptx", f"{slug}.pptx")
 
 
@@ -228,7 +233,7 @@ def _presentation(request: HttpRequest, deck: renders.DeckFile, urls: dict) -> H
 @require_safe
 @render_endpoint
 def presentation(request: HttpRequest, plan: str | None = None) -> HttpResponse:
-    plan = shown_plan(plan)
+    plan = shown_plan(request, plan)
     urls = {
         "back_url": plan.reverse("measures:report"),
         "pdf_url": plan.reverse("editions:report-pdf"),
@@ -241,7 +246,7 @@ def presentation(request: HttpRequest, plan: str | None = None) -> HttpResponse:
 @render_endpoint
 @with_moves
 def edition_presentation(request: HttpRequest, slug: str, plan: str | None = None) -> HttpResponse:
-    edition = _edition(request, shown_plan(plan), slug, at_top=plan is None)
+    edition = _edition(request, shown_plan(request, plan), slug, at_top=plan is None)
     urls = {
         "back_url": edition.plan.reverse("editions:detail", slug=slug),
         "pdf_url": edition.plan.reverse("editions:pdf", slug=slug),

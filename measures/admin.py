@@ -27,6 +27,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from authorities.models import authority_of
 from bielefeld_digital.admin import RefusedChangeFormMixin, yes_no_icon
 from bielefeld_digital.forms import ReasonField
 from measures.indicators import Indicator, Reading
@@ -284,9 +285,9 @@ class PublishEarlierForm(forms.Form):
 
 @admin.register(Plan)
 class PlanAdmin(HistoryAdmin):
-    list_display = ["title", "authority", "period_display", "as_of", "stage", "field_count"]
-    list_filter = ["stage"]
-    search_fields = ["title", "authority", "slug"]
+    list_display = ["title", "owner", "period_display", "as_of", "stage", "field_count"]
+    list_filter = ["stage", "owner"]
+    search_fields = ["title", "owner__name", "slug"]
     date_hierarchy = "as_of"
     ordering = ["-as_of", "-pk"]
     inlines = [FieldOfActionInline]
@@ -348,7 +349,7 @@ class PlanAdmin(HistoryAdmin):
         if plan.is_current:
             self.message_user(request, _gettext("„%s“ ist schon der aktuelle Plan.") % plan)
             return redirect("admin:measures_plan_change", plan.pk)
-        current = Plan.objects.current()
+        current = Plan.objects.of(plan.owner_id).current()
         expected = current.pk if current else None
         form = MakeCurrentForm(
             request.POST if request.method == "POST" else None, initial={"replacing": expected}
@@ -877,7 +878,7 @@ class MeasureAdmin(HistoryAdmin):
         # The counts of the plan the portal shows (measures of other plans, if
         # any, are counted against its schools too).
         measures = super().get_queryset(request)
-        plan = Plan.objects.current()
+        plan = Plan.objects.of(authority_of(request)).current()
         return measures.with_school_counts(plan) if plan else measures
 
     @admin.display(description=_("Abschluss"), ordering="target_year")

@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from authorities.models import Authority
 from bielefeld_digital.commands import os_error_text
 from bielefeld_digital.text import unsafe_character, visible
 from schools.models import SCHOOL_FORM_NAMES, School, is_school_number
@@ -521,7 +522,7 @@ def _check_indicators(measure: _Table, place: str, problems: list[str]) -> None:
 
 
 def _check_plan_table(plan: _Table) -> None:
-    plan.text("authority", Plan._meta.get_field("authority"), required=True)
+    plan.text("authority", Authority._meta.get_field("name"), required=True)
     plan.text("title", Plan._meta.get_field("title"), required=True)
     plan.text("slug", Plan._meta.get_field("slug"))
     start = plan.integer("period_start", MIN_YEAR, MAX_YEAR, required=True)
@@ -950,9 +951,10 @@ def load_plan(data: dict, *, reset: bool = False) -> Counter:
     stats: Counter = Counter()
     try:
         plan_data = data["plan"]
-        existing = Plan.objects.filter(
-            authority=plan_data["authority"], title=plan_data["title"]
-        ).first()
+        # The Schulträger the file names: its plans are its address's (a new name, a
+        # new authority of the installation).
+        owner, _created = Authority.objects.get_or_create(name=plan_data["authority"].strip())
+        existing = Plan.objects.of(owner).filter(title=plan_data["title"]).first()
         if existing and not reset:
             stats["kept"] = 1
             stats["current"] = int(existing.is_current)
@@ -961,9 +963,7 @@ def load_plan(data: dict, *, reset: bool = False) -> Counter:
             return stats
         plan_values = _plan_values(plan_data)
         slug = plan_data.get("slug", "").strip()
-        other = Plan.objects.filter(slug=slug).exclude(
-            authority=plan_data["authority"], title=plan_data["title"]
-        )
+        other = Plan.objects.of(owner).filter(slug=slug).exclude(title=plan_data["title"])
         if slug and other.exists():
             raise ValueError(
                 _(
@@ -973,9 +973,9 @@ def load_plan(data: dict, *, reset: bool = False) -> Counter:
                 % {"slug": slug, "other": other.get()}
             )
         plan, created = Plan.objects.get_or_create(
-            authority=plan_data["authority"],
+            owner=owner,
             title=plan_data["title"],
-            defaults={**plan_values, "slug": slug or Plan.free_slug(plan_values)},
+            defaults={**plan_values, "slug": slug or Plan.free_slug(plan_values, owner)},
         )
         if slug:
             plan_values["slug"] = slug

@@ -139,15 +139,21 @@ PUBLIC_STAGES = (Stage.CURRENT, Stage.EARLIER)
 
 
 class PlanQuerySet(models.QuerySet):
+    def of(self, authority) -> "PlanQuerySet":
+        """The plans of `authority`: an Authority or its pk, or a query of one
+        (authorities.models.authority_of: a subquery, no query more)."""
+        return self.filter(owner=_one(authority))
+
     def current(self) -> "Plan | None":
         """The plan `/` shows and the staff area works on: the one an administrator
-        made current (Plan.make_current), with its last change (`with_last_change`)."""
-        return self.filter(stage=Stage.CURRENT).with_last_change().first()
+        made current (Plan.make_current), with its last change (`with_last_change`)
+        and its authority. One per authority: ask `of(authority).current()`."""
+        return self.filter(stage=Stage.CURRENT).select_related("owner").with_last_change().first()
 
     def public(self) -> "PlanQuerySet":
         """The plans the public sees, each at its own address: the current one and
         the earlier ones; a plan in preparation is not among them."""
-        return self.filter(stage__in=PUBLIC_STAGES)
+        return self.filter(stage__in=PUBLIC_STAGES).select_related("owner")
 
     def editable_by(self, user: "User | AnonymousUser") -> "PlanQuerySet":
         """The plans `user` is responsible for as a whole: every field of action of
@@ -193,13 +199,18 @@ class PlanQuerySet(models.QuerySet):
 
 
 class Plan(models.Model):
-    authority = models.CharField(_("Schulträger"), max_length=200, validators=[SINGLE_LINE])
+    # The Schulträger whose plan it is: its address shows its plans only.
+    owner = models.ForeignKey(
+        "authorities.Authority",
+        on_delete=models.PROTECT,
+        related_name="plans",
+        verbose_name=_("Schulträger"),
+    )
     title = models.CharField(_("Titel"), max_length=300, validators=[SINGLE_LINE])
     # The plan's public address, /plaene/<slug>/; the current plan is also at /.
     slug = models.SlugField(
         _("Kurzname"),
         max_length=100,
-        unique=True,
         validators=[SINGLE_LINE],
         help_text=_("Teil der Adresse des Plans, z. B. „2023-2027“ für /plaene/2023-2027/."),
     )
@@ -313,7 +324,12 @@ class Plan(models.Model):
                 violation_error_message=_("Unbekannte Geltung des Plans."),
             ),
             models.UniqueConstraint(
-                fields=["stage"],
+                fields=["owner", "slug"],
+                name="plan_slug_unique_per_authority",
+                violation_error_message=_("Diese Adresse hat schon ein anderer Plan."),
+            ),
+            models.UniqueConstraint(
+                fields=["owner"],
                 condition=Q(stage=Stage.CURRENT),
                 name="plan_at_most_one_current",
                 violation_error_message=_(
@@ -329,6 +345,11 @@ class Plan(models.Model):
     def get_absolute_url(self) -> str:
         return self.reverse("measures:report")
 
+    @property
+    def authority(self) -> str:
+        """The Schulträger's name, as the pages and decks name it."""
+        return self.owner.name
+
     def reverse(self, name: str, **kwargs) -> str:
         """The address of the page `name` ("measures:detail", "editions:list" ...) of
         this plan: the current plan's pages are at the top (/, /massnahmen/…), every
@@ -340,12 +361,15 @@ class Plan(models.Model):
         return reverse(f"plan-{app}:{page}", kwargs={"plan": self.slug, **kwargs})
 
     @staticmethod
-    def free_slug(values: dict) -> str:
-        """An address for a new plan of `values` (its period_start and period_end):
-        "2023-2027", "ab-2017", with "-2", "-3" … if another plan has it."""
+    def free_slug(values: dict, owner) -> str:
+        """An address for a new plan of `owner` with `values` (its period_start and
+        period_end): "2023-2027", "ab-2017", with "-2", "-3" … if another of its
+        plans has it."""
         start, end = values["period_start"], values.get("period_end")
         base = f"{start}-{end}" if end else f"ab-{start}"
-        taken = set(Plan.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+        taken = set(
+            Plan.objects.of(owner).filter(slug__startswith=base).values_list("slug", flat=True)
+        )
         return next(
             slug
             for slug in itertools.chain([base], (f"{base}-{n}" for n in itertools.count(2)))
@@ -389,12 +413,12 @@ class Plan(models.Model):
         earlier plan at its own address. Both changes are history records with
         `user` and `reason`; nothing changes if the plan is current already.
 
-        Locks and reads all plans afresh (they are few), so two administrators
-        choosing at once are serialised, the later one replacing the earlier
-        one's choice, and no field edited meanwhile is saved back stale.
+        Locks and reads all the authority's plans afresh (they are few), so two
+        administrators choosing at once are serialised, the later one replacing the
+        earlier one's choice, and no field edited meanwhile is saved back stale.
         """
         with transaction.atomic():
-            plans = list(Plan.objects.select_for_update().order_by("pk"))
+            plans = list(Plan.objects.of(self.owner_id).select_for_update().order_by("pk"))
             chosen = next(plan for plan in plans if plan.pk == self.pk)
             previous = next((plan for plan in plans if plan.is_current and plan != chosen), None)
             changes = [(previous, Stage.EARLIER), (chosen, Stage.CURRENT)]
@@ -425,10 +449,10 @@ class Plan(models.Model):
         return True
 
     def make_current_if_first(self, *, reason: str) -> bool:
-        """Make the plan current if no plan is: an installation's first plan (loaded
-        or generated) is served at once, while a further one waits in preparation
-        for an administrator's choice. Returns whether it became current."""
-        if Plan.objects.filter(stage=Stage.CURRENT).exists():
+        """Make the plan current if no plan of its authority is: an authority's first
+        plan (loaded or generated) is served at once, while a further one waits in
+        preparation for an administrator's choice. Returns whether it became current."""
+        if Plan.objects.of(self.owner_id).filter(stage=Stage.CURRENT).exists():
             return False
         self.make_current(user=None, reason=reason)
         return True
@@ -650,6 +674,13 @@ NO_STATUS_LABEL = _("Ohne Status")
 
 
 # A measure of its plan's scope: neither it nor its field narrows it (SchoolScope).
+def _one(authority):
+    """An authority for a filter: a query of one becomes its subquery."""
+    if isinstance(authority, models.QuerySet):
+        return Subquery(authority.values("pk"))
+    return authority
+
+
 OF_PLAN_SCOPE = Q(school_scope=Scope.PLAN, field__school_scope=Scope.PLAN)
 
 
@@ -657,10 +688,10 @@ class MeasureQuerySet(models.QuerySet):
     def for_plan(self, plan: Plan) -> "MeasureQuerySet":
         return self.filter(field__plan=plan)
 
-    def of_current_plan(self) -> "MeasureQuerySet":
-        """The current plan's measures: the only ones the staff area works on (other
-        plans are prepared, or kept, in the admin)."""
-        return self.filter(plan__stage=Stage.CURRENT)
+    def of_current_plan(self, authority) -> "MeasureQuerySet":
+        """The measures of `authority`'s current plan: the only ones the staff area
+        works on (other plans are prepared, or kept, in the admin)."""
+        return self.filter(plan__stage=Stage.CURRENT, plan__owner=_one(authority))
 
     def for_report(
         self, plan: Plan | None = None, on: datetime.date | None = None

@@ -16,6 +16,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
+from authorities.models import authority_of
+
 from .models import Measure
 
 security_log = logging.getLogger("portal.security")
@@ -81,7 +83,8 @@ def check_may_set_schools(
 def measure_for_edit(request: HttpRequest, slug: str) -> Measure:
     """The public plan's measure `slug` if the user may edit it; 404 if unknown or of
     another plan, 403 (logged) if not theirs."""
-    measure = get_object_or_404(Measure.objects.of_current_plan().for_report(), slug=slug)
+    measures = Measure.objects.of_current_plan(authority_of(request)).for_report()
+    measure = get_object_or_404(measures, slug=slug)
     check_may_edit(request, measure)
     return measure
 

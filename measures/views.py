@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from authorities.models import authority_of
 from bielefeld_digital.errors import RETRY_AFTER
 from bielefeld_digital.htmx import page_or_partial
 from bielefeld_digital.pager import paginate
@@ -21,22 +22,25 @@ from .permissions import editable_measures
 from .rollout import SchoolState, map_of, rollout_by_district, with_rollout_share, with_state_of
 
 
-def current_plan() -> Plan:
-    """The current plan (an administrator's choice), with its last change; 404
-    while none is current. Shared by the pages at the top and the staff area."""
-    plan = Plan.objects.current()
+def current_plan(request: HttpRequest) -> Plan:
+    """The current plan of the authority the request is for (an administrator's
+    choice), with its last change; 404 while none is current. Shared by the pages
+    at the top and the staff area."""
+    plan = Plan.objects.of(authority_of(request)).current()
     if plan is None:
         raise Http404("Es ist noch kein Plan öffentlich.")
     return plan
 
 
-def shown_plan(slug: str | None) -> Plan:
-    """The plan a public page shows: the current one at the top (`slug` None), any
-    public plan, earlier ones included, under /plaene/<slug>/ (Plan.reverse);
-    404 for a plan in preparation or an unknown one."""
+def shown_plan(request: HttpRequest, slug: str | None) -> Plan:
+    """The plan a public page shows, of the authority the request is for: the
+    current one at the top (`slug` None), any public plan, earlier ones included,
+    under /plaene/<slug>/ (Plan.reverse); 404 for a plan in preparation, another
+    authority's or an unknown one."""
     if slug is None:
-        return current_plan()
-    plan = Plan.objects.public().with_last_change().filter(slug=slug).first()
+        return current_plan(request)
+    plans = Plan.objects.of(authority_of(request)).public()
+    plan = plans.with_last_change().filter(slug=slug).first()
     if plan is None:
         raise Http404("Diesen Plan gibt es nicht oder er ist nicht öffentlich.")
     return plan
@@ -45,14 +49,15 @@ def shown_plan(slug: str | None) -> Plan:
 @require_safe
 def plans(request: HttpRequest) -> HttpResponse:
     """Every public plan, newest first: the current one and the earlier ones."""
-    return render(request, "measures/plans.html", {"plans": list(Plan.objects.public())})
+    plans = Plan.objects.of(authority_of(request)).public()
+    return render(request, "measures/plans.html", {"plans": list(plans)})
 
 
 @require_safe
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def report(request: HttpRequest, plan: str | None = None) -> HttpResponse:
     """The public progress report; with HTMX only the filtered list."""
-    plan = shown_plan(plan)
+    plan = shown_plan(request, plan)
     fields = list(plan.fields.all())
     form = ReportFilterForm(request.GET or None, fields=fields)
     measures = list(Measure.objects.for_plan(plan).for_report(plan).with_school_indicators())
@@ -90,12 +95,13 @@ def detail(request: HttpRequest, slug: str, plan: str | None = None) -> HttpResp
     the district chosen with `?bezirk=` (never all schools at once: a plan may
     cover thousands). At the top, a measure of an earlier plan redirects to its
     plan's address, so links from before a new plan keep working."""
-    at_top, plan = plan is None, shown_plan(plan)
+    at_top, plan = plan is None, shown_plan(request, plan)
     try:
         measure = Measure.objects.for_plan(plan).for_report(plan).with_lineage().get(slug=slug)
     except Measure.DoesNotExist:
         if at_top:
-            earlier = Measure.objects.filter(plan__in=Plan.objects.public(), slug=slug)
+            public = Plan.objects.of(plan.owner_id).public()
+            earlier = Measure.objects.filter(plan__in=public, slug=slug)
             moved = earlier.select_related("field__plan").order_by("-plan__period_start").first()
             if moved is not None:
                 return redirect(moved)
@@ -184,7 +190,7 @@ def school_list(request: HttpRequest) -> HttpResponse:
     """The schools the plan concerns today (Plan.covered_schools), searched and
     filtered; with HTMX only the results. Invalid filters: 400 with the errors,
     above the unfiltered list."""
-    plan = current_plan()
+    plan = current_plan(request)
     scope = plan.covered_schools(timezone.localdate())
     form = SchoolFilterForm(request.GET or None, schools=scope)
     schools = with_rollout_share(form.filter(scope), plan).order_by("name", "school_number")
@@ -216,7 +222,7 @@ def school_detail(request: HttpRequest, school_number: str) -> HttpResponse:
     """ "Meine Schule": one school the plan concerns and every measure's state there."""
     if not is_school_number(school_number):
         return _not_found(request, _("Eine Schulnummer besteht aus sechs Ziffern."))
-    plan = current_plan()
+    plan = current_plan(request)
     school = plan.covered_schools(timezone.localdate()).filter(school_number=school_number).first()
     if school is None:
         return _not_found(

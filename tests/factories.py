@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import Group, Permission, User
 
+from authorities.models import Authority
 from measures.indicators import Indicator, Reading
 from measures.models import FieldOfAction, Measure, Plan
 from measures.targets import Target
@@ -23,18 +24,26 @@ BIELEFELD_AUTHORITY_NUMBER = "10261"
 BIELEFELD_SCHOOL_FORMS = ("02", "04", "08", "10", "14", "15", "20", "25")
 
 
-def make_plan(**kwargs) -> Plan:
-    """A plan; current if no plan is yet (like a loaded one), so a test's first plan
-    is the one the pages show and a further one is in preparation."""
+def make_plan(*, authority: str | None = None, **kwargs) -> Plan:
+    """A plan of the Schulträger named `authority` (made if new), else of the
+    installation's default one (made if there is none); current if its authority
+    has no current plan yet (like a loaded one), so a test's first plan is the one
+    the pages show and a further one is in preparation."""
+    if "owner" not in kwargs:
+        kwargs["owner"] = (
+            Authority.objects.get_or_create(name=authority)[0]
+            if authority
+            else Authority.objects.for_host("")
+            or Authority.objects.create(name="Stadt Musterstadt")
+        )
     values = {
-        "authority": "Stadt Musterstadt",
         "title": "Medienentwicklungsplan",
         "period_start": 2023,
         "period_end": 2027,
         "as_of": datetime.date(2024, 1, 1),
     }
     values.update(kwargs)
-    values.setdefault("slug", Plan.free_slug(values))
+    values.setdefault("slug", Plan.free_slug(values, values["owner"]))
     plan = Plan.objects.create(**values)
     plan.make_current_if_first(reason="Testplan")
     return plan

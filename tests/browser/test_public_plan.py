@@ -35,7 +35,9 @@ def test_an_administrator_makes_another_plan_current(new_page, two_plans, javasc
     page.get_by_role("link", name="Als aktuellen Plan festlegen").click()
     expect(page).to_have_url(f"{base}/admin/measures/plan/{newer.pk}/aktuell/")
     expect(page.locator("dl.make-public")).to_contain_text("mit 20 Maßnahmen")
-    expect(page.locator("dl.make-public")).to_contain_text("„Stadt Musterstadt: MEP 2028-2032“")
+    expect(page.locator("dl.make-public")).to_contain_text(
+        "„Stadt Bielefeld – Amt für Schule: MEP 2028-2032“"
+    )
     if javascript:
         assert_accessible(page)
     page.get_by_label("Grund").fill("Vom Rat beschlossen")

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from authorities.models import Authority
 from editions.models import Edition
 from legal.models import Feedback, LegalPage, PageKind
 from measures.indicators import Indicator, Unit
@@ -252,6 +253,7 @@ def check_axes_cleanup(world, role: str, client: Client) -> None:
 # Models outside the plan: their Django permissions decide, which only the
 # superuser has here. One object of each.
 OTHER_MODELS = {
+    Authority: lambda: Authority.objects.create(name="Kreis ohne Plan"),
     School: lambda: make_school(),
     Group: lambda: Group.objects.create(name="Löschbar"),
     User: lambda: User.objects.create_user("loeschbar"),

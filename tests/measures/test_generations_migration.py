@@ -1,6 +1,7 @@
 """Migrations 0024-0026 turn the one public plan into the current one, give every
 plan its address and every measure its plan; 0027-0029 turn the excursus flag
-into a school scope; all go back as they came."""
+into a school scope; 0031-0033 make each Schulträger a plan names an authority
+owning its plans; all go back as they came."""
 
 import datetime
 
@@ -8,6 +9,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from authorities.models import Authority
 from measures.models import FieldOfAction, Measure, Plan, Scope, Stage
 
 BEFORE = [("measures", "0023_percent_message")]
@@ -33,6 +35,7 @@ def test_plans_become_generations_with_their_addresses():
     public = OldPlan.objects.create(title="A", period_end=2027, is_public=True, **values)
     twin = OldPlan.objects.create(title="B", period_end=2027, **values)
     open_end = OldPlan.objects.create(title="C", **values)
+    other = OldPlan.objects.create(title="D", **{**values, "authority": "Kreis"})
     measure = OldMeasure.objects.create(
         field=OldField.objects.create(plan=twin, title="F", slug="f"), title="M", slug="m"
     )
@@ -58,6 +61,10 @@ def test_plans_become_generations_with_their_addresses():
     assert tracked.school_scope == Scope.LIST
     assert list(tracked.listed_schools.values_list("pk", flat=True)) == [school.pk]
     assert FieldOfAction.objects.get(slug="f").school_scope == Scope.PLAN
+    # One authority per name, owning its plans.
+    town, county = Authority.objects.get(name="Stadt"), Authority.objects.get(name="Kreis")
+    assert {plan.pk for plan in town.plans.all()} == {public.pk, twin.pk, open_end.pk}
+    assert [plan.pk for plan in county.plans.all()] == [other.pk]
 
     back = _migrate(BEFORE)
     assert not back.get_model("measures", "FieldOfAction").objects.get(slug="bk").for_plan_schools
@@ -66,5 +73,6 @@ def test_plans_become_generations_with_their_addresses():
         .objects.filter(is_public=True)
         .values_list("pk", flat=True)
     ) == [public.pk]
+    assert back.get_model("measures", "Plan").objects.get(pk=other.pk).authority == "Kreis"
     _migrate(AFTER)
     assert Plan.objects.current().pk == public.pk

@@ -158,7 +158,7 @@ def test_another_plan_has_its_own_measure_of_the_same_slug(bielefeld):
         "fields": [{"title": "Technik", "measures": [{"title": "VoIP"}]}],
     }
     load_plan(data)
-    lippe = Plan.objects.get(authority="Kreis Lippe")
+    lippe = Plan.objects.get(owner__name="Kreis Lippe")
     assert Measure.objects.get(plan=lippe).slug == "voip"
     voip.refresh_from_db()
     assert voip.plan == bielefeld and voip.title == "VoIP"

@@ -31,9 +31,7 @@ PUBLISH_EARLIER = "/admin/measures/plan/{}/frueher/"
 @pytest.fixture
 def newer(bielefeld) -> Plan:
     """A second plan with a newer date than Bielefeld's, as an administrator adds one."""
-    plan = make_plan(
-        authority="Stadt Bielefeld", title="MEP 2028-2032", as_of=datetime.date(2028, 1, 1)
-    )
+    plan = make_plan(owner=bielefeld.owner, title="MEP 2028-2032", as_of=datetime.date(2028, 1, 1))
     make_measure(make_field(plan), title="Neue Maßnahme", slug="neue-massnahme")
     return plan
 
@@ -48,7 +46,7 @@ def test_adding_a_plan_in_the_admin_leaves_the_public_site(bielefeld, admin_clie
     response = admin_client.post(
         "/admin/measures/plan/add/",
         {
-            "authority": "Stadt Bielefeld",
+            "owner": bielefeld.owner_id,
             "title": "Entwurf MEP 2028",
             "period_start": 2028,
             "period_end": 2032,
@@ -80,7 +78,7 @@ def test_the_first_loaded_plan_is_current_a_further_one_is_not(db, tmp_path):
 
     path = tmp_path / "plan.toml"
     path.write_text(
-        '[plan]\nauthority = "Kreis Lippe"\ntitle = "MEP"\n'
+        '[plan]\nauthority = "Stadt Bielefeld – Amt für Schule"\ntitle = "MEP"\n'
         "period_start = 2024\nperiod_end = 2028\nas_of = 2030-01-01\n"
         '[[fields]]\ntitle = "Technik"\n[[fields.measures]]\ntitle = "Neu in Lippe"\n',
         encoding="utf-8",
@@ -90,7 +88,7 @@ def test_the_first_loaded_plan_is_current_a_further_one_is_not(db, tmp_path):
     assert "nicht der aktuelle" in out.getvalue()
     assert "als aktuellen Plan festlegen" in out.getvalue()
     assert Plan.objects.current() == bielefeld
-    lippe = Plan.objects.get(authority="Kreis Lippe")
+    lippe = Plan.objects.get(title="MEP")
     assert lippe.stage == Stage.DRAFT and lippe.slug == "2024-2028"
     # Loading Bielefeld again (make run) keeps it current and says so.
     out = io.StringIO()
@@ -343,7 +341,7 @@ def test_no_form_makes_a_plan_current_and_the_history_shows_the_switch(
 ):
     change = f"/admin/measures/plan/{newer.pk}/change/"
     data = {
-        "authority": newer.authority,
+        "owner": newer.owner_id,
         "title": newer.title,
         "period_start": newer.period_start,
         "period_end": newer.period_end,

@@ -3,8 +3,10 @@
     manage.py generate_demo --fields 8 --measures 500 --schools 400 --seed 1
     manage.py generate_demo --measures 60 --tracked 50 --existing-schools
 
-Creates one plan "Demo-Medienentwicklungsplan" of the "Demo-Schulträger" with
-"Plan vom" today (public if no plan is, see Plan.make_current_if_first), its fields of action
+Creates one plan "Demo-Medienentwicklungsplan" of the "Demo-Schulträger" (an
+authority of its own, made if new, whose pages are at the host name an
+administrator gives it) with "Plan vom" today (its current plan if it has none,
+see Plan.make_current_if_first), its fields of action
 and measures (every status including none, every kind of target, some past and
 some future, work items, some entered rollout counts), and schools with
 per-school rollout rows for every tenth measure (`--tracked N`: for N measures
@@ -32,6 +34,7 @@ from django.db.models import Max
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from authorities.models import Authority
 from measures.importers import german_slugify
 from measures.indicators import Indicator, Reading, Unit
 from measures.models import FieldOfAction, Measure, Plan, Status
@@ -302,7 +305,8 @@ class Command(BaseCommand):
             + (
                 "Er ist der aktuelle Plan."
                 if stats["plan"].is_current
-                else "Er ist in Vorbereitung, nicht öffentlich (ein anderer Plan ist aktuell)."
+                else "Er ist in Vorbereitung, nicht öffentlich (ein anderer Plan des "
+                "Demo-Schulträgers ist aktuell)."
             )
         )
 
@@ -337,10 +341,11 @@ class Command(BaseCommand):
             first_number = self._first_school_number(n_schools)
             authority_number = f"D{first_number}"
         period = {"period_start": today.year - 2, "period_end": today.year + 3}
+        owner, _created = Authority.objects.get_or_create(name=AUTHORITY)
         plan = Plan.objects.create(
-            authority=AUTHORITY,
+            owner=owner,
             title=TITLE,
-            slug=Plan.free_slug(period),
+            slug=Plan.free_slug(period, owner),
             **period,
             as_of=today,
             school_authority_number=authority_number,

@@ -3,6 +3,7 @@ import io
 from django.core.management import call_command
 from django.utils import timezone
 
+from authorities.models import Authority
 from bielefeld_digital.commands import ImportCommand
 from measures.importers import BIELEFELD_PLAN
 from measures.models import Plan
@@ -35,7 +36,7 @@ class Command(ImportCommand):
         )
         # Drafts only: pages an administrator edited or confirmed stay as they are.
         self._step("Pflichtseiten", "load_legal_drafts")
-        plan = Plan.objects.current()
+        plan = Plan.objects.of(Authority.objects.for_host("")).current()
         if plan is not None:
             count = plan.schools(timezone.localdate()).count()
             self.stdout.write(f"Schulen des Plans heute: {count}")

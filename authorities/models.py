@@ -1,0 +1,83 @@
+"""The Schulträger (school authorities) of an installation.
+
+Several authorities share one installation, each with its own public address:
+its own host name (schuldigital.example-stadt.de), else the installation's
+default address. Plans belong to an authority (measures.Plan.owner); the pages
+show the plans of the authority the request is for (`Authority.objects.for_host`).
+"""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Case, Q, Value, When
+from django.http.request import split_domain_port
+from django.utils.translation import gettext_lazy as _
+
+from bielefeld_digital.text import SINGLE_LINE
+
+# A host name as a browser sends it, lower case, without port (RFC 1123 labels).
+HOST_NAME = RegexValidator(
+    r"^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$",
+    _("Ein Hostname in Kleinbuchstaben ohne Protokoll und Port, z. B. schuldigital.example.de."),
+)
+
+
+class AuthorityQuerySet(models.QuerySet):
+    def serving(self, host: str) -> "AuthorityQuerySet":
+        """The authority whose address `host` (as the request names it, perhaps with
+        a port) is; else the installation's default one: the first authority
+        without a host name of its own. At most one, and a query yet: the plans'
+        queries take it as a subquery (measures.Plan.objects.of), no query more."""
+        domain, _port = split_domain_port(host)
+        own_first = Case(When(host=domain, then=Value(0)), default=Value(1))
+        return self.filter(Q(host=domain) | Q(host="")).order_by(own_first, "pk")[:1]
+
+    def for_host(self, host: str) -> "Authority | None":
+        """`serving(host)` read: None in an installation without any authority."""
+        return self.serving(host).first()
+
+
+class Authority(models.Model):
+    name = models.CharField(
+        _("Name"),
+        max_length=200,
+        unique=True,
+        validators=[SINGLE_LINE],
+        help_text=_(
+            "Wie die Seiten den Schulträger nennen, z. B. „Stadt Bielefeld – Amt für Schule“."
+        ),
+    )
+    host = models.CharField(
+        _("Hostname"),
+        max_length=253,
+        blank=True,
+        validators=[SINGLE_LINE, HOST_NAME],
+        help_text=_(
+            "Die eigene Adresse seiner Seiten, z. B. schuldigital.example-stadt.de; sie muss "
+            "auch in ALLOWED_HOSTS stehen. Leer: die Standardadresse der Installation "
+            "(der erste Schulträger ohne eigenen Hostnamen)."
+        ),
+    )
+
+    objects = AuthorityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Schulträger")
+        verbose_name_plural = _("Schulträger")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["host"],
+                condition=~Q(host=""),
+                name="authority_host_unique",
+                violation_error_message=_("Diesen Hostnamen hat schon ein anderer Schulträger."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def authority_of(request) -> AuthorityQuerySet:
+    """The authority `request` is for (Authority.objects.serving), as a query for
+    the plans' queries to take in (measures.Plan.objects.of)."""
+    return Authority.objects.serving(request.get_host())

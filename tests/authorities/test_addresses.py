@@ -1,0 +1,88 @@
+"""Several Schulträger in one installation (issue 13): each authority's pages are
+at its own address (a host name), the installation's default address shows the
+first authority without one, and an authority's plan, its measures and editions
+are not found at another's address."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.utils import timezone
+
+from authorities.models import Authority
+from editions.models import Edition
+from measures.importers import load_plan
+from measures.models import Plan
+from tests.factories import make_field, make_measure, make_plan, make_user
+
+HOST = "schuldigital.example-kreis.de"
+
+
+@pytest.fixture
+def county(bielefeld, settings) -> Plan:
+    """A second authority at its own host name, whose plan has Bielefeld's address
+    (2023-2027) and a measure slug of Bielefeld's too."""
+    settings.ALLOWED_HOSTS = ["testserver", HOST, "portal.example"]
+    owner = Authority.objects.create(name="Kreis Musterland – Schulamt", host=HOST)
+    plan = make_plan(owner=owner, title="MEP des Kreises", as_of=datetime.date(2025, 1, 1))
+    assert plan.is_current and plan.slug == bielefeld.slug  # current of its own authority
+    make_measure(make_field(plan, title="Netze"), title="Kreisnetz", slug="voip")
+    return plan
+
+
+def _get(path: str, host: str = "testserver"):
+    return Client().get(path, HTTP_HOST=host)
+
+
+def test_each_authority_at_its_address(county, bielefeld):
+    assert "Kreis Musterland – Schulamt" in _get("/", HOST).text
+    assert "Kreis Musterland" not in _get("/").text and bielefeld.authority in _get("/").text
+    # Any other name of the installation is the default address: Bielefeld's.
+    assert bielefeld.authority in _get("/", "portal.example").text
+    assert "Kreisnetz" in _get("/massnahmen/voip/", f"{HOST}:8443").text
+    assert "Kreisnetz" not in _get("/massnahmen/voip/").text
+    listed = _get("/plaene/", HOST).text
+    assert "MEP des Kreises" in listed and bielefeld.title not in listed
+
+
+def test_another_authoritys_plan_measure_and_edition_are_not_found(county, bielefeld):
+    today = timezone.localdate()
+    publisher = make_user()
+    Edition.publish(bielefeld, user=publisher, date=today, today=today, title="B", slug="b")
+    assert _get("/berichte/b/").status_code == 200
+    assert _get("/berichte/b/", HOST).status_code == 404
+    assert _get("/massnahmen/digitale-schulplattform/", HOST).status_code == 404
+    # The same address, each authority's own plan.
+    assert "MEP des Kreises" in _get(f"/plaene/{county.slug}/", HOST).text
+    assert "MEP des Kreises" not in _get(f"/plaene/{county.slug}/").text
+
+
+def test_a_plan_file_naming_a_new_authority_makes_its_current_plan(bielefeld):
+    stats = load_plan(
+        {
+            "plan": {
+                "authority": "Kreis Lippe",
+                "title": "MEP",
+                "period_start": 2024,
+                "as_of": datetime.date(2024, 6, 1),
+            },
+            "fields": [{"title": "Technik", "measures": [{"title": "Netz"}]}],
+        }
+    )
+    lippe = Plan.objects.get(owner__name="Kreis Lippe")
+    assert stats["current"] == 1 and lippe.is_current
+    # The installation's default address still shows Bielefeld's plan.
+    assert Plan.objects.of(Authority.objects.serving("testserver")).current() == bielefeld
+    assert Plan.objects.get(pk=bielefeld.pk).is_current
+
+
+@pytest.mark.django_db
+def test_a_host_name_is_one_authoritys():
+    Authority.objects.create(name="A", host=HOST)
+    with pytest.raises(ValidationError) as refused:
+        Authority(name="B", host=HOST).full_clean()
+    assert "Diesen Hostnamen hat schon ein anderer Schulträger." in str(refused.value)
+    with pytest.raises(ValidationError) as refused:
+        Authority(name="C", host="https://kreis.de/").full_clean()
+    assert "ohne Protokoll und Port" in str(refused.value)
