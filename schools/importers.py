@@ -10,7 +10,7 @@ import csv
 import datetime
 import io
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,7 +63,11 @@ OPTIONAL_DIRECTORY_COLUMNS = ("Bezirksregierung", "UTMRechtswert", "UTMHochwert"
 UTM_EAST_RANGE = range(200_000, 600_001)
 UTM_NORTH_RANGE = range(5_500_000, 5_900_001)
 
-DISTRICT_COLUMNS = ("Schulnummer", "Stadtbezirk")
+# A Schulträger's districts, one school a row (docs/districts.md): any names.
+DISTRICT_COLUMNS = ("Schulnummer", "Bezirk")
+# The Stadt Bielefeld's own file ("Schülerzahlen … nach Klassen"): a row per
+# class, its Stadtbezirke spelled as below.
+BIELEFELD_DISTRICT_COLUMN = "Stadtbezirk"
 
 # The Stadt Bielefeld's official Stadtbezirke. Its open data spells them in ASCII
 # ("Joellenbeck"); we store the official spelling.
@@ -291,13 +295,14 @@ def _values(header: list[str], row: list[str]) -> dict[str, str] | None:
     return {name: value.strip() for name, value in zip(header, row, strict=True)}
 
 
-def _refuse_unsafe_text(line: int, raw: dict[str, str]) -> None:
-    """A bidi override or control character refuses the whole file, not the row.
+def _refuse_unsafe_text(line: int, raw: dict[str, str], columns: Iterable[str]) -> None:
+    """A bidi override or control character in one of `columns` refuses the whole
+    file, not the row.
 
-    No directory as published contains one; a file that does was altered, and
-    nothing of it should be imported (not even its other rows).
+    No file as published contains one; a file that does was altered, and nothing
+    of it should be imported (not even its other rows).
     """
-    for column in (*DIRECTORY_COLUMNS, *OPTIONAL_DIRECTORY_COLUMNS):
+    for column in columns:
         problem = unsafe_character(raw.get(column, ""))
         if problem:
             raise ImportFileError(
@@ -439,7 +444,7 @@ def read_directory(path: Path, *, authority_number: str | None = None) -> Direct
         if authority_number is not None and raw["Traegernummer"] != authority_number:
             directory.skipped += 1
             continue
-        _refuse_unsafe_text(line, raw)
+        _refuse_unsafe_text(line, raw, (*DIRECTORY_COLUMNS, *OPTIONAL_DIRECTORY_COLUMNS))
         number = raw["Schulnummer"]
         directory.seen_numbers.add(number)
         directory.municipalities.add(raw["Gemeindeschluessel"])
@@ -492,10 +497,24 @@ class DistrictFile:
 
 
 def read_districts(path: Path) -> DistrictFile:
-    """Read the city's pupil counts per class for each school's Stadtbezirk."""
-    text = _decode_cp1252(_read_bytes(path, "Windows-1252 (cp1252)"))
+    """Read each school's district: from a Schulträger's file of the columns
+    "Schulnummer;Bezirk" (any district names), or from the Stadt Bielefeld's pupil
+    counts per class (column "Stadtbezirk", only its ten Stadtbezirke)."""
+    text = _decode_cp1252(_read_bytes(path, "UTF-8 oder Windows-1252 (cp1252)"))
     rows = _rows(text, 1)
-    header = _header(rows, DISTRICT_COLUMNS)
+    header = _header(rows, ("Schulnummer",))
+    if DISTRICT_COLUMNS[1] in header:
+        district_of = _any_district
+    elif BIELEFELD_DISTRICT_COLUMN in header:
+        district_of = _bielefeld_district
+    else:
+        raise ImportFileError(
+            _(
+                "In der Kopfzeile fehlt die Spalte „Bezirk“ (die Datei der Stadt Bielefeld "
+                "hat „Stadtbezirk“). Gefunden: %(found)s."
+            )
+            % {"found": visible(", ".join(header))}
+        )
     result = DistrictFile()
     data_rows = 0
     for line, row in rows:
@@ -522,22 +541,41 @@ def read_districts(path: Path) -> DistrictFile:
                 )
             )
             continue
-        district = _DISTRICT_SPELLINGS.get(raw["Stadtbezirk"].casefold())
-        if district is None:
-            result.rejections.append(
-                Rejection(
-                    line,
-                    _("„%(district)s“ ist kein Bielefelder Stadtbezirk.")
-                    % {"district": visible(raw["Stadtbezirk"])},
-                    number,
-                )
-            )
+        _refuse_unsafe_text(line, raw, raw)
+        district, problem = district_of(raw)
+        if problem:
+            result.rejections.append(Rejection(line, problem, number))
             continue
         result.districts.setdefault(number, set()).add(district)
         result.names.setdefault(number, raw.get("Schulname", "").replace("_", " "))
     if not data_rows:
         raise ImportFileError(_("Die Datei enthält keine Datenzeilen."))
     return result
+
+
+def _any_district(raw: dict[str, str]) -> tuple[str, str]:
+    """A Schulträger's district name as its file gives it; else why not."""
+    name = raw[DISTRICT_COLUMNS[1]]
+    limit = School._meta.get_field("district").max_length
+    if not name:
+        return "", _("Der Bezirk fehlt.")
+    if len(name) > limit:
+        return "", _("Der Bezirk ist %(length)d Zeichen lang, erlaubt sind %(limit)d.") % {
+            "length": len(name),
+            "limit": limit,
+        }
+    return name, ""
+
+
+def _bielefeld_district(raw: dict[str, str]) -> tuple[str, str]:
+    """One of Bielefeld's Stadtbezirke in its official spelling; else why not."""
+    name = raw[BIELEFELD_DISTRICT_COLUMN]
+    district = _DISTRICT_SPELLINGS.get(name.casefold())
+    if district is None:
+        return "", _("„%(district)s“ ist kein Bielefelder Stadtbezirk.") % {
+            "district": visible(name)
+        }
+    return district, ""
 
 
 # --- Writing to the database -----------------------------------------------------

@@ -1,4 +1,5 @@
-"""`manage.py import_districts`: the Stadtbezirk from the city's pupil counts."""
+"""`manage.py import_districts`: each school's district, from a Schulträger's file
+"Schulnummer;Bezirk" (issue 13: any names) or from Bielefeld's pupil counts."""
 
 import io
 from pathlib import Path
@@ -93,11 +94,16 @@ def test_a_utf8_file_is_read_too(schools, tmp_path):
     [
         (
             (HEADER + "01.10.2022;RS;Heepen;100045;R;5a;29\r\n").encode("utf-16"),
-            r"keine Textdatei in Windows-1252 \(cp1252\)",
+            r"keine Textdatei in UTF-8 oder Windows-1252 \(cp1252\)",
         ),
         (HEADER.encode() + b"01.10.2022;RS;Heepen;100045;R\x81;5a;29\r\n", "cp1252"),
         (b"Stichtag,Schulform,Stadtbezirk,Schulnummer\r\n", "Semikolon"),
-        (b"Stichtag;Schulform;Bezirk;Nummer\r\n", "fehlen die Spalten: Schulnummer, Stadtbezirk"),
+        (b"Stichtag;Schulform;Bezirk;Nummer\r\n", "fehlen die Spalten: Schulnummer."),
+        (b"Schulnummer;Bezirksname\r\n", "fehlt die Spalte „Bezirk“ .die Datei der Stadt"),
+        (
+            "Schulnummer;Bezirk\r\n100045;Nord\r\n100046;Sü\u202ed\r\n".encode(),
+            "Zeile 3, Spalte Bezirk: .* Nichts wurde importiert.",
+        ),
         (b"", "leer"),
         (HEADER.encode(), "keine Datenzeilen"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "Null-Bytes"),
@@ -120,6 +126,8 @@ def test_a_utf8_file_is_read_too(schools, tmp_path):
         "undefined-cp1252-byte",
         "commas",
         "wrong-columns",
+        "no-district-column",
+        "bidi-override",
         "empty",
         "only-header",
         "png",
@@ -151,3 +159,29 @@ def test_a_dry_run_prints_the_same_and_writes_nothing(schools):
         "Probelauf beendet: Nichts wurde gespeichert.",
     ]
     assert real.startswith("Stadtbezirke: 70 gesetzt")
+
+
+def test_a_schultraegers_file_sets_its_own_district_names(schools, tmp_path):
+    """Any names, as the Schulträger calls its parts (a county's towns, say);
+    UTF-8 with a byte order mark as Excel saves it."""
+    path = tmp_path / "bezirke.csv"
+    path.write_text(
+        "Schulnummer;Bezirk;Bemerkung\r\n"
+        "100045;Gemeinde Nordheide;\r\n"
+        "100046;Ortsteil Süd-Ost;ein Hinweis\r\n"
+        "100047;;\r\n"
+        f"100192;{'x' * 101};\r\n"
+        "999999;Nirgendwo;\r\n",
+        encoding="utf-8-sig",
+    )
+    out = run(path)
+    assert out.startswith(
+        "Stadtbezirke: 2 gesetzt, 0 unverändert; unbekannte Schulen: 1; "
+        "widersprüchliche Schulen: 0; abgelehnte Zeilen: 2"
+    )
+    assert (district("100045"), district("100046")) == ("Gemeinde Nordheide", "Ortsteil Süd-Ost")
+    assert "Zeile 4 (Schulnummer 100047): Der Bezirk fehlt." in out
+    assert "Zeile 5 (Schulnummer 100192): Der Bezirk ist 101 Zeichen lang, erlaubt sind 100." in out
+    assert district("100047") == district("100192") == ""
+    # Bielefeld's own spelling rule is not applied to another's names.
+    assert "kein Bielefelder Stadtbezirk" not in out

@@ -10,8 +10,10 @@ from schools.importers import ImportFileError, import_districts, read_districts
 
 class Command(ImportCommand):
     help = (
-        "Setzt den Stadtbezirk der Schulen aus der Datei der Stadt Bielefeld "
-        "„Schülerzahlen städtischer Schulen nach Klassen“ (cp1252, Semikolon)."
+        "Setzt den Bezirk der Schulen aus einer CSV-Datei des Schulträgers mit den "
+        "Spalten „Schulnummer;Bezirk“ (UTF-8 oder cp1252, Semikolon; docs/districts.md) "
+        "oder aus der Datei der Stadt Bielefeld „Schülerzahlen städtischer Schulen nach "
+        "Klassen“ (Spalte „Stadtbezirk“)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
