@@ -74,7 +74,9 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set unless DJANGO_DEBUG is on.")
     SECRET_KEY = "insecure-development-key-only-for-debug"  # noqa: S105 - DEBUG only
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+# In debug also every *.localhost, which browsers take for this machine: a second
+# authority's address (generate_demo --host demo.localhost).
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", ".localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [

@@ -300,3 +300,18 @@ def test_bad_tracked_and_existing_schools_arguments(options, message):
     with pytest.raises(CommandError, match=message):
         generate(**{"fields": 2, "measures": 5, "schools": 2, **options})
     assert not Plan.objects.exists()
+
+
+def test_a_demo_authority_at_its_own_host_stands_beside_bielefeld(bielefeld, client, settings):
+    """issue 13: a newcomer sees two authorities side by side (runserver allows
+    every *.localhost in debug)."""
+    settings.ALLOWED_HOSTS = ["testserver", "demo.localhost"]
+    out = io.StringIO()
+    call_command(
+        "generate_demo", "--measures=3", "--schools=2", "--host=demo.localhost", stdout=out
+    )
+    assert "Er ist der aktuelle Plan. Seine Seiten: http://demo.localhost:8000/" in out.getvalue()
+    assert "Demo-Schulträger" in client.get("/", HTTP_HOST="demo.localhost").text
+    assert bielefeld.authority in client.get("/").text
+    with pytest.raises(CommandError, match="--host: Ein Hostname in Kleinbuchstaben"):
+        call_command("generate_demo", "--measures=1", "--host=http://x", stdout=io.StringIO())

@@ -28,6 +28,7 @@ import random
 import time
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import Max
@@ -260,6 +261,12 @@ class Command(BaseCommand):
             "--readings", default=str(READINGS), help="Werte je Kennzahl, halbjährlich (10)."
         )
         parser.add_argument("--seed", default="0", help="Startwert des Zufalls (0).")
+        parser.add_argument(
+            "--host",
+            default="",
+            help="Hostname der Seiten des Demo-Schulträgers, z. B. demo.localhost: so steht "
+            "er neben dem Schulträger der Standardadresse (http://demo.localhost:8000/).",
+        )
 
     def handle(self, *args, **options) -> None:
         fields = _positive("fields", options["fields"], MAX_FIELDS)
@@ -289,11 +296,26 @@ class Command(BaseCommand):
                 f"--seed muss eine ganze Zahl sein, nicht „{options['seed']}“."
             ) from None
 
+        host = options["host"].strip().lower()
         rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
         started = time.perf_counter()
         with transaction.atomic():
+            owner, _created = Authority.objects.get_or_create(name=AUTHORITY)
+            if host and owner.host != host:
+                owner.host = host
+                try:
+                    owner.full_clean()
+                except ValidationError as error:
+                    raise CommandError(f"--host: {' '.join(error.messages)}") from None
+                owner.save()
             stats = self.generate(
-                fields, measures, schools, rng, tracked=tracked, indicators=(indicators, readings)
+                fields,
+                measures,
+                schools,
+                rng,
+                tracked=tracked,
+                indicators=(indicators, readings),
+                owner=owner,
             )
         elapsed = time.perf_counter() - started
         self.stdout.write(
@@ -308,6 +330,7 @@ class Command(BaseCommand):
                 else "Er ist in Vorbereitung, nicht öffentlich (ein anderer Plan des "
                 "Demo-Schulträgers ist aktuell)."
             )
+            + (f" Seine Seiten: http://{host}:8000/ (runserver)." if host else "")
         )
 
     def generate(
@@ -319,6 +342,7 @@ class Command(BaseCommand):
         *,
         tracked: set[int],
         indicators: tuple[int, int] = (INDICATORS, READINGS),
+        owner: Authority | None = None,
     ):
         """`n_schools` None: no new schools, the plan covers all schools in operation;
         `indicators`: how many per measure, and how many readings each."""
@@ -341,7 +365,7 @@ class Command(BaseCommand):
             first_number = self._first_school_number(n_schools)
             authority_number = f"D{first_number}"
         period = {"period_start": today.year - 2, "period_end": today.year + 3}
-        owner, _created = Authority.objects.get_or_create(name=AUTHORITY)
+        owner = owner or Authority.objects.get_or_create(name=AUTHORITY)[0]
         plan = Plan.objects.create(
             owner=owner,
             title=TITLE,
