@@ -295,6 +295,12 @@ class PlanAdmin(HistoryAdmin):
     readonly_fields = ["stage", "schools_today"]
     actions = ["make_current", "publish_as_earlier"]
 
+    def get_readonly_fields(self, request, obj=None):
+        """A plan stays with its Schulträger: moved, its current plan would leave
+        the authority's address without one."""
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "owner"] if obj is not None else fields
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(field_count=Count("fields"))
 
@@ -609,13 +615,17 @@ class MeasureAdminForm(forms.ModelForm):
         if "loaded_version" in self.fields:
             self.fields["loaded_version"].initial = measure.version
         if "continues" in self.fields:
-            # Measures of the other plans, each named with its plan's period
-            # (Measure.clean refuses one of a plan not earlier).
+            # Measures of the authority's other plans, each named with its plan's
+            # period (Measure.clean refuses one of a plan not earlier).
             choices = self.fields["continues"]
             others = Measure.objects.select_related("field__plan").order_by(
                 "-plan__period_start", "plan", "field__position", "position", "pk"
             )
-            choices.queryset = others.exclude(plan=measure.plan_id) if measure.plan_id else others
+            if measure.plan_id:
+                others = others.filter(plan__owner=measure.plan.owner_id).exclude(
+                    plan=measure.plan_id
+                )
+            choices.queryset = others
             choices.label_from_instance = lambda other: f"{other.field.plan.period}: {other}"
         self.locked_version: int | None = None
 

@@ -792,7 +792,7 @@ def _continued(entry: dict, plan: Plan, field: int, number: int) -> Measure | No
         return None
     plan_slug, measure_slug = _CONTINUES.match(entry["continues"].strip()).groups()
     earlier = (
-        Measure.objects.filter(plan__slug=plan_slug, slug=measure_slug)
+        Measure.objects.filter(plan__owner=plan.owner_id, plan__slug=plan_slug, slug=measure_slug)
         .exclude(plan=plan)
         .select_related("field__plan")
         .first()

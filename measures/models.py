@@ -677,7 +677,7 @@ NO_STATUS_LABEL = _("Ohne Status")
 def _one(authority):
     """An authority for a filter: a query of one becomes its subquery."""
     if isinstance(authority, models.QuerySet):
-        return Subquery(authority.values("pk"))
+        return Subquery(authority.values("pk")[:1])
     return authority
 
 
@@ -789,9 +789,13 @@ class MeasureQuerySet(models.QuerySet):
         return self.filter(OF_PLAN_SCOPE)
 
     def with_lineage(self) -> "MeasureQuerySet":
-        """Annotate whether a measure of a public plan continues each measure, so
-        that `Measure.lineage` asks only where there is one."""
-        later = Measure.objects.filter(continues=OuterRef("pk"), plan__in=Plan.objects.public())
+        """Annotate whether a measure of a public plan of the same authority
+        continues each measure, so that `Measure.lineage` asks only where there is one."""
+        later = Measure.objects.filter(
+            continues=OuterRef("pk"),
+            plan__in=Plan.objects.public(),
+            plan__owner=OuterRef("plan__owner"),
+        )
         return self.annotate(is_continued=Exists(later))
 
     def with_tracking(self) -> "MeasureQuerySet":
@@ -1125,12 +1129,16 @@ class Measure(SchoolScope):
 
     def lineage(self) -> "Lineage":
         """The measure this one continues and those that continue it, each of a
-        public plan only (a plan in preparation stays unseen). One query; none for
-        a measure from `with_lineage()` that has neither."""
+        public plan of its own authority only (a plan in preparation stays unseen,
+        another authority's is at another address). One query; none for a measure
+        from `with_lineage()` that has neither."""
         if self.continues_id is None and not getattr(self, "is_continued", True):
             return Lineage(None, [])
         related = (
-            Measure.objects.filter(plan__in=Plan.objects.public())
+            Measure.objects.filter(
+                plan__in=Plan.objects.public(),
+                plan__owner=Subquery(Plan.objects.filter(pk=self.plan_id).values("owner")[:1]),
+            )
             .filter(Q(pk=self.continues_id) | Q(continues=self.pk))
             .select_related("field__plan")
             .order_by("plan__period_start", "pk")
@@ -1149,11 +1157,14 @@ class Measure(SchoolScope):
             self.plan_id = self.field.plan_id
 
     def _check_continues(self) -> None:
-        """Only a measure of an earlier plan can be carried on."""
+        """Only a measure of an earlier plan of the same authority can be carried on."""
         earlier = self.continues
         if earlier is None or self.field_id is None:
             return
         plan, before = self.field.plan, earlier.field.plan
+        if before.owner_id != plan.owner_id:
+            message = _("Fortgesetzt werden kann nur eine Maßnahme desselben Schulträgers.")
+            raise ValidationError({"continues": message})
         if before.pk == plan.pk or before.period_start >= plan.period_start:
             raise ValidationError(
                 {

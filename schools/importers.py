@@ -516,8 +516,13 @@ def read_districts(path: Path) -> DistrictFile:
             % {"found": visible(", ".join(header))}
         )
     result = DistrictFile()
+    _refuse_unsafe_text(1, dict(zip(header, header, strict=True)), header)
     data_rows = 0
     for line, row in rows:
+        # Every cell as it is, before any other check: one altered cell refuses
+        # the file, even in a row that would be rejected anyway.
+        cells = {(header[i] if i < len(header) else str(i + 1)): v for i, v in enumerate(row)}
+        _refuse_unsafe_text(line, cells, cells)
         if not any(value.strip() for value in row):
             continue
         data_rows += 1
@@ -541,7 +546,6 @@ def read_districts(path: Path) -> DistrictFile:
                 )
             )
             continue
-        _refuse_unsafe_text(line, raw, raw)
         district, problem = district_of(raw)
         if problem:
             result.rejections.append(Rejection(line, problem, number))

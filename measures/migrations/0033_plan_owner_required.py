@@ -3,55 +3,89 @@
 import bielefeld_digital.text
 import django.db.models.deletion
 from django.db import migrations, models
+from django.db.models import Count
+
+
+def refuse_shared_addresses(apps, schema_editor):
+    """Back before 0033 plan addresses and the current plan are one per
+    installation again: refuse while two authorities share either."""
+    Plan = apps.get_model("measures", "Plan")
+    shared = Plan.objects.values("slug").annotate(n=Count("pk")).filter(n__gt=1)
+    if shared.exists() or Plan.objects.filter(stage="current").count() > 1:
+        raise RuntimeError(
+            "Cannot migrate measures back before 0033: several Schulträger share a plan "
+            f"address ({', '.join(row['slug'] for row in shared)}) or have a current plan "
+            "each. Give the plans distinct addresses and leave one current first."
+        )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('authorities', '0001_initial'),
-        ('measures', '0032_authorities_from_plans'),
+        ("authorities", "0001_initial"),
+        ("measures", "0032_authorities_from_plans"),
     ]
 
     operations = [
         # Migrating back re-adds the column: with an empty default, filled by 0032.
         migrations.AlterField(
-            model_name='plan',
-            name='authority',
-            field=models.CharField(default='', max_length=200, verbose_name='Schulträger'),
+            model_name="plan",
+            name="authority",
+            field=models.CharField(default="", max_length=200, verbose_name="Schulträger"),
         ),
         migrations.AlterField(
-            model_name='historicalplan',
-            name='authority',
-            field=models.CharField(default='', max_length=200, verbose_name='Schulträger'),
+            model_name="historicalplan",
+            name="authority",
+            field=models.CharField(default="", max_length=200, verbose_name="Schulträger"),
         ),
         migrations.RemoveConstraint(
-            model_name='plan',
-            name='plan_at_most_one_current',
+            model_name="plan",
+            name="plan_at_most_one_current",
         ),
         migrations.RemoveField(
-            model_name='historicalplan',
-            name='authority',
+            model_name="historicalplan",
+            name="authority",
         ),
         migrations.AlterField(
-            model_name='plan',
-            name='owner',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='plans', to='authorities.authority', verbose_name='Schulträger'),
+            model_name="plan",
+            name="owner",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="plans",
+                to="authorities.authority",
+                verbose_name="Schulträger",
+            ),
         ),
         migrations.AlterField(
-            model_name='plan',
-            name='slug',
-            field=models.SlugField(help_text='Teil der Adresse des Plans, z. B. „2023-2027“ für /plaene/2023-2027/.', max_length=100, validators=[bielefeld_digital.text.TextValidator()], verbose_name='Kurzname'),
+            model_name="plan",
+            name="slug",
+            field=models.SlugField(
+                help_text="Teil der Adresse des Plans, z. B. „2023-2027“ für /plaene/2023-2027/.",
+                max_length=100,
+                validators=[bielefeld_digital.text.TextValidator()],
+                verbose_name="Kurzname",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='plan',
-            constraint=models.UniqueConstraint(fields=('owner', 'slug'), name='plan_slug_unique_per_authority', violation_error_message='Diese Adresse hat schon ein anderer Plan.'),
+            model_name="plan",
+            constraint=models.UniqueConstraint(
+                fields=("owner", "slug"),
+                name="plan_slug_unique_per_authority",
+                violation_error_message="Diese Adresse hat schon ein anderer Plan.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='plan',
-            constraint=models.UniqueConstraint(condition=models.Q(('stage', 'current')), fields=('owner',), name='plan_at_most_one_current', violation_error_message='Es ist schon ein anderer Plan aktuell. Legen Sie den aktuellen Plan im Admin mit „Als aktuellen Plan festlegen“ fest.'),
+            model_name="plan",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("stage", "current")),
+                fields=("owner",),
+                name="plan_at_most_one_current",
+                violation_error_message="Es ist schon ein anderer Plan aktuell. Legen Sie den aktuellen Plan im Admin mit „Als aktuellen Plan festlegen“ fest.",
+            ),
         ),
         migrations.RemoveField(
-            model_name='plan',
-            name='authority',
+            model_name="plan",
+            name="authority",
         ),
+        # Undone first when migrating back.
+        migrations.RunPython(migrations.RunPython.noop, refuse_shared_addresses),
     ]

@@ -12,11 +12,13 @@ from django.utils import timezone
 
 from authorities.models import Authority
 from editions.models import Edition
-from measures.importers import load_plan
+from measures.importers import PlanFileError, load_plan
 from measures.models import Plan
 from tests.factories import make_field, make_measure, make_plan, make_user
+from tests.two_factor import client_for
 
 HOST = "schuldigital.example-kreis.de"
+PLATFORM = "2023-2027/digitale-schulplattform"  # Bielefeld's measure only
 
 
 @pytest.fixture
@@ -41,7 +43,8 @@ def test_each_authority_at_its_address(county, bielefeld):
     # Any other name of the installation is the default address: Bielefeld's.
     assert bielefeld.authority in _get("/", "portal.example").text
     assert "Kreisnetz" in _get("/massnahmen/voip/", f"{HOST}:8443").text
-    assert "Kreisnetz" not in _get("/massnahmen/voip/").text
+    default_voip = _get("/massnahmen/voip/")
+    assert default_voip.status_code == 200 and "Kreisnetz" not in default_voip.text
     listed = _get("/plaene/", HOST).text
     assert "MEP des Kreises" in listed and bielefeld.title not in listed
 
@@ -55,7 +58,9 @@ def test_another_authoritys_plan_measure_and_edition_are_not_found(county, biele
     assert _get("/massnahmen/digitale-schulplattform/", HOST).status_code == 404
     # The same address, each authority's own plan.
     assert "MEP des Kreises" in _get(f"/plaene/{county.slug}/", HOST).text
-    assert "MEP des Kreises" not in _get(f"/plaene/{county.slug}/").text
+    default = _get(f"/plaene/{county.slug}/")
+    assert default.status_code == 200 and bielefeld.title in default.text
+    assert "MEP des Kreises" not in default.text
 
 
 def test_a_plan_file_naming_a_new_authority_makes_its_current_plan(bielefeld):
@@ -86,3 +91,41 @@ def test_a_host_name_is_one_authoritys():
     with pytest.raises(ValidationError) as refused:
         Authority(name="C", host="https://kreis.de/").full_clean()
     assert "ohne Protokoll und Port" in str(refused.value)
+
+
+def test_a_measure_carries_on_only_one_of_its_own_authority(county, bielefeld):
+    kreisnetz = county.measures.get(slug="voip")
+    voip = bielefeld.measures.get(slug="voip")
+    kreisnetz.continues = voip
+    with pytest.raises(ValidationError, match="desselben Schulträgers"):
+        kreisnetz.full_clean()
+    # Set past the check, the link is still not shown at the other's address.
+    type(kreisnetz).objects.filter(pk=kreisnetz.pk).update(continues=voip)
+    page = _get("/massnahmen/voip/")
+    assert page.status_code == 200 and "VoIP" in page.text and "Kreisnetz" not in page.text
+    assert "Setzt fort" not in _get("/massnahmen/voip/", HOST).text
+
+
+def test_a_plan_file_continues_only_its_own_authoritys_plans(county, bielefeld):
+    data = {
+        "plan": {
+            "authority": county.authority,
+            "title": "MEP 2030",
+            "period_start": 2030,
+            "as_of": datetime.date(2030, 1, 1),
+        },
+        "fields": [{"title": "Netze", "measures": [{"title": "Neu", "continues": PLATFORM}]}],
+    }
+    with pytest.raises(PlanFileError, match="gibt es nicht"):
+        load_plan(data)  # Bielefeld's measure, at the county's own plan address
+    data["fields"][0]["measures"][0]["continues"] = "2023-2027/voip"
+    load_plan(data)  # the county's own
+    assert Plan.objects.get(title="MEP 2030").measures.get().continues.plan == county
+
+
+def test_a_plan_stays_with_its_authority_in_the_admin(county):
+    client = client_for(make_user(is_staff=True, is_superuser=True))
+    assert 'name="owner"' in client.get("/admin/measures/plan/add/").text
+    change = client.get(f"/admin/measures/plan/{county.pk}/change/")
+    assert change.status_code == 200 and 'name="owner"' not in change.text
+    assert "Kreis Musterland – Schulamt" in change.text  # shown, not editable

@@ -32,10 +32,11 @@ def test_plans_become_generations_with_their_addresses():
     OldField = old.get_model("measures", "FieldOfAction")
     OldMeasure = old.get_model("measures", "Measure")
     values = {"authority": "Stadt", "as_of": datetime.date(2024, 1, 1), "period_start": 2023}
+    # Another Schulträger's plan first: the current plan's still gets the default address.
+    other = OldPlan.objects.create(title="D", **{**values, "authority": "Kreis"})
     public = OldPlan.objects.create(title="A", period_end=2027, is_public=True, **values)
     twin = OldPlan.objects.create(title="B", period_end=2027, **values)
     open_end = OldPlan.objects.create(title="C", **values)
-    other = OldPlan.objects.create(title="D", **{**values, "authority": "Kreis"})
     measure = OldMeasure.objects.create(
         field=OldField.objects.create(plan=twin, title="F", slug="f"), title="M", slug="m"
     )
@@ -53,7 +54,7 @@ def test_plans_become_generations_with_their_addresses():
     plans = {plan.pk: plan for plan in Plan.objects.all()}
     assert (plans[public.pk].slug, plans[public.pk].stage) == ("2023-2027", Stage.CURRENT)
     assert (plans[twin.pk].slug, plans[twin.pk].stage) == ("2023-2027-2", Stage.DRAFT)
-    assert (plans[open_end.pk].slug, plans[open_end.pk].stage) == ("ab-2023", Stage.DRAFT)
+    assert (plans[open_end.pk].slug, plans[open_end.pk].stage) == ("ab-2023-2", Stage.DRAFT)
     assert Measure.objects.get(pk=measure.pk).plan_id == twin.pk
     excursus = FieldOfAction.objects.get(pk=excursus.pk)
     assert excursus.school_scope == Scope.LIST and not excursus.listed_schools.exists()
@@ -65,6 +66,8 @@ def test_plans_become_generations_with_their_addresses():
     town, county = Authority.objects.get(name="Stadt"), Authority.objects.get(name="Kreis")
     assert {plan.pk for plan in town.plans.all()} == {public.pk, twin.pk, open_end.pk}
     assert [plan.pk for plan in county.plans.all()] == [other.pk]
+    assert Authority.objects.serving("testserver").get() == town
+    assert Plan.objects.of(town).current().pk == public.pk
 
     back = _migrate(BEFORE)
     assert not back.get_model("measures", "FieldOfAction").objects.get(slug="bk").for_plan_schools

@@ -104,6 +104,14 @@ def test_a_utf8_file_is_read_too(schools, tmp_path):
             "Schulnummer;Bezirk\r\n100045;Nord\r\n100046;Sü\u202ed\r\n".encode(),
             "Zeile 3, Spalte Bezirk: .* Nichts wurde importiert.",
         ),
+        (  # in a row that is rejected anyway, and a control character strip() would eat
+            "Schulnummer;Bezirk\r\n100045;Nord\r\n1\u202e;Süd;x\r\n".encode(),
+            "Zeile 3, Spalte Schulnummer: .* Nichts wurde importiert.",
+        ),
+        (
+            b"Schulnummer;Bezirk\r\n100045;Nord\x1f\r\n",
+            "Zeile 2, Spalte Bezirk: .* Nichts wurde importiert.",
+        ),
         (b"", "leer"),
         (HEADER.encode(), "keine Datenzeilen"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "Null-Bytes"),
@@ -128,6 +136,8 @@ def test_a_utf8_file_is_read_too(schools, tmp_path):
         "wrong-columns",
         "no-district-column",
         "bidi-override",
+        "bidi-in-a-bad-row",
+        "control-at-the-end",
         "empty",
         "only-header",
         "png",

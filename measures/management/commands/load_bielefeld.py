@@ -1,4 +1,5 @@
 import io
+import tomllib
 
 from django.core.management import call_command
 from django.utils import timezone
@@ -36,7 +37,8 @@ class Command(ImportCommand):
         )
         # Drafts only: pages an administrator edited or confirmed stay as they are.
         self._step("Pflichtseiten", "load_legal_drafts")
-        plan = Plan.objects.of(Authority.objects.for_host("")).current()
+        name = tomllib.loads(BIELEFELD_PLAN.read_text(encoding="utf-8"))["plan"]["authority"]
+        plan = Plan.objects.of(Authority.objects.filter(name=name)).current()
         if plan is not None:
             count = plan.schools(timezone.localdate()).count()
             self.stdout.write(f"Schulen des Plans heute: {count}")
