@@ -6,10 +6,12 @@ default address. Plans belong to an authority (measures.Plan.owner); the pages
 show the plans of the authority the request is for (`Authority.objects.for_host`).
 """
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Case, Q, Value, When
-from django.http.request import split_domain_port
+from django.http.request import split_domain_port, validate_host
 from django.utils.translation import gettext_lazy as _
 
 from bielefeld_digital.text import SINGLE_LINE
@@ -75,6 +77,24 @@ class Authority(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.host and not validate_host(self.host, settings.ALLOWED_HOSTS):
+            raise ValidationError(
+                {
+                    "host": _(
+                        "Diese Installation nimmt Anfragen an %(host)s nicht an: Der Hostname "
+                        "muss zuerst in ALLOWED_HOSTS eingetragen werden."
+                    )
+                    % {"host": self.host}
+                }
+            )
+
+    def address(self, path: str) -> str:
+        """`path` (a page's address on the site) at this authority's host: for links
+        from elsewhere, such as the admin's "Auf der Website ansehen"; as it is for
+        the default address."""
+        return f"//{self.host}{path}" if self.host else path
 
 
 def authority_of(request) -> AuthorityQuerySet:

@@ -25,6 +25,10 @@ class WithdrawForm(forms.Form):
 class EditionAdmin(RefusedChangeFormMixin, admin.ModelAdmin):
     """Editions are published in the staff area and never edited; only withdrawn here."""
 
+    def view_on_site(self, edition: Edition) -> str:
+        """At its authority's address (Authority.address)."""
+        return edition.plan.owner.address(edition.get_absolute_url())
+
     list_display = ["title", "plan", "date", "reference", "published_by", "withdrawn_at"]
     list_filter = ["plan", "date", ("withdrawn_at", admin.EmptyFieldListFilter)]
     search_fields = ["title", "reference"]

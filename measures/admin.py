@@ -314,8 +314,9 @@ class PlanAdmin(HistoryAdmin):
         ]
 
     def view_on_site(self, plan: Plan) -> str | None:
-        """Only public plans are on the site; one in preparation is not."""
-        return plan.get_absolute_url() if plan.is_public else None
+        """Only public plans are on the site, at their authority's address; one in
+        preparation is not."""
+        return plan.owner.address(plan.get_absolute_url()) if plan.is_public else None
 
     def has_make_public_permission(self, request) -> bool:
         return may_make_public(request.user)
@@ -763,6 +764,10 @@ class IndicatorInline(PartInline):
 @admin.register(Measure)
 class MeasureAdmin(HistoryAdmin):
     form = MeasureAdminForm
+
+    def view_on_site(self, measure: Measure) -> str:
+        """At its authority's address (Authority.address)."""
+        return measure.plan.owner.address(measure.get_absolute_url())
 
     list_display = [
         "title",

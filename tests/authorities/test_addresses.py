@@ -83,7 +83,8 @@ def test_a_plan_file_naming_a_new_authority_makes_its_current_plan(bielefeld):
 
 
 @pytest.mark.django_db
-def test_a_host_name_is_one_authoritys():
+def test_a_host_name_is_one_authoritys(settings):
+    settings.ALLOWED_HOSTS = [HOST]
     Authority.objects.create(name="A", host=HOST)
     with pytest.raises(ValidationError) as refused:
         Authority(name="B", host=HOST).full_clean()
@@ -91,6 +92,9 @@ def test_a_host_name_is_one_authoritys():
     with pytest.raises(ValidationError) as refused:
         Authority(name="C", host="https://kreis.de/").full_clean()
     assert "ohne Protokoll und Port" in str(refused.value)
+    with pytest.raises(ValidationError) as refused:
+        Authority(name="D", host="andere.example.de").full_clean()
+    assert "muss zuerst in ALLOWED_HOSTS eingetragen werden" in str(refused.value)
 
 
 def test_a_measure_carries_on_only_one_of_its_own_authority(county, bielefeld):
@@ -129,3 +133,5 @@ def test_a_plan_stays_with_its_authority_in_the_admin(county):
     change = client.get(f"/admin/measures/plan/{county.pk}/change/")
     assert change.status_code == 200 and 'name="owner"' not in change.text
     assert "Kreis Musterland – Schulamt" in change.text  # shown, not editable
+    # "Auf der Website ansehen" opens it at its own address.
+    assert f'href="//{HOST}/"' in change.text
