@@ -743,21 +743,25 @@ class BudgetLineInline(PartInline):
     fields = ["source", "year", "planned", "spent"]
 
 
+# An indicator's definition, in the measure's inline and on its own page.
+INDICATOR_FIELDS = [
+    "name",
+    "position",
+    "unit",
+    "unit_detail",
+    "baseline",
+    "target_value",
+    "total",
+    "in_deck",
+]
+
+
 class IndicatorInline(PartInline):
     """The indicators' definitions; their readings are entered on each indicator's
     own page (the link "Ändern")."""
 
     model = Indicator
-    fields = [
-        "name",
-        "position",
-        "unit",
-        "unit_detail",
-        "baseline",
-        "target_value",
-        "total",
-        "in_deck",
-    ]
+    fields = INDICATOR_FIELDS
     show_change_link = True
 
 
@@ -1048,17 +1052,7 @@ class IndicatorAdmin(HistoryAdmin):
     list_select_related = ["measure"]
     search_fields = ["name", "measure__title"]
     autocomplete_fields = ["measure"]
-    fields = [
-        "measure",
-        "name",
-        "position",
-        "unit",
-        "unit_detail",
-        "baseline",
-        "target_value",
-        "total",
-        "in_deck",
-    ]
+    fields = ["measure", *INDICATOR_FIELDS]
     inlines = [ReadingInline]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
