@@ -10,4 +10,5 @@ class AuthorityAdmin(admin.ModelAdmin):
 
     list_display = ["name", "host"]
     search_fields = ["name", "host"]
-    fields = ["name", "host"]
+    fields = ["name", "host", "staff"]
+    filter_horizontal = ["staff"]

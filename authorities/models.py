@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Exists, Q, Value, When
 from django.http.request import split_domain_port, validate_host
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +32,19 @@ class AuthorityQuerySet(models.QuerySet):
         domain, _port = split_domain_port(host)
         own_first = Case(When(host=domain, then=Value(0)), default=Value(1))
         return self.filter(Q(host=domain) | Q(host="")).order_by(own_first, "pk")[:1]
+
+    def staffed_by(self, user) -> "AuthorityQuerySet":
+        """The authorities in whose staff area `user` works: every one for a platform
+        administrator (superuser), else those naming them among their staff; someone
+        no authority names works for the default one, so an installation with one
+        Schulträger names nobody. A query yet, for the plans' queries to take in."""
+        if user.is_superuser:
+            return self.all()
+        if not user.is_authenticated:
+            return self.none()
+        named = Authority.staff.through.objects.filter(user=user.pk)
+        default = Authority.objects.serving("").values("pk")
+        return self.filter(Q(staff=user.pk) | (Q(pk__in=default) & ~Q(Exists(named))))
 
     def for_host(self, host: str) -> "Authority | None":
         """`serving(host)` read: None in an installation without any authority."""
@@ -57,6 +70,17 @@ class Authority(models.Model):
             "Die eigene Adresse seiner Seiten, z. B. schuldigital.example-stadt.de; sie muss "
             "auch in ALLOWED_HOSTS stehen. Leer: die Standardadresse der Installation "
             "(der erste Schulträger ohne eigenen Hostnamen)."
+        ),
+    )
+
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="authorities",
+        verbose_name=_("Mitarbeitende"),
+        help_text=_(
+            "Wer im Verwaltungsbereich dieses Schulträgers arbeitet. Wer bei keinem "
+            "Schulträger eingetragen ist, arbeitet für den der Standardadresse."
         ),
     )
 

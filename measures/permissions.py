@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from authorities.models import authority_of
+from authorities.models import Authority, authority_of
 
 from .models import Measure
 
@@ -83,7 +83,11 @@ def check_may_set_schools(
 def measure_for_edit(request: HttpRequest, slug: str) -> Measure:
     """The public plan's measure `slug` if the user may edit it; 404 if unknown or of
     another plan, 403 (logged) if not theirs."""
-    measures = Measure.objects.of_current_plan(authority_of(request)).for_report()
+    measures = (
+        Measure.objects.of_current_plan(authority_of(request))
+        .filter(plan__owner__in=Authority.objects.staffed_by(request.user))
+        .for_report()
+    )
     measure = get_object_or_404(measures, slug=slug)
     check_may_edit(request, measure)
     return measure

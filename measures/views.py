@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from authorities.models import authority_of
+from authorities.models import Authority, authority_of
 from bielefeld_digital.errors import RETRY_AFTER
 from bielefeld_digital.htmx import page_or_partial
 from bielefeld_digital.pager import paginate
@@ -16,9 +16,9 @@ from schools.models import is_school_number
 
 from .charts import school_map
 from .forms import ReportFilterForm
-from .models import Measure, Plan, ProgressReport
+from .models import Measure, Plan, ProgressReport, Stage
 from .money import PlanBudget
-from .permissions import editable_measures
+from .permissions import editable_measures, refuse
 from .rollout import SchoolState, map_of, rollout_by_district, with_rollout_share, with_state_of
 
 
@@ -28,6 +28,20 @@ def current_plan(request: HttpRequest) -> Plan:
     at the top and the staff area."""
     plan = Plan.objects.of(authority_of(request)).current()
     if plan is None:
+        raise Http404("Es ist noch kein Plan öffentlich.")
+    return plan
+
+
+def staff_plan(request: HttpRequest, *, required: bool = True) -> Plan | None:
+    """The current plan of the authority the request is for, for its staff area:
+    403 (logged) for someone who works for another Schulträger
+    (Authority.objects.staffed_by); while none is current, 404 (None if not
+    `required`). The check is part of the plan's query: no query more."""
+    plans = Plan.objects.of(authority_of(request))
+    plan = plans.filter(owner__in=Authority.objects.staffed_by(request.user)).current()
+    if plan is None and plans.filter(stage=Stage.CURRENT).exists():
+        refuse(request, "im Verwaltungsbereich eines anderen Schulträgers arbeiten")
+    if plan is None and required:
         raise Http404("Es ist noch kein Plan öffentlich.")
     return plan
 

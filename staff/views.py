@@ -25,7 +25,6 @@ from django.views.decorators.http import (
 )
 from django_ratelimit.decorators import ratelimit
 
-from authorities.models import authority_of
 from bielefeld_digital import signals
 from bielefeld_digital.htmx import page_or_partial
 from bielefeld_digital.pager import Pager, paginate
@@ -44,7 +43,7 @@ from measures.rollout import (
     StateChanges,
     WantedStates,
 )
-from measures.views import current_plan
+from measures.views import staff_plan
 from schools.models import School
 
 from .forms import (
@@ -160,7 +159,7 @@ class StaffPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     """ "Meine Maßnahmen" first, then the others (read only)."""
-    plan = Plan.objects.of(authority_of(request)).current()
+    plan = staff_plan(request, required=False)
     measures = list(Measure.objects.for_plan(plan).for_report(plan)) if plan else []
     editable = editable_measures(request.user)
     return render(
@@ -439,7 +438,7 @@ def publish_edition(request: HttpRequest) -> HttpResponse:
     then staff see the new preview first.
     """
     check_may_publish(request)
-    plan = current_plan(request)
+    plan = staff_plan(request)
     form = EditionForm(request.POST or None, plan=plan)
     step = request.POST.get("schritt", PREVIEW)
     if request.method == "GET" or step == EDIT or not form.is_valid():
@@ -496,7 +495,7 @@ def publish_edition(request: HttpRequest) -> HttpResponse:
 def preview_edition_pdf(request: HttpRequest) -> HttpResponse:
     """The preview's PDF, from the preview's fields; nothing is saved."""
     check_may_publish(request)
-    plan = current_plan(request)
+    plan = staff_plan(request)
     form = EditionForm(request.POST, plan=plan)
     if not form.is_valid():
         return _edition_form(request, form, plan)
@@ -521,7 +520,7 @@ def record_past_edition(request: HttpRequest) -> HttpResponse:
     """Record an earlier report as an edition, from a plan file of its values; it is
     marked publicly as recorded later (Edition.record_past)."""
     check_may_record_past(request)
-    plan = current_plan(request)
+    plan = staff_plan(request)
     form = PastEditionForm(request.POST or None, request.FILES or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -557,7 +556,7 @@ def plan_file_download(request: HttpRequest) -> HttpResponse:
     "Früheren Bericht nachträglich erfassen"), and a copy to keep. Staff only,
     as who may record a report; it holds what the public pages show."""
     check_may_record_past(request)
-    plan = current_plan(request)
+    plan = staff_plan(request)
     response = HttpResponse(plan_file(plan), content_type=PLAN_FILE_CONTENT_TYPE)
     filename = f"plan-{plan.slug}-{timezone.localdate():%Y-%m-%d}.toml"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -621,7 +620,7 @@ def school_matrix(request: HttpRequest) -> HttpResponse:
     district at once. Nothing is saved on a select's change: a keyboard user's arrow
     presses would each become a public timeline entry.
     """
-    plan = current_plan(request)
+    plan = staff_plan(request)
     scope = plan.schools(timezone.localdate())
     tracked = list(Measure.objects.for_plan(plan).tracked_per_school().of_plan_scope().for_report())
     editable = editable_measures(request.user, among=tracked)

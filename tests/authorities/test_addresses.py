@@ -14,23 +14,11 @@ from authorities.models import Authority
 from editions.models import Edition
 from measures.importers import PlanFileError, load_plan
 from measures.models import Plan
-from tests.factories import make_field, make_measure, make_plan, make_user
+from tests.authorities.conftest import HOST
+from tests.factories import make_user
 from tests.two_factor import client_for
 
-HOST = "schuldigital.example-kreis.de"
 PLATFORM = "2023-2027/digitale-schulplattform"  # Bielefeld's measure only
-
-
-@pytest.fixture
-def county(bielefeld, settings) -> Plan:
-    """A second authority at its own host name, whose plan has Bielefeld's address
-    (2023-2027) and a measure slug of Bielefeld's too."""
-    settings.ALLOWED_HOSTS = ["testserver", HOST, "portal.example"]
-    owner = Authority.objects.create(name="Kreis Musterland – Schulamt", host=HOST)
-    plan = make_plan(owner=owner, title="MEP des Kreises", as_of=datetime.date(2025, 1, 1))
-    assert plan.is_current and plan.slug == bielefeld.slug  # current of its own authority
-    make_measure(make_field(plan, title="Netze"), title="Kreisnetz", slug="voip")
-    return plan
 
 
 def _get(path: str, host: str = "testserver"):
