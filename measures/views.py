@@ -21,6 +21,8 @@ from .money import PlanBudget
 from .permissions import editable_measures, refuse
 from .rollout import SchoolState, map_of, rollout_by_district, with_rollout_share, with_state_of
 
+NO_CURRENT_PLAN = "Es ist noch kein Plan öffentlich."
+
 
 def current_plan(request: HttpRequest) -> Plan:
     """The current plan of the authority the request is for (an administrator's
@@ -28,7 +30,7 @@ def current_plan(request: HttpRequest) -> Plan:
     at the top and the staff area."""
     plan = Plan.objects.of(authority_of(request)).current()
     if plan is None:
-        raise Http404("Es ist noch kein Plan öffentlich.")
+        raise Http404(NO_CURRENT_PLAN)
     return plan
 
 
@@ -42,7 +44,7 @@ def staff_plan(request: HttpRequest, *, required: bool = True) -> Plan | None:
     if plan is None and plans.filter(stage=Stage.CURRENT).exists():
         refuse(request, "im Verwaltungsbereich eines anderen Schulträgers arbeiten")
     if plan is None and required:
-        raise Http404("Es ist noch kein Plan öffentlich.")
+        raise Http404(NO_CURRENT_PLAN)
     return plan
 
 

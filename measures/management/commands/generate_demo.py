@@ -341,8 +341,8 @@ class Command(BaseCommand):
         rng: random.Random,
         *,
         tracked: set[int],
+        owner: Authority,
         indicators: tuple[int, int] = (INDICATORS, READINGS),
-        owner: Authority | None = None,
     ):
         """`n_schools` None: no new schools, the plan covers all schools in operation;
         `indicators`: how many per measure, and how many readings each."""
@@ -365,7 +365,6 @@ class Command(BaseCommand):
             first_number = self._first_school_number(n_schools)
             authority_number = f"D{first_number}"
         period = {"period_start": today.year - 2, "period_end": today.year + 3}
-        owner = owner or Authority.objects.get_or_create(name=AUTHORITY)[0]
         plan = Plan.objects.create(
             owner=owner,
             title=TITLE,
