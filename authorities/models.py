@@ -7,7 +7,7 @@ show the plans of the authority the request is for (`Authority.objects.for_host`
 """
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Case, Exists, Q, Value, When
@@ -85,6 +85,7 @@ class Authority(models.Model):
     )
 
     objects = AuthorityQuerySet.as_manager()
+    authority_path = ""  # the authority of its own data (in_staff_area)
 
     class Meta:
         verbose_name = _("Schulträger")
@@ -125,3 +126,40 @@ def authority_of(request) -> AuthorityQuerySet:
     """The authority `request` is for (Authority.objects.serving), as a query for
     the plans' queries to take in (measures.Plan.objects.of)."""
     return Authority.objects.serving(request.get_host())
+
+
+# Isolation ---------------------------------------------------------------------
+# A model of one authority's data names the way to its authority, as a lookup:
+# `authority_path = "plan__owner"` (Authority itself: ""). Whatever lists or
+# offers such rows to staff (the admin, its choices and filters) goes through
+# the two functions below, so staff of one Schulträger never see another's.
+
+
+def in_staff_area(queryset: models.QuerySet, user) -> models.QuerySet:
+    """The rows of `queryset` that belong to the authorities `user` works for
+    (AuthorityQuerySet.staffed_by): all of them for a platform administrator."""
+    if user.is_superuser:
+        return queryset
+    path = queryset.model.authority_path
+    lookup = f"{path}__in" if path else "pk__in"
+    return queryset.filter(**{lookup: Authority.objects.staffed_by(user).values("pk")})
+
+
+def authority_pk_of(obj: models.Model) -> int | None:
+    """The pk of the authority `obj` belongs to, by its `authority_path`, also for
+    a past version of a deleted row (simple_history's `instance`); None when the
+    way there is gone."""
+    *way, last = obj.authority_path.split("__") if obj.authority_path else [""]
+    try:
+        for name in way:
+            obj = getattr(obj, name)
+    except ObjectDoesNotExist:
+        return None
+    return getattr(obj, f"{last}_id") if last else obj.pk
+
+
+def is_in_staff_area(obj: models.Model, user) -> bool:
+    """Whether `obj` belongs to an authority `user` works for (`in_staff_area`)."""
+    if user.is_superuser:
+        return True
+    return Authority.objects.staffed_by(user).filter(pk=authority_pk_of(obj)).exists()

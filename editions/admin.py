@@ -8,6 +8,7 @@ from django.contrib.admin import ActionLocation, helpers
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
+from authorities.admin import StaffAreaAdmin
 from bielefeld_digital.admin import RefusedChangeFormMixin
 from bielefeld_digital.forms import ReasonField
 
@@ -22,7 +23,7 @@ class WithdrawForm(forms.Form):
 
 
 @admin.register(Edition)
-class EditionAdmin(RefusedChangeFormMixin, admin.ModelAdmin):
+class EditionAdmin(StaffAreaAdmin, RefusedChangeFormMixin, admin.ModelAdmin):
     """Editions are published in the staff area and never edited; only withdrawn here."""
 
     def view_on_site(self, edition: Edition) -> str:
@@ -30,7 +31,11 @@ class EditionAdmin(RefusedChangeFormMixin, admin.ModelAdmin):
         return edition.plan.owner.address(edition.get_absolute_url())
 
     list_display = ["title", "plan", "date", "reference", "published_by", "withdrawn_at"]
-    list_filter = ["plan", "date", ("withdrawn_at", admin.EmptyFieldListFilter)]
+    list_filter = [
+        ("plan", admin.RelatedOnlyFieldListFilter),
+        "date",
+        ("withdrawn_at", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["title", "reference"]
     date_hierarchy = "date"
     actions = ["withdraw"]

@@ -147,6 +147,7 @@ class Edition(models.Model):
     )
 
     objects = EditionQuerySet.as_manager()
+    authority_path = "plan__owner"  # its Schulträger (authorities.models.in_staff_area)
 
     class Meta:
         # The table keeps the name it had in measures (migration 0001's docstring).

@@ -27,6 +27,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from authorities.admin import StaffAreaAdmin
 from authorities.models import authority_of
 from bielefeld_digital.admin import RefusedChangeFormMixin, yes_no_icon
 from bielefeld_digital.forms import ReasonField
@@ -284,9 +285,9 @@ class PublishEarlierForm(forms.Form):
 
 
 @admin.register(Plan)
-class PlanAdmin(HistoryAdmin):
+class PlanAdmin(StaffAreaAdmin, HistoryAdmin):
     list_display = ["title", "owner", "period_display", "as_of", "stage", "field_count"]
-    list_filter = ["stage", "owner"]
+    list_filter = ["stage", ("owner", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "owner__name", "slug"]
     date_hierarchy = "as_of"
     ordering = ["-as_of", "-pk"]
@@ -488,9 +489,12 @@ class MeasureInline(LabelledTabularInline):
 
 
 @admin.register(FieldOfAction)
-class FieldOfActionAdmin(HistoryAdmin):
+class FieldOfActionAdmin(StaffAreaAdmin, HistoryAdmin):
     list_display = ["title", "plan", "position", "measure_count", "group_names"]
-    list_filter = ["plan", "responsible_groups"]
+    list_filter = [
+        ("plan", admin.RelatedOnlyFieldListFilter),
+        ("responsible_groups", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["title", "slug"]
     list_select_related = ["plan"]
     ordering = ["plan", "position", "pk"]
@@ -766,7 +770,7 @@ class IndicatorInline(PartInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(HistoryAdmin):
+class MeasureAdmin(StaffAreaAdmin, HistoryAdmin):
     form = MeasureAdminForm
 
     def view_on_site(self, measure: Measure) -> str:
@@ -784,13 +788,13 @@ class MeasureAdmin(HistoryAdmin):
         "version",
     ]
     list_filter = [
-        "field__plan",
-        "field",
+        ("field__plan", admin.RelatedOnlyFieldListFilter),
+        ("field", admin.RelatedOnlyFieldListFilter),
         StatusFilter,
         OverdueFilter,
         "target_year",
         "target_kind",
-        "responsible_groups",
+        ("responsible_groups", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["title", "slug", "description", "work_items", "responsible", "field__title"]
     list_select_related = ["field"]
@@ -1012,9 +1016,14 @@ class MeasureAdmin(HistoryAdmin):
 
 
 @admin.register(SchoolRollout)
-class SchoolRolloutAdmin(HistoryAdmin):
+class SchoolRolloutAdmin(StaffAreaAdmin, HistoryAdmin):
     list_display = ["measure", "school", "state", "date"]
-    list_filter = ["state", "measure__field", "measure", "school__district"]
+    list_filter = [
+        "state",
+        ("measure__field", admin.RelatedOnlyFieldListFilter),
+        ("measure", admin.RelatedOnlyFieldListFilter),
+        "school__district",
+    ]
     list_select_related = ["measure", "school"]
     search_fields = ["school__name", "school__school_number", "measure__title"]
     autocomplete_fields = ["measure", "school"]
@@ -1043,12 +1052,12 @@ class ReadingInline(PartInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(HistoryAdmin):
+class IndicatorAdmin(StaffAreaAdmin, HistoryAdmin):
     """An indicator and its readings; who may change a measure may change its
     indicators. Who entered a reading is shown here only, never publicly."""
 
     list_display = ["name", "measure", "unit", "current_display", "in_deck"]
-    list_filter = ["unit", "in_deck", "measure__field"]
+    list_filter = ["unit", "in_deck", ("measure__field", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["measure"]
     search_fields = ["name", "measure__title"]
     autocomplete_fields = ["measure"]

@@ -203,6 +203,7 @@ class Indicator(models.Model):
     history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     objects = IndicatorQuerySet.as_manager()
+    authority_path = "measure__plan__owner"  # its Schulträger (authorities.models.in_staff_area)
 
     # The language of `name` where it is not the plan's: a rollout's course is
     # named in the reader's (Measure.name_course). Pages set it as `lang`.

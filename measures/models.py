@@ -295,6 +295,7 @@ class Plan(models.Model):
     )
 
     objects = PlanQuerySet.as_manager()
+    authority_path = "owner"  # its Schulträger (authorities.models.in_staff_area)
     history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
@@ -581,6 +582,7 @@ class FieldOfAction(SchoolScope):
     history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     objects = FieldOfActionQuerySet.as_manager()
+    authority_path = "plan__owner"  # its Schulträger (authorities.models.in_staff_area)
 
     class Meta:
         verbose_name = _("Handlungsfeld")
@@ -1048,6 +1050,7 @@ class Measure(SchoolScope):
     version = models.PositiveIntegerField(_("Version"), default=1)
 
     objects = MeasureQuerySet.as_manager()
+    authority_path = "plan__owner"  # its Schulträger (authorities.models.in_staff_area)
     # Reasons are as long as the forms allow (300), not simple-history's default 100.
     history = HistoricalRecords(
         excluded_fields=["position"], history_change_reason_field=models.TextField(null=True)

@@ -265,6 +265,7 @@ class SchoolRollout(models.Model):
     date = models.DateField(_("Datum"), null=True, blank=True)
 
     objects = SchoolRolloutQuerySet.as_manager()
+    authority_path = "measure__plan__owner"  # its Schulträger (authorities.models.in_staff_area)
     history = HistoricalRecords(
         history_change_reason_field=models.TextField(null=True),
         table_name="schools_historicalschoolrollout",

@@ -1,0 +1,206 @@
+"""Each Schulträger's data is its own in the admin too (issue 13): an administrator
+of one authority, with every permission of the plan's models, never lists, finds,
+chooses, changes or deletes a row of another. Another authority's id answers as
+an id that does not exist; its past versions are not found (404). A platform
+administrator (superuser) manages all, and only they see the authorities.
+
+The matrix covers every admin of one authority's data (`authority_path`):
+a new one without a row here fails `test_every_admin_of_an_authoritys_data_is_here`.
+"""
+
+import datetime
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from authorities.admin import StaffAreaAdmin
+from authorities.models import Authority
+from editions.models import Edition
+from measures.indicators import Indicator, Unit
+from measures.models import FieldOfAction, Measure, Plan, Status
+from measures.rollout import SchoolRollout
+from tests.authorities.conftest import HOST
+from tests.factories import make_school, make_user
+from tests.two_factor import client_for
+
+APPS = ["measures", "editions", "schools"]
+
+
+def url(model, view: str, *args) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def administrator(username: str):
+    """Admin access with every permission of the plan's models (the Amt's
+    administrator), and no superuser."""
+    user = make_user(username, is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(content_type__app_label__in=APPS))
+    return user
+
+
+@pytest.fixture
+def two(county, bielefeld):
+    """Bielefeld's administrator (named by no authority: the default one's) and
+    the county's, each authority with a plan, field, measure, per-school row,
+    indicator and edition."""
+    kreis = administrator("kreis")
+    county.owner.staff.add(kreis)
+    bielefeld_admin = administrator("bielefeld")
+
+    def rows(plan: Plan) -> dict:
+        measure = Measure.objects.filter(plan=plan).order_by("pk").first()
+        row = SchoolRollout.objects.filter(measure__plan=plan).first()
+        if row is None:
+            row = SchoolRollout.objects.create(measure=measure, school=make_school())
+        indicator = Indicator.objects.create(measure=measure, name="Geräte", unit=Unit.DEVICES)
+        edition = Edition.publish(
+            plan,
+            user=bielefeld_admin,
+            date=datetime.date(2025, 6, 30),
+            today=datetime.date(2025, 7, 1),
+            title=f"Bericht {plan.owner}",
+            slug="juni-2025",
+        )
+        return {
+            Plan: plan,
+            FieldOfAction: measure.field,
+            Measure: measure,
+            SchoolRollout: row,
+            Indicator: indicator,
+            Edition: edition,
+        }
+
+    return {
+        "bielefeld": {"client": client_for(bielefeld_admin), "rows": rows(bielefeld)},
+        "kreis": {"client": client_for(kreis), "rows": rows(county)},
+    }
+
+
+MODELS = [Plan, FieldOfAction, Measure, SchoolRollout, Indicator, Edition]
+OTHER = {"bielefeld": "kreis", "kreis": "bielefeld"}
+
+
+def test_every_admin_of_an_authoritys_data_is_here():
+    scoped = {
+        model
+        for model, model_admin in admin.site._registry.items()
+        if hasattr(model, "authority_path") and model is not Authority
+    }
+    assert scoped == set(MODELS)
+    assert all(isinstance(admin.site._registry[model], StaffAreaAdmin) for model in MODELS)
+
+
+@pytest.mark.parametrize("who", ["bielefeld", "kreis"])
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model._meta.model_name)
+def test_an_administrator_never_reaches_another_authoritys_row(two, who, model):
+    client = two[who]["client"]
+    own, other = two[who]["rows"][model], two[OTHER[who]]["rows"][model]
+
+    listed = client.get(url(model, "changelist"))
+    assert listed.status_code == 200
+    shown = {row.pk for row in listed.context["cl"].result_list}
+    assert own.pk in shown and other.pk not in shown
+    # The search finds the own row by its text, the other's not by its.
+    found = client.get(url(model, "changelist"), {"q": str(other)[:20]})
+    assert other.pk not in {row.pk for row in found.context["cl"].result_list}
+
+    # Another authority's id answers like an id that does not exist.
+    assert client.get(url(model, "change", 987654)).status_code == 302
+    for view in ["change", "delete"]:
+        missing = client.get(url(model, view, 987654))
+        response = client.get(url(model, view, other.pk))
+        assert response.status_code == missing.status_code
+        assert response.get("Location") == missing.get("Location")
+        posted = client.post(url(model, view, other.pk), {"post": "yes"})
+        assert posted.status_code in {302, 403}
+    assert model.objects.filter(pk=other.pk).exists()
+    assert client.get(url(model, "change", own.pk)).status_code == 200
+
+    if hasattr(model, "history"):  # simple_history's pages find rows without the list
+        record = other.history.first()
+        assert client.get(url(model, "history", other.pk)).status_code == 404
+        view = f"admin:{model._meta.app_label}_{model._meta.model_name}_simple_history"
+        assert client.get(reverse(view, args=[other.pk, record.pk])).status_code == 404
+        assert client.get(url(model, "history", own.pk)).status_code == 200
+
+
+@pytest.mark.parametrize("who", ["bielefeld", "kreis"])
+def test_the_list_filters_name_only_the_own_plans_and_fields(two, who):
+    client = two[who]["client"]
+    other = two[OTHER[who]]["rows"]
+    for model in MODELS:
+        page = client.get(url(model, "changelist")).text.replace("&amp;", "&")
+        assert f"plan__id__exact={other[Plan].pk}&" not in page, model
+        assert f"field__id__exact={other[FieldOfAction].pk}&" not in page, model
+        assert f"owner__id__exact={other[Plan].owner_id}&" not in page, model
+        assert other[Plan].title not in page, model
+
+
+def test_the_choices_offer_only_the_own_authoritys_rows(two):
+    client = two["kreis"]["client"]
+    own, other = two["kreis"]["rows"], two["bielefeld"]["rows"]
+
+    plan_form = client.get(url(Plan, "add")).context["adminform"].form
+    assert list(plan_form.fields["owner"].queryset) == [own[Plan].owner]
+    field_form = client.get(url(FieldOfAction, "add")).context["adminform"].form
+    assert set(field_form.fields["plan"].queryset) == {own[Plan]}
+    measure_form = client.get(url(Measure, "add")).context["adminform"].form
+    assert set(measure_form.fields["field"].queryset) == {own[FieldOfAction]}
+    assert other[Measure] not in measure_form.fields["continues"].queryset
+    indicator_form = client.get(url(Indicator, "add")).context["adminform"].form
+    assert other[Measure] not in indicator_form.fields["measure"].queryset
+
+    # The autocomplete of a per-school row's measure suggests the own measures only.
+    suggested = client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "measures",
+            "model_name": "schoolrollout",
+            "field_name": "measure",
+            "term": "",
+        },
+    ).json()["results"]
+    assert {int(item["id"]) for item in suggested} == set(
+        Measure.objects.filter(plan=own[Plan]).values_list("pk", flat=True)
+    )
+
+    # Posted anyway: refused like any unknown choice, nothing is made.
+    response = client.post(
+        url(FieldOfAction, "add"),
+        {"plan": other[Plan].pk, "title": "Eingeschmuggelt", "slug": "x", "position": 1},
+    )
+    assert response.status_code == 422
+    assert not FieldOfAction.objects.filter(title="Eingeschmuggelt").exists()
+
+
+def test_an_action_on_another_authoritys_rows_changes_nothing(two):
+    client = two["kreis"]["client"]
+    other = two["bielefeld"]["rows"][Measure]
+    before = other.status
+    client.post(
+        url(Measure, "changelist"),
+        {
+            "action": "set_status",
+            "_selected_action": [other.pk],
+            "apply": "1",
+            "status": Status.DONE if before != Status.DONE else Status.PREPARING,
+            "reason": "Fremd",
+        },
+    )
+    assert Measure.objects.get(pk=other.pk).status == before
+
+
+def test_only_a_platform_administrator_sees_the_authorities(two, admin_user):
+    kreis = two["kreis"]["client"]
+    # Not even a permission given to them opens it: they could name themselves
+    # staff of another authority.
+    user = Authority.objects.get(host=HOST).staff.get()
+    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="authorities"))
+    assert kreis.get(url(Authority, "changelist")).status_code == 403
+    assert "authorities" not in kreis.get("/admin/").text
+    platform = client_for(admin_user)
+    assert platform.get(url(Authority, "changelist")).status_code == 200
+    listed = platform.get(url(Measure, "changelist")).context["cl"].result_list
+    assert {two["kreis"]["rows"][Measure], two["bielefeld"]["rows"][Measure]} <= set(listed)
