@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.http import Http404
 
-from .models import Authority, in_staff_area, is_in_staff_area
+from .models import Authority, has_authority, in_staff_area, is_in_staff_area, join_staff_area
 
 
 class StaffAreaAdmin:
-    """For the ModelAdmin of one authority's data (its model names `authority_path`):
-    its staff see, choose and change only their own authorities' rows.
+    """For the ModelAdmin of one authority's data (its model names `authority_path`)
+    and of its users and groups: its staff see, choose and change only their own
+    authorities' rows; a user or group they add is their authorities' too.
 
     The list, search, actions, autocomplete and every view that looks an object
     up take `get_queryset`, so another authority's id is not found, as if it
@@ -20,8 +21,14 @@ class StaffAreaAdmin:
     def get_queryset(self, request):
         return in_staff_area(super().get_queryset(request), request.user)
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        return own_choices_only(super().get_form(request, obj, change, **kwargs), request.user)
+    def get_form(self, request, obj=None, *args, **kwargs):
+        form = super().get_form(request, obj, *args, **kwargs)
+        return own_choices_only(form, request.user)
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            join_staff_area(obj, request.user)
 
     def has_view_history_or_change_history_permission(self, request, obj=None) -> bool:
         """simple_history's history views ask this with the object they found."""
@@ -40,7 +47,7 @@ def own_choices_only(form_class, user):
             super().__init__(*args, **kwargs)
             for field in self.fields.values():
                 queryset = getattr(field, "queryset", None)
-                if queryset is not None and hasattr(queryset.model, "authority_path"):
+                if queryset is not None and has_authority(queryset.model):
                     field.queryset = in_staff_area(queryset, user)
 
     OwnChoicesForm.__name__ = form_class.__name__
@@ -68,5 +75,5 @@ class AuthorityAdmin(admin.ModelAdmin):
 
     list_display = ["name", "host"]
     search_fields = ["name", "host"]
-    fields = ["name", "host", "staff"]
-    filter_horizontal = ["staff"]
+    fields = ["name", "host", "staff", "groups"]
+    filter_horizontal = ["staff", "groups"]

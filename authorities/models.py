@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Case, Exists, Q, Value, When
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.http.request import split_domain_port, validate_host
 from django.utils.translation import gettext_lazy as _
 
@@ -84,6 +84,18 @@ class Authority(models.Model):
         ),
     )
 
+    groups = models.ManyToManyField(
+        "auth.Group",
+        blank=True,
+        related_name="authorities",
+        verbose_name=_("Gruppen"),
+        help_text=_(
+            "Die Gruppen dieses Schulträgers. Eine Gruppe, die kein Schulträger nennt, "
+            "gehört dem der Standardadresse. Wer als Mitarbeitende eine Gruppe anlegt, "
+            "legt sie für die eigenen Schulträger an."
+        ),
+    )
+
     objects = AuthorityQuerySet.as_manager()
     authority_path = ""  # the authority of its own data (in_staff_area)
 
@@ -137,12 +149,53 @@ def authority_of(request) -> AuthorityQuerySet:
 
 def in_staff_area(queryset: models.QuerySet, user) -> models.QuerySet:
     """The rows of `queryset` that belong to the authorities `user` works for
-    (AuthorityQuerySet.staffed_by): all of them for a platform administrator."""
+    (AuthorityQuerySet.staffed_by): all of them for a platform administrator.
+
+    Users and groups belong to the authorities that name them (`staff`,
+    `groups`), those named by none to the default one, as in `staffed_by`;
+    a platform administrator belongs to none."""
     if user.is_superuser:
         return queryset
+    authorities = Authority.objects.staffed_by(user).values("pk")
+    membership = _membership(queryset.model)
+    if membership is not None:
+        return _members(queryset, authorities, membership)
     path = queryset.model.authority_path
-    lookup = f"{path}__in" if path else "pk__in"
-    return queryset.filter(**{lookup: Authority.objects.staffed_by(user).values("pk")})
+    return queryset.filter(**{f"{path}__in" if path else "pk__in": authorities})
+
+
+def has_authority(model) -> bool:
+    """Whether `in_staff_area` knows how `model`'s rows belong to an authority."""
+    return hasattr(model, "authority_path") or _membership(model) is not None
+
+
+def _membership(model):
+    """The authorities' list of `model`'s rows (staff or groups), if they keep one."""
+    for members in (Authority.staff, Authority.groups):
+        if members.field.related_model is model:
+            return members
+    return None
+
+
+def _members(queryset: models.QuerySet, authorities, members) -> models.QuerySet:
+    through = members.through
+    named = through.objects.filter(**{members.field.m2m_reverse_field_name(): OuterRef("pk")})
+    mine = named.filter(**{f"{members.field.m2m_field_name()}__in": authorities})
+    default = Authority.objects.filter(pk__in=authorities).filter(
+        pk__in=Authority.objects.serving("").values("pk")
+    )
+    rows = queryset.filter(Exists(mine) | (~Exists(named) & Exists(default)))
+    if members is Authority.staff:
+        rows = rows.filter(is_superuser=False)  # a platform administrator's own matter
+    return rows
+
+
+def join_staff_area(obj: models.Model, user) -> None:
+    """A user or group that `user` just made belongs to the authorities that name
+    `user` (none: the default one's, like `user` themselves). Other rows belong to
+    their authority by their own fields (`authority_path`): nothing to do."""
+    if _membership(type(obj)) is not None:
+        obj.authorities.add(*Authority.objects.filter(staff=user.pk))
 
 
 def authority_pk_of(obj: models.Model) -> int | None:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.admin import SecondFactorUserAdminMixin
+from authorities.admin import StaffAreaAdmin
 from bielefeld_digital.admin import RefusedChangeFormMixin, yes_no_icon
 from bielefeld_digital.forms import refuse_unsafe_text
 from editions.models import Edition
@@ -67,12 +68,45 @@ def permission_label(permission: Permission) -> str:
 
 
 class GermanPermissionsMixin:
+    """The permissions of a user or group named in German; someone who is no
+    platform administrator gives only permissions they hold themselves (and
+    keeps those given already): else an authority's administrator could give
+    themselves, through a group, what opens another authority's data."""
+
     def formfield_for_manytomany(self, db_field, request=None, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         if field is not None and db_field.remote_field.model is Permission:
             field.queryset = field.queryset.select_related("content_type")
             field.label_from_instance = permission_label
         return field
+
+    def get_form(self, request, obj=None, *args, **kwargs):
+        form = super().get_form(request, obj, *args, **kwargs)
+        if request.user.is_superuser:
+            return form
+        own = request.user.get_all_permissions()
+
+        class OwnPermissionsForm(form):
+            def __init__(self, *args, **kwargs) -> None:
+                super().__init__(*args, **kwargs)
+                for name in ("permissions", "user_permissions"):
+                    if name in self.fields:
+                        given = getattr(self.instance, name).all() if self.instance.pk else []
+                        self.fields[name].queryset = grantable(
+                            self.fields[name].queryset, own, given
+                        )
+
+        OwnPermissionsForm.__name__ = form.__name__
+        return OwnPermissionsForm
+
+
+def grantable(permissions, own: set[str], given) -> "models.QuerySet[Permission]":
+    """Of `permissions`, those named in `own` ("app_label.codename") and those `given`."""
+    held = models.Q(pk__in=[permission.pk for permission in given])
+    for name in own:
+        app_label, codename = name.split(".", 1)
+        held |= models.Q(content_type__app_label=app_label, codename=codename)
+    return permissions.filter(held)
 
 
 class GroupAdminForm(forms.ModelForm):
@@ -124,7 +158,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class PortalGroupAdmin(RefusedChangeFormMixin, GermanPermissionsMixin, GroupAdmin):
+class PortalGroupAdmin(StaffAreaAdmin, RefusedChangeFormMixin, GermanPermissionsMixin, GroupAdmin):
     form = GroupAdminForm
     fields = ["name", "members", "fields_of_action", "measures", "permissions"]
     list_display = ["name", "member_count", "field_count", "measure_count"]
@@ -170,7 +204,11 @@ class PortalUserChangeForm(UserChangeForm):
 
 @admin.register(User)
 class PortalUserAdmin(
-    SecondFactorUserAdminMixin, RefusedChangeFormMixin, GermanPermissionsMixin, UserAdmin
+    StaffAreaAdmin,
+    SecondFactorUserAdminMixin,
+    RefusedChangeFormMixin,
+    GermanPermissionsMixin,
+    UserAdmin,
 ):
     form = PortalUserChangeForm
     add_form = PortalAdminUserCreationForm
@@ -188,6 +226,12 @@ class PortalUserAdmin(
     ]
     fieldsets = [*UserAdmin.fieldsets, (_("Zuständigkeiten"), {"fields": ["responsibilities"]})]
     readonly_fields = ["responsibilities"]
+
+    def get_readonly_fields(self, request, obj=None):
+        """Only a platform administrator makes one (StaffAreaAdmin: the others
+        neither see nor edit them)."""
+        fields = super().get_readonly_fields(request, obj)
+        return fields if request.user.is_superuser else [*fields, "is_superuser"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")

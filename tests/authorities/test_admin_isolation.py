@@ -12,7 +12,7 @@ import datetime
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 
 from authorities.admin import StaffAreaAdmin
@@ -22,10 +22,11 @@ from measures.indicators import Indicator, Unit
 from measures.models import FieldOfAction, Measure, Plan, Status
 from measures.rollout import SchoolRollout
 from tests.authorities.conftest import HOST
-from tests.factories import make_school, make_user
+from tests.factories import make_group, make_school, make_user
+from tests.measures.test_admin import form_data
 from tests.two_factor import client_for
 
-APPS = ["measures", "editions", "schools"]
+APPS = ["measures", "editions", "schools", "auth"]
 
 
 def url(model, view: str, *args) -> str:
@@ -204,3 +205,99 @@ def test_only_a_platform_administrator_sees_the_authorities(two, admin_user):
     assert platform.get(url(Authority, "changelist")).status_code == 200
     listed = platform.get(url(Measure, "changelist")).context["cl"].result_list
     assert {two["kreis"]["rows"][Measure], two["bielefeld"]["rows"][Measure]} <= set(listed)
+
+
+# --- Users and groups ----------------------------------------------------------
+
+
+@pytest.fixture
+def people(two, admin_user):
+    """Each authority's administrator and a group; the county's group made by its
+    administrator in the admin (so it is the county's), Bielefeld's named by no
+    authority (the default one's)."""
+    kreis = two["kreis"]["client"]
+    response = kreis.post(url(Group, "add"), {"name": "Team Kreis"})
+    assert response.status_code == 302
+    return {
+        "kreis": User.objects.get(username="kreis"),
+        "bielefeld": User.objects.get(username="bielefeld"),
+        "team_kreis": Group.objects.get(name="Team Kreis"),
+        "team_bielefeld": make_group("Team Bielefeld"),
+        "platform": admin_user,
+    }
+
+
+def _listed(client, model) -> set:
+    return set(client.get(url(model, "changelist")).context["cl"].result_list)
+
+
+def test_users_and_groups_are_their_authoritys(two, people):
+    kreis, bielefeld = two["kreis"]["client"], two["bielefeld"]["client"]
+    assert people["team_kreis"].authorities.get() == two["kreis"]["rows"][Plan].owner
+    assert _listed(kreis, Group) == {people["team_kreis"]}
+    assert _listed(bielefeld, Group) == {people["team_bielefeld"]}
+    # A platform administrator is nobody's staff: listed, they could be changed.
+    assert _listed(kreis, User) == {people["kreis"]}
+    assert _listed(bielefeld, User) == {people["bielefeld"]}
+    for client, other in [(kreis, people["team_bielefeld"]), (bielefeld, people["team_kreis"])]:
+        missing = client.get(url(Group, "change", 987654))
+        assert client.get(url(Group, "change", other.pk))["Location"] == missing["Location"]
+    missing = kreis.get(url(User, "change", 987654))
+    for other in [people["bielefeld"], people["platform"]]:
+        assert kreis.get(url(User, "change", other.pk))["Location"] == missing["Location"]
+        assert kreis.get(url(User, "password_change", other.pk)).status_code == 404
+
+
+def test_a_user_made_by_an_authoritys_administrator_works_for_it(two, people):
+    kreis = two["kreis"]["client"]
+    response = kreis.post(
+        url(User, "add"),
+        {
+            "username": "neu",
+            "password1": "ein-langes-Passwort-1",
+            "password2": "ein-langes-Passwort-1",
+        },
+    )
+    assert response.status_code == 302
+    made = User.objects.get(username="neu")
+    assert list(made.authorities.all()) == [two["kreis"]["rows"][Plan].owner]
+    assert made in _listed(kreis, User)
+    assert made not in _listed(two["bielefeld"]["client"], User)
+
+
+def test_the_group_form_offers_only_the_own_people_and_measures(two, people):
+    kreis = two["kreis"]["client"]
+    own, other = two["kreis"]["rows"], two["bielefeld"]["rows"]
+    form = kreis.get(url(Group, "change", people["team_kreis"].pk)).context["adminform"].form
+    assert set(form.fields["members"].queryset) == {people["kreis"]}
+    assert set(form.fields["fields_of_action"].queryset) == set(
+        FieldOfAction.objects.filter(plan=own[Plan])
+    )
+    assert other[Measure] not in form.fields["measures"].queryset
+    field_form = kreis.get(url(FieldOfAction, "change", own[FieldOfAction].pk))
+    groups = field_form.context["adminform"].form.fields["responsible_groups"].queryset
+    assert set(groups) == {people["team_kreis"]}
+
+
+def test_an_authoritys_administrator_gives_no_more_than_they_hold(two, people):
+    """Neither superuser nor a permission they lack, such as the authorities'."""
+    kreis = two["kreis"]["client"]
+    manage = Permission.objects.get(codename="change_authority")
+    group_form = kreis.get(url(Group, "change", people["team_kreis"].pk))
+    offered = group_form.context["adminform"].form.fields["permissions"].queryset
+    assert manage not in offered and offered.filter(codename="change_measure").exists()
+    data = form_data(group_form) | {"permissions": [str(manage.pk)]}
+    assert kreis.post(url(Group, "change", people["team_kreis"].pk), data).status_code == 422
+    assert not people["team_kreis"].permissions.filter(pk=manage.pk).exists()
+
+    user = people["kreis"]
+    page = kreis.get(url(User, "change", user.pk))
+    assert "is_superuser" not in page.context["adminform"].form.fields
+    data = form_data(page) | {"is_superuser": "on", "user_permissions": [str(manage.pk)]}
+    kreis.post(url(User, "change", user.pk), data)
+    user.refresh_from_db()
+    assert not user.is_superuser and not user.user_permissions.filter(pk=manage.pk).exists()
+    # A platform administrator gives anything.
+    platform = client_for(people["platform"])
+    page = platform.get(url(User, "change", user.pk))
+    assert manage in page.context["adminform"].form.fields["user_permissions"].queryset
