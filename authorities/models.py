@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
 from django.http.request import split_domain_port, validate_host
 from django.utils.translation import gettext_lazy as _
 
@@ -134,6 +134,14 @@ class Authority(models.Model):
         return f"//{self.host}{path}" if self.host else path
 
 
+def one_authority(authority):
+    """An authority for a filter (`owner=one_authority(...)`): an Authority, its pk,
+    or a query of one (`authority_of`), which becomes its subquery, no query more."""
+    if isinstance(authority, models.QuerySet):
+        return Subquery(authority.values("pk")[:1])
+    return authority
+
+
 def authority_of(request) -> AuthorityQuerySet:
     """The authority `request` is for (Authority.objects.serving), as a query for
     the plans' queries to take in (measures.Plan.objects.of)."""
@@ -157,9 +165,8 @@ def in_staff_area(queryset: models.QuerySet, user) -> models.QuerySet:
     if user.is_superuser:
         return queryset
     authorities = Authority.objects.staffed_by(user).values("pk")
-    membership = _membership(queryset.model)
-    if membership is not None:
-        return _members(queryset, authorities, membership)
+    if _membership(queryset.model) is not None:
+        return members_of(queryset, authorities)
     path = queryset.model.authority_path
     return queryset.filter(**{f"{path}__in" if path else "pk__in": authorities})
 
@@ -177,7 +184,11 @@ def _membership(model):
     return None
 
 
-def _members(queryset: models.QuerySet, authorities, members) -> models.QuerySet:
+def members_of(queryset: models.QuerySet, authorities) -> models.QuerySet:
+    """The users or groups of `queryset` that belong to `authorities` (a query of
+    their pks): those they name, and those named by none if the default one is
+    among them; never a platform administrator."""
+    members = _membership(queryset.model)
     through = members.through
     named = through.objects.filter(**{members.field.m2m_reverse_field_name(): OuterRef("pk")})
     mine = named.filter(**{f"{members.field.m2m_field_name()}__in": authorities})

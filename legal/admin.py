@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from authorities.admin import StaffAreaAdmin
+from authorities.models import Authority
 from bielefeld_digital.admin import RefusedChangeFormMixin
 
 from .forms import LegalPageAdminForm
-from .models import Feedback, LegalPage, PageKind
+from .models import Feedback, LegalPage, PageKind, lacking_pages
 
-_TEXT = (None, {"fields": ["kind", "title", "body", "confirmed"]})
+_TEXT = (None, {"fields": ["owner", "kind", "title", "body", "confirmed"]})
 _FIELDSETS = {
     PageKind.ACCESSIBILITY: [
         _TEXT,
@@ -40,9 +42,12 @@ _FIELDSETS = {
 
 
 @admin.register(LegalPage)
-class LegalPageAdmin(RefusedChangeFormMixin, admin.ModelAdmin):
+class LegalPageAdmin(StaffAreaAdmin, RefusedChangeFormMixin, admin.ModelAdmin):
+    """Each Schulträger's own pages (StaffAreaAdmin)."""
+
     form = LegalPageAdminForm
-    list_display = ["title", "kind", "state", "edited_at"]
+    list_display = ["title", "kind", "owner", "state", "edited_at"]
+    list_filter = [("owner", admin.RelatedOnlyFieldListFilter), "kind"]
 
     @admin.display(description=_("Stand"))
     def state(self, page: LegalPage) -> str:
@@ -60,11 +65,14 @@ class LegalPageAdmin(RefusedChangeFormMixin, admin.ModelAdmin):
         return _FIELDSETS.get(obj.kind, [_TEXT])
 
     def get_readonly_fields(self, request, obj=None):
-        # The kind is the page's address: fixed once the page exists.
-        return ["kind"] if obj is not None else []
+        # The kind is the page's address at its authority's: fixed once the page exists.
+        return ["owner", "kind"] if obj is not None else []
 
     def has_add_permission(self, request) -> bool:
-        return super().has_add_permission(request) and bool(LegalPage.objects.missing_kinds())
+        """While one of the user's authorities lacks a page."""
+        if not super().has_add_permission(request):
+            return False
+        return lacking_pages(Authority.objects.staffed_by(request.user)).exists()
 
     def save_model(self, request, obj: LegalPage, form, change: bool) -> None:
         previous = form.initial.get("video")
@@ -76,10 +84,12 @@ class LegalPageAdmin(RefusedChangeFormMixin, admin.ModelAdmin):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(RefusedChangeFormMixin, admin.ModelAdmin):
+class FeedbackAdmin(StaffAreaAdmin, RefusedChangeFormMixin, admin.ModelAdmin):
+    """Feedback sent at a Schulträger's address is its staff's only (StaffAreaAdmin)."""
+
     list_display = ["received_at", "page", "wants_reply", "handled"]
     list_filter = ["handled", "wants_reply"]
-    readonly_fields = ["received_at", "name", "email", "wants_reply", "page", "message"]
+    readonly_fields = ["owner", "received_at", "name", "email", "wants_reply", "page", "message"]
     fields = [*readonly_fields, "handled"]
     date_hierarchy = "received_at"
 

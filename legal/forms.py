@@ -111,9 +111,11 @@ class FeedbackForm(PortalForm):
         self.data = self.data.copy()
         self.data["token"] = form_token()
 
-    def save(self) -> Feedback:
+    def save(self, *, owner) -> Feedback:
+        """Store the feedback for `owner`, the authority at whose address it came."""
         data = self.cleaned_data
         feedback = Feedback(
+            owner=owner,
             name=data["name"],
             email=data["email"],
             wants_reply=data["wants_reply"],
@@ -138,6 +140,7 @@ class LegalPageAdminForm(forms.ModelForm):
     class Meta:
         model = LegalPage
         fields = [
+            "owner",
             "kind",
             "title",
             "body",

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from authorities.models import Authority
 from bielefeld_digital.text import unsafe_character, visible
 
 from .models import Compliance, LegalPage, Method, PageKind
@@ -76,7 +77,9 @@ def read_drafts(directory: Path) -> dict[PageKind, dict]:
     return drafts
 
 
-def load_drafts(directory: Path) -> Counter:
-    """Create missing pages and refresh untouched drafts; count what happened to each."""
-    drafts = read_drafts(directory)
-    return Counter(LegalPage.objects.put_draft(kind, **values) for kind, values in drafts.items())
+def put_drafts(drafts: dict[PageKind, dict], owner: Authority) -> Counter:
+    """Create `owner`'s missing pages and refresh its untouched drafts (`read_drafts`);
+    count what happened to each."""
+    return Counter(
+        LegalPage.objects.put_draft(owner, kind, **values) for kind, values in drafts.items()
+    )

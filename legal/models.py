@@ -9,11 +9,12 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from authorities.models import Authority, members_of, one_authority
 from bielefeld_digital.text import MULTI_LINE, SINGLE_LINE
 
 from .rendering import render_markdown
@@ -88,17 +89,21 @@ class Method(models.TextChoices):
 
 
 class LegalPageQuerySet(models.QuerySet):
+    def of(self, authority) -> "LegalPageQuerySet":
+        """The pages of `authority` (an Authority, its pk or a query of one)."""
+        return self.filter(owner=one_authority(authority))
+
     def unconfirmed(self) -> "LegalPageQuerySet":
         return self.filter(confirmed_at__isnull=True)
 
-    def put_draft(self, kind: PageKind, **values) -> str:
-        """Create the page or refresh an untouched draft; never replace an
+    def put_draft(self, owner: Authority, kind: PageKind, **values) -> str:
+        """Create `owner`'s page or refresh an untouched draft; never replace an
         administrator's text. Returns "created", "updated", "unchanged" or "kept"."""
         with transaction.atomic():
             # Locked, so that an administrator's save cannot fall between check and write.
-            page = self.select_for_update().filter(kind=kind).first()
+            page = self.select_for_update().filter(owner=owner, kind=kind).first()
             if page is None:
-                self.create(kind=kind, **values)
+                self.create(owner=owner, kind=kind, **values)
                 return "created"
             if not page.is_untouched_draft:
                 return "kept"
@@ -111,9 +116,21 @@ class LegalPageQuerySet(models.QuerySet):
             return "updated"
 
     def missing_kinds(self) -> list[PageKind]:
-        """The required pages nobody has created yet. Costs one query."""
+        """The required pages nobody has created yet (ask `of(authority)`). One query."""
         present = set(self.values_list("kind", flat=True))
         return [kind for kind in PageKind if kind not in present]
+
+
+def video_path(page: "LegalPage", filename: str) -> str:
+    """Each Schulträger's uploads in a folder of their own: names never clash."""
+    return f"legal/{page.owner_id}/video/{filename}"
+
+
+def lacking_pages(authorities: models.QuerySet) -> models.QuerySet:
+    """The `authorities` that lack one of the required pages."""
+    return authorities.annotate(page_count=Count("legal_pages")).filter(
+        page_count__lt=len(PageKind)
+    )
 
 
 class LegalPage(models.Model):
@@ -123,7 +140,14 @@ class LegalPage(models.Model):
     facts are checked. Until then staff see a notice on it, the public sees the text.
     """
 
-    kind = models.CharField(_("Seite"), max_length=30, choices=PageKind.choices, unique=True)
+    # The Schulträger whose page it is: its address shows its own pages only.
+    owner = models.ForeignKey(
+        "authorities.Authority",
+        on_delete=models.PROTECT,
+        related_name="legal_pages",
+        verbose_name=_("Schulträger"),
+    )
+    kind = models.CharField(_("Seite"), max_length=30, choices=PageKind.choices)
     title = models.CharField(_("Überschrift"), max_length=200, validators=[SINGLE_LINE])
     body = models.TextField(
         _("Text"),
@@ -161,7 +185,7 @@ class LegalPage(models.Model):
         help_text=_("Erst ankreuzen, wenn Anschrift und Kontaktwege bei der Stelle geprüft sind."),
     )
     # The sign-language video, uploaded in the admin and served by legal.views.video.
-    video = models.FileField(_("Video in Gebärdensprache"), upload_to="legal/video/", blank=True)
+    video = models.FileField(_("Video in Gebärdensprache"), upload_to=video_path, blank=True)
     video_type = models.CharField(_("Videoformat"), max_length=20, blank=True, editable=False)
     video_size = models.PositiveBigIntegerField(_("Dateigröße"), null=True, editable=False)
     video_seconds = models.FloatField(_("Länge in Sekunden"), null=True, editable=False)
@@ -172,12 +196,18 @@ class LegalPage(models.Model):
     confirmed_at = models.DateTimeField(_("bestätigt am"), null=True, blank=True, editable=False)
 
     objects = LegalPageQuerySet.as_manager()
+    authority_path = "owner"  # authorities.models.in_staff_area
 
     class Meta:
         verbose_name = _("Pflichtseite")
         verbose_name_plural = _("Pflichtseiten")
-        ordering = ["kind"]
+        ordering = ["owner", "kind"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "kind"],
+                name="legalpage_one_of_each_kind",
+                violation_error_message=_("Diese Seite hat der Schulträger schon."),
+            ),
             models.CheckConstraint(
                 condition=Q(reviewed_on__gte=models.F("prepared_on"))
                 | Q(reviewed_on__isnull=True)
@@ -272,6 +302,13 @@ class Feedback(models.Model):
     required only when the person wants an answer.
     """
 
+    # The Schulträger at whose address it was sent: its staff receive it.
+    owner = models.ForeignKey(
+        "authorities.Authority",
+        on_delete=models.PROTECT,
+        related_name="feedback",
+        verbose_name=_("Schulträger"),
+    )
     received_at = models.DateTimeField(_("eingegangen am"), default=timezone.now, db_index=True)
     name = models.CharField(_("Name"), max_length=200, blank=True, validators=[SINGLE_LINE])
     email = models.EmailField(_("E-Mail-Adresse"), blank=True, validators=[SINGLE_LINE])
@@ -283,6 +320,7 @@ class Feedback(models.Model):
     handled = models.BooleanField(_("erledigt"), default=False)
 
     objects = FeedbackQuerySet.as_manager()
+    authority_path = "owner"  # authorities.models.in_staff_area
 
     class Meta:
         verbose_name = _("Rückmeldung zur Barrierefreiheit")
@@ -306,15 +344,17 @@ class Feedback(models.Model):
         return reverse("admin:legal_feedback_change", args=[self.pk])
 
     @staticmethod
-    def recipients() -> list[str]:
-        """Addresses of the active staff accounts given "Erhält Rückmeldungen zur
-        Barrierefreiheit". Staff status, because the mail's link leads into the admin.
+    def recipients(owner: Authority) -> list[str]:
+        """Addresses of `owner`'s active staff accounts given "Erhält Rückmeldungen
+        zur Barrierefreiheit". Staff status, because the mail's link leads into the
+        admin.
 
         Superusers are left out on purpose: receiving is an explicit assignment.
         """
         users = get_user_model().objects.with_perm(
             "legal.receive_feedback", include_superusers=False, backend=_MODEL_BACKEND
         )
+        users = members_of(users, Authority.objects.filter(pk=owner.pk).values("pk"))
         users = users.filter(is_staff=True).exclude(email="")
         return sorted(set(users.values_list("email", flat=True)))
 
@@ -324,7 +364,7 @@ class Feedback(models.Model):
         The mail carries a link to the admin, not the message or the sender's data:
         personal data stays in the portal instead of spreading across mailboxes.
         """
-        recipients = self.recipients()
+        recipients = self.recipients(self.owner)
         if not recipients:
             return 0
         send_mail(

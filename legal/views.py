@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
+from authorities.models import authority_of
 from bielefeld_digital.signals import client_address
 
 from .forms import FeedbackForm
@@ -25,17 +26,23 @@ def _feedback_client(group: str, request: HttpRequest) -> str:
     return client_address(request)
 
 
+def _page(request: HttpRequest, kind: PageKind) -> LegalPage:
+    """The page of the authority the request is for (authorities.models.authority_of)."""
+    pages = LegalPage.objects.of(authority_of(request)).select_related("owner")
+    return get_object_or_404(pages, kind=kind)
+
+
 @require_safe
 def text_page(request: HttpRequest, kind: PageKind) -> HttpResponse:
     """Impressum, Datenschutz, Leichte Sprache: a title and a text."""
-    page = get_object_or_404(LegalPage, kind=kind)
+    page = _page(request, kind)
     return render(request, "legal/page.html", {"page": page})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def accessibility(request: HttpRequest) -> HttpResponse:
     """The accessibility statement and its feedback form (422 invalid, 429 too many)."""
-    page = get_object_or_404(LegalPage, kind=PageKind.ACCESSIBILITY)
+    page = _page(request, PageKind.ACCESSIBILITY)
     status = 200
     if request.method == "POST":
         form = FeedbackForm(request.POST)
@@ -50,7 +57,7 @@ def accessibility(request: HttpRequest) -> HttpResponse:
             form.add_error(None, FeedbackForm.RATE_LIMITED)
             status = 429
         elif valid:
-            feedback = form.save()
+            feedback = form.save(owner=page.owner)
             _notify(request, feedback)
             return redirect("legal:feedback-sent")
         else:
@@ -76,14 +83,14 @@ def feedback_sent(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def sign_language(request: HttpRequest) -> HttpResponse:
-    page = get_object_or_404(LegalPage, kind=PageKind.SIGN_LANGUAGE)
+    page = _page(request, PageKind.SIGN_LANGUAGE)
     return render(request, "legal/sign_language.html", {"page": page})
 
 
 @require_safe
 def video(request: HttpRequest) -> HttpResponse:
     """The sign-language video from MEDIA_ROOT, in byte ranges so that players can seek."""
-    page = get_object_or_404(LegalPage, kind=PageKind.SIGN_LANGUAGE)
+    page = _page(request, PageKind.SIGN_LANGUAGE)
     if not page.video:
         raise Http404("Es ist noch kein Video hochgeladen.")
     try:

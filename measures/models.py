@@ -34,6 +34,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from authorities.models import one_authority
 from bielefeld_digital.text import MULTI_LINE, SINGLE_LINE
 from schools.models import School, SchoolQuerySet
 
@@ -142,7 +143,7 @@ class PlanQuerySet(models.QuerySet):
     def of(self, authority) -> "PlanQuerySet":
         """The plans of `authority`: an Authority or its pk, or a query of one
         (authorities.models.authority_of: a subquery, no query more)."""
-        return self.filter(owner=_one(authority))
+        return self.filter(owner=one_authority(authority))
 
     def current(self) -> "Plan | None":
         """The plan `/` shows and the staff area works on: the one an administrator
@@ -676,13 +677,6 @@ NO_STATUS_LABEL = _("Ohne Status")
 
 
 # A measure of its plan's scope: neither it nor its field narrows it (SchoolScope).
-def _one(authority):
-    """An authority for a filter: a query of one becomes its subquery."""
-    if isinstance(authority, models.QuerySet):
-        return Subquery(authority.values("pk")[:1])
-    return authority
-
-
 OF_PLAN_SCOPE = Q(school_scope=Scope.PLAN, field__school_scope=Scope.PLAN)
 
 
@@ -693,7 +687,7 @@ class MeasureQuerySet(models.QuerySet):
     def of_current_plan(self, authority) -> "MeasureQuerySet":
         """The measures of `authority`'s current plan: the only ones the staff area
         works on (other plans are prepared, or kept, in the admin)."""
-        return self.filter(plan__stage=Stage.CURRENT, plan__owner=_one(authority))
+        return self.filter(plan__stage=Stage.CURRENT, plan__owner=one_authority(authority))
 
     def for_report(
         self, plan: Plan | None = None, on: datetime.date | None = None

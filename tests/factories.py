@@ -24,6 +24,11 @@ BIELEFELD_AUTHORITY_NUMBER = "10261"
 BIELEFELD_SCHOOL_FORMS = ("02", "04", "08", "10", "14", "15", "20", "25")
 
 
+def default_authority() -> Authority:
+    """The installation's default Schulträger, made if there is none yet."""
+    return Authority.objects.for_host("") or Authority.objects.create(name="Stadt Musterstadt")
+
+
 def make_plan(*, authority: str | None = None, **kwargs) -> Plan:
     """A plan of the Schulträger named `authority` (made if new), else of the
     installation's default one (made if there is none); current if its authority
@@ -31,10 +36,7 @@ def make_plan(*, authority: str | None = None, **kwargs) -> Plan:
     the pages show and a further one is in preparation."""
     if "owner" not in kwargs:
         kwargs["owner"] = (
-            Authority.objects.get_or_create(name=authority)[0]
-            if authority
-            else Authority.objects.for_host("")
-            or Authority.objects.create(name="Stadt Musterstadt")
+            Authority.objects.get_or_create(name=authority)[0] if authority else default_authority()
         )
     values = {
         "title": "Medienentwicklungsplan",

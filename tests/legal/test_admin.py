@@ -10,6 +10,10 @@ from tests.two_factor import log_in
 pytestmark = pytest.mark.django_db
 
 
+def video_folder(media_root, page: LegalPage):
+    return media_root / "legal" / str(page.owner_id) / "video"
+
+
 def change_url(page: LegalPage) -> str:
     return f"/admin/legal/legalpage/{page.pk}/change/"
 
@@ -154,10 +158,10 @@ def test_a_fake_mp4_is_refused(admin_client, pages, settings, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_feedback_is_read_only_in_the_admin(admin_client, db):
+def test_feedback_is_read_only_in_the_admin(admin_client, authority):
     from legal.models import Feedback
 
-    feedback = Feedback.objects.create(message="Kontrast zu schwach", page="/")
+    feedback = Feedback.objects.create(owner=authority, message="Kontrast zu schwach", page="/")
     assert admin_client.get("/admin/legal/feedback/add/").status_code == 403
     html = admin_client.get(f"/admin/legal/feedback/{feedback.pk}/change/").content.decode()
     assert "Kontrast zu schwach" in html and 'name="message"' not in html
@@ -169,7 +173,13 @@ def test_a_missing_page_can_be_added_and_no_second_one(admin_client, pages):
     assert admin_client.get("/admin/legal/legalpage/add/").status_code == 200
     response = admin_client.post(
         "/admin/legal/legalpage/add/",
-        {"kind": "impressum", "title": "Impressum", "body": "## Anbieter", "method": "self"},
+        {
+            "owner": pages[PageKind.PRIVACY].owner_id,
+            "kind": "impressum",
+            "title": "Impressum",
+            "body": "## Anbieter",
+            "method": "self",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     page = LegalPage.objects.get(kind=PageKind.IMPRINT)
@@ -181,12 +191,12 @@ def test_a_replaced_or_cleared_video_leaves_no_file_behind(admin_client, pages, 
     page = pages[PageKind.SIGN_LANGUAGE]
     upload(admin_client, page, "alt.mp4", mp4(), "video/mp4")
     upload(admin_client, page, "neu.webm", webm(), "video/webm")
-    assert [file.name for file in (tmp_path / "legal" / "video").iterdir()] == ["neu.webm"]
+    assert [file.name for file in video_folder(tmp_path, page).iterdir()] == ["neu.webm"]
     page.refresh_from_db()
     assert page.video_type == "video/webm"
     response = admin_client.post(change_url(page), form_data(page, **{"video-clear": "on"}))
     assert response.status_code == 302
     page.refresh_from_db()
     assert not page.video and page.video_size is None
-    assert list((tmp_path / "legal" / "video").iterdir()) == []
+    assert list(video_folder(tmp_path, page).iterdir()) == []
     assert "noch nicht fertig" in admin_client.get("/gebaerdensprache/").content.decode()

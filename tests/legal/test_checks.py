@@ -21,7 +21,7 @@ def test_without_a_database_nothing_is_checked(db):
     assert not [m for m in run_checks(include_deployment_checks=True) if m.id.startswith("legal")]
 
 
-def test_missing_pages_are_reported(db):
+def test_missing_pages_are_reported(authority):
     [warning] = [w for w in check_legal_pages(databases=["default"]) if w.id == "legal.W001"]
     assert "Impressum" in warning.msg and "Gebärdensprache" in warning.msg
 

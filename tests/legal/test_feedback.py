@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from authorities.models import Authority
 from legal.forms import form_token
 from legal.models import Feedback
 from legal.views import FEEDBACK_RATE
@@ -72,15 +73,24 @@ def test_name_and_address_are_optional(client, pages, mailoutbox):
 
 
 def test_recipients_have_the_permission_and_can_open_the_admin(
-    pages, admin_user, recipient, django_user_model
+    authority, admin_user, recipient, django_user_model
 ):
     # The superuser (admin_user) is not told; a clerk without admin access cannot read it.
     clerk = django_user_model.objects.create_user("schule", email="schule@example.org")
     clerk.user_permissions.add(Permission.objects.get(codename="receive_feedback"))
-    assert Feedback.recipients() == ["barrierefrei@example.org"]
+    assert Feedback.recipients(authority) == ["barrierefrei@example.org"]
     recipient.is_active = False
     recipient.save()
-    assert Feedback.recipients() == []
+    assert Feedback.recipients(authority) == []
+
+
+def test_recipients_are_the_authoritys_own_staff(authority, recipient):
+    """Staff of another Schulträger (named by it) are not told of this one's feedback."""
+    other = Authority.objects.create(name="Kreis Musterland", host="kreis.example")
+    assert Feedback.recipients(other) == []
+    other.staff.add(recipient)
+    assert Feedback.recipients(other) == ["barrierefrei@example.org"]
+    assert Feedback.recipients(authority) == []
 
 
 def test_an_answer_needs_an_address(client, pages):
@@ -161,10 +171,14 @@ def test_a_broken_mail_server_loses_no_feedback(client, pages, recipient, settin
     assert "nicht versandt" in caplog.text
 
 
-def test_old_feedback_is_deleted_by_the_command(db):
+def test_old_feedback_is_deleted_by_the_command(authority):
     now = timezone.now()
-    old = Feedback.objects.create(message="alt", received_at=now - datetime.timedelta(days=366))
-    kept = Feedback.objects.create(message="neu", received_at=now - datetime.timedelta(days=364))
+    old = Feedback.objects.create(
+        owner=authority, message="alt", received_at=now - datetime.timedelta(days=366)
+    )
+    kept = Feedback.objects.create(
+        owner=authority, message="neu", received_at=now - datetime.timedelta(days=364)
+    )
     call_command("delete_old_feedback", verbosity=0)
     assert list(Feedback.objects.values_list("pk", flat=True)) == [kept.pk]
     assert not Feedback.objects.filter(pk=old.pk).exists()

@@ -27,12 +27,12 @@ def test_load_bielefeld_creates_every_page_as_a_draft(bielefeld):
     assert "Ombudsstelle für barrierefreie Informationstechnik" in statement.ombuds_contact
 
 
-def test_loading_again_changes_nothing(db):
+def test_loading_again_changes_nothing(authority):
     assert "5 angelegt" in load()
     assert "0 angelegt, 0 aktualisiert, 5 unverändert" in load()
 
 
-def test_an_untouched_draft_follows_the_shipped_file(db):
+def test_an_untouched_draft_follows_the_shipped_file(authority):
     load()
     LegalPage.objects.filter(kind=PageKind.IMPRINT).update(body="alter Entwurf")
     assert "1 aktualisiert" in load()
@@ -40,7 +40,7 @@ def test_an_untouched_draft_follows_the_shipped_file(db):
 
 
 @pytest.mark.parametrize("field", ["edited_at", "confirmed_at"])
-def test_an_edited_or_confirmed_page_is_kept(db, field):
+def test_an_edited_or_confirmed_page_is_kept(authority, field):
     load()
     LegalPage.objects.filter(kind=PageKind.IMPRINT).update(
         body="Eigener Text", **{field: timezone.now()}
@@ -49,7 +49,7 @@ def test_an_edited_or_confirmed_page_is_kept(db, field):
     assert LegalPage.objects.get(kind=PageKind.IMPRINT).body == "Eigener Text"
 
 
-def test_a_broken_directory_is_refused(db, tmp_path):
+def test_a_broken_directory_is_refused(authority, tmp_path):
     (tmp_path / "pages.toml").write_text('[unbekannt]\ntitle = "x"\n')
     with pytest.raises(CommandError, match="Unbekannte Seite"):
         load(tmp_path)
@@ -78,14 +78,14 @@ def test_drafts_mark_what_they_cannot_know():
     ],
     ids=["no-title", "missing-body", "bad-choice", "not-toml"],
 )
-def test_a_broken_draft_is_a_command_error(db, tmp_path, toml, message):
+def test_a_broken_draft_is_a_command_error(authority, tmp_path, toml, message):
     (tmp_path / "pages.toml").write_text(toml, encoding="utf-8")
     with pytest.raises(CommandError, match=message):
         load(tmp_path)
     assert not LegalPage.objects.exists()
 
 
-def test_a_dry_run_prints_the_same_and_writes_nothing(db):
+def test_a_dry_run_prints_the_same_and_writes_nothing(authority):
     out = io.StringIO()
     call_command("load_legal_drafts", "--dry-run", stdout=out)
     assert not LegalPage.objects.exists()

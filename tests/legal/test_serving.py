@@ -63,8 +63,9 @@ def test_no_video_is_not_found(client, pages):
     assert client.get(URL).status_code == 404
 
 
-def test_a_missing_file_is_not_found(client, video, tmp_path):
-    for file in (tmp_path / "legal" / "video").iterdir():
+def test_a_missing_file_is_not_found(client, video, pages, tmp_path):
+    owner = pages[PageKind.SIGN_LANGUAGE].owner_id
+    for file in (tmp_path / "legal" / str(owner) / "video").iterdir():
         file.unlink()
     assert client.get(URL).status_code == 404
 

@@ -29,7 +29,13 @@ from measures.models import FieldOfAction, Measure, Plan, Stage, Status
 from measures.money import FundingSource
 from measures.rollout import RolloutState, SchoolRollout
 from schools.models import School
-from tests.factories import make_field, make_measure, make_plan, make_school
+from tests.factories import (
+    default_authority,
+    make_field,
+    make_measure,
+    make_plan,
+    make_school,
+)
 from tests.measures.test_admin import form_data
 from tests.two_factor import add_app_device, log_in
 
@@ -257,8 +263,12 @@ OTHER_MODELS = {
     School: lambda: make_school(),
     Group: lambda: Group.objects.create(name="Löschbar"),
     User: lambda: User.objects.create_user("loeschbar"),
-    LegalPage: lambda: LegalPage.objects.create(kind=PageKind.IMPRINT, title="Impressum"),
-    Feedback: lambda: Feedback.objects.create(message="Kontrast zu schwach"),
+    LegalPage: lambda: LegalPage.objects.create(
+        owner=default_authority(), kind=PageKind.IMPRINT, title="Impressum"
+    ),
+    Feedback: lambda: Feedback.objects.create(
+        owner=default_authority(), message="Kontrast zu schwach"
+    ),
     AccessAttempt: lambda: AccessAttempt.objects.create(
         username="y", ip_address="192.0.2.2", failures_since_start=1, get_data="", post_data=""
     ),

@@ -20,7 +20,7 @@ from legal.models import Feedback, LegalPage
 from measures.models import FieldOfAction, Measure, Plan
 from schools.importers import BIELEFELD_DIRECTORY_FILE
 from schools.models import School
-from tests.factories import make_field, make_measure, make_plan
+from tests.factories import default_authority, make_field, make_measure, make_plan
 from tests.measures.test_admin import form_data, url
 
 RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: "Bericht \u202eFDP." reads "Bericht .PDF"
@@ -192,6 +192,7 @@ def test_the_edition_publishing_form_refuses_an_override_in_the_title(measure):
 
 
 def test_the_feedback_form_refuses_a_control_character(db):
+    default_authority()
     call_command("load_legal_drafts", verbosity=0)
     data = {"message": "Die Tabelle " + ESC + "[2J ist leer.", "page": "/schulen/"}
     data |= {"name": "", "email": "", "website": "", "token": form_token(time.time() - 30)}
@@ -249,6 +250,7 @@ def test_load_legal_drafts_refuses_an_override(db, tmp_path):
 
 
 def test_the_message_in_english(db):
+    default_authority()
     call_command("load_legal_drafts", verbosity=0)
     client = Client()
     client.post("/i18n/setlang/", {"language": "en"})

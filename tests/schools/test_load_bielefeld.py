@@ -82,7 +82,7 @@ def test_the_first_load_says_what_it_imported(db):
     assert lines[3].startswith("Stadtbezirke: 70 gesetzt, 0 unverändert")
     assert lines[4] == (
         "Pflichtseiten: 5 angelegt, 0 aktualisiert, 0 unverändert, 0 in der Verwaltung "
-        "bearbeitet und beibehalten."
+        "bearbeitet und beibehalten (Stadt Bielefeld – Amt für Schule)."
     )
     assert lines[5].startswith("Schulen des Plans heute: ")
 

@@ -36,8 +36,8 @@ class Command(ImportCommand):
             only_missing=True,  # keeps districts an administrator corrected
         )
         # Drafts only: pages an administrator edited or confirmed stay as they are.
-        self._step("Pflichtseiten", "load_legal_drafts")
         name = tomllib.loads(BIELEFELD_PLAN.read_text(encoding="utf-8"))["plan"]["authority"]
+        self._step("Pflichtseiten", "load_legal_drafts", authority=name)
         plan = Plan.objects.of(Authority.objects.filter(name=name)).current()
         if plan is not None:
             count = plan.schools(timezone.localdate()).count()
