@@ -1,7 +1,19 @@
+from django import forms
 from django.contrib import admin
+from django.core.files.base import ContentFile
 from django.http import Http404
 
-from .models import Authority, has_authority, in_staff_area, is_in_staff_area, join_staff_area
+from bielefeld_digital.admin import RefusedChangeFormMixin
+
+from .logos import check_size, checked_logo
+from .models import (
+    Authority,
+    Identity,
+    has_authority,
+    in_staff_area,
+    is_in_staff_area,
+    join_staff_area,
+)
 
 
 class StaffAreaAdmin:
@@ -77,3 +89,42 @@ class AuthorityAdmin(admin.ModelAdmin):
     search_fields = ["name", "host"]
     fields = ["name", "host", "staff", "groups"]
     filter_horizontal = ["staff", "groups"]
+
+
+class IdentityForm(forms.ModelForm):
+    class Meta:
+        model = Identity
+        fields = ["office", "committee", "contact", "logo"]
+
+    def clean_logo(self):
+        """A new upload is checked and stored as checked (an SVG rebuilt)."""
+        logo = self.cleaned_data.get("logo")
+        if not logo or not hasattr(logo, "content_type"):
+            return logo  # kept or cleared
+        check_size(logo.size)  # before reading it
+        checked = checked_logo(logo.read())
+        return ContentFile(checked.content, name=f"logo.{checked.extension}")
+
+
+@admin.register(Identity)
+class IdentityAdmin(StaffAreaAdmin, RefusedChangeFormMixin, admin.ModelAdmin):
+    """An authority's identity, edited by its own administrators (StaffAreaAdmin:
+    their authorities only) with the permission "Auftritt ändern"."""
+
+    form = IdentityForm
+    list_display = ["name", "office", "committee"]
+    fields = ["name", "office", "committee", "contact", "logo"]
+    readonly_fields = ["name"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # a platform administrator adds authorities
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        previous = form.initial.get("logo")
+        previous_name = previous.name if previous else ""
+        super().save_model(request, obj, form, change)
+        if previous_name and previous_name != obj.logo.name:
+            obj.logo.storage.delete(previous_name)  # replaced or cleared: served no more

@@ -6,15 +6,19 @@ default address. Plans belong to an authority (measures.Plan.owner); the pages
 show the plans of the authority the request is for (`Authority.objects.for_host`).
 """
 
+import posixpath
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
 from django.http.request import split_domain_port, validate_host
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from bielefeld_digital.text import SINGLE_LINE
+from bielefeld_digital.text import MULTI_LINE, SINGLE_LINE
 
 # A host name as a browser sends it, lower case, without port (RFC 1123 labels).
 HOST_NAME = RegexValidator(
@@ -51,6 +55,13 @@ class AuthorityQuerySet(models.QuerySet):
         return self.serving(host).first()
 
 
+def logo_path(authority: "Authority", filename: str) -> str:
+    """Each authority's logo in a folder of its own, under a new name each time: its
+    address changes with it, so browsers may keep a logo for good."""
+    extension = filename.rsplit(".", 1)[-1]
+    return f"authorities/{authority.pk}/logo-{secrets.token_hex(6)}.{extension}"
+
+
 class Authority(models.Model):
     name = models.CharField(
         _("Name"),
@@ -81,6 +92,44 @@ class Authority(models.Model):
         help_text=_(
             "Wer im Verwaltungsbereich dieses Schulträgers arbeitet. Wer bei keinem "
             "Schulträger eingetragen ist, arbeitet für den der Standardadresse."
+        ),
+    )
+
+    # Its identity: how the header, the decks and the legal pages present it.
+    office = models.CharField(
+        _("Dienststelle"),
+        max_length=200,
+        blank=True,
+        validators=[SINGLE_LINE],
+        help_text=_(
+            "Das Amt, das das Portal betreibt, z. B. „Amt für Schule“; leer, wenn der "
+            "Name es schon nennt."
+        ),
+    )
+    committee = models.CharField(
+        _("Ausschuss"),
+        max_length=200,
+        default="Schulausschuss",
+        validators=[SINGLE_LINE],
+        help_text=_(
+            "Der Ausschuss, dem die Berichte vorgelegt werden, wie nach „Berichte an den …“: "
+            "z. B. „Schulausschuss“ oder „Ausschuss für Schule und Sport“."
+        ),
+    )
+    contact = models.TextField(
+        _("Kontakt"),
+        max_length=1000,
+        blank=True,
+        validators=[MULTI_LINE],
+        help_text=_("Anschrift, Telefon und E-Mail, wie die Fußzeile jeder Seite sie nennt."),
+    )
+    logo = models.FileField(
+        _("Logo"),
+        upload_to=logo_path,
+        blank=True,
+        help_text=_(
+            "PNG oder SVG, höchstens 512 KB. Ein SVG wird beim Hochladen bereinigt "
+            "(ohne Skripte und Verweise nach außen)."
         ),
     )
 
@@ -126,6 +175,13 @@ class Authority(models.Model):
                     % {"host": self.host}
                 }
             )
+
+    @property
+    def logo_url(self) -> str:
+        """The logo's address at the authority's host (authorities.views.logo)."""
+        if not self.logo:
+            return ""
+        return reverse("authorities:logo", args=[posixpath.basename(self.logo.name)])
 
     def address(self, path: str) -> str:
         """`path` (a page's address on the site) at this authority's host: for links
@@ -227,3 +283,14 @@ def is_in_staff_area(obj: models.Model, user) -> bool:
     if user.is_superuser:
         return True
     return Authority.objects.staffed_by(user).filter(pk=authority_pk_of(obj)).exists()
+
+
+class Identity(Authority):
+    """An authority's identity as its own administrators edit it (the admin's
+    "Auftritt", a permission of its own): name, address, staff and groups stay a
+    platform administrator's."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("Auftritt")
+        verbose_name_plural = _("Auftritt")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("plaene/<slug:plan>/", include((edition_pages, "plan-editions"))),
     path("", include("schools.urls")),
     path("", include("legal.urls")),
+    path("", include("authorities.urls")),
     path("verwaltung/", include("staff.urls")),
     path("verwaltung/konto/", include("accounts.urls")),
     path("healthz/", healthz, name="healthz"),

@@ -694,7 +694,7 @@ class MeasureQuerySet(models.QuerySet):
     ) -> "MeasureQuerySet":
         """Measures with their field in report order; given the plan, with the
         per-school rollout counts as of `on` (today) in the same query."""
-        measures = self.select_related("field__plan").order_by(
+        measures = self.select_related("field__plan__owner").order_by(
             "field__position", "field__pk", "position", "pk"
         )
         return measures if plan is None else measures.with_school_counts(plan, on)

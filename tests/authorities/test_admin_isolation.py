@@ -16,7 +16,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 
 from authorities.admin import StaffAreaAdmin
-from authorities.models import Authority
+from authorities.models import Authority, Identity
 from editions.models import Edition
 from legal.models import Feedback, LegalPage
 from measures.indicators import Indicator, Unit
@@ -90,7 +90,8 @@ def test_every_admin_of_an_authoritys_data_is_here():
         for model, model_admin in admin.site._registry.items()
         if hasattr(model, "authority_path") and model is not Authority
     }
-    assert scoped == {*MODELS, LegalPage, Feedback}  # the legal ones: test_legal_pages
+    # The legal ones: test_legal_pages; the identity: test_identity.
+    assert scoped == {*MODELS, LegalPage, Feedback, Identity}
     assert all(isinstance(admin.site._registry[model], StaffAreaAdmin) for model in scoped)
 
 
@@ -201,7 +202,7 @@ def test_only_a_platform_administrator_sees_the_authorities(two, admin_user):
     user = Authority.objects.get(host=HOST).staff.get()
     user.user_permissions.add(*Permission.objects.filter(content_type__app_label="authorities"))
     assert kreis.get(url(Authority, "changelist")).status_code == 403
-    assert "authorities" not in kreis.get("/admin/").text
+    assert url(Authority, "changelist") not in kreis.get("/admin/").text
     platform = client_for(admin_user)
     assert platform.get(url(Authority, "changelist")).status_code == 200
     listed = platform.get(url(Measure, "changelist")).context["cl"].result_list

@@ -29,12 +29,14 @@ import time
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from authorities.logos import checked_logo
 from authorities.models import Authority
 from measures.importers import german_slugify
 from measures.indicators import Indicator, Reading, Unit
@@ -45,6 +47,17 @@ from measures.targets import HALF_KINDS, UNDATED_KINDS, TargetKind
 from schools.models import School
 
 AUTHORITY = "Demo-Schulträger"
+# Its identity, so that two authorities side by side look like two.
+DEMO_IDENTITY = {
+    "office": "Schulverwaltungsamt",
+    "committee": "Ausschuss für Schule und Bildung",
+    "contact": "Musterstraße 1\n12345 Musterstadt\nschulverwaltung@demo.example",
+}
+DEMO_LOGO = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="48" height="48" viewBox="0 0 48 48">'
+    b'<rect width="48" height="48" rx="8" fill="#00603a"/>'
+    b'<path d="M10 34 L24 12 L38 34 Z" fill="#ffffff"/></svg>'
+)
 # Each demo plan covers its own (made-up) Schulträger's schools, numbered after
 # its first school; one school in twenty belongs to another Träger, which the
 # counts must skip.
@@ -300,7 +313,10 @@ class Command(BaseCommand):
         rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
         started = time.perf_counter()
         with transaction.atomic():
-            owner, _created = Authority.objects.get_or_create(name=AUTHORITY)
+            owner, created = Authority.objects.get_or_create(name=AUTHORITY, defaults=DEMO_IDENTITY)
+            if created:
+                logo = checked_logo(DEMO_LOGO)
+                owner.logo.save(f"logo.{logo.extension}", ContentFile(logo.content))
             if host and owner.host != host:
                 owner.host = host
                 try:
