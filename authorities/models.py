@@ -27,6 +27,10 @@ HOST_NAME = RegexValidator(
 )
 
 
+# A Schulträger's number in the NRW school directory (Traegernummer).
+AUTHORITY_NUMBER = RegexValidator(r"^\d{5}$", _("Fünf Ziffern, z. B. 10261."))
+
+
 class AuthorityQuerySet(models.QuerySet):
     def serving(self, host: str) -> "AuthorityQuerySet":
         """The authority whose address `host` (as the request names it, perhaps with
@@ -95,6 +99,16 @@ class Authority(models.Model):
         ),
     )
 
+    school_authority_number = models.CharField(
+        _("Trägernummer (NRW)"),
+        max_length=10,
+        blank=True,
+        validators=[SINGLE_LINE, AUTHORITY_NUMBER],
+        help_text=_(
+            "Die Nummer des Schulträgers im Schulverzeichnis NRW (Stadt Bielefeld: 10261); "
+            "leer außerhalb von NRW. Neue Pläne im Admin übernehmen sie."
+        ),
+    )
     # Its identity: how the header, the decks and the legal pages present it.
     office = models.CharField(
         _("Dienststelle"),
@@ -154,11 +168,17 @@ class Authority(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
+                fields=["school_authority_number"],
+                condition=~Q(school_authority_number=""),
+                name="authority_number_unique",
+                violation_error_message=_("Diese Trägernummer hat schon ein anderer Schulträger."),
+            ),
+            models.UniqueConstraint(
                 fields=["host"],
                 condition=~Q(host=""),
                 name="authority_host_unique",
                 violation_error_message=_("Diesen Hostnamen hat schon ein anderer Schulträger."),
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -175,6 +195,16 @@ class Authority(models.Model):
                     % {"host": self.host}
                 }
             )
+
+    def adopt_number(self, number: str) -> None:
+        """Take `number` (a plan's Trägernummer) as its own if it has none yet and no
+        other authority has it: what a plan file names, the authority is."""
+        number = number.strip()
+        if self.school_authority_number or not number:
+            return
+        if not Authority.objects.filter(school_authority_number=number).exists():
+            self.school_authority_number = number
+            self.save(update_fields=["school_authority_number"])
 
     @property
     def logo_url(self) -> str:

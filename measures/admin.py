@@ -28,7 +28,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from authorities.admin import StaffAreaAdmin
-from authorities.models import authority_of
+from authorities.models import Authority, authority_of
 from bielefeld_digital.admin import RefusedChangeFormMixin, yes_no_icon
 from bielefeld_digital.forms import ReasonField
 from measures.indicators import Indicator, Reading
@@ -304,6 +304,16 @@ class PlanAdmin(StaffAreaAdmin, HistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(field_count=Count("fields"))
+
+    def get_changeform_initial_data(self, request) -> dict:
+        """A new plan of the user's one Schulträger covers its schools (its Trägernummer)."""
+        initial = super().get_changeform_initial_data(request)
+        authorities = list(Authority.objects.staffed_by(request.user)[:2])
+        if len(authorities) == 1:
+            owner = authorities[0]
+            initial.setdefault("owner", owner.pk)
+            initial.setdefault("school_authority_number", owner.school_authority_number)
+        return initial
 
     def get_urls(self):
         current = self.admin_site.admin_view(self.make_current_view)

@@ -954,6 +954,7 @@ def load_plan(data: dict, *, reset: bool = False) -> Counter:
         # The Schulträger the file names: its plans are its address's (a new name, a
         # new authority of the installation).
         owner, _created = Authority.objects.get_or_create(name=plan_data["authority"].strip())
+        owner.adopt_number(plan_data.get("school_authority_number", ""))
         existing = Plan.objects.of(owner).filter(title=plan_data["title"]).first()
         if existing and not reset:
             stats["kept"] = 1

@@ -36,6 +36,10 @@ MAX_DELISTED_SHARE = 0.05
 # What `load_bielefeld` imports; see schools/data/README.md.
 DATA_DIR = Path(__file__).resolve().parent / "data"
 BIELEFELD_DIRECTORY_FILE = DATA_DIR / "schuldaten-bielefeld.csv"
+# The whole NRW directory and its key table of Schulträger (data/README.md): what a
+# Schulträger set up from its Trägernummer is named and starts with.
+NRW_DIRECTORY_FILE = DATA_DIR / "schuldaten-nrw.csv"
+AUTHORITY_KEY_FILE = DATA_DIR / "key_traeger.csv"
 BIELEFELD_DISTRICTS_FILE = DATA_DIR / "bielefeld-schuelerzahlen-nach-klasse-stand-2022-10-01.csv"
 
 # Columns of schuldaten.csv that the import reads. The published format has 24
@@ -727,3 +731,17 @@ def import_districts(districts: DistrictFile, *, only_missing: bool = False) -> 
             result.set.append(number)
     School.objects.bulk_update(changed, ["district"], batch_size=BATCH_SIZE)
     return result
+
+
+def authority_name(number: str, path: Path = AUTHORITY_KEY_FILE) -> str | None:
+    """The name the directory's key table gives the Schulträger `number`
+    (Traegerbezeichnung_1 to _3 joined), None if it has no such number."""
+    text = path.read_text(encoding="utf-8")
+    rows = csv.reader(io.StringIO(text.removeprefix("sep=;\n")), delimiter=";")
+    header = next(rows, [])
+    for row in rows:
+        values = dict(zip(header, row, strict=False))
+        if values.get("Traegernummer") == number.strip():
+            parts = [values.get(f"Traegerbezeichnung_{i}", "").strip() for i in (1, 2, 3)]
+            return " ".join(part for part in parts if part)
+    return None

@@ -1,6 +1,9 @@
 """The admin's users and groups (with the fields of action and measures a group is
 responsible for), the login lock's records, and the admin site's own settings."""
 
+import logging
+import smtplib
+
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django import forms
@@ -18,11 +21,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.admin import SecondFactorUserAdminMixin
-from authorities.admin import StaffAreaAdmin
+from authorities.admin import AuthorityAdmin, StaffAreaAdmin
+from authorities.models import AUTHORITY_NUMBER, Authority
 from bielefeld_digital.admin import RefusedChangeFormMixin, yes_no_icon
 from bielefeld_digital.forms import refuse_unsafe_text
 from editions.models import Edition
 from measures.models import EDIT_ALL_PERMISSION, FieldOfAction, Measure
+from schools.importers import authority_name
 
 from .forms import (
     PortalAdminAuthenticationForm,
@@ -30,6 +35,9 @@ from .forms import (
     PortalAdminSetPasswordForm,
     PortalAdminUserCreationForm,
 )
+from .setup import invitation_link, send_invitation, set_up_authority
+
+logger = logging.getLogger(__name__)
 
 admin.site.site_header = _("Schuldigital-Monitor – Administration")
 admin.site.site_title = _("Schuldigital-Monitor")
@@ -316,4 +324,136 @@ class PortalAccessAttemptAdmin(AccessAttemptAdmin):
                 count,
             )
             % {"count": count},
+        )
+
+
+# Setting up a Schulträger ------------------------------------------------------
+
+
+class AuthoritySetupForm(forms.ModelForm):
+    """A new Schulträger from its NRW Trägernummer (its name from the directory's
+    key table) or, outside NRW, by its name; with its first administrator."""
+
+    administrator_email = forms.EmailField(
+        label=_("E-Mail-Adresse der ersten Administratorin oder des ersten Administrators"),
+        help_text=_(
+            "Sie erhält eine Einladung mit einem Link, der 7 Tage lang gilt, um ihr Passwort "
+            "festzulegen. Ihr Benutzername ist diese Adresse."
+        ),
+    )
+
+    class Meta:
+        model = Authority
+        fields = ["school_authority_number", "name", "host"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        refuse_unsafe_text(self)
+        self.fields["name"].required = False
+        self.fields["name"].help_text = _(
+            "Mit Trägernummer leer lassen: Der Name kommt aus dem Schulverzeichnis NRW."
+        )
+
+    def clean_school_authority_number(self) -> str:
+        """Its form first: the key table is asked only for a well-formed number."""
+        number = self.cleaned_data["school_authority_number"].strip()
+        if number:
+            AUTHORITY_NUMBER(number)
+        return number
+
+    def clean_administrator_email(self) -> str:
+        email = self.cleaned_data["administrator_email"].strip()
+        taken = User.objects.filter(
+            models.Q(username__iexact=email) | models.Q(email__iexact=email)
+        )
+        if taken.exists():
+            raise forms.ValidationError(_("Es gibt schon ein Konto mit dieser Adresse."))
+        return email
+
+    def clean(self) -> dict:
+        data = super().clean()
+        number = data.get("school_authority_number", "")
+        if number and not self.has_error("school_authority_number"):
+            name = authority_name(number)
+            if name is None:
+                self.add_error(
+                    "school_authority_number",
+                    _("Die Trägernummer %(number)s steht nicht im Schulverzeichnis NRW.")
+                    % {"number": number},
+                )
+            elif not data.get("name"):
+                data["name"] = name
+        elif not number and not data.get("name"):
+            self.add_error(
+                "name",
+                _("Bitte nennen Sie die Trägernummer oder, außerhalb von NRW, den Namen."),
+            )
+        return data
+
+
+admin.site.unregister(Authority)
+
+
+@admin.register(Authority)
+class PortalAuthorityAdmin(RefusedChangeFormMixin, AuthorityAdmin):
+    """The authorities, with the set-up of a new one (AuthoritySetupForm)."""
+
+    add_form = AuthoritySetupForm
+    fields = ["name", "school_authority_number", "host", "staff", "groups"]
+    list_display = ["name", "school_authority_number", "host"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = self.add_form
+            kwargs["fields"] = None
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["school_authority_number", "name", "host", "administrator_email"]
+        return super().get_fields(request, obj)
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if change:
+            return
+        user, schools = set_up_authority(obj, email=form.cleaned_data["administrator_email"])
+        link = invitation_link(user, obj, request)
+        request.invitation = (user, obj, link)  # sent once all is saved (add_view)
+        self.message_user(
+            request,
+            _gettext(
+                "„%(name)s“ ist eingerichtet. Schulen aus dem Schulverzeichnis NRW: %(schools)s."
+            )
+            % {"name": obj, "schools": schools.summary() if schools else _gettext("keine")},
+            messages.SUCCESS,
+        )
+
+    def add_view(self, request, form_url="", extra_context=None):
+        # Django's add_view saves in a transaction of its own: when it returns, the
+        # authority and its administrator are committed, and the mail may go.
+        response = super().add_view(request, form_url, extra_context)
+        if hasattr(request, "invitation"):
+            self._invite(request, *request.invitation)
+        return response
+
+    def _invite(self, request, user, authority, link: str) -> None:
+        try:
+            send_invitation(user, authority, link)
+        except (OSError, smtplib.SMTPException):
+            logger.exception("Einladung an %s nicht versandt", user.get_username())
+            self.message_user(
+                request,
+                _gettext(
+                    "Die Einladung an %(email)s konnte nicht versandt werden. Sie kann über "
+                    "„Passwort vergessen“ im Verwaltungsbereich ein Passwort festlegen."
+                )
+                % {"email": user.email},
+                messages.WARNING,
+            )
+            return
+        self.message_user(
+            request,
+            _gettext("Die Einladung ist an %(email)s versandt.") % {"email": user.email},
+            messages.SUCCESS,
         )

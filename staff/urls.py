@@ -44,6 +44,11 @@ urlpatterns = [
         name="password-reset-confirm",
     ),
     path(
+        "einladung/<uidb64>/<token>/",
+        views.AcceptInvitationView.as_view(),
+        name="accept-invitation",
+    ),
+    path(
         "passwort/neu/fertig/",
         auth_views.PasswordResetCompleteView.as_view(
             template_name="staff/password_reset_complete.html"

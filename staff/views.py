@@ -62,6 +62,7 @@ from .forms import (
     StartTrackingForm,
     empty_selection_message,
 )
+from .setup import invitation_tokens
 
 # --- Forgotten passwords (Django's views, German templates) -------------------
 
@@ -135,6 +136,9 @@ def password_reset_done(request: HttpRequest) -> HttpResponse:
 
 
 class StaffPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Set a new password from a reset link (and, as AcceptInvitationView, from an
+    invitation's)."""
+
     form_class = StaffSetPasswordForm
     template_name = "staff/password_reset_confirm.html"
     success_url = reverse_lazy("staff:password-reset-complete")
@@ -153,6 +157,13 @@ class StaffPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         reset_axes_lockouts(username=form.user.get_username())
         signals.log_password_reset_done(self.request, form.user)
         return response
+
+
+class AcceptInvitationView(StaffPasswordResetConfirmView):
+    """The first administrator of a new Schulträger sets their password from the
+    invitation's link (staff.setup: valid for days, once)."""
+
+    token_generator = invitation_tokens
 
 
 @login_required
