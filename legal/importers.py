@@ -12,6 +12,8 @@ from bielefeld_digital.text import unsafe_character, visible
 from .models import Compliance, LegalPage, Method, PageKind
 
 BIELEFELD_DRAFTS = Path(__file__).resolve().parent / "data" / "bielefeld"
+# For any Schulträger: what its name and identity can say is filled in (filled_in).
+GENERIC_DRAFTS = Path(__file__).resolve().parent / "data" / "generic"
 
 _TEXT_FIELDS = ("body", "known_gaps", "ombuds_contact")
 _CHOICE_FIELDS = {"compliance": Compliance, "method": Method}
@@ -78,8 +80,34 @@ def read_drafts(directory: Path) -> dict[PageKind, dict]:
 
 
 def put_drafts(drafts: dict[PageKind, dict], owner: Authority) -> Counter:
-    """Create `owner`'s missing pages and refresh its untouched drafts (`read_drafts`);
-    count what happened to each."""
+    """Create `owner`'s missing pages and refresh its untouched drafts (`read_drafts`),
+    its name and identity filled in; count what happened to each."""
     return Counter(
-        LegalPage.objects.put_draft(owner, kind, **values) for kind, values in drafts.items()
+        LegalPage.objects.put_draft(
+            owner,
+            kind,
+            **{
+                name: filled_in(value, owner) if isinstance(value, str) else value
+                for name, value in values.items()
+            },
+        )
+        for kind, values in drafts.items()
     )
+
+
+def filled_in(text: str, owner: Authority) -> str:
+    """`text` with {schultraeger}, {dienststelle}, {kontakt} and {ausschuss} replaced
+    by `owner`'s name, office, contact (a Markdown line each) and committee; a line
+    or list part of a value it lacks is left out."""
+    contact = "  \n".join(line.strip() for line in owner.contact.splitlines() if line.strip())
+    values = {
+        "{schultraeger}": owner.name,
+        "{dienststelle}": owner.office,
+        "{kontakt}": contact,
+        "{ausschuss}": owner.committee,
+    }
+    for token, value in values.items():
+        if not value:
+            text = text.replace(f"{token}  \n", "").replace(f", {token}", "")
+        text = text.replace(token, value)
+    return text

@@ -1,7 +1,8 @@
 """Setting up a Schulträger without a developer (issue 13): a platform administrator
 names its NRW Trägernummer (or, outside NRW, its name), its address and its first
 administrator's e-mail address; the portal takes the name from the directory's
-key table, imports its schools from the directory, makes the administrator with a
+key table, imports its schools from the directory, makes drafts of its legal pages
+(legal/data/generic, its name filled in), makes the administrator with a
 group of the authority's own and sends them an invitation: a link to set their
 password that expires after INVITATION_DAYS days.
 """
@@ -24,6 +25,7 @@ from django.utils.http import base36_to_int, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from authorities.models import Authority
+from legal.importers import GENERIC_DRAFTS, put_drafts, read_drafts
 from schools.importers import (
     NRW_DIRECTORY_FILE,
     DirectoryImport,
@@ -87,6 +89,7 @@ def set_up_authority(authority: Authority, *, email: str) -> tuple[User, Directo
         number = authority.school_authority_number
         directory = read_directory(NRW_DIRECTORY_FILE, authority_number=number)
         result = import_directory(directory, authority_number=number)
+    put_drafts(read_drafts(GENERIC_DRAFTS), authority)  # its legal pages, to be completed
     user = User.objects.create_user(email.lower(), email=email, is_staff=True)  # no password yet
     authority.staff.add(user)
     user.groups.add(administrator_group(authority))

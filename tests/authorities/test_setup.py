@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 
 from authorities.models import Authority
+from legal.models import LegalPage, PageKind
 from measures.models import Plan
 from schools.models import School
 from staff.setup import INVITATION_DAYS, invitation_tokens
@@ -62,6 +63,12 @@ def test_an_authority_is_set_up_from_its_number(platform, mailoutbox):
     assert not user.has_perm("authorities.change_authority")
     assert not user.has_perm("schools.change_school")
 
+    # Its legal pages as drafts with its name, to be completed and confirmed.
+    pages = LegalPage.objects.of(authority)
+    assert pages.count() == len(PageKind) and not pages.exclude(confirmed_at=None).exists()
+    imprint = pages.get(kind=PageKind.IMPRINT)
+    assert "Kreis Gütersloh Der Landrat" in imprint.body and imprint.placeholders()
+
     [mail] = mailoutbox
     assert mail.to == ["Verwaltung@kreis-guetersloh.example"]  # the domain as Django keeps it
     assert "Kreis Gütersloh" in mail.subject
@@ -70,6 +77,7 @@ def test_an_authority_is_set_up_from_its_number(platform, mailoutbox):
     assert "verwaltung@kreis-guetersloh.example" in mail.body
     page = platform.get(reverse("admin:authorities_authority_changelist")).text
     assert "ist eingerichtet" in page and "20 neu" in page and "Einladung ist an" in page
+    assert platform.get("/impressum/", HTTP_HOST=HOST).status_code == 200
 
 
 def _accept(client, link: str, password: str = NEW_PASSWORD):

@@ -38,6 +38,7 @@ from simple_history.utils import bulk_create_with_history
 
 from authorities.logos import checked_logo
 from authorities.models import Authority
+from legal.importers import GENERIC_DRAFTS, put_drafts, read_drafts
 from measures.importers import german_slugify
 from measures.indicators import Indicator, Reading, Unit
 from measures.models import FieldOfAction, Measure, Plan, Status
@@ -317,6 +318,7 @@ class Command(BaseCommand):
             if created:
                 logo = checked_logo(DEMO_LOGO)
                 owner.logo.save(f"logo.{logo.extension}", ContentFile(logo.content))
+                put_drafts(read_drafts(GENERIC_DRAFTS), owner)  # its footer's pages
             if host and owner.host != host:
                 owner.host = host
                 try:
