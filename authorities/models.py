@@ -18,7 +18,7 @@ from django.http.request import split_domain_port, validate_host
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from bielefeld_digital.text import MULTI_LINE, SINGLE_LINE
+from bielefeld_digital.text import MULTI_LINE, SINGLE_LINE, german_slugify
 
 # A host name as a browser sends it, lower case, without port (RFC 1123 labels).
 HOST_NAME = RegexValidator(
@@ -212,6 +212,10 @@ class Authority(models.Model):
         if not self.logo:
             return ""
         return reverse("authorities:logo", args=[posixpath.basename(self.logo.name)])
+
+    def file_name(self, stem: str) -> str:
+        """A download's name that says whose it is: "stadt-bielefeld-…-bericht.pdf"."""
+        return f"{german_slugify(self.name)[:40].strip('-')}-{stem}"
 
     def address(self, path: str) -> str:
         """`path` (a page's address on the site) at this authority's host: for links

@@ -31,6 +31,7 @@ from django.core import checks
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.deconstruct import deconstructible
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 _ALWAYS = (
@@ -150,3 +151,13 @@ def check_text_fields(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
                         )
                     )
     return errors
+
+
+_UMLAUTS = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
+)
+
+
+def german_slugify(text: str) -> str:
+    """ "Gründung Medienlabor" -> "gruendung-medienlabor"."""
+    return slugify(text.translate(_UMLAUTS).replace(":", "-"))

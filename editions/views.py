@@ -185,8 +185,10 @@ def _refused(request: HttpRequest, status: int, retry_after: int) -> HttpRespons
     return response
 
 
-def _download(deck: renders.DeckFile, kind: str, filename: str) -> HttpResponse:
+def _download(deck: renders.DeckFile, kind: str, plan: Plan, stem: str) -> HttpResponse:
+    """The deck as `<authority>-<stem>.<kind>`: two Schulträger's never share a name."""
     response = HttpResponse(renders.deck_file(deck, kind), content_type=CONTENT_TYPES[kind])
+    filename = plan.owner.file_name(f"{stem}.{kind}")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -194,35 +196,35 @@ def _download(deck: renders.DeckFile, kind: str, filename: str) -> HttpResponse:
 @require_safe
 @render_endpoint
 def report_pdf(request: HttpRequest, plan: str | None = None) -> HttpResponse:
-    deck = renders.live_deck(shown_plan(request, plan), timezone.localdate())
-    return _download(deck, "pdf", f"fortschrittsbericht-{deck.date:%Y-%m-%d}.pdf")
+    shown = shown_plan(request, plan)
+    deck = renders.live_deck(shown, timezone.localdate())
+    return _download(deck, "pdf", shown, f"fortschrittsbericht-{deck.date:%Y-%m-%d}")
 
 
 @require_safe
 @render_endpoint
 def report_pptx(request: HttpRequest, plan: str | None = None) -> HttpResponse:
-    deck = renders.live_deck(shown_plan(request, plan), timezone.localdate())
-    return _download(deck, "pptx", f"fortschrittsbericht-{deck.date:%Y-%m-%d}.pptx")
+    shown = shown_plan(request, plan)
+    deck = renders.live_deck(shown, timezone.localdate())
+    return _download(deck, "pptx", shown, f"fortschrittsbericht-{deck.date:%Y-%m-%d}")
 
 
 @require_safe
 @render_endpoint
 @with_moves
 def edition_pdf(request: HttpRequest, slug: str, plan: str | None = None) -> HttpResponse:
-    deck = renders.edition_deck(
-        _edition(request, shown_plan(request, plan), slug, at_top=plan is None)
-    )
-    return _download(deck, "pdf", f"{slug}.pdf")
+    shown = shown_plan(request, plan)
+    deck = renders.edition_deck(_edition(request, shown, slug, at_top=plan is None))
+    return _download(deck, "pdf", shown, slug)
 
 
 @require_safe
 @render_endpoint
 @with_moves
 def edition_pptx(request: HttpRequest, slug: str, plan: str | None = None) -> HttpResponse:
-    deck = renders.edition_deck(
-        _edition(request, shown_plan(request, plan), slug, at_top=plan is None)
-    )
-    return _download(deck, "pptx", f"{slug}.pptx")
+    shown = shown_plan(request, plan)
+    deck = renders.edition_deck(_edition(request, shown, slug, at_top=plan is None))
+    return _download(deck, "pptx", shown, slug)
 
 
 def _presentation(request: HttpRequest, deck: renders.DeckFile, urls: dict) -> HttpResponse:

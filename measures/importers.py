@@ -16,13 +16,12 @@ from pathlib import Path
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, models, transaction
 from django.utils import translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from authorities.models import Authority
 from bielefeld_digital.commands import os_error_text
-from bielefeld_digital.text import unsafe_character, visible
+from bielefeld_digital.text import german_slugify, unsafe_character, visible
 from schools.models import SCHOOL_FORM_NAMES, School, is_school_number
 
 from .indicators import Indicator, Reading, Unit
@@ -32,9 +31,6 @@ from .targets import MAX_YEAR, MIN_YEAR, Target
 
 BIELEFELD_PLAN = Path(__file__).resolve().parent / "data" / "bielefeld.toml"
 
-_UMLAUTS = str.maketrans(
-    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
-)
 _ROLLOUT = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 
 
@@ -69,11 +65,6 @@ def refuse_unsafe_text(value: object, where: str = "") -> None:
         problem = unsafe_character(value, multiline=key in MULTI_LINE_KEYS)
         if problem:
             raise PlanFileError(f"Die Plandatei ist fehlerhaft: {where}: {problem}")
-
-
-def german_slugify(text: str) -> str:
-    """ "Gründung Medienlabor" -> "gruendung-medienlabor"."""
-    return slugify(text.translate(_UMLAUTS).replace(":", "-"))
 
 
 # --- Checking a plan file ----------------------------------------------------------

@@ -30,14 +30,14 @@ from bielefeld_digital.forms import (
     PortalFormMixin,
     ReasonField,
 )
-from bielefeld_digital.text import SINGLE_LINE
+from bielefeld_digital.text import SINGLE_LINE, german_slugify
 from editions.models import (
     PREFACE_MAX_LENGTH,
     PREFACE_TOO_LONG,
     RECORDED_FROM_MAX_LENGTH,
     Edition,
 )
-from measures.importers import PlanFileError, german_slugify, parse_plan_file
+from measures.importers import PlanFileError, parse_plan_file
 from measures.indicators import Indicator, Reading
 from measures.models import Measure, Plan
 from measures.rollout import RolloutState, WantedStates

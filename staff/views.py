@@ -521,7 +521,8 @@ def preview_edition_pdf(request: HttpRequest) -> HttpResponse:
         snapshot, values["title"], values["date"], reference, values["preface"], baseline
     )
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="vorschau-{values["slug"]}.pdf"'
+    filename = plan.owner.file_name(f"vorschau-{values['slug']}.pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
@@ -569,7 +570,7 @@ def plan_file_download(request: HttpRequest) -> HttpResponse:
     check_may_record_past(request)
     plan = staff_plan(request)
     response = HttpResponse(plan_file(plan), content_type=PLAN_FILE_CONTENT_TYPE)
-    filename = f"plan-{plan.slug}-{timezone.localdate():%Y-%m-%d}.toml"
+    filename = plan.owner.file_name(f"plan-{plan.slug}-{timezone.localdate():%Y-%m-%d}.toml")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

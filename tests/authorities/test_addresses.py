@@ -123,3 +123,12 @@ def test_a_plan_stays_with_its_authority_in_the_admin(county):
     assert "Kreis Musterland – Schulamt" in change.text  # shown, not editable
     # "Auf der Website ansehen" opens it at its own address.
     assert f'href="//{HOST}/"' in change.text
+
+
+def test_downloads_are_named_for_their_authority(client, county):
+    """Two Schulträger's reports of the same day never share a file name."""
+    response = client.get("/bericht.pptx", HTTP_HOST=HOST)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith(
+        'attachment; filename="kreis-musterland-schulamt-fortschrittsbericht-'
+    )

@@ -201,7 +201,9 @@ def test_live_downloads(bielefeld, client):
     pdf = client.get("/bericht.pdf")
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"
-    assert pdf["Content-Disposition"].startswith('attachment; filename="fortschrittsbericht-')
+    assert pdf["Content-Disposition"].startswith(
+        'attachment; filename="stadt-bielefeld-amt-fuer-schule-fortschrittsbericht-'
+    )
     assert len(PdfReader(io.BytesIO(pdf.content)).pages) == len(LAYOUT)
 
     pptx = client.get("/bericht.pptx")
@@ -215,14 +217,20 @@ def test_edition_downloads_show_the_frozen_edition(edition, client):
     edition.plan.fields.get(slug="support").measures.all().delete()  # after publishing
 
     pdf = client.get("/berichte/mai-2023/bericht.pdf")
-    assert pdf["Content-Disposition"] == 'attachment; filename="mai-2023.pdf"'
+    assert (
+        pdf["Content-Disposition"]
+        == 'attachment; filename="stadt-bielefeld-amt-fuer-schule-mai-2023.pdf"'
+    )
     reader = PdfReader(io.BytesIO(pdf.content))
     assert len(reader.pages) == len(LAYOUT)
     assert REFERENCE in reader.pages[0].extract_text()
     assert "First-Level-Support" in reader.pages[7].extract_text()
 
     pptx = client.get("/berichte/mai-2023/bericht.pptx")
-    assert pptx["Content-Disposition"] == 'attachment; filename="mai-2023.pptx"'
+    assert (
+        pptx["Content-Disposition"]
+        == 'attachment; filename="stadt-bielefeld-amt-fuer-schule-mai-2023.pptx"'
+    )
     assert len(Presentation(io.BytesIO(pptx.content)).slides) == len(LAYOUT)
 
 

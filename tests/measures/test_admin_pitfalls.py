@@ -302,7 +302,7 @@ def test_the_preview_pdf_is_marked_and_saves_nothing(bielefeld, publisher_client
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
-        'attachment; filename="vorschau-bericht-schulausschuss.pdf"'
+        'attachment; filename="stadt-bielefeld-amt-fuer-schule-vorschau-bericht-schulausschuss.pdf"'
     )
     assert response.content.startswith(b"%PDF")
     text = _pdf_text(response.content)

@@ -92,7 +92,10 @@ def test_staff_who_may_record_a_past_report_download_the_template(bielefeld, cli
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/toml; charset=utf-8"
-    assert 'filename="plan-2023-2027-' in response["Content-Disposition"]
+    assert (
+        'filename="stadt-bielefeld-amt-fuer-schule-plan-2023-2027-'
+        in response["Content-Disposition"]
+    )
     data = tomllib.loads(response.content.decode())
     assert data["plan"]["title"] == bielefeld.title
     assert (

@@ -133,7 +133,8 @@ def test_live_decks_say_the_last_change_and_the_day_they_were_retrieved(plan, cl
     changed = LONG_AGO.date()
     pdf = client.get("/bericht.pdf")
     assert pdf["Content-Disposition"] == (
-        f'attachment; filename="fortschrittsbericht-{changed:%Y-%m-%d}.pdf"'
+        'attachment; filename="stadt-bielefeld-amt-fuer-schule-'
+        f'fortschrittsbericht-{changed:%Y-%m-%d}.pdf"'
     )
     title = squeeze(PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text())
     assert squeeze(f"Laufend aktualisiert, letzte Änderung am {_short(changed)}") in title
@@ -142,7 +143,8 @@ def test_live_decks_say_the_last_change_and_the_day_they_were_retrieved(plan, cl
 
     pptx = client.get("/bericht.pptx")
     assert pptx["Content-Disposition"] == (
-        f'attachment; filename="fortschrittsbericht-{changed:%Y-%m-%d}.pptx"'
+        'attachment; filename="stadt-bielefeld-amt-fuer-schule-'
+        f'fortschrittsbericht-{changed:%Y-%m-%d}.pptx"'
     )
     slide = Presentation(io.BytesIO(pptx.content)).slides[0]
     text = " ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)

@@ -38,8 +38,8 @@ from simple_history.utils import bulk_create_with_history
 
 from authorities.logos import checked_logo
 from authorities.models import Authority
+from bielefeld_digital.text import german_slugify
 from legal.importers import GENERIC_DRAFTS, put_drafts, read_drafts
-from measures.importers import german_slugify
 from measures.indicators import Indicator, Reading, Unit
 from measures.models import FieldOfAction, Measure, Plan, Status
 from measures.money import BudgetLine, FundingSource
