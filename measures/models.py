@@ -34,7 +34,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from authorities.models import one_authority
+from authorities.models import Authority, one_authority
 from bielefeld_digital.text import MULTI_LINE, SINGLE_LINE
 from schools.models import School, SchoolQuerySet
 
@@ -280,7 +280,7 @@ class Plan(models.Model):
         blank=True,
         help_text=_(
             "Die Schulen dieses Schulträgers gehören zum Plan (Stadt Bielefeld: 10261). "
-            "Leer: Schulen jedes Trägers."
+            "Leer: Schulen jedes Trägers außer denen anderer Schulträger der Installation."
         ),
         validators=[SINGLE_LINE],
     )
@@ -548,8 +548,10 @@ class Plan(models.Model):
         scope of school forms picks from (SchoolScope)."""
         schools = School.objects.in_operation(on)
         if self.school_authority_number:
-            schools = schools.filter(authority_number=self.school_authority_number)
-        return schools
+            return schools.filter(authority_number=self.school_authority_number)
+        # Any Schulträger's, but none that another authority of the installation is.
+        others = Authority.objects.exclude(pk=self.owner_id).exclude(school_authority_number="")
+        return schools.exclude(authority_number__in=others.values("school_authority_number"))
 
 
 class FieldOfActionQuerySet(models.QuerySet):

@@ -132,3 +132,35 @@ def test_downloads_are_named_for_their_authority(client, county):
     assert response["Content-Disposition"].startswith(
         'attachment; filename="kreis-musterland-schulamt-fortschrittsbericht-'
     )
+
+
+BIELEFELD_SCHOOL = "168622"  # Gymnasium Heepen, one of Bielefeld's schools
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "fragment"])
+def test_another_authoritys_schools_reports_and_files_are_not_found(county, bielefeld, htmx):
+    """The isolation matrix of the public pages: pages, HTMX fragments, searches,
+    presentations and downloads at the county's address never show Bielefeld's."""
+    today = timezone.localdate()
+    Edition.publish(bielefeld, user=make_user(), date=today, today=today, title="B", slug="b")
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    client = Client()
+
+    def get(path: str):
+        return client.get(path, HTTP_HOST=HOST, **headers)
+
+    for path in [
+        f"/schulen/{BIELEFELD_SCHOOL}/",
+        "/berichte/b/",
+        "/berichte/b/bericht.pdf",
+        "/berichte/b/bericht.pptx",
+        "/berichte/b/praesentation/",
+        "/massnahmen/digitale-schulplattform/",
+        f"/plaene/{PLATFORM.split('/')[0]}/massnahmen/digitale-schulplattform/",
+    ]:
+        assert get(path).status_code == 404, path
+    for path in ["/", "/?status=in_progress", "/schulen/?suche=Gymnasium", "/berichte/"]:
+        response = get(path)
+        assert response.status_code == 200, path
+        assert "Heepen" not in response.text and "Digitale Schulplattform" not in response.text
+    assert client.get(f"/schulen/{BIELEFELD_SCHOOL}/").status_code == 200
