@@ -52,15 +52,34 @@ class StaffAreaAdmin:
 def own_choices_only(form_class, user):
     """`form_class` whose choices of one authority's rows offer only those of the
     authorities `user` works for, whoever set them (the field or the form's
-    `__init__`); a value posted from elsewhere is refused like any unknown one."""
+    `__init__`); a value posted from elsewhere is refused like any unknown one.
+    A list (a group's members, a user's groups) keeps the rows it has that the
+    user is not offered: saving it must not drop another authority's."""
 
     class OwnChoicesForm(form_class):
         def __init__(self, *args, **kwargs) -> None:
             super().__init__(*args, **kwargs)
-            for field in self.fields.values():
+            self.kept_rows: dict[str, list[int]] = {}
+            for name, field in self.fields.items():
                 queryset = getattr(field, "queryset", None)
-                if queryset is not None and has_authority(queryset.model):
-                    field.queryset = in_staff_area(queryset, user)
+                if queryset is None or not has_authority(queryset.model):
+                    continue
+                offered = in_staff_area(queryset, user)
+                if isinstance(field, forms.ModelMultipleChoiceField):
+                    current = self.get_initial_for_field(field, name) or []
+                    pks = [getattr(row, "pk", row) for row in current]
+                    kept = queryset.filter(pk__in=pks).exclude(pk__in=offered.values("pk"))
+                    self.kept_rows[name] = list(kept.values_list("pk", flat=True)) if pks else []
+                field.queryset = offered
+
+        def clean(self) -> dict:
+            data = super().clean()
+            for name, kept in self.kept_rows.items():
+                if kept and data.get(name) is not None:
+                    rows = [row.pk for row in data[name]]
+                    model = self.fields[name].queryset.model
+                    data[name] = model._default_manager.filter(pk__in=[*rows, *kept])
+            return data
 
     OwnChoicesForm.__name__ = form_class.__name__
     return OwnChoicesForm

@@ -185,6 +185,18 @@ class Authority(models.Model):
         return self.name
 
     def clean(self) -> None:
+        if self.host and self.is_default_with_unnamed_members():
+            raise ValidationError(
+                {
+                    "host": _(
+                        "Dieser Schulträger hat die Standardadresse, und Mitarbeitende oder "
+                        "Gruppen, die kein Schulträger ausdrücklich nennt, arbeiten für ihn. "
+                        "Tragen Sie sie zuerst unter „Mitarbeitende“ und „Gruppen“ ein: Mit "
+                        "einem Hostnamen arbeiteten sie sonst für den nächsten Schulträger "
+                        "ohne Hostnamen."
+                    )
+                }
+            )
         if self.host and not validate_host(self.host, settings.ALLOWED_HOSTS):
             raise ValidationError(
                 {
@@ -195,6 +207,19 @@ class Authority(models.Model):
                     % {"host": self.host}
                 }
             )
+
+    def is_default_with_unnamed_members(self) -> bool:
+        """Whether it has the default address now and staff or groups work for it
+        because no authority names them (AuthorityQuerySet.staffed_by)."""
+        default = Authority.objects.for_host("")
+        if default is None or default.pk != self.pk:
+            return False
+        users = Authority.staff.field.related_model.objects.filter(is_superuser=False)
+        groups = Authority.groups.field.related_model.objects.all()
+        return any(
+            rows.filter(~Exists(_naming(members))).exists()
+            for members, rows in ((Authority.staff, users), (Authority.groups, groups))
+        )
 
     def adopt_number(self, number: str) -> None:
         """Take `number` (a plan's Trägernummer) as its own if it has none yet and no
@@ -279,8 +304,7 @@ def members_of(queryset: models.QuerySet, authorities) -> models.QuerySet:
     their pks): those they name, and those named by none if the default one is
     among them; never a platform administrator."""
     members = _membership(queryset.model)
-    through = members.through
-    named = through.objects.filter(**{members.field.m2m_reverse_field_name(): OuterRef("pk")})
+    named = _naming(members)
     mine = named.filter(**{f"{members.field.m2m_field_name()}__in": authorities})
     default = Authority.objects.filter(pk__in=authorities).filter(
         pk__in=Authority.objects.serving("").values("pk")
@@ -289,6 +313,13 @@ def members_of(queryset: models.QuerySet, authorities) -> models.QuerySet:
     if members is Authority.staff:
         rows = rows.filter(is_superuser=False)  # a platform administrator's own matter
     return rows
+
+
+def _naming(members):
+    """The authorities' entries naming the outer row (a user or group) as theirs."""
+    return members.through.objects.filter(
+        **{members.field.m2m_reverse_field_name(): OuterRef("pk")}
+    )
 
 
 def join_staff_area(obj: models.Model, user) -> None:

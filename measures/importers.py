@@ -945,7 +945,10 @@ def load_plan(data: dict, *, reset: bool = False) -> Counter:
         # The Schulträger the file names: its plans are its address's (a new name, a
         # new authority of the installation).
         owner, _created = Authority.objects.get_or_create(name=plan_data["authority"].strip())
-        owner.adopt_number(plan_data.get("school_authority_number", ""))
+        number = plan_data.get("school_authority_number", "")
+        if problem := Plan(owner=owner, school_authority_number=number).number_problem():
+            raise ValueError(_("Plan ([plan]), „school_authority_number“: %s") % problem)
+        owner.adopt_number(number)
         existing = Plan.objects.of(owner).filter(title=plan_data["title"]).first()
         if existing and not reset:
             stats["kept"] = 1

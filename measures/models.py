@@ -347,6 +347,24 @@ class Plan(models.Model):
     def get_absolute_url(self) -> str:
         return self.reverse("measures:report")
 
+    def clean(self) -> None:
+        super().clean()
+        if problem := self.number_problem():
+            raise ValidationError({"school_authority_number": problem})
+
+    def number_problem(self) -> str | None:
+        """Why the plan cannot have its Trägernummer: it covers its own Schulträger's
+        schools, not another's of the installation."""
+        number = self.school_authority_number.strip()
+        others = Authority.objects.exclude(pk=self.owner_id).filter(school_authority_number=number)
+        other = others.first() if number else None
+        if other is None:
+            return None
+        return _("Die Trägernummer %(number)s gehört dem Schulträger „%(other)s“.") % {
+            "number": number,
+            "other": other,
+        }
+
     @property
     def authority(self) -> str:
         """The Schulträger's name, as the pages and decks name it."""

@@ -78,8 +78,9 @@ def permission_label(permission: Permission) -> str:
 class GermanPermissionsMixin:
     """The permissions of a user or group named in German; someone who is no
     platform administrator gives only permissions they hold themselves (and
-    keeps those given already): else an authority's administrator could give
-    themselves, through a group, what opens another authority's data."""
+    keeps those given already), directly or as a group's member: else an
+    authority's administrator could give themselves, through a group, what opens
+    another authority's data or the installation's security log."""
 
     def formfield_for_manytomany(self, db_field, request=None, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
@@ -103,6 +104,13 @@ class GermanPermissionsMixin:
                         self.fields[name].queryset = grantable(
                             self.fields[name].queryset, own, given
                         )
+                if "groups" in self.fields:  # a user's
+                    given = self.instance.groups.all() if self.instance.pk else Group.objects.none()
+                    groups = self.fields["groups"].queryset
+                    self.fields["groups"].queryset = groups.filter(
+                        models.Q(pk__in=within_own(groups, own).values("pk"))
+                        | models.Q(pk__in=given.values("pk"))
+                    )
 
         OwnPermissionsForm.__name__ = form.__name__
         return OwnPermissionsForm
@@ -110,11 +118,22 @@ class GermanPermissionsMixin:
 
 def grantable(permissions, own: set[str], given) -> "models.QuerySet[Permission]":
     """Of `permissions`, those named in `own` ("app_label.codename") and those `given`."""
-    held = models.Q(pk__in=[permission.pk for permission in given])
+    return permissions.filter(_named(own) | models.Q(pk__in=[perm.pk for perm in given]))
+
+
+def within_own(groups, own: set[str]) -> "models.QuerySet[Group]":
+    """The `groups` that give nothing beyond `own`: joining one gives no more."""
+    beyond = Permission.objects.exclude(_named(own))
+    return groups.exclude(permissions__in=beyond)
+
+
+def _named(own: set[str]) -> models.Q:
+    """The permissions named in `own` ("app_label.codename"); none if it is empty."""
+    held = models.Q(pk__in=[])
     for name in own:
         app_label, codename = name.split(".", 1)
         held |= models.Q(content_type__app_label=app_label, codename=codename)
-    return permissions.filter(held)
+    return held
 
 
 class GroupAdminForm(forms.ModelForm):
@@ -198,6 +217,40 @@ class PortalGroupAdmin(StaffAreaAdmin, RefusedChangeFormMixin, GermanPermissions
         super().save_related(request, form, formsets, change)
         form.save_responsibilities()
 
+    # A group that gives more than the user holds is theirs to read, not to change:
+    # as its member they would have it (GermanPermissionsMixin).
+    def has_change_permission(self, request, obj=None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or self._within_own(request, obj))
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or self._within_own(request, obj))
+
+    # Shown instead of the form's lists where the group is read only.
+    def get_fields(self, request, obj=None):
+        if obj is not None and not self.has_change_permission(request, obj):
+            return ["name", "member_list", "field_list", "measure_list", "permissions"]
+        return super().get_fields(request, obj)
+
+    @admin.display(description=_("Mitglieder"))
+    def member_list(self, group: Group) -> str:
+        return ", ".join(user.get_username() for user in group.user_set.all()) or "–"
+
+    @admin.display(description=_("Zuständig für Handlungsfelder"))
+    def field_list(self, group: Group) -> str:
+        return ", ".join(str(field) for field in group.fields_of_action.all()) or "–"
+
+    @admin.display(description=_("Zuständig für Maßnahmen"))
+    def measure_list(self, group: Group) -> str:
+        return ", ".join(str(measure) for measure in group.measures.all()) or "–"
+
+    def _within_own(self, request, group: Group) -> bool:
+        if request.user.is_superuser:
+            return True
+        own = request.user.get_all_permissions()
+        return within_own(Group.objects.filter(pk=group.pk), own).exists()
+
 
 admin.site.unregister(User)
 
@@ -233,6 +286,14 @@ class PortalUserAdmin(
         "active_flag",
     ]
     fieldsets = [*UserAdmin.fieldsets, (_("Zuständigkeiten"), {"fields": ["responsibilities"]})]
+    # The groups filter names only the groups of the listed users (StaffAreaAdmin).
+    list_filter = [
+        "is_staff",
+        "is_superuser",
+        "is_active",
+        ("groups", admin.RelatedOnlyFieldListFilter),
+    ]
+    actions = [*SecondFactorUserAdminMixin.actions, "resend_invitation"]
     readonly_fields = ["responsibilities"]
 
     def get_readonly_fields(self, request, obj=None):
@@ -264,6 +325,34 @@ class PortalUserAdmin(
                 ),
             )
         return deleted, model_count, perms_needed, protected
+
+    @admin.action(description=_("Einladung erneut senden"), permissions=["change"])
+    def resend_invitation(self, request, queryset) -> None:
+        """A new set-password link for those who have not set a password yet (the
+        link expired, the mail was lost); the others reset theirs themselves."""
+        invited = queryset.filter(last_login=None).exclude(email="")
+        sent = []
+        for user in invited:
+            if user.has_usable_password():
+                continue
+            authority = user.authorities.first() or Authority.objects.for_host("")
+            send_invitation(user, authority, invitation_link(user, authority, request))
+            sent.append(user.email)
+        if sent:
+            self.message_user(
+                request,
+                _gettext("Einladung erneut gesendet an %(emails)s.") % {"emails": ", ".join(sent)},
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(
+                request,
+                _gettext(
+                    "Keiner der Benutzer wartet auf eine Einladung: Wer schon ein Passwort "
+                    "hat, setzt es mit „Passwort vergessen“ selbst zurück."
+                ),
+                messages.WARNING,
+            )
 
     @admin.display(description=_("Gruppen"))
     def group_names(self, user: User) -> str:
@@ -335,6 +424,9 @@ class AuthoritySetupForm(forms.ModelForm):
     key table) or, outside NRW, by its name; with its first administrator."""
 
     administrator_email = forms.EmailField(
+        # It is the user name too: at most as long, of the characters it allows.
+        max_length=User._meta.get_field("username").max_length,
+        validators=[User.username_validator],
         label=_("E-Mail-Adresse der ersten Administratorin oder des ersten Administrators"),
         help_text=_(
             "Sie erhält eine Einladung mit einem Link, der 7 Tage lang gilt, um ihr Passwort "
@@ -445,8 +537,8 @@ class PortalAuthorityAdmin(RefusedChangeFormMixin, AuthorityAdmin):
             self.message_user(
                 request,
                 _gettext(
-                    "Die Einladung an %(email)s konnte nicht versandt werden. Sie kann über "
-                    "„Passwort vergessen“ im Verwaltungsbereich ein Passwort festlegen."
+                    "Die Einladung an %(email)s konnte nicht versandt werden. Senden Sie sie "
+                    "später unter „Benutzer“ mit der Aktion „Einladung erneut senden“."
                 )
                 % {"email": user.email},
                 messages.WARNING,

@@ -72,8 +72,15 @@ invitation_tokens = InvitationTokens()
 
 
 def administrator_group(authority: Authority) -> Group:
-    """The authority's group "Administration – <name>" with ADMINISTRATOR_PERMISSIONS."""
-    group, _created = Group.objects.get_or_create(name=f"Administration – {authority.name}"[:150])
+    """A new group of the authority's own, "Administration – <name>", with
+    ADMINISTRATOR_PERMISSIONS: never one that exists already, which someone else
+    (another authority's administrator) could have made and would still manage."""
+    base = f"Administration – {authority.name}"[:140]
+    name, number = base, 1
+    while Group.objects.filter(name=name).exists():
+        number += 1
+        name = f"{base} ({number})"
+    group = Group.objects.create(name=name)
     group.permissions.set(Permission.objects.filter(ADMINISTRATOR_PERMISSIONS))
     authority.groups.add(group)
     return group

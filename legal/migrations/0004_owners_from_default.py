@@ -22,6 +22,7 @@ def forward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("legal", "0003_owner_step")]
+    # The authorities the plans made (measures 0032) first: the default is theirs.
+    dependencies = [("legal", "0003_owner_step"), ("measures", "0033_plan_owner_required")]
 
     operations = [migrations.RunPython(forward, migrations.RunPython.noop)]

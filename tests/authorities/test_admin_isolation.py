@@ -13,6 +13,7 @@ import datetime
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission, User
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from authorities.admin import StaffAreaAdmin
@@ -303,3 +304,59 @@ def test_an_authoritys_administrator_gives_no_more_than_they_hold(two, people):
     platform = client_for(people["platform"])
     page = platform.get(url(User, "change", user.pk))
     assert manage in page.context["adminform"].form.fields["user_permissions"].queryset
+
+
+# --- What the review found (helper review of the isolation, issue 13) -----------------
+
+
+def test_saving_a_group_keeps_the_members_the_editor_does_not_see(two, people):
+    """A platform administrator put Bielefeld's administrator into the county's
+    group; the county's administrator saving the group must not drop them."""
+    team = people["team_kreis"]
+    team.user_set.add(people["bielefeld"], people["kreis"])
+    kreis = two["kreis"]["client"]
+    page = kreis.get(url(Group, "change", team.pk))
+    assert people["bielefeld"] not in page.context["adminform"].form.fields["members"].queryset
+    # What the browser posts: the members it offered (form_data would post them all).
+    data = form_data(page) | {"name": "Team K", "members": [str(people["kreis"].pk)]}
+    response = kreis.post(url(Group, "change", team.pk), data)
+    assert response.status_code == 302
+    assert set(team.user_set.all()) == {people["bielefeld"], people["kreis"]}
+
+
+def test_no_group_gives_its_members_more_than_the_editor_holds(two, people):
+    """A group with the security log's permission (the platform's): the county's
+    administrator may neither join it nor change it."""
+    log = make_group("Sicherheit", permissions=["view_securityevent"])
+    people["kreis"].authorities.get().groups.add(log)
+    kreis = two["kreis"]["client"]
+    page = kreis.get(url(User, "change", people["kreis"].pk))
+    assert log not in page.context["adminform"].form.fields["groups"].queryset
+    data = form_data(page) | {"groups": [str(log.pk)]}
+    assert kreis.post(url(User, "change", people["kreis"].pk), data).status_code == 422
+    assert kreis.get(url(User, "change", people["kreis"].pk)).status_code == 200
+    assert not people["kreis"].groups.filter(pk=log.pk).exists()
+    group_page = kreis.get(url(Group, "change", log.pk))
+    assert group_page.status_code == 200 and not group_page.context["has_change_permission"]
+    assert kreis.post(url(Group, "change", log.pk), {"name": "x"}).status_code == 403
+
+
+def test_the_user_list_names_only_the_own_groups(two, people):
+    page = two["kreis"]["client"].get(url(User, "changelist")).text
+    assert "Team Bielefeld" not in page
+
+
+def test_the_default_authority_keeps_its_address_while_people_work_for_it(two, people, settings):
+    """Given a host name, its staff named by none would work for the next authority
+    without one: it is refused until they are named."""
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "stadt.example"]
+    default = Authority.objects.for_host("")
+    default.host = "stadt.example"
+    with pytest.raises(ValidationError, match="Tragen Sie sie zuerst"):
+        default.clean()
+    default.staff.add(people["bielefeld"])
+    default.groups.add(people["team_bielefeld"])
+    unnamed = User.objects.filter(authorities=None, is_superuser=False)
+    default.staff.add(*unnamed)
+    default.groups.add(*Group.objects.filter(authorities=None))
+    default.clean()  # no one works for it by default any more

@@ -7,13 +7,16 @@ that covers the authority's schools."""
 
 import datetime
 import re
+import tomllib
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from authorities.models import Authority
 from legal.models import LegalPage, PageKind
+from measures.importers import BIELEFELD_PLAN, PlanFileError, load_plan
 from measures.models import Plan
 from schools.models import School
 from staff.setup import INVITATION_DAYS, invitation_tokens
@@ -191,5 +194,48 @@ def test_a_mail_server_that_is_down_loses_nothing(platform, settings, caplog):
     assert response.status_code == 302
     assert User.objects.filter(username="verwaltung@kreis-guetersloh.example").exists()
     page = platform.get(response["Location"]).text
-    assert "konnte nicht versandt werden" in page and "Passwort vergessen" in page
+    assert "konnte nicht versandt werden" in page and "Einladung erneut senden" in page
     assert "Einladung an verwaltung@kreis-guetersloh.example nicht versandt" in caplog.text
+
+
+def test_a_group_of_the_same_name_made_before_is_not_taken_over(platform):
+    """Someone else's group "Administration – …" stays theirs; the new authority's
+    administrator gets a group of its own."""
+    claimed = Group.objects.create(name="Administration – Kreis Gütersloh Der Landrat")
+    assert _set_up(platform).status_code == 302
+    user = User.objects.get(username="verwaltung@kreis-guetersloh.example")
+    [group] = user.groups.all()
+    assert group != claimed and group.name.endswith("(2)")
+    assert not claimed.permissions.exists() and not claimed.user_set.exists()
+
+
+def test_an_address_too_long_for_a_user_name_is_refused(platform):
+    response = _set_up(platform, administrator_email="a" * 140 + "@example-kreis.de")
+    assert response.status_code == 422
+    assert not Authority.objects.filter(school_authority_number=NUMBER).exists()
+
+
+def test_an_invitation_is_sent_again_while_no_password_is_set(platform, mailoutbox, client):
+    _set_up(platform)
+    user = User.objects.get(username="verwaltung@kreis-guetersloh.example")
+    data = {"action": "resend_invitation", "_selected_action": [user.pk]}
+    platform.post(reverse("admin:auth_user_changelist"), data)
+    assert len(mailoutbox) == 2
+    assert _accept(client, _link(mailoutbox[1])).status_code == 302
+    platform.post(reverse("admin:auth_user_changelist"), data)
+    assert len(mailoutbox) == 2  # a password is set: they reset it themselves
+
+
+def test_a_plan_never_takes_another_authoritys_number(platform, bielefeld):
+    """Its schools would be another Schulträger's (Bielefeld's 10261)."""
+    _set_up(platform)
+    authority = Authority.objects.get(school_authority_number=NUMBER)
+    plan = Plan(owner=authority, school_authority_number="10261")
+    assert "gehört dem Schulträger „Stadt Bielefeld – Amt für Schule“" in plan.number_problem()
+    with pytest.raises(ValidationError):
+        plan.clean()
+    text = BIELEFELD_PLAN.read_text(encoding="utf-8").replace(
+        'authority = "Stadt Bielefeld – Amt für Schule"', f'authority = "{authority.name}"'
+    )
+    with pytest.raises(PlanFileError, match="gehört dem Schulträger"):
+        load_plan(tomllib.loads(text))

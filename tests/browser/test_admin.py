@@ -297,7 +297,9 @@ def test_publishing_shows_a_preview_first(new_page, admin_live, javascript):
 
     with page.expect_download() as download:
         page.get_by_role("button", name="Vorschau als PDF herunterladen").first.click()
-    assert download.value.suggested_filename == "vorschau-bericht-schulausschuss.pdf"
+    assert download.value.suggested_filename == (
+        "stadt-bielefeld-amt-fuer-schule-vorschau-bericht-schulausschuss.pdf"
+    )
     assert not Edition.objects.exists()
 
     page.get_by_role("button", name="Jetzt veröffentlichen").click()

@@ -16,6 +16,7 @@ import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission, User
+from django.core import mail
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -298,8 +299,19 @@ def check_reset_second_factor(world, role: str, client: Client) -> None:
         assert response.status_code == 403
 
 
+def check_resend_invitation(world, role: str, client: Client) -> None:
+    target = User.objects.create_user("eingeladen", email="neu@example.org", is_staff=True)
+    mail.outbox.clear()
+    response = run_action(client, User, "resend_invitation", [target])
+    # Needs the permission to change users, which only the superuser has here.
+    assert len(mail.outbox) == (role == "superuser")
+    if role != "superuser":
+        assert response.status_code == 403
+
+
 ACTIONS = {
     (Measure, "set_status"): check_set_status,
+    (User, "resend_invitation"): check_resend_invitation,
     (User, "reset_second_factor"): check_reset_second_factor,
     (Measure, "delete_selected"): delete_check("a", "b"),
     (FieldOfAction, "delete_selected"): delete_check("field_a", "field_b"),

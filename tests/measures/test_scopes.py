@@ -148,7 +148,7 @@ def test_the_report_costs_two_queries_more_per_tracked_measure_of_its_own_scope(
 
 PLAN = {
     "plan": {
-        "authority": "Stadt Bielefeld",
+        "authority": "Stadt Bielefeld – Amt für Schule",
         "title": "MEP mit Schulkreisen",
         "period_start": 2024,
         "as_of": datetime.date(2024, 6, 1),
