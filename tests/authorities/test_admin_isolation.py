@@ -13,7 +13,9 @@ import datetime
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission, User
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 
 from authorities.admin import StaffAreaAdmin
@@ -360,3 +362,15 @@ def test_the_default_authority_keeps_its_address_while_people_work_for_it(two, p
     default.staff.add(*unnamed)
     default.groups.add(*Group.objects.filter(authorities=None))
     default.clean()  # no one works for it by default any more
+
+
+def test_view_on_site_finds_no_other_authoritys_object(two):
+    """Django's /admin/r/ shortcut would redirect to (and so reveal) its address."""
+    kreis = two["kreis"]["client"]
+    content_type = ContentType.objects.get_for_model(Measure)
+    own, other = two["kreis"]["rows"][Measure], two["bielefeld"]["rows"][Measure]
+    assert kreis.get(f"/admin/r/{content_type.pk}/{own.pk}/").status_code == 302
+    assert kreis.get(f"/admin/r/{content_type.pk}/{other.pk}/").status_code == 404
+    assert kreis.get(f"/admin/r/{content_type.pk}/kein-id/").status_code == 404
+    assert two["kreis"]["client"].logout() is None
+    assert Client().get(f"/admin/r/{content_type.pk}/{own.pk}/").status_code == 302  # to login
