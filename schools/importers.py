@@ -183,10 +183,11 @@ class DistrictImport:
     unknown: dict[str, str] = field(default_factory=dict)
     conflicts: dict[str, list[str]] = field(default_factory=dict)
     rejections: list[Rejection] = field(default_factory=list)
+    others: list[str] = field(default_factory=list)  # another Schulträger's schools
 
     def summary(self) -> str:
-        return _(
-            "Stadtbezirke: %(set)d gesetzt, %(unchanged)d unverändert; unbekannte Schulen: "
+        text = _(
+            "Bezirke: %(set)d gesetzt, %(unchanged)d unverändert; unbekannte Schulen: "
             "%(unknown)d; widersprüchliche Schulen: %(conflicts)d; abgelehnte Zeilen: "
             "%(rejected)d"
         ) % {
@@ -196,6 +197,11 @@ class DistrictImport:
             "conflicts": len(self.conflicts),
             "rejected": len(self.rejections),
         }
+        if self.others:
+            text += _("; Schulen anderer Schulträger (nicht geändert): %(count)d") % {
+                "count": len(self.others)
+            }
+        return text
 
 
 # --- Reading files -------------------------------------------------------------
@@ -706,11 +712,15 @@ def _refuse_mass_delisting(delisted: list[School], listed: Counter) -> None:
 
 
 @transaction.atomic
-def import_districts(districts: DistrictFile, *, only_missing: bool = False) -> DistrictImport:
-    """Set each known school's Stadtbezirk; one school in two districts is left alone.
+def import_districts(
+    districts: DistrictFile, *, only_missing: bool = False, authority_number: str | None = None
+) -> DistrictImport:
+    """Set each known school's district; one school in two districts is left alone.
 
     With `only_missing`, a school that has a district keeps it (one an
-    administrator corrected must not be undone by loading the file again).
+    administrator corrected must not be undone by loading the file again). With
+    `authority_number`, only that Schulträger's schools: the district names are
+    each Schulträger's own, a file of one never changes another's schools.
     """
     result = DistrictImport(rejections=districts.rejections)
     schools = School.objects.in_bulk(list(districts.districts), field_name="school_number")
@@ -719,6 +729,8 @@ def import_districts(districts: DistrictFile, *, only_missing: bool = False) -> 
         school = schools.get(number)
         if school is None:
             result.unknown[number] = districts.names.get(number, "")
+        elif authority_number and school.authority_number != authority_number:
+            result.others.append(number)
         elif len(names) > 1:
             result.conflicts[number] = sorted(names)
         elif school.district == (district := next(iter(names))) or (

@@ -13,6 +13,7 @@ from schools.importers import (
     BIELEFELD_DISTRICTS_FILE,
 )
 from schools.models import School
+from tests.factories import make_school
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def schools(db) -> None:
 def test_the_city_file_sets_the_official_district_names(schools):
     output = run(BIELEFELD_DISTRICTS_FILE)
     assert output.splitlines() == [
-        "Stadtbezirke: 70 gesetzt, 0 unverändert; unbekannte Schulen: 1; "
+        "Bezirke: 70 gesetzt, 0 unverändert; unbekannte Schulen: 1; "
         "widersprüchliche Schulen: 0; abgelehnte Zeilen: 0",
         "  unbekannte Schule: 162000 Kuhloschule",
     ]
@@ -51,7 +52,7 @@ def test_the_city_file_sets_the_official_district_names(schools):
 
 def test_running_twice_changes_nothing(schools):
     run(BIELEFELD_DISTRICTS_FILE)
-    assert run(BIELEFELD_DISTRICTS_FILE).startswith("Stadtbezirke: 0 gesetzt, 70 unverändert")
+    assert run(BIELEFELD_DISTRICTS_FILE).startswith("Bezirke: 0 gesetzt, 70 unverändert")
 
 
 def test_a_directory_reimport_keeps_the_districts(schools):
@@ -85,7 +86,7 @@ def test_a_school_in_two_districts_is_reported_and_left_alone(schools, tmp_path)
 def test_a_utf8_file_is_read_too(schools, tmp_path):
     path = tmp_path / "bezirke.csv"
     path.write_text(HEADER + "01.10.2022;RS;Jöllenbeck;162050;R;5a;29\r\n", encoding="utf-8")
-    assert run(path).startswith("Stadtbezirke: 1 gesetzt")
+    assert run(path).startswith("Bezirke: 1 gesetzt")
     assert district("162050") == "Jöllenbeck"
 
 
@@ -168,7 +169,7 @@ def test_a_dry_run_prints_the_same_and_writes_nothing(schools):
         *real.splitlines(),
         "Probelauf beendet: Nichts wurde gespeichert.",
     ]
-    assert real.startswith("Stadtbezirke: 70 gesetzt")
+    assert real.startswith("Bezirke: 70 gesetzt")
 
 
 def test_a_schultraegers_file_sets_its_own_district_names(schools, tmp_path):
@@ -186,7 +187,7 @@ def test_a_schultraegers_file_sets_its_own_district_names(schools, tmp_path):
     )
     out = run(path)
     assert out.startswith(
-        "Stadtbezirke: 2 gesetzt, 0 unverändert; unbekannte Schulen: 1; "
+        "Bezirke: 2 gesetzt, 0 unverändert; unbekannte Schulen: 1; "
         "widersprüchliche Schulen: 0; abgelehnte Zeilen: 2"
     )
     assert (district("100045"), district("100046")) == ("Gemeinde Nordheide", "Ortsteil Süd-Ost")
@@ -195,3 +196,17 @@ def test_a_schultraegers_file_sets_its_own_district_names(schools, tmp_path):
     assert district("100047") == district("100192") == ""
     # Bielefeld's own spelling rule is not applied to another's names.
     assert "kein Bielefelder Stadtbezirk" not in out
+
+
+def test_a_schultraegers_file_changes_only_its_own_schools(db, tmp_path):
+    """The district names are each Schulträger's own (issue 13): a file read for
+    one (--traeger) leaves another's schools as they are, and says so."""
+    own = make_school(school_number="100001", authority_number="10261")
+    other = make_school(school_number="100002", authority_number="10686", district="Rheda")
+    path = tmp_path / "bezirke.csv"
+    path.write_text("Schulnummer;Bezirk\n100001;Mitte\n100002;Heepen\n", encoding="utf-8")
+    out = run(path, "--traeger", "10261")
+    assert "1 gesetzt" in out and "Schulen anderer Schulträger (nicht geändert): 1" in out
+    own.refresh_from_db()
+    other.refresh_from_db()
+    assert (own.district, other.district) == ("Mitte", "Rheda")

@@ -35,7 +35,7 @@ def test_a_second_load_changes_no_school(bielefeld):
     assert "Schulverzeichnis NRW: 0 neu, 0 geändert, 117 unverändert, 0 abgelehnt" in (
         out.getvalue()
     )
-    assert "Stadtbezirke: 0 gesetzt" in out.getvalue()
+    assert "Bezirke: 0 gesetzt" in out.getvalue()
 
 
 def test_a_per_school_measure_counts_out_of_the_scope_of_the_day(bielefeld):
@@ -79,7 +79,7 @@ def test_the_first_load_says_what_it_imported(db):
     assert lines[0] == "Plan: 7 Handlungsfelder, 20 Maßnahmen; 28 Änderungen."
     assert lines[1] == "Plan: Der Plan ist der aktuelle Plan."
     assert lines[2] == "Schulverzeichnis NRW: 117 neu, 0 geändert, 0 unverändert, 0 abgelehnt"
-    assert lines[3].startswith("Stadtbezirke: 70 gesetzt, 0 unverändert")
+    assert lines[3].startswith("Bezirke: 70 gesetzt, 0 unverändert")
     assert lines[4] == (
         "Pflichtseiten: 5 angelegt, 0 aktualisiert, 0 unverändert, 0 in der Verwaltung "
         "bearbeitet und beibehalten (Stadt Bielefeld – Amt für Schule)."

@@ -26,17 +26,19 @@ class Command(ImportCommand):
         )
 
     def run(self, *args, reset: bool, **options) -> None:
+        plan_file = tomllib.loads(BIELEFELD_PLAN.read_text(encoding="utf-8"))["plan"]
         self._step("Plan", "load_plan", BIELEFELD_PLAN, lines=2, reset=reset)
         # Idempotent: the shipped files change only with a new release.
         self._step("Schulverzeichnis NRW", "import_schools", BIELEFELD_DIRECTORY_FILE)
         self._step(
-            "Stadtbezirke",
+            "Bezirke",
             "import_districts",
             BIELEFELD_DISTRICTS_FILE,
             only_missing=True,  # keeps districts an administrator corrected
+            traeger=plan_file["school_authority_number"],  # the city's file: its schools
         )
         # Drafts only: pages an administrator edited or confirmed stay as they are.
-        name = tomllib.loads(BIELEFELD_PLAN.read_text(encoding="utf-8"))["plan"]["authority"]
+        name = plan_file["authority"]
         self._step("Pflichtseiten", "load_legal_drafts", authority=name)
         plan = Plan.objects.of(Authority.objects.filter(name=name)).current()
         if plan is not None:

@@ -25,10 +25,26 @@ class Command(ImportCommand):
             help="Nur Schulen ohne Stadtbezirk setzen; schon gesetzte (etwa von der "
             "Administration berichtigte) bleiben, wie sie sind.",
         )
+        parser.add_argument(
+            "--traeger",
+            metavar="NUMMER",
+            help="Nur die Schulen dieses Schulträgers (Trägernummer, z. B. 10261) ändern; "
+            "Zeilen für Schulen anderer Schulträger bleiben ohne Wirkung.",
+        )
 
-    def run(self, *args, path: Path, only_missing: bool, verbosity: int, **options) -> None:
+    def run(
+        self,
+        *args,
+        path: Path,
+        only_missing: bool,
+        traeger: str | None,
+        verbosity: int,
+        **options,
+    ) -> None:
         try:
-            result = import_districts(read_districts(path), only_missing=only_missing)
+            result = import_districts(
+                read_districts(path), only_missing=only_missing, authority_number=traeger
+            )
         except ImportFileError as error:
             raise CommandError(str(error)) from error
         if verbosity < 1:
