@@ -44,13 +44,13 @@ def logo(request: HttpRequest, name: str) -> FileResponse:
     return response
 
 
-def view_on_site(request: HttpRequest, content_type_id: int, object_id: str) -> HttpResponse:
+def view_on_site(request: HttpRequest, content_type_id: str, object_id: str) -> HttpResponse:
     """The admin's "Auf der Website ansehen" (/admin/r/…): Django's shortcut, but
     another authority's object is not found, as in the admin's own views; else its
     address (and existence) would show through a crafted id."""
     try:
-        model = ContentType.objects.get_for_id(content_type_id).model_class()
-    except ContentType.DoesNotExist:
+        model = ContentType.objects.get_for_id(int(content_type_id)).model_class()
+    except (ContentType.DoesNotExist, ValueError):
         raise Http404 from None
     if model is not None and has_authority(model):
         try:

@@ -23,7 +23,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Before the admin's own: its "view on site" kept to the staff's own authorities.
     path(
-        "admin/r/<int:content_type_id>/<path:object_id>/",
+        "admin/r/<path:content_type_id>/<path:object_id>/",  # as the admin's own
         admin.site.admin_view(view_on_site),
         name="own-view-on-site",
     ),

@@ -16,13 +16,16 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from authorities.models import Authority
 from bielefeld_digital.commands import os_error_text
 from bielefeld_digital.text import unsafe_character, visible
 
-from .models import SCHOOL_FORM_NAMES, OperationKey, School, is_school_number
+from . import sources
+from .models import SCHOOL_FORM_NAMES, ImportRecord, OperationKey, School, is_school_number
 
 BATCH_SIZE = 500
 
@@ -502,6 +505,7 @@ def _decode_cp1252(data: bytes) -> str:
 @dataclass
 class DistrictFile:
     districts: dict[str, set[str]] = field(default_factory=dict)
+    bielefeld: bool = False  # the city's pupil counts, not a "Schulnummer;Bezirk" file
     names: dict[str, str] = field(default_factory=dict)
     rejections: list[Rejection] = field(default_factory=list)
 
@@ -525,7 +529,7 @@ def read_districts(path: Path) -> DistrictFile:
             )
             % {"found": visible(", ".join(header))}
         )
-    result = DistrictFile()
+    result = DistrictFile(bielefeld=district_of is _bielefeld_district)
     _refuse_unsafe_text(1, dict(zip(header, header, strict=True)), header)
     data_rows = 0
     for line, row in rows:
@@ -757,3 +761,58 @@ def authority_name(number: str, path: Path = AUTHORITY_KEY_FILE) -> str | None:
             parts = [values.get(f"Traegerbezeichnung_{i}", "").strip() for i in (1, 2, 3)]
             return " ".join(part for part in parts if part)
     return None
+
+
+# --- Import records: what the Datenquellen page names -------------------------------
+
+
+def record_owner(name: str | None, number: str | None) -> "Authority | None":
+    """For whom an import is recorded: the authority `name`d, else the one whose
+    Trägernummer it was read for, else the whole installation (None)."""
+    if name:
+        owner = Authority.objects.filter(name=name.strip()).first()
+        if owner is None:
+            raise ImportFileError(
+                _("Einen Schulträger „%(name)s“ gibt es nicht.") % {"name": visible(name)}
+            )
+        return owner
+    if number:
+        return Authority.objects.filter(school_authority_number=number.strip()).first()
+    return None
+
+
+def record_directory_import(
+    path: Path, result: DirectoryImport, *, owner, authority_number: str | None
+) -> ImportRecord:
+    """Record an import of the NRW directory, with the changes it made to it."""
+    if path.resolve() == BIELEFELD_DIRECTORY_FILE.resolve():
+        changes = sources.BIELEFELD_ONLY
+    elif authority_number:
+        changes = sources.only_authority(authority_number)
+    else:
+        changes = sources.JOINED_NAMES
+    changed = bool(result.created or result.updated or result.delisted)
+    return _record(owner, sources.SCHULGRUNDDATEN_NRW.key, path, changes, changed)
+
+
+def record_district_import(
+    path: Path, districts: DistrictFile, result: DistrictImport, *, owner
+) -> ImportRecord:
+    """Record an import of districts: the city's published file, or a Schulträger's own."""
+    if districts.bielefeld:
+        source, changes = sources.BIELEFELD_SCHUELERZAHLEN.key, sources.BIELEFELD_DISTRICTS_ONLY
+    else:
+        source, changes = sources.OWN_DISTRICTS, ""
+    return _record(owner, source, path, changes, bool(result.set))
+
+
+def _record(owner, source: str, path: Path, changes: str, changed: bool) -> ImportRecord:
+    """One record per authority, source and file, dated by the last import that
+    changed something: importing the same file again writes nothing."""
+    record, created = ImportRecord.objects.get_or_create(
+        owner=owner, source=source, file_name=path.name[:200], defaults={"changes": changes}
+    )
+    if not created and (changed or record.changes != changes):
+        record.changes, record.imported_at = changes, timezone.now()
+        record.save(update_fields=["changes", "imported_at"])
+    return record

@@ -9,6 +9,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -392,3 +393,48 @@ _HOST_AND_PATH = re.compile(
 
 # How a link or filter names the schools whose district nobody recorded.
 UNKNOWN_DISTRICT = "ohne"
+
+
+class ImportRecordQuerySet(models.QuerySet):
+    def shown_for(self, authority) -> list["ImportRecord"]:
+        """The newest import of each source that concerns `authority`: its own and
+        the installation's (no owner), newest first."""
+        records = self.filter(Q(owner=authority) | Q(owner=None)).order_by("-imported_at", "-pk")
+        newest: dict[str, ImportRecord] = {}
+        for record in records:
+            newest.setdefault(record.source, record)
+        return list(newest.values())
+
+
+class ImportRecord(models.Model):
+    """What an import read, for which Schulträger (none: the whole installation):
+    the Datenquellen page names each source with the attribution its licence asks
+    for, the changes the import made marked."""
+
+    owner = models.ForeignKey(
+        "authorities.Authority",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="imports",
+        verbose_name=_("Schulträger"),
+    )
+    # A key of schools.sources.SOURCES; the file's name, never its folder.
+    source = models.CharField(_("Quelle"), max_length=40, validators=[SINGLE_LINE])
+    file_name = models.CharField(_("Datei"), max_length=200, validators=[SINGLE_LINE])
+    changes = models.CharField(
+        _("Änderungen"), max_length=300, blank=True, validators=[SINGLE_LINE]
+    )
+    # The last import that changed something (importing the same file again does not).
+    imported_at = models.DateTimeField(_("importiert am"), default=timezone.now)
+
+    objects = ImportRecordQuerySet.as_manager()
+    authority_path = "owner"  # authorities.models.in_staff_area
+
+    class Meta:
+        verbose_name = _("Import")
+        verbose_name_plural = _("Importe")
+        ordering = ["-imported_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.imported_at:%d.%m.%Y})"

@@ -4,9 +4,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from .sources import DATA_SOURCES
+from authorities.models import Authority
+
+from .models import ImportRecord
+from .sources import shown_sources
 
 
 @require_safe
 def sources(request: HttpRequest) -> HttpResponse:
-    return render(request, "schools/sources.html", {"sources": DATA_SOURCES})
+    """What was imported for the Schulträger of this address (and for the whole
+    installation), each source with the attribution its licence asks for."""
+    authority = Authority.objects.for_host(request.get_host())
+    records = ImportRecord.objects.select_related("owner").shown_for(authority)
+    return render(
+        request, "schools/sources.html", {"sources": shown_sources(records), "authority": authority}
+    )

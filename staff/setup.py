@@ -31,6 +31,7 @@ from schools.importers import (
     DirectoryImport,
     import_directory,
     read_directory,
+    record_directory_import,
 )
 
 INVITATION_DAYS = 7
@@ -96,6 +97,9 @@ def set_up_authority(authority: Authority, *, email: str) -> tuple[User, Directo
         number = authority.school_authority_number
         directory = read_directory(NRW_DIRECTORY_FILE, authority_number=number)
         result = import_directory(directory, authority_number=number)
+        record_directory_import(
+            NRW_DIRECTORY_FILE, result, owner=authority, authority_number=number
+        )
     put_drafts(read_drafts(GENERIC_DRAFTS), authority)  # its legal pages, to be completed
     user = User.objects.create_user(email.lower(), email=email, is_staff=True)  # no password yet
     authority.staff.add(user)

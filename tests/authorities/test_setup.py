@@ -239,3 +239,13 @@ def test_a_plan_never_takes_another_authoritys_number(platform, bielefeld):
     )
     with pytest.raises(PlanFileError, match="gehört dem Schulträger"):
         load_plan(tomllib.loads(text))
+
+
+def test_the_data_sources_page_names_what_was_imported_for_it(platform, bielefeld, client):
+    """Its own import (the NRW directory for its number), not Bielefeld's files."""
+    _set_up(platform)
+    page = client.get("/datenquellen/", HTTP_HOST=HOST).text
+    assert "Schulgrunddaten NRW" in page and "schuldaten-nrw.csv" in page
+    assert f"auf die Schulen des Schulträgers {NUMBER} gefiltert" in page
+    assert "schuldaten-bielefeld.csv" not in page and "Stadtbezirk" not in page
+    assert "schuldaten-bielefeld.csv" in client.get("/datenquellen/").text

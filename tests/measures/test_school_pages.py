@@ -467,7 +467,9 @@ def test_school_page_query_count_does_not_grow_with_measures(
 # Data sources, navigation
 
 
-def test_data_sources_page_gives_the_attribution_the_licences_ask_for(client, db):
+def test_data_sources_page_gives_the_attribution_the_licences_ask_for(client, bielefeld):
+    """What load_bielefeld imported, each with its licence's attribution and the
+    changes the import made marked."""
     response = client.get("/datenquellen/")
     assert response.status_code == 200
     page = text(response.text)
@@ -477,11 +479,21 @@ def test_data_sources_page_gives_the_attribution_the_licences_ask_for(client, db
         assert f'href="{source.licence_url}"' in response.text
         assert source.licence_name in page
         assert source.attribution in page
-        assert "Daten wurden verändert" in source.changes and source.changes in page
-    assert "dl-de/by-2-0" in page
+    assert (
+        "Schulgrunddaten NRW; dl-de/by-2-0; "
+        "https://ckan.open.nrw.de/dataset/001ec65e-9b58-4809-878a-34b182d5e0e3; "
+        "Daten wurden verändert (auf Bielefeld gefiltert, Namensteile verbunden)"
+    ) in page
+    assert "Daten wurden verändert: nur Stadtbezirk je Schule" in page
+    assert "schuldaten-bielefeld.csv" in page
     assert page.count("Lizenz noch nicht geprüft") == sum(
         not source.licence_verified for source in DATA_SOURCES
     )
+
+
+def test_without_imports_the_data_sources_page_says_so(client, db):
+    page = text(client.get("/datenquellen/").text)
+    assert "noch keine Daten importiert" in page and "dl-de/by-2-0" not in page
 
 
 @pytest.mark.parametrize("url", ["/", "/schulen/", "/datenquellen/"])

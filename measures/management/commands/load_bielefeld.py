@@ -29,7 +29,10 @@ class Command(ImportCommand):
         plan_file = tomllib.loads(BIELEFELD_PLAN.read_text(encoding="utf-8"))["plan"]
         self._step("Plan", "load_plan", BIELEFELD_PLAN, lines=2, reset=reset)
         # Idempotent: the shipped files change only with a new release.
-        self._step("Schulverzeichnis NRW", "import_schools", BIELEFELD_DIRECTORY_FILE)
+        name = plan_file["authority"]
+        self._step(
+            "Schulverzeichnis NRW", "import_schools", BIELEFELD_DIRECTORY_FILE, authority=name
+        )
         self._step(
             "Bezirke",
             "import_districts",
@@ -38,7 +41,6 @@ class Command(ImportCommand):
             traeger=plan_file["school_authority_number"],  # the city's file: its schools
         )
         # Drafts only: pages an administrator edited or confirmed stay as they are.
-        name = plan_file["authority"]
         self._step("Pflichtseiten", "load_legal_drafts", authority=name)
         plan = Plan.objects.of(Authority.objects.filter(name=name)).current()
         if plan is not None:

@@ -5,7 +5,13 @@ from django.utils.translation import gettext as _
 
 from bielefeld_digital.commands import ImportCommand
 from bielefeld_digital.text import visible
-from schools.importers import ImportFileError, import_districts, read_districts
+from schools.importers import (
+    ImportFileError,
+    import_districts,
+    read_districts,
+    record_district_import,
+    record_owner,
+)
 
 
 class Command(ImportCommand):
@@ -31,6 +37,11 @@ class Command(ImportCommand):
             help="Nur die Schulen dieses Schulträgers (Trägernummer, z. B. 10261) ändern; "
             "Zeilen für Schulen anderer Schulträger bleiben ohne Wirkung.",
         )
+        parser.add_argument(
+            "--authority",
+            help="Für welchen Schulträger der Import auf seiner Seite „Datenquellen“ steht "
+            "(Vorgabe: der mit der Trägernummer von --traeger, sonst die ganze Installation).",
+        )
 
     def run(
         self,
@@ -38,13 +49,17 @@ class Command(ImportCommand):
         path: Path,
         only_missing: bool,
         traeger: str | None,
+        authority: str | None,
         verbosity: int,
         **options,
     ) -> None:
         try:
+            owner = record_owner(authority, traeger)
+            districts = read_districts(path)
             result = import_districts(
-                read_districts(path), only_missing=only_missing, authority_number=traeger
+                districts, only_missing=only_missing, authority_number=traeger
             )
+            record_district_import(path, districts, result, owner=owner)
         except ImportFileError as error:
             raise CommandError(str(error)) from error
         if verbosity < 1:

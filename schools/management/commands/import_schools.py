@@ -11,6 +11,8 @@ from schools.importers import (
     format_percent,
     import_directory,
     read_directory,
+    record_directory_import,
+    record_owner,
 )
 from schools.models import School
 
@@ -41,6 +43,11 @@ class Command(ImportCommand):
             )
             % {"share": format_percent(MAX_DELISTED_SHARE)},
         )
+        parser.add_argument(
+            "--authority",
+            help="Für welchen Schulträger der Import auf seiner Seite „Datenquellen“ steht "
+            "(Vorgabe: der mit der Trägernummer von --traeger, sonst die ganze Installation).",
+        )
 
     def run(
         self,
@@ -48,14 +55,17 @@ class Command(ImportCommand):
         path: Path,
         traeger: str | None,
         allow_delisting: bool,
+        authority: str | None,
         verbosity: int,
         **options,
     ) -> None:
         try:
+            owner = record_owner(authority, traeger)
             directory = read_directory(path, authority_number=traeger)
             result = import_directory(
                 directory, authority_number=traeger, allow_delisting=allow_delisting
             )
+            record_directory_import(path, result, owner=owner, authority_number=traeger)
         except DelistingRefused as error:
             raise CommandError(
                 "\n".join(
