@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from authorities.models import Authority
 from bielefeld_digital.admin import RefusedChangeFormMixin
 
 from .models import School
@@ -69,6 +70,24 @@ class SchoolAdmin(RefusedChangeFormMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(rollout_count=Count("rollouts"))
+
+    # The directory is public and shared: everyone with access reads it, but a
+    # school's entries (its district above all) are its Schulträger's to change.
+    def has_change_permission(self, request, obj=None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or self._is_own(request, obj))
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or self._is_own(request, obj))
+
+    def _is_own(self, request, school: School) -> bool:
+        """Whether `school` is of a Schulträger the user works for (by its number);
+        a platform administrator's are all."""
+        if request.user.is_superuser or not school.authority_number:
+            return True  # a school entered by hand, outside the NRW directory: nobody's number
+        own = Authority.objects.staffed_by(request.user).exclude(school_authority_number="")
+        return own.filter(school_authority_number=school.authority_number).exists()
 
     @admin.display(description=_("Maßnahmen erfasst"), ordering="rollout_count")
     def rollout_count(self, school: School) -> int:

@@ -25,6 +25,7 @@ from legal.models import Feedback, LegalPage
 from measures.indicators import Indicator, Unit
 from measures.models import FieldOfAction, Measure, Plan, Status
 from measures.rollout import SchoolRollout
+from schools.models import School
 from tests.authorities.conftest import HOST
 from tests.factories import make_group, make_school, make_user
 from tests.measures.test_admin import form_data
@@ -374,3 +375,18 @@ def test_view_on_site_finds_no_other_authoritys_object(two):
     assert kreis.get(f"/admin/r/{content_type.pk}/kein-id/").status_code == 404
     assert two["kreis"]["client"].logout() is None
     assert Client().get(f"/admin/r/{content_type.pk}/{own.pk}/").status_code == 302  # to login
+
+
+def test_a_school_is_its_schultraegers_to_change(two):
+    """The directory is shared and public: read by all, changed by its Schulträger's."""
+    county = Authority.objects.get(host=HOST)
+    county.school_authority_number = "10686"
+    county.save()
+    own = make_school(school_number="195133", authority_number="10686", district="")
+    other = School.objects.filter(authority_number="10261").first()
+    kreis = two["kreis"]["client"]
+    page = kreis.get(url(School, "change", other.pk))
+    assert page.status_code == 200 and not page.context["has_change_permission"]
+    response = kreis.post(url(School, "change", other.pk), {"name": "Übernommen"})
+    assert response.status_code == 403
+    assert kreis.get(url(School, "change", own.pk)).context["has_change_permission"]
