@@ -15,7 +15,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
 from django.http.request import split_domain_port, validate_host
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from bielefeld_digital.text import MULTI_LINE, SINGLE_LINE, german_slugify
@@ -27,19 +27,26 @@ HOST_NAME = RegexValidator(
 )
 
 
+# Where the authorities with a path prefix of their own are: /traeger/<prefix>/.
+PREFIX_ROOT = "traeger"
+
 # A Schulträger's number in the NRW school directory (Traegernummer).
 AUTHORITY_NUMBER = RegexValidator(r"^\d{5}$", _("Fünf Ziffern, z. B. 10261."))
 
 
 class AuthorityQuerySet(models.QuerySet):
-    def serving(self, host: str) -> "AuthorityQuerySet":
+    def serving(self, host: str, prefix: str = "") -> "AuthorityQuerySet":
         """The authority whose address `host` (as the request names it, perhaps with
-        a port) is; else the installation's default one: the first authority
-        without a host name of its own. At most one, and a query yet: the plans'
-        queries take it as a subquery (measures.Plan.objects.of), no query more."""
+        a port) is, or whose path `prefix` the request came under (/traeger/<prefix>/);
+        else the installation's default one: the first authority with neither a host
+        name nor a path of its own. At most one, and a query yet: the plans' queries
+        take it as a subquery (measures.Plan.objects.of), no query more."""
+        if prefix:
+            return self.filter(path_prefix=prefix)[:1]
         domain, _port = split_domain_port(host)
         own_first = Case(When(host=domain, then=Value(0)), default=Value(1))
-        return self.filter(Q(host=domain) | Q(host="")).order_by(own_first, "pk")[:1]
+        default = Q(host="", path_prefix="")
+        return self.filter(Q(host=domain) | default).order_by(own_first, "pk")[:1]
 
     def staffed_by(self, user) -> "AuthorityQuerySet":
         """The authorities in whose staff area `user` works: every one for a platform
@@ -109,6 +116,17 @@ class Authority(models.Model):
             "leer außerhalb von NRW. Neue Pläne im Admin übernehmen sie."
         ),
     )
+    path_prefix = models.SlugField(
+        _("Adresspfad"),
+        max_length=60,
+        blank=True,
+        validators=[SINGLE_LINE],
+        help_text=_(
+            "Für Installationen ohne eigene Hostnamen: Die Seiten des Schulträgers stehen "
+            "unter /traeger/<Adresspfad>/, z. B. „kreis-guetersloh“. Leer bei eigenem "
+            "Hostnamen und für die Standardadresse."
+        ),
+    )
     # Its identity: how the header, the decks and the legal pages present it.
     office = models.CharField(
         _("Dienststelle"),
@@ -174,6 +192,12 @@ class Authority(models.Model):
                 violation_error_message=_("Diese Trägernummer hat schon ein anderer Schulträger."),
             ),
             models.UniqueConstraint(
+                fields=["path_prefix"],
+                condition=~Q(path_prefix=""),
+                name="authority_path_prefix_unique",
+                violation_error_message=_("Diesen Adresspfad hat schon ein anderer Schulträger."),
+            ),
+            models.UniqueConstraint(
                 fields=["host"],
                 condition=~Q(host=""),
                 name="authority_host_unique",
@@ -185,7 +209,15 @@ class Authority(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if self.host and self.is_default_with_unnamed_members():
+        if self.host and self.path_prefix:
+            raise ValidationError(
+                {
+                    "path_prefix": _(
+                        "Ein Schulträger mit eigenem Hostnamen braucht keinen Adresspfad."
+                    )
+                }
+            )
+        if (self.host or self.path_prefix) and self.is_default_with_unnamed_members():
             raise ValidationError(
                 {
                     "host": _(
@@ -243,10 +275,15 @@ class Authority(models.Model):
         return f"{german_slugify(self.name)[:40].strip('-')}-{stem}"
 
     def address(self, path: str) -> str:
-        """`path` (a page's address on the site) at this authority's host: for links
-        from elsewhere, such as the admin's "Auf der Website ansehen"; as it is for
-        the default address."""
-        return f"//{self.host}{path}" if self.host else path
+        """`path` (a page's address on the site, as reverse() gives it) at this
+        authority's host or under its path prefix: for links from elsewhere, such as
+        the admin's "Auf der Website ansehen"; as it is for the default address."""
+        path = "/" + path.removeprefix(get_script_prefix()).lstrip("/")
+        if self.host:
+            return f"//{self.host}{path}"
+        if self.path_prefix:
+            return f"/{PREFIX_ROOT}/{self.path_prefix}{path}"
+        return path
 
 
 def one_authority(authority):
@@ -258,9 +295,15 @@ def one_authority(authority):
 
 
 def authority_of(request) -> AuthorityQuerySet:
-    """The authority `request` is for (Authority.objects.serving), as a query for
-    the plans' queries to take in (measures.Plan.objects.of)."""
-    return Authority.objects.serving(request.get_host())
+    """The authority `request` is for (Authority.objects.serving: by its host name or
+    the path prefix authorities.middleware found), as a query for the plans'
+    queries to take in (measures.Plan.objects.of)."""
+    return Authority.objects.serving(request.get_host(), getattr(request, "authority_prefix", ""))
+
+
+def authority_for(request) -> "Authority | None":
+    """`authority_of(request)` read: None in an installation without any authority."""
+    return authority_of(request).first()
 
 
 # Isolation ---------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
 
 from .logos import CONTENT_TYPES
-from .models import Authority, has_authority, in_staff_area
+from .models import authority_for, has_authority, in_staff_area
 
 # Opened on its own, an image may draw and nothing else: no script, no request,
 # no form, no frame (an SVG rebuilt on upload has none, this holds if one slipped by).
@@ -29,7 +29,7 @@ LOGO_POLICY = {
 def logo(request: HttpRequest, name: str) -> FileResponse:
     """The logo of the authority the request is for. Its name changes with each
     upload (authorities.models.logo_path), so browsers may keep it for good."""
-    authority = Authority.objects.for_host(request.get_host())
+    authority = authority_for(request)
     if authority is None or not authority.logo or posixpath.basename(authority.logo.name) != name:
         raise Http404("Kein solches Logo.")
     try:

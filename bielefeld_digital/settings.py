@@ -107,6 +107,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: an authority's pages under /traeger/<prefix>/, before any path is read.
+    "authorities.middleware.PathPrefixMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Early, so that its Cache-Control is the last word on staff pages.
     "bielefeld_digital.middleware.StaffNoStoreMiddleware",

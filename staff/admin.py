@@ -436,7 +436,7 @@ class AuthoritySetupForm(forms.ModelForm):
 
     class Meta:
         model = Authority
-        fields = ["school_authority_number", "name", "host"]
+        fields = ["school_authority_number", "name", "host", "path_prefix"]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -491,8 +491,8 @@ class PortalAuthorityAdmin(RefusedChangeFormMixin, AuthorityAdmin):
     """The authorities, with the set-up of a new one (AuthoritySetupForm)."""
 
     add_form = AuthoritySetupForm
-    fields = ["name", "school_authority_number", "host", "staff", "groups"]
-    list_display = ["name", "school_authority_number", "host"]
+    fields = ["name", "school_authority_number", "host", "path_prefix", "staff", "groups"]
+    list_display = ["name", "school_authority_number", "host", "path_prefix"]
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
@@ -502,7 +502,7 @@ class PortalAuthorityAdmin(RefusedChangeFormMixin, AuthorityAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["school_authority_number", "name", "host", "administrator_email"]
+            return ["school_authority_number", "name", "host", "path_prefix", "administrator_email"]
         return super().get_fields(request, obj)
 
     def save_model(self, request, obj, form, change) -> None:

@@ -114,11 +114,12 @@ def invitation_link(user: User, authority: Authority, request) -> str:
         "staff:accept-invitation",
         args=[urlsafe_base64_encode(force_bytes(user.pk)), invitation_tokens.make_token(user)],
     )
-    host = request.get_host()
     if authority.host:
-        _domain, port = split_domain_port(host)
+        _domain, port = split_domain_port(request.get_host())
         host = f"{authority.host}:{port}" if port else authority.host
-    return f"{request.scheme}://{host}{path}"
+        return f"{request.scheme}://{host}{path}"
+    # The installation's own host name, under the authority's path prefix if any.
+    return f"{request.scheme}://{request.get_host()}{authority.address(path)}"
 
 
 def send_invitation(user: User, authority: Authority, link: str) -> None:
