@@ -766,6 +766,15 @@ def authority_name(number: str, path: Path = AUTHORITY_KEY_FILE) -> str | None:
 # --- Import records: what the Datenquellen page names -------------------------------
 
 
+def add_owner_argument(parser) -> None:
+    """An import command's --authority: for whom its record is (record_owner)."""
+    parser.add_argument(
+        "--authority",
+        help="Für welchen Schulträger der Import auf seiner Seite „Datenquellen“ steht "
+        "(Vorgabe: der mit der Trägernummer von --traeger, sonst die ganze Installation).",
+    )
+
+
 def record_owner(name: str | None, number: str | None) -> "Authority | None":
     """For whom an import is recorded: the authority `name`d, else the one whose
     Trägernummer it was read for, else the whole installation (None)."""

@@ -10,9 +10,10 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from authorities.models import Authority
 from measures.models import Plan
 from schools.importers import BIELEFELD_DIRECTORY_FILE, read_directory
-from schools.models import OperationKey, School
+from schools.models import ImportRecord, OperationKey, School
 from tests.factories import BIELEFELD_AUTHORITY_NUMBER, BIELEFELD_SCHOOL_FORMS
 
 FULL_DIRECTORY = Path(__file__).resolve().parent.parent / "data" / "schuldaten.csv"
@@ -413,3 +414,21 @@ def test_a_dry_run_refuses_what_the_real_run_refuses(imported, tmp_path):
     with pytest.raises(CommandError, match="53,7 %"):
         run(write(tmp_path, bielefeld_lines()[:40]), dry_run=True)
     assert snapshot() == imported
+
+
+def test_an_import_is_recorded_for_whom_it_is(db):
+    """The Datenquellen page's records (issue 13): for the authority named, else for
+    the one of --traeger, else for the whole installation; a dry run records nothing."""
+    owner = Authority.objects.create(name="Stadt Bielefeld", school_authority_number="10261")
+    call_command("import_schools", BIELEFELD_DIRECTORY_FILE, "--dry-run", stdout=io.StringIO())
+    assert not ImportRecord.objects.exists()
+    run(BIELEFELD_DIRECTORY_FILE)
+    record = ImportRecord.objects.get()
+    assert (record.owner, record.file_name) == (None, BIELEFELD_DIRECTORY_FILE.name)
+    assert record.changes == "auf Bielefeld gefiltert, Namensteile verbunden"
+    call_command(
+        "import_schools", BIELEFELD_DIRECTORY_FILE, "--traeger", "10261", stdout=io.StringIO()
+    )
+    assert ImportRecord.objects.filter(owner=owner).count() == 1
+    with pytest.raises(CommandError, match="„Kreis Nirgendwo“ gibt es nicht"):
+        call_command("import_schools", BIELEFELD_DIRECTORY_FILE, "--authority", "Kreis Nirgendwo")

@@ -7,6 +7,7 @@ from bielefeld_digital.commands import ImportCommand
 from bielefeld_digital.text import visible
 from schools.importers import (
     ImportFileError,
+    add_owner_argument,
     import_districts,
     read_districts,
     record_district_import,
@@ -37,11 +38,7 @@ class Command(ImportCommand):
             help="Nur die Schulen dieses Schulträgers (Trägernummer, z. B. 10261) ändern; "
             "Zeilen für Schulen anderer Schulträger bleiben ohne Wirkung.",
         )
-        parser.add_argument(
-            "--authority",
-            help="Für welchen Schulträger der Import auf seiner Seite „Datenquellen“ steht "
-            "(Vorgabe: der mit der Trägernummer von --traeger, sonst die ganze Installation).",
-        )
+        add_owner_argument(parser)
 
     def run(
         self,

@@ -8,6 +8,7 @@ from schools.importers import (
     MAX_DELISTED_SHARE,
     DelistingRefused,
     ImportFileError,
+    add_owner_argument,
     format_percent,
     import_directory,
     read_directory,
@@ -43,11 +44,7 @@ class Command(ImportCommand):
             )
             % {"share": format_percent(MAX_DELISTED_SHARE)},
         )
-        parser.add_argument(
-            "--authority",
-            help="Für welchen Schulträger der Import auf seiner Seite „Datenquellen“ steht "
-            "(Vorgabe: der mit der Trägernummer von --traeger, sonst die ganze Installation).",
-        )
+        add_owner_argument(parser)
 
     def run(
         self,
