@@ -278,12 +278,23 @@ class Authority(models.Model):
         """`path` (a page's address on the site, as reverse() gives it) at this
         authority's host or under its path prefix: for links from elsewhere, such as
         the admin's "Auf der Website ansehen"; as it is for the default address."""
+        return f"//{self.host}{self.site_path(path)}" if self.host else self.site_path(path)
+
+    def site_path(self, path: str) -> str:
+        """`path` (as reverse() gives it, perhaps under another authority's prefix)
+        under this authority's path prefix, if it has one."""
         path = "/" + path.removeprefix(get_script_prefix()).lstrip("/")
-        if self.host:
-            return f"//{self.host}{path}"
-        if self.path_prefix:
-            return f"/{PREFIX_ROOT}/{self.path_prefix}{path}"
-        return path
+        return f"/{PREFIX_ROOT}/{self.path_prefix}{path}" if self.path_prefix else path
+
+
+def absolute_address(request, authority: "Authority", path: str) -> str:
+    """`authority.address(path)` as a full URL, for a mail or a redirect: its host
+    name at the port `request` came to, else `request`'s own host name."""
+    host = request.get_host()
+    if authority.host:
+        _domain, port = split_domain_port(host)
+        host = f"{authority.host}:{port}" if port else authority.host
+    return f"{request.scheme}://{host}{authority.site_path(path)}"
 
 
 def one_authority(authority):

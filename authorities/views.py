@@ -7,12 +7,20 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
 
 from .logos import CONTENT_TYPES
-from .models import authority_for, has_authority, in_staff_area
+from .models import (
+    Authority,
+    absolute_address,
+    authority_for,
+    authority_pk_of,
+    has_authority,
+    in_staff_area,
+)
 
 # Opened on its own, an image may draw and nothing else: no script, no request,
 # no form, no frame (an SVG rebuilt on upload has none, this holds if one slipped by).
@@ -45,19 +53,23 @@ def logo(request: HttpRequest, name: str) -> FileResponse:
 
 
 def view_on_site(request: HttpRequest, content_type_id: str, object_id: str) -> HttpResponse:
-    """The admin's "Auf der Website ansehen" (/admin/r/…): Django's shortcut, but
-    another authority's object is not found, as in the admin's own views; else its
-    address (and existence) would show through a crafted id."""
+    """The admin's "Auf der Website ansehen" (/admin/r/…): another authority's
+    object is not found, as in the admin's own views (else its address and
+    existence would show through a crafted id); an authority's object opens at its
+    authority's address, wherever the admin was opened. Other objects: Django's."""
     try:
         model = ContentType.objects.get_for_id(int(content_type_id)).model_class()
     except (ContentType.DoesNotExist, ValueError):
         raise Http404 from None
-    if model is not None and has_authority(model):
-        try:
-            rows = in_staff_area(model._default_manager.filter(pk=object_id), request.user)
-            found = rows.exists()
-        except (ValueError, TypeError, ValidationError):  # not an id of that model
-            found = False
-        if not found:
-            raise Http404
-    return shortcut(request, content_type_id, object_id)
+    if model is None or not has_authority(model):
+        return shortcut(request, content_type_id, object_id)
+    try:
+        obj = in_staff_area(model._default_manager.filter(pk=object_id), request.user).first()
+    except (ValueError, TypeError, ValidationError):  # not an id of that model
+        obj = None
+    if obj is None or not hasattr(obj, "get_absolute_url"):
+        raise Http404
+    owner = Authority.objects.filter(pk=authority_pk_of(obj)).first()
+    if owner is None:
+        raise Http404
+    return redirect(absolute_address(request, owner, obj.get_absolute_url()))

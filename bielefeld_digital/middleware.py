@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django_htmx.http import HttpResponseClientRedirect
@@ -69,7 +69,13 @@ class StaffNoStoreMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if self.prefixes is None:
-            self.prefixes = (reverse("staff:dashboard"), reverse("admin:index"))
-        if request.path.startswith(self.prefixes):
+            # As the app sees paths: without the script prefix (a deployment's, or
+            # the /traeger/<prefix>/ of an authority, authorities.middleware).
+            script_prefix = get_script_prefix()
+            self.prefixes = tuple(
+                "/" + reverse(name).removeprefix(script_prefix)
+                for name in ("staff:dashboard", "admin:index")
+            )
+        if request.path_info.startswith(self.prefixes):
             patch_cache_control(response, private=True, no_store=True)
         return response

@@ -107,8 +107,6 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: an authority's pages under /traeger/<prefix>/, before any path is read.
-    "authorities.middleware.PathPrefixMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Early, so that its Cache-Control is the last word on staff pages.
     "bielefeld_digital.middleware.StaffNoStoreMiddleware",
@@ -116,6 +114,9 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "bielefeld_digital.middleware.LanguageCookieMiddleware",
+    # An authority's pages under /traeger/<prefix>/, before any view reads the path
+    # (after the headers and the language, which its 404 needs too).
+    "authorities.middleware.PathPrefixMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

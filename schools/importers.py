@@ -792,8 +792,11 @@ def record_owner(name: str | None, number: str | None) -> "Authority | None":
 
 def record_directory_import(
     path: Path, result: DirectoryImport, *, owner, authority_number: str | None
-) -> ImportRecord:
-    """Record an import of the NRW directory, with the changes it made to it."""
+) -> ImportRecord | None:
+    """Record an import of the NRW directory, with the changes it made to it. One
+    for a Schulträger none of the installation is yet concerns nobody: unrecorded."""
+    if owner is None and authority_number:
+        return None
     if path.resolve() == BIELEFELD_DIRECTORY_FILE.resolve():
         changes = sources.BIELEFELD_ONLY
     elif authority_number:
@@ -806,8 +809,11 @@ def record_directory_import(
 
 def record_district_import(
     path: Path, districts: DistrictFile, result: DistrictImport, *, owner
-) -> ImportRecord:
-    """Record an import of districts: the city's published file, or a Schulträger's own."""
+) -> ImportRecord | None:
+    """Record an import of districts: the city's published file, or a Schulträger's
+    own (only for whom it is: --traeger or --authority)."""
+    if owner is None and not districts.bielefeld:
+        return None
     if districts.bielefeld:
         source, changes = sources.BIELEFELD_SCHUELERZAHLEN.key, sources.BIELEFELD_DISTRICTS_ONLY
     else:

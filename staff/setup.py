@@ -16,7 +16,6 @@ from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.http.request import split_domain_port
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -24,7 +23,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from authorities.models import Authority
+from authorities.models import Authority, absolute_address
 from legal.importers import GENERIC_DRAFTS, put_drafts, read_drafts
 from schools.importers import (
     NRW_DIRECTORY_FILE,
@@ -114,12 +113,7 @@ def invitation_link(user: User, authority: Authority, request) -> str:
         "staff:accept-invitation",
         args=[urlsafe_base64_encode(force_bytes(user.pk)), invitation_tokens.make_token(user)],
     )
-    if authority.host:
-        _domain, port = split_domain_port(request.get_host())
-        host = f"{authority.host}:{port}" if port else authority.host
-        return f"{request.scheme}://{host}{path}"
-    # The installation's own host name, under the authority's path prefix if any.
-    return f"{request.scheme}://{request.get_host()}{authority.address(path)}"
+    return absolute_address(request, authority, path)
 
 
 def send_invitation(user: User, authority: Authority, link: str) -> None:

@@ -67,3 +67,42 @@ def test_a_prefix_and_a_host_name_do_not_go_together(prefixed, settings):
 def test_the_platform_administrator_sees_its_pages_from_the_admin(prefixed, admin_user):
     platform = client_for(admin_user)
     assert platform.get(f"{ROOT}/").status_code == 200
+
+
+def test_staff_pages_under_a_prefix_are_never_stored(prefixed, admin_user):
+    """Whichever address a worker served first (the middleware learns the staff
+    area's paths once)."""
+    platform = client_for(admin_user)
+    for path in [f"{ROOT}/verwaltung/", "/verwaltung/", f"{ROOT}/admin/", "/admin/"]:
+        response = platform.get(path)
+        assert "no-store" in response["Cache-Control"], path
+    assert "no-store" not in platform.get(f"{ROOT}/").get("Cache-Control", "")
+
+
+@pytest.mark.parametrize("path", ["/traeger/%00/", "/traeger/a%00b/", "/traeger/k%C3%BC/"])
+def test_a_malformed_prefix_is_not_found(prefixed, client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "Content-Security-Policy" in response  # the 404 has the headers of any page
+
+
+def test_a_prefix_is_not_served_at_another_authoritys_host(prefixed, county, client):
+    from tests.authorities.conftest import HOST
+
+    assert client.get(f"{ROOT}/", HTTP_HOST=HOST).status_code == 404
+    assert client.get(f"{ROOT}/", HTTP_HOST="portal.example").status_code == 200
+
+
+def test_view_on_site_opens_at_the_objects_authority(prefixed, bielefeld, admin_user):
+    from django.contrib.contenttypes.models import ContentType
+
+    from measures.models import FieldOfAction
+
+    platform = client_for(admin_user)
+    content_type = ContentType.objects.get_for_model(FieldOfAction)
+    own = prefixed.plans.get().fields.get()
+    other = bielefeld.fields.first()
+    response = platform.get(f"{ROOT}/admin/r/{content_type.pk}/{other.pk}/")
+    assert response["Location"].startswith("http://testserver/?feld=")
+    response = platform.get(f"/admin/r/{content_type.pk}/{own.pk}/")
+    assert response["Location"].startswith(f"http://testserver{ROOT}/?feld=")
