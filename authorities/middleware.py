@@ -13,6 +13,7 @@ import re
 
 from django.http import Http404
 from django.http.request import split_domain_port
+from django.shortcuts import redirect
 from django.urls import get_script_prefix, set_script_prefix
 from django.views.defaults import page_not_found
 
@@ -33,7 +34,9 @@ class PathPrefixMiddleware:
         request.authority_prefix = prefix  # an unknown one: no authority's header on the 404
         if not match or not self._served(request, prefix):
             return page_not_found(request, Http404())
-        request.path_info = match.group(2) or "/"
+        if match.group(2) is None:  # /traeger/<prefix> without its slash
+            return redirect(f"{request.path}/")
+        request.path_info = match.group(2)
         outer = get_script_prefix()
         set_script_prefix(f"{outer}{PREFIX_ROOT}/{prefix}/")
         try:

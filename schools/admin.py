@@ -71,6 +71,12 @@ class SchoolAdmin(RefusedChangeFormMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(rollout_count=Count("rollouts"))
 
+    def get_readonly_fields(self, request, obj=None):
+        """Whose school it is, only a platform administrator changes: moved to
+        another Schulträger, it would be theirs to change and in their plans."""
+        fields = super().get_readonly_fields(request, obj)
+        return fields if request.user.is_superuser else [*fields, "authority_number"]
+
     # The directory is public and shared: everyone with access reads it, but a
     # school's entries (its district above all) are its Schulträger's to change.
     def has_change_permission(self, request, obj=None) -> bool:

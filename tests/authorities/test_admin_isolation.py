@@ -390,3 +390,11 @@ def test_a_school_is_its_schultraegers_to_change(two):
     response = kreis.post(url(School, "change", other.pk), {"name": "Übernommen"})
     assert response.status_code == 403
     assert kreis.get(url(School, "change", own.pk)).context["has_change_permission"]
+
+
+def test_only_a_platform_administrator_moves_a_school_to_another_schultraeger(two, admin_user):
+    own = make_school(school_number="195134", authority_number="10261")
+    form = two["bielefeld"]["client"].get(url(School, "change", own.pk)).context["adminform"]
+    assert "authority_number" not in form.form.fields
+    platform = client_for(admin_user).get(url(School, "change", own.pk)).context["adminform"]
+    assert "authority_number" in platform.form.fields

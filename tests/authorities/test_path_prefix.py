@@ -106,3 +106,8 @@ def test_view_on_site_opens_at_the_objects_authority(prefixed, bielefeld, admin_
     assert response["Location"].startswith("http://testserver/?feld=")
     response = platform.get(f"/admin/r/{content_type.pk}/{own.pk}/")
     assert response["Location"].startswith(f"http://testserver{ROOT}/?feld=")
+
+
+def test_the_prefix_without_its_slash_leads_to_it(prefixed, client):
+    response = client.get(ROOT)
+    assert (response.status_code, response["Location"]) == (302, f"{ROOT}/")
