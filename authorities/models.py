@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from bielefeld_digital.text import MULTI_LINE, SINGLE_LINE, german_slugify
 
+from .logos import Logo
+
 # A host name as a browser sends it, lower case, without port (RFC 1123 labels).
 HOST_NAME = RegexValidator(
     r"^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$",
@@ -262,6 +264,17 @@ class Authority(models.Model):
         if not Authority.objects.filter(school_authority_number=number).exists():
             self.school_authority_number = number
             self.save(update_fields=["school_authority_number"])
+
+    def stored_logo(self) -> "Logo | None":
+        """The logo's checked bytes (as stored on upload), for the decks; None
+        without one or if its file is gone."""
+        if not self.logo:
+            return None
+        try:
+            with self.logo.open("rb") as file:
+                return Logo(file.read(), self.logo.name.rsplit(".", 1)[-1])
+        except FileNotFoundError:
+            return None
 
     @property
     def logo_url(self) -> str:

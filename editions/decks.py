@@ -10,6 +10,7 @@ all render this list, so the three always show the same pages in the same order.
 """
 
 import atexit
+import base64
 import dataclasses
 import datetime
 import enum
@@ -41,6 +42,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Inches, Pt
 from xlsxwriter import Workbook
 
+from authorities.logos import CONTENT_TYPES, Logo
 from measures.charts import STATUS_FILLS, Chart, charts_of
 from measures.indicators import Indicator
 from measures.models import ProgressReport, Status
@@ -789,8 +791,10 @@ def render_pdf(
     *,
     live: bool = False,
     modified: datetime.datetime | None = None,
+    logo: Logo | None = None,
 ) -> bytes:
-    """The deck as a tagged PDF (PDF/UA-1), one 16:9 page per deck page.
+    """The deck as a tagged PDF (PDF/UA-1), one 16:9 page per deck page, with the
+    Schulträger's `logo` on its title page.
 
     The same arguments give the same bytes: WeasyPrint writes no file identifier
     and no clock time, only the dates of the document's metadata (`date`, and
@@ -803,6 +807,9 @@ def render_pdf(
     values = context(pages)
     if modified is not None:
         values["modified"] = _utc(modified)
+    if logo is not None:  # in the file itself: WeasyPrint fetches nothing
+        data = base64.b64encode(logo.content).decode("ascii")
+        values["logo_src"] = f"data:{CONTENT_TYPES[logo.extension]};base64,{data}"
     html = render_to_string("editions/deck_pdf.html", values)
     stylesheets, fonts = _stylesheets()
     return HTML(string=html).write_pdf(
@@ -850,8 +857,11 @@ def render_pptx(
     *,
     live: bool = False,
     modified: datetime.datetime | None = None,
+    logo: Logo | None = None,
 ) -> bytes:
-    """The deck as a PowerPoint file with real text boxes, one slide per deck page.
+    """The deck as a PowerPoint file with real text boxes, one slide per deck page;
+    the Schulträger's `logo` on the title slide if it is a PNG (PowerPoint shows
+    no SVG without a PNG beside it).
 
     The same arguments give the same bytes, whenever and wherever it is rendered:
     the file's dates are `modified` (an edition's publishing time, the live plan's
@@ -864,7 +874,7 @@ def render_pptx(
     presentation.slide_height = Inches(_SLIDE_HEIGHT_IN)
     title_only = presentation.slide_layouts[5]  # the default template's "Title Only"
     when = _utc(modified or datetime.datetime.combine(date, datetime.time()))
-    builder = _SlideBuilder(translation.get_language() or "de", when)
+    builder = _SlideBuilder(translation.get_language() or "de", when, logo)
     for page in pages:
         builder.build(presentation.slides.add_slide(title_only), page)
     cover = pages[0].cover
@@ -943,9 +953,10 @@ class _SlideBuilder:
     BOX_TOP = 1.55
     BOX_BOTTOM = 6.55  # the legend and the page number sit below
 
-    def __init__(self, ui_language: str, when: datetime.datetime) -> None:
+    def __init__(self, ui_language: str, when: datetime.datetime, logo: Logo | None) -> None:
         self.ui_language = self._language(ui_language)
         self.when = when  # the date of the charts' workbooks
+        self.logo = logo if logo is not None and logo.extension == "png" else None
 
     def build(self, slide, page: Page) -> None:
         content_language = self._language(page.cover.language)
@@ -997,6 +1008,15 @@ class _SlideBuilder:
     def _title_page(self, slide, page: Page, content_language) -> None:
         cover = page.cover
         width = _SLIDE_WIDTH_IN - 1.8
+        if self.logo is not None:  # top right, its alt text the authority's name
+            picture = slide.shapes.add_picture(
+                io.BytesIO(self.logo.content),
+                Inches(_SLIDE_WIDTH_IN - 2.1),
+                Inches(0.5),
+                height=Inches(0.9),
+            )
+            picture._element.nvPicPr.cNvPr.set("descr", cover.authority)
+            width -= 1.4
         self._text(slide, 0.9, 0.8, width, 0.6, [(cover.authority, 18, False)], content_language)
         size = {"short": 36, "long": 28, "very-long": 22}[cover.title_length]
         self._text(slide, 0.9, 1.6, width, 1.5, [(cover.title, size, True)], title=True)

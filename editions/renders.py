@@ -32,6 +32,7 @@ from django.db import connection
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from authorities.models import Authority
 from measures.models import Plan
 
 from . import decks
@@ -66,13 +67,17 @@ class DeckFile:
     modified: datetime.datetime
     arguments: Callable[[], tuple]  # (snapshot, title, date, reference, preface, baseline)
     live: bool = False
+    owner: Authority | None = None  # its logo on the title page
 
     def render(self, kind: str) -> bytes:
         render = {"pdf": decks.render_pdf, "pptx": decks.render_pptx}[kind]
-        return render(*self.arguments(), live=self.live, modified=self.modified)
+        logo = self.owner.stored_logo() if self.owner else None
+        return render(*self.arguments(), live=self.live, modified=self.modified, logo=logo)
 
     def key(self, kind: str) -> str:
-        return f"deck:{renderer_version()}:{self.version}:{kind}:{get_language()}"
+        # The logo's name changes with each upload (authorities.models.logo_path).
+        logo = self.owner.logo.name if self.owner and self.owner.logo else "-"
+        return f"deck:{renderer_version()}:{self.version}:{logo}:{kind}:{get_language()}"
 
 
 def live_deck(plan: Plan, today: datetime.date) -> DeckFile:
@@ -108,7 +113,7 @@ def live_deck(plan: Plan, today: datetime.date) -> DeckFile:
     )
     modified = changed or datetime.datetime.combine(stand, datetime.time(), tzinfo=datetime.UTC)
     # An earlier plan is not kept up to date: its deck says its Stand, as its pages do.
-    return DeckFile(version, stand, modified, arguments, live=plan.is_current)
+    return DeckFile(version, stand, modified, arguments, live=plan.is_current, owner=plan.owner)
 
 
 def edition_deck(edition: Edition) -> DeckFile:
@@ -133,7 +138,9 @@ def edition_deck(edition: Edition) -> DeckFile:
         )
 
     version = f"edition:{edition.pk}:{edition.previous_pk() or 0}"
-    return DeckFile(version, edition.date, edition.published_at, arguments)
+    return DeckFile(
+        version, edition.date, edition.published_at, arguments, owner=edition.plan.owner
+    )
 
 
 def deck_file(deck: DeckFile, kind: str) -> bytes:

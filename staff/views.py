@@ -518,7 +518,13 @@ def preview_edition_pdf(request: HttpRequest) -> HttpResponse:
     # Compared with the latest edition, as the published edition's deck will be.
     baseline = decks.Baseline.of(plan.editions.published().first())
     content = decks.render_pdf(
-        snapshot, values["title"], values["date"], reference, values["preface"], baseline
+        snapshot,
+        values["title"],
+        values["date"],
+        reference,
+        values["preface"],
+        baseline,
+        logo=plan.owner.stored_logo(),
     )
     response = HttpResponse(content, content_type="application/pdf")
     filename = plan.owner.file_name(f"vorschau-{values['slug']}.pdf")

@@ -178,3 +178,22 @@ def test_the_logo_may_draw_and_nothing_else(kreis_client, county, bielefeld, cli
     # Not at another authority's address, not under another name.
     assert client.get(identity.logo_url).status_code == 404
     assert client.get("/logo/logo-000000000000.svg", HTTP_HOST=HOST).status_code == 404
+
+
+def test_the_decks_carry_the_logo(kreis_client, county, client):
+    """The live PDF and PowerPoint of the county: its logo on the title page (the
+    PowerPoint a PNG only), and a new logo gives new files."""
+    import io as _io
+
+    from pptx import Presentation
+
+    identity = Identity.objects.get(pk=county.owner_id)
+    first = client.get("/bericht.pptx", HTTP_HOST=HOST).content
+    _post(kreis_client, identity, png(), name="logo.png")
+    pptx = client.get("/bericht.pptx", HTTP_HOST=HOST).content
+    assert pptx != first  # not the cached file of before the logo
+    title = Presentation(_io.BytesIO(pptx)).slides[0]
+    [picture] = [shape for shape in title.shapes if shape.shape_type == 13]  # PICTURE
+    assert picture._element.nvPicPr.cNvPr.get("descr") == "Kreis Musterland – Schulamt"
+    pdf = client.get("/bericht.pdf", HTTP_HOST=HOST).content
+    assert b"/Subtype /Image" in pdf or b"/Subtype/Image" in pdf
