@@ -908,10 +908,12 @@ class MeasureAdmin(StaffAreaAdmin, HistoryAdmin):
         return fields
 
     def get_queryset(self, request):
-        # The counts of the plan the portal shows (measures of other plans, if
-        # any, are counted against its schools too).
+        # The counts of the plan the portal shows at this address, if the user
+        # works for its Schulträger, else of their own Schulträger's current plan
+        # (measures of other plans, if any, are counted against its schools too).
         measures = super().get_queryset(request)
-        plan = Plan.objects.of(authority_of(request)).current()
+        own = Plan.objects.filter(owner__in=Authority.objects.staffed_by(request.user))
+        plan = own.filter(owner__in=authority_of(request).values("pk")).current() or own.current()
         return measures.with_school_counts(plan) if plan else measures
 
     @admin.display(description=_("Abschluss"), ordering="target_year")

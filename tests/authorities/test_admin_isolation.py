@@ -398,3 +398,14 @@ def test_only_a_platform_administrator_moves_a_school_to_another_schultraeger(tw
     assert "authority_number" not in form.form.fields
     platform = client_for(admin_user).get(url(School, "change", own.pk)).context["adminform"]
     assert "authority_number" in platform.form.fields
+
+
+def test_the_measure_list_counts_against_the_own_plan_wherever_it_is_opened(two):
+    """The county's administrator on the default address: its measures' school
+    counts are those of its own current plan, not Bielefeld's."""
+    own = two["kreis"]["rows"][Measure]
+    listed = two["kreis"]["client"].get(url(Measure, "changelist")).context["cl"].result_list
+    [measure] = [row for row in listed if row.pk == own.pk]
+    county_plan = two["kreis"]["rows"][Plan]
+    expected = Measure.objects.with_school_counts(county_plan).get(pk=own.pk)
+    assert measure.rollout == expected.rollout
