@@ -11,6 +11,7 @@ without the prefix cost nothing; an unknown or malformed prefix is 404.
 
 import re
 
+from django.db.models import Exists
 from django.http import Http404
 from django.http.request import split_domain_port
 from django.shortcuts import redirect
@@ -50,4 +51,4 @@ class PathPrefixMiddleware:
         is for a host name of the installation, not for another authority's own."""
         domain, _port = split_domain_port(request.get_host())
         own_host = Authority.objects.filter(host=domain).exclude(host="")
-        return Authority.objects.filter(path_prefix=prefix).exists() and not own_host.exists()
+        return Authority.objects.filter(path_prefix=prefix).exclude(Exists(own_host)).exists()
